@@ -1,0 +1,19 @@
+export const root: string;
+export const MOTO_VERSION: string;
+export const VERSITYGW_VERSION: string;
+export const localCredentials: { accessKeyId: string; secretAccessKey: string };
+export interface LocalServer {
+  endpoint: string;
+  port: number;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+export function ensureMoto(): string;
+export function ensureVersitygw(): string;
+export function freePort(): Promise<number>;
+export function startMoto(options?: { port?: number; quiet?: boolean }): Promise<LocalServer>;
+export function startVersitygw(options?: {
+  port?: number;
+  quiet?: boolean;
+}): Promise<LocalServer & { dir: string }>;
+export function localEnv(endpoint: string): Record<string, string>;

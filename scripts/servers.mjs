@@ -1,0 +1,157 @@
+// Local S3/IAM/STS servers for tests, the demo and people: moto server (installed into a
+// project-local virtual environment) and versitygw (installed with `go install`).
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const MOTO_VERSION = "5.2.5";
+export const VERSITYGW_VERSION = "v1.8.0";
+const venv = join(root, ".venv");
+const motoServer = join(venv, "bin", "moto_server");
+const toolsBin = join(root, ".tools", "bin");
+const versitygwBin = join(toolsBin, "versitygw");
+
+/** Credentials the local servers accept; moto's account is 123456789012. */
+export const localCredentials = {
+  accessKeyId: "AKIAS3KITLOCALTEST01",
+  secretAccessKey: "s3kit-local-secret-key-not-a-real-one",
+};
+
+function log(message) {
+  process.stderr.write(`${message}\n`);
+}
+
+export function ensureMoto() {
+  if (existsSync(motoServer)) return motoServer;
+  log(`Installing moto[server]==${MOTO_VERSION} into .venv (once)…`);
+  if (!existsSync(join(venv, "bin", "python"))) {
+    execFileSync("python3", ["-m", "venv", venv], { stdio: ["ignore", "ignore", "inherit"] });
+  }
+  execFileSync(
+    join(venv, "bin", "pip"),
+    ["install", "--quiet", "--disable-pip-version-check", `moto[server]==${MOTO_VERSION}`],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  return motoServer;
+}
+
+export function ensureVersitygw() {
+  if (existsSync(versitygwBin)) return versitygwBin;
+  log(
+    `Installing versitygw ${VERSITYGW_VERSION} into .tools/bin with go install (once, a few minutes)…`,
+  );
+  mkdirSync(toolsBin, { recursive: true });
+  execFileSync(
+    "go",
+    ["install", `github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}`],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, GOBIN: toolsBin },
+    },
+  );
+  return versitygwBin;
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url, child, name, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${name} exited before it was ready`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+  child.kill();
+  throw new Error(`${name} did not answer at ${url} within ${timeoutMs / 1000} s`);
+}
+
+function stopper(child, cleanup) {
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+    cleanup?.();
+  };
+}
+
+/** Starts moto server (S3, IAM and STS in one process) on a free loopback port. */
+export async function startMoto({ port, quiet = true } = {}) {
+  const bin = ensureMoto();
+  const p = port ?? (await freePort());
+  const child = spawn(bin, ["-H", "127.0.0.1", "-p", String(p)], {
+    stdio: ["ignore", quiet ? "ignore" : "inherit", quiet ? "ignore" : "inherit"],
+    // moto must not inherit a proxy or a CA bundle meant for real AWS.
+    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: "true", HTTP_PROXY: "", HTTPS_PROXY: "" },
+  });
+  const endpoint = `http://127.0.0.1:${p}`;
+  await waitFor(`${endpoint}/moto-api/`, child, "moto server");
+  return { endpoint, port: p, pid: child.pid, stop: stopper(child) };
+}
+
+/** Starts versitygw (a SigV4-verifying S3 gateway) over a temporary directory. */
+export async function startVersitygw({ port, quiet = true } = {}) {
+  const bin = ensureVersitygw();
+  const p = port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), "s3kit-versitygw-"));
+  const child = spawn(
+    bin,
+    [
+      "--access",
+      localCredentials.accessKeyId,
+      "--secret",
+      localCredentials.secretAccessKey,
+      "--port",
+      `127.0.0.1:${p}`,
+      "posix",
+      dir,
+    ],
+    { stdio: ["ignore", quiet ? "ignore" : "inherit", quiet ? "ignore" : "inherit"] },
+  );
+  const endpoint = `http://127.0.0.1:${p}`;
+  await waitFor(endpoint, child, "versitygw");
+  return {
+    endpoint,
+    port: p,
+    pid: child.pid,
+    dir,
+    stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })),
+  };
+}
+
+/** The environment that points s3kit (or the AWS CLI) at a local endpoint. */
+export function localEnv(endpoint) {
+  return {
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    AWS_REGION: "us-east-1",
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+}

@@ -1,0 +1,234 @@
+import { readFileSync } from "node:fs";
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import type { IAMClient } from "@aws-sdk/client-iam";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { STSClient } from "@aws-sdk/client-sts";
+import { defaultProvider } from "@aws-sdk/credential-provider-node";
+import { loadSharedConfigFiles } from "@smithy/core/config";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { AwsCredentialIdentity, Logger } from "@smithy/types";
+import { UsageError } from "../core/errors.js";
+import { describeCredentialSource } from "./credential-source.js";
+import { addDebugLogging } from "./debug.js";
+import { annotateErrors } from "./errors.js";
+import {
+  type AwsSettings,
+  type ConnectionOptions,
+  type ProfileConfig,
+  resolveAwsSettings,
+  type Service,
+} from "./settings.js";
+
+// The SDK warns on every run under Node 20; s3kit supports Node 20 and keeps stderr for the user.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+export type DebugLog = (line: string) => void;
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Credentials extends AwsCredentialIdentity {
+  /** How the credential chain found them, e.g. `environment` or `profile dev (SSO)`. */
+  source: string;
+}
+
+/**
+ * One place that turns the global options into SDK clients. Clients are created on
+ * first use and the SDK packages are imported then too, so a command only loads the
+ * clients it calls (`whoami` loads STS alone).
+ */
+export class Aws {
+  readonly settings: AwsSettings;
+  private readonly debugLog: DebugLog | undefined;
+  private readonly clients = new Map<Service, Promise<unknown>>();
+  private credentialsPromise: Promise<Credentials> | undefined;
+  private handler: NodeHttpHandler | undefined;
+  private readonly sdkLogger: Logger;
+  private readonly credentialProvider: () => Promise<AwsCredentialIdentity>;
+
+  constructor(settings: AwsSettings, debugLog?: DebugLog) {
+    this.settings = settings;
+    this.debugLog = debugLog;
+    // Only the SDK's warnings reach --debug: its info level prints whole responses,
+    // and some responses (CreateAccessKey) carry secrets.
+    const log =
+      (level: string) =>
+      (...parts: unknown[]) =>
+        debugLog?.(
+          `sdk ${level}: ${
+            parts
+              .filter((p) => typeof p === "string")
+              .join(" ")
+              .split("\n")[0]
+          }`,
+        );
+    const ignore = () => {};
+    this.sdkLogger = {
+      trace: ignore,
+      debug: ignore,
+      info: ignore,
+      warn: log("warn"),
+      error: log("error"),
+    };
+    this.credentialProvider = defaultProvider({
+      ...(settings.profile.value ? { profile: settings.profile.value } : {}),
+      logger: this.sdkLogger,
+    });
+  }
+
+  static async fromOptions(
+    options: ConnectionOptions,
+    env: Env,
+    debugLog?: DebugLog,
+  ): Promise<Aws> {
+    const profileConfig = await readProfileConfig(options, env);
+    return new Aws(resolveAwsSettings(options, env, profileConfig), debugLog);
+  }
+
+  get region(): string {
+    return this.settings.region.value;
+  }
+
+  /** The endpoint a service is reached at: the custom one, or AWS's public one. */
+  endpoint(service: Service): string {
+    const custom = this.settings.endpoints[service]?.value;
+    if (custom) return custom;
+    if (service === "iam") return "https://iam.amazonaws.com";
+    return `https://${service}.${this.region}.amazonaws.com`;
+  }
+
+  get usesCustomEndpoint(): boolean {
+    return this.settings.endpoints.s3 !== undefined;
+  }
+
+  /** Resolves the credential chain once per run; temporary credentials are refreshed when near expiry. */
+  credentials(): Promise<Credentials> {
+    const current = this.credentialsPromise;
+    if (current) {
+      return current.then((c) =>
+        c.expiration && c.expiration.getTime() - Date.now() < 300_000 ? this.loadCredentials() : c,
+      );
+    }
+    return this.loadCredentials();
+  }
+
+  private loadCredentials(): Promise<Credentials> {
+    this.credentialsPromise = this.credentialProvider().then((identity) => ({
+      ...identity,
+      source: describeCredentialSource(identity, this.settings.profile.value),
+    }));
+    // A failed lookup must not be cached: the next call should try again.
+    this.credentialsPromise.catch(() => {
+      this.credentialsPromise = undefined;
+    });
+    return this.credentialsPromise;
+  }
+
+  s3(): Promise<S3Client> {
+    return this.client("s3", async (config) => {
+      const { S3Client } = await import("@aws-sdk/client-s3");
+      return new S3Client({
+        ...config,
+        forcePathStyle: this.settings.forcePathStyle,
+        // Checksums only when an operation requires them: many S3-compatible servers reject the rest.
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
+      });
+    });
+  }
+
+  iam(): Promise<IAMClient> {
+    return this.client("iam", async (config) => {
+      const { IAMClient } = await import("@aws-sdk/client-iam");
+      return new IAMClient(config);
+    });
+  }
+
+  sts(): Promise<STSClient> {
+    return this.client("sts", async (config) => {
+      const { STSClient } = await import("@aws-sdk/client-sts");
+      return new STSClient(config);
+    });
+  }
+
+  private client<T extends { middlewareStack: unknown }>(
+    service: Service,
+    create: (config: BaseClientConfig) => Promise<T>,
+  ): Promise<T> {
+    let client = this.clients.get(service) as Promise<T> | undefined;
+    if (!client) {
+      const endpoint = this.settings.endpoints[service]?.value;
+      client = create({
+        region: this.region,
+        ...(endpoint ? { endpoint } : {}),
+        credentials: () => this.credentials(),
+        requestHandler: this.httpHandler(),
+        retryMode: "standard",
+        logger: this.sdkLogger,
+      }).then((c) => {
+        annotateErrors(c as never, { endpoint: this.endpoint(service), region: this.region });
+        if (this.debugLog) addDebugLogging(c as never, service, this.debugLog);
+        return c;
+      });
+      this.clients.set(service, client);
+    }
+    return client;
+  }
+
+  private httpHandler(): NodeHttpHandler {
+    this.handler ??= new NodeHttpHandler({
+      // An unreachable host fails within the retry budget instead of hanging.
+      connectionTimeout: 5_000,
+      socketTimeout: 120_000,
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64, ...this.tlsOptions() }),
+      logger: this.sdkLogger,
+    });
+    return this.handler;
+  }
+
+  /** The SDK v3 ignores AWS_CA_BUNDLE; the AWS CLI honours it, so s3kit does too. */
+  tlsOptions(): { ca?: Buffer } {
+    const bundle = this.settings.caBundle;
+    if (!bundle) return {};
+    try {
+      return { ca: readFileSync(bundle.value) };
+    } catch (err) {
+      throw new UsageError(
+        `Cannot read the CA bundle ${bundle.value} (from ${bundle.source}): ${(err as Error).message}.`,
+        "Point AWS_CA_BUNDLE (or ca_bundle in the profile) at a PEM file, or unset it.",
+        "InvalidCaBundle",
+      );
+    }
+  }
+}
+
+interface BaseClientConfig {
+  region: string;
+  endpoint?: string;
+  credentials: () => Promise<AwsCredentialIdentity>;
+  requestHandler: NodeHttpHandler;
+  retryMode: string;
+  logger: Logger;
+}
+
+async function readProfileConfig(options: ConnectionOptions, env: Env): Promise<ProfileConfig> {
+  const name = options.profile ?? env.AWS_PROFILE ?? env.AWS_DEFAULT_PROFILE ?? "default";
+  const files = await loadSharedConfigFiles({
+    ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
+    ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
+  });
+  const fromConfig = files.configFile[name];
+  const fromCredentials = files.credentialsFile[name];
+  if (options.profile && !fromConfig && !fromCredentials) {
+    throw new UsageError(
+      `The profile "${name}" is not in the AWS config or credentials files.`,
+      "List profiles with `aws configure list-profiles`, or create one with `aws configure --profile NAME`.",
+      "ProfileNotFound",
+    );
+  }
+  return {
+    region: fromConfig?.region ?? fromCredentials?.region,
+    endpoint_url: fromConfig?.endpoint_url,
+    ca_bundle: fromConfig?.ca_bundle,
+  };
+}

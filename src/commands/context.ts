@@ -1,0 +1,47 @@
+import type { Command } from "commander";
+import type { Aws } from "../aws/clients.js";
+import type { Output } from "../io/output.js";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The global options of DESIGN.md, as every command receives them. */
+export interface GlobalOptions {
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+  pathStyle: boolean;
+  json: boolean;
+  quiet: boolean;
+  color: boolean;
+  yes: boolean;
+  debug: boolean;
+}
+
+/** What a command gets besides its own arguments: the terminal, the environment, AWS. */
+export interface Context {
+  globals: GlobalOptions;
+  out: Output;
+  env: Env;
+  cwd: string;
+  /** The AWS connection; settings are validated on first use (bad --region → exit 2). */
+  aws(): Promise<Aws>;
+  /** Aborted on Ctrl-C. */
+  signal: AbortSignal;
+  /** Registers cleanup to run on Ctrl-C before s3kit exits 130; returns an unregister function. */
+  onInterrupt(cleanup: () => Promise<void> | void): () => void;
+}
+
+/**
+ * A command module: `configure` declares its arguments, options and help (it runs
+ * only when the command is the one invoked, or when its help is shown), and `run`
+ * parses nothing itself, calls core, and renders. Returning a number sets the exit code.
+ */
+export interface CommandModule<Opts = Record<string, unknown>> {
+  examples: readonly string[];
+  configure(cmd: Command): void;
+  run(ctx: Context, args: readonly unknown[], opts: Opts): Promise<number | undefined>;
+}
+
+export function defineCommand<Opts>(module: CommandModule<Opts>): CommandModule<Opts> {
+  return module;
+}

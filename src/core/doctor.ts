@@ -1,0 +1,305 @@
+import {
+  GetBucketEncryptionCommand,
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+} from "@aws-sdk/client-s3";
+import type { Aws } from "../aws/clients.js";
+import { mapAwsError, regionFromError } from "../aws/errors.js";
+import { probeEndpoint } from "../aws/probe.js";
+import { getIdentity } from "./identity.js";
+
+export type CheckStatus = "pass" | "warn" | "fail" | "skip";
+
+export interface Check {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  detail: string;
+  hint?: string;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  checks: Check[];
+}
+
+// SigV4 signatures are valid for 15 minutes either way, but S3 rejects skew over 5.
+const MAX_SKEW_SECONDS = 300;
+const WARN_SKEW_SECONDS = 60;
+
+/** Runs every check (none stops the others) and reports each one. */
+export async function runDoctor(aws: Aws, options: { bucket?: string }): Promise<DoctorReport> {
+  const checks: Check[] = [];
+  const reachable = await checkEndpoints(aws, checks);
+  if (reachable) await checkCredentials(aws, checks);
+  else
+    checks.push(skip("credentials", "Credentials valid", "skipped: the endpoint is not reachable"));
+  if (options.bucket) {
+    if (reachable) await checkBucket(aws, options.bucket, checks);
+    else
+      checks.push(
+        skip("bucket", `Bucket ${options.bucket}`, "skipped: the endpoint is not reachable"),
+      );
+  }
+  return { ok: checks.every((c) => c.status !== "fail"), checks };
+}
+
+function skip(id: string, title: string, detail: string): Check {
+  return { id, title, status: "skip", detail };
+}
+
+async function checkEndpoints(aws: Aws, checks: Check[]): Promise<boolean> {
+  const endpoints = [...new Set([aws.endpoint("s3"), aws.endpoint("sts")])];
+  let allReachable = true;
+  let clockChecked = false;
+  for (const endpoint of endpoints) {
+    try {
+      const probe = await probeEndpoint(endpoint, aws.tlsOptions());
+      checks.push({
+        id: "endpoint",
+        title: "Endpoint reachable",
+        status: "pass",
+        detail: `${endpoint} (HTTP ${probe.status} in ${probe.latencyMs} ms)`,
+      });
+      if (!clockChecked && probe.serverDate) {
+        checks.push(clockCheck(probe.serverDate, probe.localDate, endpoint));
+        clockChecked = true;
+      }
+    } catch (err) {
+      allReachable = false;
+      const mapped = mapAwsError(err, { endpoint });
+      checks.push({
+        id: "endpoint",
+        title: "Endpoint reachable",
+        status: "fail",
+        detail: mapped.message,
+        hint: "Is the server running? Check --endpoint-url / AWS_ENDPOINT_URL, the network and any proxy.",
+      });
+    }
+  }
+  if (!clockChecked)
+    checks.push(skip("clock", "Clock skew", "skipped: no server answered with a Date"));
+  return allReachable;
+}
+
+export function clockCheck(serverDate: Date, localDate: Date, endpoint: string): Check {
+  const skew = Math.round((localDate.getTime() - serverDate.getTime()) / 1000);
+  const abs = Math.abs(skew);
+  const direction = skew > 0 ? "ahead of" : "behind";
+  const detail = abs <= 1 ? `in sync with ${endpoint}` : `${abs} s ${direction} ${endpoint}`;
+  if (abs > MAX_SKEW_SECONDS) {
+    return {
+      id: "clock",
+      title: "Clock skew",
+      status: "fail",
+      detail,
+      hint: "Requests signed with a clock off by more than 5 minutes are rejected; sync the clock (NTP).",
+    };
+  }
+  if (abs > WARN_SKEW_SECONDS) {
+    return {
+      id: "clock",
+      title: "Clock skew",
+      status: "warn",
+      detail,
+      hint: "Sync the clock (NTP) before it drifts further.",
+    };
+  }
+  return { id: "clock", title: "Clock skew", status: "pass", detail };
+}
+
+async function checkCredentials(aws: Aws, checks: Check[]): Promise<void> {
+  try {
+    const identity = await getIdentity(aws);
+    checks.push({
+      id: "credentials",
+      title: "Credentials valid",
+      status: "pass",
+      detail: `${identity.arn} (from ${identity.credentialSource})`,
+    });
+    if (identity.isRoot) {
+      checks.push({
+        id: "root-user",
+        title: "Not the root user",
+        status: "warn",
+        detail: "these are the account's root user credentials",
+        hint: "Use an IAM user or role for everyday work and lock the root keys away (or delete them).",
+      });
+    }
+  } catch (err) {
+    const mapped = mapAwsError(err);
+    checks.push({
+      id: "credentials",
+      title: "Credentials valid",
+      status: "fail",
+      detail: mapped.message,
+      ...(mapped.hint ? { hint: mapped.hint } : {}),
+    });
+  }
+}
+
+async function checkBucket(aws: Aws, bucket: string, checks: Check[]): Promise<void> {
+  const s3 = await aws.s3();
+  let bucketRegion: string | undefined;
+  try {
+    const head = await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    bucketRegion = head.BucketRegion;
+    checks.push({ id: "bucket-exists", title: "Bucket exists", status: "pass", detail: bucket });
+  } catch (err) {
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const otherRegion = regionFromError(err);
+    if (status === 301 || (otherRegion && otherRegion !== aws.region)) {
+      checks.push({ id: "bucket-exists", title: "Bucket exists", status: "pass", detail: bucket });
+      checks.push(regionMismatch(bucket, otherRegion, aws.region));
+      return;
+    }
+    const mapped = mapAwsError(err, { bucket });
+    const detail =
+      status === 404
+        ? `${bucket} does not exist`
+        : status === 403
+          ? `${bucket} exists but these credentials may not access it`
+          : mapped.message;
+    checks.push({
+      id: "bucket-exists",
+      title: "Bucket exists",
+      status: "fail",
+      detail,
+      hint:
+        status === 404
+          ? `Check the name, or create it with \`s3kit bucket create ${bucket}\`.`
+          : (mapped.hint ?? "Run with --debug for details."),
+    });
+    return;
+  }
+
+  if (bucketRegion && bucketRegion !== aws.region) {
+    checks.push(regionMismatch(bucket, bucketRegion, aws.region));
+  } else {
+    checks.push({
+      id: "bucket-region",
+      title: "Bucket region",
+      status: "pass",
+      detail: bucketRegion ?? `${aws.region} (the endpoint did not say)`,
+    });
+  }
+
+  checks.push(
+    await attempt("bucket-list", "Bucket can be listed", bucket, async () => {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
+      return (page.KeyCount ?? 0) > 0 ? "listing works (not empty)" : "listing works (empty)";
+    }),
+  );
+  checks.push(await publicAccessCheck(aws, bucket));
+  checks.push(await encryptionCheck(aws, bucket));
+}
+
+function regionMismatch(bucket: string, actual: string | undefined, configured: string): Check {
+  return {
+    id: "bucket-region",
+    title: "Bucket region",
+    status: "fail",
+    detail: `${bucket} is in ${actual ?? "another region"}, but s3kit is using ${configured}`,
+    hint: actual
+      ? `Pass --region ${actual} (or set AWS_REGION=${actual}).`
+      : "Pass --region with the bucket's region.",
+  };
+}
+
+async function attempt(
+  id: string,
+  title: string,
+  bucket: string,
+  work: () => Promise<string>,
+): Promise<Check> {
+  try {
+    return { id, title, status: "pass", detail: await work() };
+  } catch (err) {
+    const mapped = mapAwsError(err, { bucket });
+    return {
+      id,
+      title,
+      status: "fail",
+      detail: mapped.message,
+      ...(mapped.hint ? { hint: mapped.hint } : {}),
+    };
+  }
+}
+
+async function publicAccessCheck(aws: Aws, bucket: string): Promise<Check> {
+  const s3 = await aws.s3();
+  const title = "Public access blocked";
+  try {
+    const { PublicAccessBlockConfiguration: c = {} } = await s3.send(
+      new GetPublicAccessBlockCommand({ Bucket: bucket }),
+    );
+    const settings = {
+      BlockPublicAcls: c.BlockPublicAcls,
+      IgnorePublicAcls: c.IgnorePublicAcls,
+      BlockPublicPolicy: c.BlockPublicPolicy,
+      RestrictPublicBuckets: c.RestrictPublicBuckets,
+    };
+    const off = Object.entries(settings)
+      .filter(([, on]) => on !== true)
+      .map(([k]) => k);
+    if (off.length === 0)
+      return { id: "public-access-block", title, status: "pass", detail: "all four settings on" };
+    return {
+      id: "public-access-block",
+      title,
+      status: "warn",
+      detail: `off: ${off.join(", ")}`,
+      hint: `Unless the bucket is meant to be public, turn them on; \`s3kit bucket audit ${bucket}\` explains.`,
+    };
+  } catch (err) {
+    const name = (err as Error).name;
+    if (name === "NoSuchPublicAccessBlockConfiguration") {
+      return {
+        id: "public-access-block",
+        title,
+        status: "warn",
+        detail: "no bucket-level public access block",
+        hint: `Turn it on with \`s3kit bucket create ${bucket}\` (converges an existing bucket).`,
+      };
+    }
+    const mapped = mapAwsError(err, { bucket });
+    return {
+      id: "public-access-block",
+      title,
+      status: "warn",
+      detail: `could not read it: ${mapped.message}`,
+    };
+  }
+}
+
+async function encryptionCheck(aws: Aws, bucket: string): Promise<Check> {
+  const s3 = await aws.s3();
+  const title = "Default encryption";
+  try {
+    const out = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+    const rule =
+      out.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
+    const algorithm = rule?.SSEAlgorithm ?? "unknown";
+    const key = rule?.KMSMasterKeyID ? ` with ${rule.KMSMasterKeyID}` : "";
+    return { id: "encryption", title, status: "pass", detail: `${algorithm}${key}` };
+  } catch (err) {
+    const name = (err as Error).name;
+    if (name === "ServerSideEncryptionConfigurationNotFoundError") {
+      return {
+        id: "encryption",
+        title,
+        status: "warn",
+        detail: "no default encryption configured",
+        hint: `Set it with \`s3kit bucket create ${bucket}\` (converges an existing bucket).`,
+      };
+    }
+    const mapped = mapAwsError(err, { bucket });
+    return {
+      id: "encryption",
+      title,
+      status: "warn",
+      detail: `could not read it: ${mapped.message}`,
+    };
+  }
+}

@@ -1,0 +1,103 @@
+import type { ChalkInstance } from "chalk";
+import type { ErrorInfo } from "../core/errors.js";
+import type { IOStreams } from "./streams.js";
+import { colorEnabled, makeStyle, symbols } from "./style.js";
+
+export interface OutputOptions {
+  json: boolean;
+  quiet: boolean;
+  debug: boolean;
+  color: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The only writer to the terminal. Data goes to stdout; everything meant for the
+ * person (progress, hints, warnings, errors) goes to stderr, so pipes get clean data.
+ */
+export class Output {
+  readonly streams: IOStreams;
+  readonly options: OutputOptions;
+  /** Styles for stdout and stderr, each coloured only if that stream is a terminal. */
+  readonly style: ChalkInstance;
+  readonly errStyle: ChalkInstance;
+
+  constructor(streams: IOStreams, options: OutputOptions) {
+    this.streams = streams;
+    this.options = options;
+    this.style = makeStyle(colorEnabled(streams.stdoutIsTTY, options));
+    this.errStyle = makeStyle(colorEnabled(streams.stderrIsTTY, options));
+  }
+
+  get json(): boolean {
+    return this.options.json;
+  }
+
+  /** Spinners and progress bars only on an interactive stderr, never with --json or --quiet. */
+  get interactive(): boolean {
+    return this.streams.stderrIsTTY && !this.options.json && !this.options.quiet;
+  }
+
+  /** One line (or block) of data on stdout. */
+  data(text: string): void {
+    this.streams.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  /** The single JSON document of a `--json` run. */
+  jsonDocument(value: unknown): void {
+    this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** One record of a streamed listing (JSON lines). */
+  jsonLine(value: unknown): void {
+    this.streams.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  /** Prints a command's result: as JSON with --json, otherwise as the human rendering. */
+  result<T>(value: T, human: (value: T) => string | undefined): void {
+    if (this.options.json) {
+      this.jsonDocument(value);
+      return;
+    }
+    const text = human(value);
+    if (text !== undefined && text !== "") this.data(text);
+  }
+
+  /** Narration for people: suppressed by --quiet. */
+  info(message: string): void {
+    if (!this.options.quiet) this.err(message);
+  }
+
+  success(message: string): void {
+    if (!this.options.quiet) this.err(`${this.errStyle.green(symbols.ok)} ${message}`);
+  }
+
+  warn(message: string): void {
+    this.err(`${this.errStyle.yellow("warning:")} ${message}`);
+  }
+
+  hint(message: string): void {
+    if (!this.options.quiet) this.err(this.errStyle.dim(message));
+  }
+
+  debug(line: string): void {
+    if (this.options.debug) this.err(this.errStyle.dim(`[debug] ${line}`));
+  }
+
+  error(info: ErrorInfo): void {
+    if (this.options.json) {
+      this.err(
+        JSON.stringify({
+          error: { code: info.code, message: info.message, hint: info.hint ?? null },
+        }),
+      );
+      return;
+    }
+    this.err(`${this.errStyle.red("error:")} ${info.message}`);
+    if (info.hint) this.err(`${this.errStyle.dim("hint:")} ${info.hint}`);
+  }
+
+  private err(text: string): void {
+    this.streams.stderr.write(`${text}\n`);
+  }
+}

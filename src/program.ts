@@ -1,0 +1,283 @@
+import { Command, CommanderError, Option } from "commander";
+import type { Aws } from "./aws/clients.js";
+import { mapAwsError } from "./aws/errors.js";
+import type { CommandModule, Context, Env, GlobalOptions } from "./commands/context.js";
+import { ExitCode, S3kitError, UsageError } from "./core/errors.js";
+import { Output } from "./io/output.js";
+import type { IOStreams } from "./io/streams.js";
+
+declare const S3KIT_VERSION: string;
+export const version = typeof S3KIT_VERSION === "string" ? S3KIT_VERSION : "0.0.0-dev";
+
+interface CatalogEntry {
+  path: readonly string[];
+  summary: string;
+  load: () => Promise<{ default: CommandModule<never> }>;
+}
+
+/** Command groups (`s3kit bucket …`) and what they are for. */
+const groups: Record<string, string> = {};
+
+/**
+ * Every command, its summary, and one lazy import of its code: only the invoked
+ * command's module (and the SDK clients it uses) is loaded, so `--help` stays fast.
+ */
+const catalog: readonly CatalogEntry[] = [
+  {
+    path: ["whoami"],
+    summary: "Show the caller identity, region, endpoint and credential source",
+    load: () => import("./commands/whoami.js"),
+  },
+  {
+    path: ["doctor"],
+    summary:
+      "Check credentials, clock, endpoint and (with --bucket) a bucket's reachability and safety",
+    load: () => import("./commands/doctor.js"),
+  },
+];
+
+export interface RunOptions {
+  argv: readonly string[];
+  streams: IOStreams;
+  env: Env;
+  cwd: string;
+  signal: AbortSignal;
+  onInterrupt: Context["onInterrupt"];
+}
+
+// Options that take a value; the value must not be mistaken for a command name.
+const VALUE_OPTIONS = new Set(["--profile", "--region", "--endpoint-url"]);
+
+/** Runs s3kit with the given arguments and returns the exit code; never calls process.exit. */
+export async function runProgram(options: RunOptions): Promise<number> {
+  const { argv, streams, env } = options;
+  let out = new Output(streams, {
+    json: argv.includes("--json"),
+    quiet: argv.includes("--quiet") || argv.includes("-q"),
+    debug: argv.includes("--debug"),
+    color: !argv.includes("--no-color"),
+    env,
+  });
+  let commanderMessage = "";
+  const program = new Command("s3kit")
+    .description(
+      "Provision and operate S3 storage: safe buckets, least-privilege policies, developer keys,\n" +
+        "AccessDenied debugging, presigned URLs and transfers.",
+    )
+    .version(version, "-v, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => streams.stdout.write(s),
+      writeErr: (s) => streams.stderr.write(s),
+      outputError: (s) => {
+        commanderMessage = s;
+      },
+    })
+    .configureHelp({ showGlobalOptions: true })
+    .showSuggestionAfterError(true);
+  addGlobalOptions(program);
+  program.addHelpText("after", rootHelpFooter);
+
+  let exitCode: number = ExitCode.ok;
+  try {
+    await buildCommands(program, findTarget(argv), async (mod, command, params) => {
+      const globals = readGlobals(command.optsWithGlobals());
+      out = new Output(streams, { ...globals, env });
+      const ctx = createContext(globals, out, options);
+      // commander passes the positional arguments, then the options object and the command.
+      exitCode = (await mod.run(ctx, params.slice(0, -2), command.opts() as never)) ?? ExitCode.ok;
+    });
+    await program.parseAsync(argv, { from: "user" });
+  } catch (err) {
+    exitCode = handleError(err, out, commanderMessage);
+  }
+  return exitCode;
+}
+
+function addGlobalOptions(program: Command): void {
+  program
+    .addOption(new Option("--profile <name>", "AWS profile from the shared config files"))
+    .addOption(
+      new Option("--region <region>", "AWS region (default: from the profile or AWS_REGION)"),
+    )
+    .addOption(
+      new Option(
+        "--endpoint-url <url>",
+        "S3-compatible endpoint, e.g. http://127.0.0.1:9000 (MinIO, R2, moto)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--path-style",
+        "put the bucket in the URL path (automatic for localhost and IPs)",
+      ),
+    )
+    .addOption(new Option("--json", "print one JSON document on stdout (errors as JSON on stderr)"))
+    .addOption(new Option("-q, --quiet", "print only data and errors"))
+    .addOption(new Option("--no-color", "disable colours (also NO_COLOR)"))
+    .addOption(new Option("-y, --yes", "never prompt; answer yes to confirmations"))
+    .addOption(new Option("--debug", "log each API call to stderr (secrets redacted)"));
+}
+
+const rootHelpFooter = `
+Examples:
+  $ s3kit whoami
+  $ s3kit doctor --bucket my-app-uploads
+  $ s3kit --endpoint-url http://127.0.0.1:9000 whoami --json
+
+Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 access denied or no credentials,
+5 conflict, 6 check failed, 130 interrupted.`;
+
+/** The catalog entry the arguments name, so that only its module is loaded. */
+function findTarget(argv: readonly string[]): CatalogEntry | undefined {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") break;
+    if (arg.startsWith("-")) {
+      if (VALUE_OPTIONS.has(arg)) i++;
+      continue;
+    }
+    if (words.length === 0 && arg === "help") continue;
+    words.push(arg);
+    if (words.length === 3) break;
+  }
+  let best: CatalogEntry | undefined;
+  for (const entry of catalog) {
+    if (
+      entry.path.every((p, i) => words[i] === p) &&
+      entry.path.length > (best?.path.length ?? 0)
+    ) {
+      best = entry;
+    }
+  }
+  return best;
+}
+
+type Action = (mod: CommandModule<never>, command: Command, params: unknown[]) => Promise<void>;
+
+async function buildCommands(program: Command, target: CatalogEntry | undefined, action: Action) {
+  const parents = new Map<string, Command>();
+  const parentOf = (path: readonly string[]): Command => {
+    let parent = program;
+    for (let depth = 1; depth < path.length; depth++) {
+      const key = path.slice(0, depth).join(" ");
+      let group = parents.get(key);
+      if (!group) {
+        const name = path[depth - 1] as string;
+        group = parent
+          .command(name)
+          .description(groups[key] ?? "")
+          .summary(groups[key] ?? "");
+        parents.set(key, group);
+      }
+      parent = group;
+    }
+    return parent;
+  };
+
+  for (const entry of catalog) {
+    const cmd = parentOf(entry.path)
+      .command(entry.path.at(-1) as string)
+      .summary(entry.summary);
+    cmd.description(entry.summary);
+    if (entry !== target) continue;
+    const mod = (await entry.load()).default;
+    mod.configure(cmd);
+    if (mod.examples.length > 0) {
+      cmd.addHelpText("after", `\nExamples:\n${mod.examples.map((e) => `  $ ${e}`).join("\n")}`);
+    }
+    cmd.action((...params: unknown[]) => action(mod, cmd, params));
+  }
+}
+
+function readGlobals(raw: Record<string, unknown>): GlobalOptions {
+  return {
+    ...(typeof raw.profile === "string" ? { profile: raw.profile } : {}),
+    ...(typeof raw.region === "string" ? { region: raw.region } : {}),
+    ...(typeof raw.endpointUrl === "string" ? { endpointUrl: raw.endpointUrl } : {}),
+    pathStyle: raw.pathStyle === true,
+    json: raw.json === true,
+    quiet: raw.quiet === true,
+    color: raw.color !== false,
+    yes: raw.yes === true,
+    debug: raw.debug === true,
+  };
+}
+
+function createContext(globals: GlobalOptions, out: Output, options: RunOptions): Context {
+  let aws: Promise<Aws> | undefined;
+  return {
+    globals,
+    out,
+    env: options.env,
+    cwd: options.cwd,
+    signal: options.signal,
+    onInterrupt: options.onInterrupt,
+    aws: () => {
+      // Imported on first use: commands that never call AWS do not load the SDK.
+      aws ??= import("./aws/clients.js").then(({ Aws }) =>
+        Aws.fromOptions(globals, options.env, globals.debug ? (l) => out.debug(l) : undefined),
+      );
+      return aws;
+    },
+  };
+}
+
+function handleError(err: unknown, out: Output, commanderMessage: string): number {
+  if (err instanceof CommanderError) {
+    if (
+      err.code === "commander.helpDisplayed" ||
+      err.code === "commander.version" ||
+      (err.code === "commander.help" && err.exitCode === 0)
+    ) {
+      return ExitCode.ok;
+    }
+    if (err.code === "commander.help" || err.code === "commander.executeSubCommandAsync") {
+      return ExitCode.usage;
+    }
+    out.error(usageFromCommander(commanderMessage || err.message));
+    return ExitCode.usage;
+  }
+  const error = toS3kitError(err);
+  out.error(error.toJSON());
+  if (!(err instanceof S3kitError) && out.options.debug && err instanceof Error && err.stack) {
+    out.debug(err.stack);
+  }
+  return error.exitCode;
+}
+
+function usageFromCommander(message: string): UsageError {
+  const text = message.trim().replace(/^error:\s*/, "");
+  const [first, ...rest] = text.split("\n");
+  const suggestion = rest.join(" ").trim();
+  return new UsageError(
+    `${first}.`.replace(/\.\.$/, "."),
+    suggestion
+      ? `${suggestion} See \`s3kit --help\`.`
+      : "See `s3kit --help` or `s3kit COMMAND --help`.",
+  );
+}
+
+export function toS3kitError(err: unknown): S3kitError {
+  if (err instanceof S3kitError) return err;
+  if (isSdkError(err)) return mapAwsError(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return new S3kitError({
+    code: "InternalError",
+    message,
+    hint: "This is a bug in s3kit; run again with --debug and report it.",
+    exitCode: ExitCode.failure,
+  });
+}
+
+function isSdkError(err: unknown): boolean {
+  if (err === null || typeof err !== "object") return false;
+  return (
+    "$metadata" in err ||
+    "$fault" in err ||
+    "code" in err ||
+    (err as Error).name === "CredentialsProviderError"
+  );
+}

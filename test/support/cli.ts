@@ -1,0 +1,81 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inject } from "vitest";
+import { localEnv, root } from "../../scripts/servers.mjs";
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Extra or overriding variables; `undefined` removes one. */
+  env?: Record<string, string | undefined>;
+  input?: string;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+const bin = join(root, "bin", "s3kit");
+// A home without ~/.aws, so the developer's own profiles never leak into a test.
+const emptyHome = mkdtempSync(join(tmpdir(), "s3kit-home-"));
+
+/** The process environment without anything that selects AWS credentials or endpoints. */
+export function cleanEnv(): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith("AWS_") && key !== "AWS_CA_BUNDLE") continue;
+    env[key] = value;
+  }
+  return {
+    ...env,
+    HOME: emptyHome,
+    AWS_EC2_METADATA_DISABLED: "true",
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+  };
+}
+
+/** Runs the built binary the way a user or a CI script would. */
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const env = { ...cleanEnv(), ...options.env };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: env as NodeJS.ProcessEnv,
+      cwd: options.cwd ?? root,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/** Environment pointing s3kit at the moto server started by the global setup. */
+export function motoEnv(): Record<string, string> {
+  return localEnv(inject("motoEndpoint"));
+}
+
+/** Runs s3kit against moto. */
+export function runAgainstMoto(
+  args: readonly string[],
+  options: CliOptions = {},
+): Promise<CliResult> {
+  return runCli(args, { ...options, env: { ...motoEnv(), ...options.env } });
+}
