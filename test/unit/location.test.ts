@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { formatS3Url, isS3Url, parseS3Url } from "../../src/core/location.js";
+
+describe("parseS3Url", () => {
+  it.each([
+    ["s3://bucket/key.txt", { bucket: "bucket", key: "key.txt" }],
+    ["s3://bucket/dir/sub/file name.png", { bucket: "bucket", key: "dir/sub/file name.png" }],
+    ["s3://bucket/prefix/", { bucket: "bucket", key: "prefix/" }],
+    ["s3://bucket", { bucket: "bucket", key: "" }],
+    ["s3://bucket/", { bucket: "bucket", key: "" }],
+    ["S3://bucket/k", { bucket: "bucket", key: "k" }],
+  ])("%s", (text, expected) => {
+    expect(parseS3Url(text)).toEqual(expected);
+  });
+
+  it.each([
+    ["bucket/key", /is not an S3 location/],
+    ["https://bucket.s3.amazonaws.com/key", /is not an S3 location/],
+    ["s3://", /names no bucket/],
+    ["s3:///key", /names no bucket/],
+    ["s3://My_Bucket/key", /Invalid bucket name "My_Bucket"/],
+  ])("rejects %s", (text, message) => {
+    expect(() => parseS3Url(text)).toThrow(message);
+  });
+
+  it("requires a key when asked", () => {
+    expect(() => parseS3Url("s3://bucket", { needKey: true })).toThrow(
+      /names a bucket but no object key/,
+    );
+    expect(() => parseS3Url("s3://bucket/", { needKey: true })).toThrow(/no object key/);
+  });
+
+  it("round-trips", () => {
+    expect(formatS3Url(parseS3Url("s3://b-1/a/b"))).toBe("s3://b-1/a/b");
+    expect(isS3Url("s3://x")).toBe(true);
+    expect(isS3Url("./x")).toBe(false);
+  });
+});
