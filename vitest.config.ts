@@ -1,5 +1,8 @@
 import { defineConfig } from "vitest/config";
 
+// Tests create SDK clients in-process too; s3kit supports Node 20 and so do its tests.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
 // Two projects: `unit` is pure logic and needs nothing; `e2e` talks to real local
 // servers (moto, versitygw) that test/global-setup.ts starts once for the run.
 export default defineConfig({

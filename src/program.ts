@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import type { Aws } from "./aws/clients.js";
 import { mapAwsError } from "./aws/errors.js";
 import type { CommandModule, Context, Env, GlobalOptions } from "./commands/context.js";
+import type { CompletionTree, OptionSpec } from "./core/completion.js";
 import { ExitCode, S3kitError, UsageError } from "./core/errors.js";
 import { Output } from "./io/output.js";
 import type { IOStreams } from "./io/streams.js";
@@ -13,6 +14,8 @@ interface CatalogEntry {
   path: readonly string[];
   summary: string;
   load: () => Promise<{ default: CommandModule<never> }>;
+  /** Left out of help (the shell completion helper). */
+  hidden?: boolean;
 }
 
 /** Command groups (`s3kit bucket …`) and what they are for. */
@@ -33,6 +36,17 @@ const catalog: readonly CatalogEntry[] = [
     summary:
       "Check credentials, clock, endpoint and (with --bucket) a bucket's reachability and safety",
     load: () => import("./commands/doctor.js"),
+  },
+  {
+    path: ["completion"],
+    summary: "Print a shell completion script (bash, zsh, fish)",
+    load: () => import("./commands/completion.js"),
+  },
+  {
+    path: ["__complete"],
+    summary: "Complete a command line (used by the completion scripts)",
+    load: () => import("./commands/complete.js"),
+    hidden: true,
   },
 ];
 
@@ -179,17 +193,52 @@ async function buildCommands(program: Command, target: CatalogEntry | undefined,
 
   for (const entry of catalog) {
     const cmd = parentOf(entry.path)
-      .command(entry.path.at(-1) as string)
+      .command(entry.path.at(-1) as string, { hidden: entry.hidden === true })
       .summary(entry.summary);
     cmd.description(entry.summary);
     if (entry !== target) continue;
     const mod = (await entry.load()).default;
-    mod.configure(cmd);
-    if (mod.examples.length > 0) {
-      cmd.addHelpText("after", `\nExamples:\n${mod.examples.map((e) => `  $ ${e}`).join("\n")}`);
-    }
+    configureCommand(cmd, mod);
     cmd.action((...params: unknown[]) => action(mod, cmd, params));
   }
+}
+
+function configureCommand(cmd: Command, mod: CommandModule<never>): void {
+  mod.configure(cmd);
+  if (mod.examples.length > 0) {
+    cmd.addHelpText("after", `\nExamples:\n${mod.examples.map((e) => `  $ ${e}`).join("\n")}`);
+  }
+}
+
+/** Loads every command module to describe all commands and options (for shell completion). */
+async function commandTree(): Promise<CompletionTree> {
+  const describe = (options: readonly Option[]): OptionSpec[] =>
+    options
+      .filter((o) => !o.hidden)
+      .map((o) => ({
+        flags: [o.short, o.long].filter((f): f is string => Boolean(f)),
+        takesValue: o.required || o.optional,
+        ...(o.argChoices ? { choices: [...o.argChoices] } : {}),
+      }));
+  const commands = await Promise.all(
+    catalog
+      .filter((entry) => !entry.hidden)
+      .map(async (entry) => {
+        const cmd = new Command(entry.path.at(-1) as string);
+        configureCommand(cmd, (await entry.load()).default);
+        return {
+          path: [...entry.path],
+          options: describe(cmd.options),
+          argumentChoices: cmd.registeredArguments.map((a) =>
+            a.argChoices ? [...a.argChoices] : undefined,
+          ),
+        };
+      }),
+  );
+  const root = new Command();
+  addGlobalOptions(root);
+  const help: OptionSpec = { flags: ["-h", "--help"], takesValue: false };
+  return { commands, globalOptions: [...describe(root.options), help] };
 }
 
 function readGlobals(raw: Record<string, unknown>): GlobalOptions {
@@ -215,6 +264,7 @@ function createContext(globals: GlobalOptions, out: Output, options: RunOptions)
     cwd: options.cwd,
     signal: options.signal,
     onInterrupt: options.onInterrupt,
+    commandTree,
     aws: () => {
       // Imported on first use: commands that never call AWS do not load the SDK.
       aws ??= import("./aws/clients.js").then(({ Aws }) =>

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { Aws } from "../aws/clients.js";
+import type { CompletionTree } from "../core/completion.js";
 import type { Output } from "../io/output.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -29,6 +30,8 @@ export interface Context {
   signal: AbortSignal;
   /** Registers cleanup to run on Ctrl-C before s3kit exits 130; returns an unregister function. */
   onInterrupt(cleanup: () => Promise<void> | void): () => void;
+  /** Every command and its options (loads every command module: for completion only). */
+  commandTree(): Promise<CompletionTree>;
 }
 
 /**

@@ -1,0 +1,35 @@
+import { ListBucketsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import type { Aws } from "../aws/clients.js";
+
+/**
+ * Bucket names (`s3://name/`) or the keys and folders under a prefix, for the word
+ * being completed. A completion must never hang a shell: after `timeoutMs`, nothing.
+ */
+export async function listS3Completions(
+  aws: Aws,
+  prefix: string,
+  timeoutMs = 2_000,
+): Promise<string[]> {
+  const abortSignal = AbortSignal.timeout(timeoutMs);
+  const s3 = await aws.s3();
+  const rest = prefix.slice("s3://".length);
+  const slash = rest.indexOf("/");
+  try {
+    if (slash === -1) {
+      const { Buckets = [] } = await s3.send(new ListBucketsCommand({}), { abortSignal });
+      return Buckets.map((b) => `s3://${b.Name}/`).filter((c) => c.startsWith(prefix));
+    }
+    const bucket = rest.slice(0, slash);
+    const keyPrefix = rest.slice(slash + 1);
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: keyPrefix, Delimiter: "/", MaxKeys: 200 }),
+      { abortSignal },
+    );
+    const folders = (page.CommonPrefixes ?? []).map((p) => `s3://${bucket}/${p.Prefix}`);
+    const keys = (page.Contents ?? []).map((o) => `s3://${bucket}/${o.Key}`);
+    return [...folders, ...keys];
+  } catch {
+    // No credentials, no network, too slow: offer nothing rather than an error in the prompt.
+    return [];
+  }
+}
