@@ -17,7 +17,7 @@ const result = await build({
   target: "node20",
   minify: !process.env.S3KIT_DEBUG_BUILD,
   keepNames: false,
-  sourcemap: "linked",
+  sourcemap: "external",
   legalComments: "none",
   chunkNames: "chunks/[name]-[hash]",
   define: { S3KIT_VERSION: JSON.stringify(pkg.version) },
