@@ -75,10 +75,31 @@ export function createPresigner(config: PresignerConfig): Presigner {
     return address;
   };
 
+  // The common batch line is a GET with no options: build that spec once.
+  const plainGet = buildGetSpec();
   const specFor = (
     method: "GET" | "PUT",
     options: GetPresignOptions | PutPresignOptions | undefined,
-  ): ObjectRequestSpec => (method === "GET" ? buildGetSpec(options) : buildPutSpec(options));
+  ): ObjectRequestSpec => {
+    if (method === "GET") return options === undefined ? plainGet : buildGetSpec(options);
+    return buildPutSpec(options);
+  };
+
+  // toISOString costs about as much as a hash; a batch signed at one instant
+  // with one expiry needs it once.
+  let lastExpiry = { signedAt: Number.NaN, expiresIn: 0, text: "" };
+  const expiresAt = (signingDate: Date, expiresIn: number): string => {
+    // S3 counts the validity from X-Amz-Date, which is truncated to the second.
+    const signedAt = Math.floor(signingDate.getTime() / 1000) * 1000;
+    if (signedAt !== lastExpiry.signedAt || expiresIn !== lastExpiry.expiresIn) {
+      lastExpiry = {
+        signedAt,
+        expiresIn,
+        text: new Date(signedAt + expiresIn * 1000).toISOString(),
+      };
+    }
+    return lastExpiry.text;
+  };
 
   const signLocally: Presigner["signLocally"] = (method, bucket, key, options) => {
     checkBucketAndKey(bucket, key);
@@ -134,12 +155,6 @@ export function createPresigner(config: PresignerConfig): Presigner {
       return signer.keyDerivations;
     },
   };
-}
-
-/** S3 counts the validity from X-Amz-Date, which is truncated to the second. */
-function expiresAt(signingDate: Date, expiresIn: number): string {
-  const signedAt = Math.floor(signingDate.getTime() / 1000) * 1000;
-  return new Date(signedAt + expiresIn * 1000).toISOString();
 }
 
 function checkRegion(region: string): void {

@@ -1,4 +1,4 @@
-import { createHmac, hash } from "node:crypto";
+import { hash } from "node:crypto";
 import { SigningKeyCache } from "./signing-key.js";
 import { encodeRfc3986 } from "./uri-encode.js";
 
@@ -52,7 +52,9 @@ interface DayContext {
   scope: string;
   /** `${accessKeyId}/${scope}`, percent-encoded for the query. */
   credentialParam: string;
-  signingKey: Buffer;
+  /** The signing key's HMAC pads (RFC 2104), precomputed once per day. */
+  innerPad: Buffer;
+  outerPad: Buffer;
 }
 
 export class SigV4QuerySigner {
@@ -132,9 +134,7 @@ export class SigV4QuerySigner {
       `${amzParams}&X-Amz-SignedHeaders=${signedHeadersParam}${canonicalExtra}\n` +
       `${canonicalHeaders}\n${signedHeaders}\n${UNSIGNED_PAYLOAD}`;
     const stringToSign = `${ALGORITHM}\n${longDate}\n${day.scope}\n${hash("sha256", canonicalRequest, "hex")}`;
-    const signature = createHmac("sha256", day.signingKey)
-      .update(stringToSign, "utf8")
-      .digest("hex");
+    const signature = hmacHex(day, stringToSign);
     return {
       queryString: `${amzParams}&X-Amz-Signature=${signature}&X-Amz-SignedHeaders=${signedHeadersParam}${urlExtra}`,
       signature,
@@ -158,15 +158,39 @@ export class SigV4QuerySigner {
     const current = this.#day;
     if (current !== undefined && current.shortDate === shortDate) return current;
     const scope = `${shortDate}/${this.#region}/${this.#service}/aws4_request`;
+    const signingKey = this.#keys.get(shortDate, this.#region);
+    const innerPad = Buffer.alloc(SHA256_BLOCK_BYTES, 0x36);
+    const outerPad = Buffer.alloc(SHA256_BLOCK_BYTES, 0x5c);
+    for (let i = 0; i < signingKey.length; i++) {
+      innerPad[i] = (innerPad[i] as number) ^ (signingKey[i] as number);
+      outerPad[i] = (outerPad[i] as number) ^ (signingKey[i] as number);
+    }
     const day: DayContext = {
       shortDate,
       scope,
       credentialParam: encodeRfc3986(`${this.#accessKeyId}/${scope}`),
-      signingKey: this.#keys.get(shortDate, this.#region),
+      innerPad,
+      outerPad,
     };
     this.#day = day;
     return day;
   }
+}
+
+const SHA256_BLOCK_BYTES = 64;
+
+/**
+ * HMAC-SHA256 with the day's precomputed pads: H(outer ‖ H(inner ‖ message)).
+ * Two one-shot hashes cost less than a createHmac object per URL, which has to
+ * import the key each time; the result is the same bytes.
+ */
+function hmacHex(day: DayContext, message: string): string {
+  const inner = hash(
+    "sha256",
+    Buffer.concat([day.innerPad, Buffer.from(message, "utf8")]),
+    "buffer",
+  );
+  return hash("sha256", Buffer.concat([day.outerPad, inner]), "hex");
 }
 
 /** Canonical form of a signed header's value, as @smithy/signature-v4 computes it. */
