@@ -18,7 +18,10 @@ export function buildCurlCommand(request: PresignedRequest, file?: string): stri
   }
   for (const [name, value] of Object.entries(request.headers)) {
     if (name === "content-length") continue;
-    parts.push("-H", shellQuote(`${displayHeaderName(name)}: ${value}`));
+    // curl drops a header given as "Name:" with no value; "Name;" sends it empty.
+    const header =
+      value === "" ? `${displayHeaderName(name)};` : `${displayHeaderName(name)}: ${value}`;
+    parts.push("-H", shellQuote(header));
   }
   parts.push(shellQuote(request.url));
   return parts.join(" ");

@@ -6,13 +6,18 @@ import { isWellFormedUnicode } from "./uri-encode.js";
 /**
  * What goes into a presigned GetObject or PutObject besides the bucket and key:
  * which parameters ride in the query string and which headers are signed (and so
- * must be sent by the client). It follows what the SDK does with the same input:
- * x-amz-meta-* travel in the query string; SSE headers stay headers (S3 refuses
- * them in the query); Content-Type and Content-Length are signed when given.
- * One deliberate difference from the SDK's default: x-amz-checksum-sha256 is kept
- * as a signed header rather than hoisted into the query, because S3 does not
- * reliably check a checksum given in a presigned URL's query string but always
- * checks the header.
+ * must be sent by the client).
+ *
+ * Left to itself the SDK hoists every x-amz-* header except the SSE ones into the
+ * query string. Two of them are kept as signed headers here instead:
+ * - x-amz-meta-*: AWS reads metadata from the query string, but several
+ *   S3-compatible servers (versitygw, moto, older LocalStack and Scality) drop it
+ *   silently, while every server stores metadata sent as headers; signing them
+ *   also stops the uploader from changing them.
+ * - x-amz-checksum-sha256: S3 ignores it in a presigned URL's query string and
+ *   checks it only as a header.
+ * SSE headers stay headers (S3 refuses them in the query), and Content-Type and
+ * Content-Length are signed when given.
  */
 export interface ObjectRequestSpec {
   method: PresignMethod;
@@ -91,9 +96,9 @@ export function buildPutSpec(options: PutPresignOptions = {}): ObjectRequestSpec
         );
       }
       seen.add(name);
-      requireText(value, `--metadata ${rawName}`);
+      if (value !== "") requireHeaderValue(value, `--metadata ${rawName}`);
       bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
-      query.push([`x-amz-meta-${name}`, value]);
+      headers.push([`x-amz-meta-${name}`, value]);
     }
     if (bytes > MAX_METADATA_BYTES) {
       throw new PresignInputError(
@@ -164,7 +169,7 @@ function requireHeaderValue(value: string, flag: string): void {
     throw new PresignInputError(
       "invalid_option",
       `${flag} "${value}" cannot be sent as an HTTP header.`,
-      "Use a non-empty value of printable ASCII characters, without line breaks.",
+      "Use a non-empty value of printable ASCII characters, without line breaks (S3 needs US-ASCII in headers; encode other text first).",
     );
   }
 }

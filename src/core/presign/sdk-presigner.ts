@@ -17,8 +17,9 @@ import type { GetPresignOptions, PresignerConfig, PutPresignOptions } from "./ty
  *   parameter the REST serializer adds; there is no option for it.
  * - content-type is in the presigner's unsignable headers by default; it is
  *   signed here (signableHeaders) when the caller gives one.
- * - x-amz-checksum-sha256 is kept a signed header (unhoistableHeaders): S3
- *   ignores it in a presigned URL's query string.
+ * - x-amz-checksum-sha256 and x-amz-meta-* are kept signed headers
+ *   (unhoistableHeaders) instead of being moved into the query string; see
+ *   request-spec.ts for why.
  */
 export function createCleanPresignClient(config: PresignerConfig): S3Client {
   const { accessKeyId, secretAccessKey, sessionToken } = config.credentials;
@@ -90,6 +91,9 @@ export async function presignWithSdk(
     expiresIn,
     signingDate,
     signableHeaders: new Set(o.contentType === undefined ? [] : ["content-type"]),
-    unhoistableHeaders: new Set(["x-amz-checksum-sha256"]),
+    unhoistableHeaders: new Set([
+      "x-amz-checksum-sha256",
+      ...Object.keys(o.metadata ?? {}).map((name) => `x-amz-meta-${name.toLowerCase()}`),
+    ]),
   });
 }

@@ -47,7 +47,10 @@ export interface PutPresignOptions extends PresignCommonOptions {
   contentType?: string | undefined;
   /** Signed: the upload must be exactly this many bytes. */
   contentLength?: number | undefined;
-  /** User metadata, stored as x-amz-meta-<name> (names are lowercased, as S3 does). */
+  /**
+   * User metadata, signed headers x-amz-meta-<name> the uploader must send (names
+   * are lowercased, as S3 does; values printable ASCII).
+   */
   metadata?: Readonly<Record<string, string>> | undefined;
   /** Signed header x-amz-server-side-encryption; the uploader must send it. */
   sse?: ServerSideEncryption | undefined;

@@ -75,6 +75,13 @@ describe("buildCurlCommand", () => {
     ]);
   });
 
+  it("sends an empty metadata value with curl's Name; syntax", async () => {
+    const put = await presigner.put("my-bucket", "k", { metadata: { note: "", owner: "bob" } });
+    expect(buildCurlCommand(put, "f")).toBe(
+      `curl -X PUT -T f -H 'X-Amz-Meta-Note;' -H 'X-Amz-Meta-Owner: bob' '${put.url}'`,
+    );
+  });
+
   it("uses a FILE placeholder when no file is given", async () => {
     const put = await presigner.put("my-bucket", "k");
     expect(buildCurlCommand(put)).toBe(`curl -X PUT -T FILE '${put.url}'`);

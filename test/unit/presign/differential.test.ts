@@ -111,7 +111,7 @@ describe("in-process SigV4 presigning matches @aws-sdk/s3-request-presigner", ()
     expect(has(/^http:\/\/\[::1\]:9000\//)).toBeGreaterThan(3);
     expect(has(/X-Amz-Security-Token=/)).toBeGreaterThan(50);
     expect(has(/X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost/)).toBeGreaterThan(3);
-    expect(has(/x-amz-meta-/)).toBeGreaterThan(20);
+    expect(has(/X-Amz-SignedHeaders=[^&]*x-amz-meta-/)).toBeGreaterThan(20);
     expect(has(/x-amz-server-side-encryption/)).toBeGreaterThan(20);
     expect(has(/versionId=/)).toBeGreaterThan(20);
     expect(has(/response-content-disposition=/)).toBeGreaterThan(20);

@@ -229,7 +229,15 @@ const META_NAMES = [
   "zz",
   "a#$%&'*+`|",
 ];
-const META_VALUES = ["alice", "", " spaced  value ", "ünïcode 😀", "a=b&c", "+/=", "tab\there"];
+const META_VALUES = [
+  "alice",
+  "",
+  " spaced  value ",
+  'a=b&c; q="x"',
+  "+/=",
+  "tab\there",
+  "~!@#$%^&*()",
+];
 
 export function randomPutOptions(r: Random): PutPresignOptions {
   const o: PutPresignOptions = { expiresIn: pick(r, [1, 900, 3600, 604_800, int(r, 1, 604_800)]) };

@@ -102,6 +102,31 @@ describe("SigV4QuerySigner", () => {
     );
   });
 
+  it("sorts the canonical query by encoded name and the URL's by raw name, as the SDK does", () => {
+    // "-" sorts before "^", but "%5E" (the encoded "^") sorts before "-".
+    const signer = new SigV4QuerySigner(credentials, "us-east-1");
+    const request = {
+      method: "GET",
+      host: "h",
+      path: "/k",
+      query: [
+        ["x-a^", "2"],
+        ["x-a-", "1"],
+      ] as Array<[string, string]>,
+      expiresIn: 60,
+    };
+    const result = signer.presign(request, date);
+    expect(result.queryString).toMatch(/&x-a-=1&x-a%5E=2$/);
+    const amz =
+      "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Content-Sha256=UNSIGNED-PAYLOAD" +
+      "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request" +
+      "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host";
+    const canonicalRequest = `GET\n/k\n${amz}&x-a%5E=2&x-a-=1\nhost:h\n\nhost\nUNSIGNED-PAYLOAD`;
+    const stringToSign = `AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n${createHash("sha256").update(canonicalRequest).digest("hex")}`;
+    const key = deriveSigningKey(credentials.secretAccessKey, "20130524", "us-east-1", "s3");
+    expect(result.signature).toBe(createHmac("sha256", key).update(stringToSign).digest("hex"));
+  });
+
   it("derives the key once for a batch signed at one instant", () => {
     const signer = new SigV4QuerySigner(credentials, "us-east-1");
     for (let i = 0; i < 1000; i++) {
