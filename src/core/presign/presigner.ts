@@ -27,6 +27,18 @@ export interface Presigner {
    * uses it to skip a promise per URL; get/put fall back to the SDK by themselves.
    */
   signLocally(
+    method: "GET",
+    bucket: string,
+    key: string,
+    options?: GetPresignOptions,
+  ): PresignedRequest | undefined;
+  signLocally(
+    method: "PUT",
+    bucket: string,
+    key: string,
+    options?: PutPresignOptions,
+  ): PresignedRequest | undefined;
+  signLocally(
     method: "GET" | "PUT",
     bucket: string,
     key: string,
@@ -41,9 +53,10 @@ export interface Presigner {
  *
  * Plain buckets are signed in-process with node:crypto (see sigv4-query.ts), with
  * URLs byte-identical to @aws-sdk/s3-request-presigner's for the same inputs and
- * signing time, minus the `x-id` and checksum parameters the SDK adds by default.
- * The SDK is imported only for the rare buckets and regions that need its special
- * endpoint rules, so signing starts without loading it.
+ * signing time when the SDK is configured as in sdk-presigner.ts: no `x-id` or
+ * checksum parameters, metadata and checksum as signed headers. The SDK is
+ * imported only for the rare buckets and regions that need its special endpoint
+ * rules, so signing starts without loading it.
  *
  * The signing key depends on the day (X-Amz-Date's first 8 characters) and is
  * derived once per day and region and reused. With a fixed `signingDate` every URL
@@ -101,7 +114,12 @@ export function createPresigner(config: PresignerConfig): Presigner {
     return lastExpiry.text;
   };
 
-  const signLocally: Presigner["signLocally"] = (method, bucket, key, options) => {
+  const signLocally = (
+    method: "GET" | "PUT",
+    bucket: string,
+    key: string,
+    options?: GetPresignOptions | PutPresignOptions,
+  ): PresignedRequest | undefined => {
     checkBucketAndKey(bucket, key);
     const spec = specFor(method, options);
     const address = addressOf(bucket);
@@ -150,7 +168,7 @@ export function createPresigner(config: PresignerConfig): Presigner {
   return {
     get: (bucket, key, options) => sign("GET", bucket, key, options),
     put: (bucket, key, options) => sign("PUT", bucket, key, options),
-    signLocally,
+    signLocally: signLocally as Presigner["signLocally"],
     get keyDerivations() {
       return signer.keyDerivations;
     },

@@ -106,7 +106,7 @@ export class SigV4QuerySigner {
         signedHeaders += signedHeaders === "" ? name : `;${name}`;
       }
     }
-    const signedHeadersParam = encodeRfc3986(signedHeaders);
+    const signedHeadersParam = this.#encodedSignedHeaders(signedHeaders);
 
     // The canonical query is sorted by encoded name, the URL's by raw name (the
     // SDK's formatUrl); the two orders differ only for unusual names, but both
@@ -141,6 +141,18 @@ export class SigV4QuerySigner {
       signedHeaders,
       longDate,
     };
+  }
+
+  // A batch signs the same header set on every line; encode its name list once.
+  readonly #signedHeadersParams = new Map<string, string>();
+  #encodedSignedHeaders(signedHeaders: string): string {
+    let encoded = this.#signedHeadersParams.get(signedHeaders);
+    if (encoded === undefined) {
+      encoded = encodeRfc3986(signedHeaders);
+      if (this.#signedHeadersParams.size >= 64) this.#signedHeadersParams.clear();
+      this.#signedHeadersParams.set(signedHeaders, encoded);
+    }
+    return encoded;
   }
 
   #longDate(date: Date): string {
@@ -178,6 +190,8 @@ export class SigV4QuerySigner {
 }
 
 const SHA256_BLOCK_BYTES = 64;
+// Values without line breaks, tabs, double spaces or edge spaces are already canonical.
+const NEEDS_CANONICALISING = /[\r\n\t]| {2}|^ | $/;
 
 /**
  * HMAC-SHA256 with the day's precomputed pads: H(outer ‖ H(inner ‖ message)).
@@ -195,6 +209,7 @@ function hmacHex(day: DayContext, message: string): string {
 
 /** Canonical form of a signed header's value, as @smithy/signature-v4 computes it. */
 export function canonicalHeaderValue(value: string): string {
+  if (!NEEDS_CANONICALISING.test(value)) return value;
   return value
     .replace(/[\r\n]/g, " ")
     .replace(/[ \t]+/g, " ")
