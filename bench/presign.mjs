@@ -21,7 +21,10 @@ const bundle = join(dir, "presigner.js");
 
 try {
   await build({
-    entryPoints: [join(root, "src/core/presign/presigner.ts")],
+    entryPoints: [
+      join(root, "src/core/presign/presigner.ts"),
+      join(root, "src/core/presign/sdk-presigner.ts"),
+    ],
     outdir: dir,
     outExtension: { ".js": ".js" },
     bundle: true,
@@ -86,6 +89,23 @@ try {
       'await presigner.put("my-app-uploads", key, { contentType: "image/jpeg", metadata: { owner: "alice" }, expiresIn: 3600 })',
     ),
   ];
+
+  // For comparison: the same GETs through the SDK's getSignedUrl (fewer keys: it is slow).
+  const sdkCount = Math.min(count, 5000);
+  const sdkOutput = node(`
+    import { presignWithSdk } from ${JSON.stringify(join(dir, "sdk-presigner.js"))};
+    const config = {
+      credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", sessionToken: "IQoJb3JpZ2luX2VjE" + "A".repeat(700) },
+      region: "eu-west-1",
+    };
+    const date = new Date();
+    for (let i = 0; i < 200; i++) await presignWithSdk(config, "GET", "my-app-uploads", "warm" + i, {}, date);
+    const t = performance.now();
+    for (let i = 0; i < ${sdkCount}; i++) await presignWithSdk(config, "GET", "my-app-uploads", "uploads/photo " + i + ".jpg", {}, date);
+    const ms = performance.now() - t;
+    console.log(JSON.stringify({ label: "GET through the SDK's getSignedUrl (${sdkCount} keys)", perSecond: Math.round(${sdkCount} / (ms / 1000)), ms: Math.round(ms), derivations: "n/a" }));
+  `);
+  results.push(JSON.parse(sdkOutput.split("\n").at(-1)));
 
   console.log(
     `node ${process.version}, ${count} keys, one process, session token, fixed signing time`,
