@@ -58,6 +58,9 @@ export interface CompiledPolicy {
 
 const CACHE_LIMIT = 1024;
 
+/** SCPs without a level are taken as attached to the same node (usually the account). */
+export const DEFAULT_SCP_LEVEL = "account";
+
 function asList(v: unknown): string[] {
   if (v === undefined || v === null) return [];
   return Array.isArray(v) ? v.map((x) => String(x)) : [String(v)];
@@ -151,7 +154,7 @@ export function compilePolicy(policy: NamedPolicy, kind: PolicyKind): CompiledPo
   return {
     name: policy.name,
     kind,
-    level: policy.level ?? policy.name,
+    level: policy.level ?? DEFAULT_SCP_LEVEL,
     document: d,
     variables,
     statements: statementsOf(d).map((st, i) => compileStatement(policy.name, st, i, variables)),

@@ -45,7 +45,7 @@ export interface NamedPolicy {
   /**
    * SCPs only: the level of the organization tree the SCP is attached to (root, an OU,
    * the account). Every level must allow; within one level one allowing SCP is enough.
-   * Defaults to the policy name, i.e. each SCP is its own level.
+   * Defaults to "account": SCPs given without a level are read as attached to one node.
    */
   level?: string;
 }

@@ -5,6 +5,8 @@ import { expect, it } from "vitest";
 import { createEvaluator, type PolicySetInput } from "../../../src/core/policy/evaluate.js";
 import type {
   ConditionBlock,
+  ConditionScalar,
+  ContextValue,
   EvaluationRequest,
   NamedPolicy,
   PolicyDocument,
@@ -88,4 +90,24 @@ export function runCases(cases: EvalCase[]): void {
     if (c.deciding) expect(full.deciding.map(refKey)).toEqual(c.deciding);
     if (c.blockedBy) expect(full.blockedBy).toBe(c.blockedBy);
   });
+}
+
+// One Allow with one condition; the decision says whether the condition held.
+export function conditionCase(
+  operator: string,
+  key: string,
+  values: ConditionScalar | ConditionScalar[],
+  actual: ContextValue | undefined,
+  holds: boolean,
+): EvalCase {
+  const shown = actual === undefined ? "(missing)" : JSON.stringify(actual);
+  return {
+    name: `${operator} ${key} ${JSON.stringify(values)} vs ${shown} → ${holds}`,
+    policies: {
+      identityPolicies: [named("p", allow("s3:*", "*", { [operator]: { [key]: values } }))],
+    },
+    request: actual === undefined ? {} : { context: { [key]: actual } },
+    decision: holds ? "allowed" : "implicit-deny",
+    ...(holds ? { deciding: ["p[0]"] } : {}),
+  };
 }
