@@ -88,3 +88,26 @@ export function parseS3Arn(text: string): S3Location | undefined {
     key: arn.resource.slice(slash + 1),
   };
 }
+
+/**
+ * Can this Resource entry (with wildcards) match a bucket ARN? Wildcards match "/",
+ * so `arn:aws:s3:::b*` matches both the bucket and its objects.
+ */
+export function couldMatchBucket(resource: string): boolean {
+  if (resource === "*") return true;
+  const arn = parseArn(resource);
+  if (!arn || arn.service !== "s3" || arn.region !== "" || arn.account !== "") {
+    return arn !== undefined && /[*?]/.test(`${arn.service}${arn.region}${arn.account}`);
+  }
+  return !arn.resource.includes("/") || arn.resource.indexOf("*") < arn.resource.indexOf("/");
+}
+
+/** Can this Resource entry (with wildcards) match an object ARN? */
+export function couldMatchObject(resource: string): boolean {
+  if (resource === "*") return true;
+  const arn = parseArn(resource);
+  if (!arn || arn.service !== "s3") {
+    return arn !== undefined && /[*?]/.test(`${arn.service}${arn.region}${arn.account}`);
+  }
+  return arn.resource.includes("/") || arn.resource.includes("*");
+}

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${…} in plain strings.
 import { describe } from "vitest";
 import { allow, BUCKET, type EvalCase, named, OBJECT, runCases } from "./helpers.js";
 
