@@ -96,8 +96,9 @@ export function parseS3Arn(text: string): S3Location | undefined {
 export function couldMatchBucket(resource: string): boolean {
   if (resource === "*") return true;
   const arn = parseArn(resource);
-  if (!arn || arn.service !== "s3" || arn.region !== "" || arn.account !== "") {
-    return arn !== undefined && /[*?]/.test(`${arn.service}${arn.region}${arn.account}`);
+  if (!arn) return false;
+  if (arn.service !== "s3" || arn.region !== "" || arn.account !== "") {
+    return /[*?]/.test(`${arn.service}${arn.region}${arn.account}`);
   }
   return !arn.resource.includes("/") || arn.resource.indexOf("*") < arn.resource.indexOf("/");
 }
@@ -106,8 +107,7 @@ export function couldMatchBucket(resource: string): boolean {
 export function couldMatchObject(resource: string): boolean {
   if (resource === "*") return true;
   const arn = parseArn(resource);
-  if (!arn || arn.service !== "s3") {
-    return arn !== undefined && /[*?]/.test(`${arn.service}${arn.region}${arn.account}`);
-  }
+  if (!arn) return false;
+  if (arn.service !== "s3") return /[*?]/.test(`${arn.service}${arn.region}${arn.account}`);
   return arn.resource.includes("/") || arn.resource.includes("*");
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${…} in plain strings.
 // `policy generate`: a least-privilege identity policy for one bucket and access level,
 // rendered from templates/policies/<level>.json.
 

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${…} in plain strings.
 // `policy lint`: offline checks of a policy document. Every finding names the rule, a
 // path like `Statement[1].Resource[0]`, the line and column when the text is known,
 // what is wrong and how to fix it.
