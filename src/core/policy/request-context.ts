@@ -1,6 +1,7 @@
 // A request prepared for evaluation: the caller parsed, context keys lower-cased (IAM
 // keys are case-insensitive) and merged with the keys AWS derives from the caller.
-// Prepared once per request object and reused by every evaluator.
+// Prepared on every evaluation (requests may be mutated between calls); the costly
+// parts, caller ARNs and key spellings, are cached instead.
 
 import { derivePrincipal, principalContext } from "./principal.js";
 import type { ContextValue, EvaluationRequest, RequestPrincipal } from "./types.js";
@@ -17,16 +18,51 @@ export interface PreparedRequest {
   lookup: VariableLookup;
 }
 
-const prepared = new WeakMap<EvaluationRequest, PreparedRequest>();
+interface CallerInfo {
+  principal: RequestPrincipal;
+  derived: [string, ContextValue][];
+}
+
+// Many requests share a caller: parse each ARN once. Bounded so a long batch of
+// distinct callers cannot grow it without limit.
+const callers = new Map<string, CallerInfo>();
+const lowerKeys = new Map<string, string>();
+const CACHE_LIMIT = 4096;
+
+function callerInfo(input: EvaluationRequest["principal"]): CallerInfo {
+  const cacheKey = typeof input === "string" || input === undefined ? (input ?? "") : undefined;
+  if (cacheKey !== undefined) {
+    const hit = callers.get(cacheKey);
+    if (hit) return hit;
+  }
+  const principal = derivePrincipal(input);
+  const derived = Object.entries(principalContext(principal)).map(
+    ([k, v]) => [k.toLowerCase(), v] as [string, ContextValue],
+  );
+  const info = { principal, derived };
+  if (cacheKey !== undefined) {
+    if (callers.size >= CACHE_LIMIT) callers.clear();
+    callers.set(cacheKey, info);
+  }
+  return info;
+}
+
+function lower(key: string): string {
+  let lc = lowerKeys.get(key);
+  if (lc === undefined) {
+    lc = key.toLowerCase();
+    if (lowerKeys.size >= CACHE_LIMIT) lowerKeys.clear();
+    lowerKeys.set(key, lc);
+  }
+  return lc;
+}
 
 export function prepareRequest(req: EvaluationRequest): PreparedRequest {
-  const cached = prepared.get(req);
-  if (cached) return cached;
-  const principal = derivePrincipal(req.principal);
-  const context = new Map<string, ContextValue>();
+  const { principal, derived } = callerInfo(req.principal);
   // Derived keys first so that an explicit context value (e.g. a real aws:userid) wins.
-  for (const [k, v] of Object.entries(principalContext(principal))) context.set(k.toLowerCase(), v);
-  for (const [k, v] of Object.entries(req.context ?? {})) context.set(k.toLowerCase(), v);
+  const context = new Map<string, ContextValue>(derived);
+  const given = req.context;
+  if (given) for (const k in given) context.set(lower(k), given[k] as ContextValue);
   const lookup: VariableLookup = (key) => {
     const v = context.get(key);
     if (Array.isArray(v)) return v.length === 1 ? v[0] : undefined;
@@ -35,13 +71,12 @@ export function prepareRequest(req: EvaluationRequest): PreparedRequest {
   const out: PreparedRequest = {
     source: req,
     action: req.action,
-    actionLc: req.action.toLowerCase(),
+    actionLc: lower(req.action),
     resource: req.resource,
     principal,
     resourceAccount: req.resourceAccount ?? principal.accountId,
     context,
     lookup,
   };
-  prepared.set(req, out);
   return out;
 }

@@ -3,6 +3,7 @@ import { conditionCase, runCases } from "./helpers.js";
 
 // ForAnyValue / ForAllValues over multi-valued keys, including the documented
 // behaviour for a missing key: ForAllValues is true, ForAnyValue is false.
+
 const T = "aws:TagKeys";
 
 describe("ForAllValues", () => {
@@ -62,62 +63,5 @@ describe("Operators without a set qualifier on multi-valued keys", () => {
     conditionCase("StringEquals", T, "env", ["team"], false),
     conditionCase("StringNotEquals", T, "env", ["team", "env"], false),
     conditionCase("StringNotEquals", T, "env", ["team"], true),
-  ]);
-});
-
-describe("…IfExists", () => {
-  runCases([
-    conditionCase("StringEqualsIfExists", "ec2:InstanceType", "t3.micro", undefined, true),
-    conditionCase("StringEqualsIfExists", "ec2:InstanceType", "t3.micro", "t3.micro", true),
-    conditionCase("StringEqualsIfExists", "ec2:InstanceType", "t3.micro", "m5.large", false),
-    conditionCase(
-      "StringLikeIfExists",
-      "ec2:InstanceType",
-      ["t1.*", "t2.*", "m3.*"],
-      "t2.small",
-      true,
-    ),
-    conditionCase(
-      "StringLikeIfExists",
-      "ec2:InstanceType",
-      ["t1.*", "t2.*", "m3.*"],
-      "c5.large",
-      false,
-    ),
-    conditionCase(
-      "StringNotEqualsIfExists",
-      "s3:x-amz-server-side-encryption",
-      "aws:kms",
-      undefined,
-      true,
-    ),
-    conditionCase(
-      "StringNotEqualsIfExists",
-      "s3:x-amz-server-side-encryption",
-      "aws:kms",
-      "AES256",
-      true,
-    ),
-    conditionCase(
-      "StringNotEqualsIfExists",
-      "s3:x-amz-server-side-encryption",
-      "aws:kms",
-      "aws:kms",
-      false,
-    ),
-    conditionCase("NumericLessThanIfExists", "s3:max-keys", "100", undefined, true),
-    conditionCase("NumericLessThanIfExists", "s3:max-keys", "100", "1000", false),
-    conditionCase(
-      "DateLessThanIfExists",
-      "aws:TokenIssueTime",
-      "2030-01-01T00:00:00Z",
-      undefined,
-      true,
-    ),
-    conditionCase("BoolIfExists", "aws:MultiFactorAuthPresent", "true", undefined, true),
-    conditionCase("BoolIfExists", "aws:MultiFactorAuthPresent", "true", "false", false),
-    conditionCase("IpAddressIfExists", "aws:SourceIp", "10.0.0.0/8", undefined, true),
-    conditionCase("ArnLikeIfExists", "aws:SourceArn", "arn:aws:sns:*:*:*", undefined, true),
-    conditionCase("BinaryEqualsIfExists", "s3:x", "QUJD", undefined, true),
   ]);
 });
