@@ -331,7 +331,11 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
 
   out.push(...kmsDiagnoses(input, ev, result));
   if (result.decision !== "allowed") out.push(...onlineDiagnoses(input, result));
-  return out;
+  // Messages often start with a statement reference; make them read as sentences.
+  return out.map((d) => ({
+    ...d,
+    message: d.message.charAt(0).toUpperCase() + d.message.slice(1),
+  }));
 }
 
 /** Object reads need kms:Decrypt, writes kms:GenerateDataKey (and Decrypt for multipart). */

@@ -205,14 +205,14 @@ function evaluateTraced(
     policy: policy.name,
     kind: policy.kind,
     index: st.index,
+    ...(st.sid !== undefined ? { sid: st.sid } : {}),
     effect: st.effect,
     action,
     resource,
+    ...(principal ? { principal } : {}),
     conditions,
     applies,
   };
-  if (st.sid !== undefined) trace.sid = st.sid;
-  if (principal) trace.principal = principal;
   const out: StatementOutcome & { trace: StatementTrace } = { applies, trace };
   if (applies && principalKind) out.principalKind = principalKind;
   return out;

@@ -106,7 +106,7 @@ const cases: DiagCase[] = [
       request: { action: "s3:DeleteObject", resource: "arn:aws:s3:::b/x", principal: ALICE },
     },
     expect: "explicit-deny",
-    message: ['statement "NoDeletes"', '"Effect":"Deny"', '"Action":"s3:DeleteObject"'],
+    message: ['Statement "NoDeletes"', '"Effect":"Deny"', '"Action":"s3:DeleteObject"'],
   },
   {
     name: "explicit deny in the bucket policy names the bucket policy",
