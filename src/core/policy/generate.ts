@@ -1,6 +1,21 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${…} in plain strings.
 // `policy generate`: a least-privilege identity policy for one bucket and access level,
 // rendered from templates/policies/<level>.json.
+//
+// Decisions worth knowing:
+// - With prefixes, listing is limited by StringLike s3:prefix ["P*"]. The bucket root ""
+//   is not added: with it a caller could list every key of the bucket, which defeats
+//   the prefix. Clients must send the prefix when they list.
+// - A prefix is used literally: "uploads" also covers "uploads-old/…"; write "uploads/"
+//   for a folder.
+// - upload has no s3:ListBucketMultipartUploads: SDK multipart uploads (create, upload
+//   part, complete, abort, list the parts of their own upload) only need the object
+//   actions, and listing uploads would reveal other keys. The lifecycle rule that
+//   `bucket create` adds cleans up abandoned uploads.
+// - admin manages the bucket's configuration but cannot delete the bucket, and has no
+//   PutBucketAcl (ACLs are disabled by BucketOwnerEnforced).
+// - With --kms-key, reads get kms:Decrypt; writes get kms:GenerateDataKey and
+//   kms:Decrypt (a multipart upload decrypts the data key for each part).
 
 import { bucketArn } from "./arn.js";
 import { bucketNameProblem } from "./bucket-name.js";
