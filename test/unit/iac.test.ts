@@ -6,6 +6,8 @@ import { toTerraform } from "../../src/core/iac/terraform.js";
 import { fullStack } from "../fixtures/iac-stack.js";
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
+// biome-ignore lint/suspicious/noExplicitAny: template properties are read by path in assertions
+type Props = Record<string, any>;
 
 describe("CloudFormation export", () => {
   const template = toCloudFormation(fullStack) as {
@@ -35,7 +37,7 @@ describe("CloudFormation export", () => {
   });
 
   it("carries every bucket setting", () => {
-    const bucket = ofType("AWS::S3::Bucket")[0]?.Properties as Record<string, any>;
+    const bucket = ofType("AWS::S3::Bucket")[0]?.Properties as Props;
     expect(bucket.BucketName).toBe("dev-shop-x7k2p9");
     expect(bucket.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
@@ -87,7 +89,7 @@ describe("CloudFormation export", () => {
   });
 
   it("attaches the bucket policy to the bucket", () => {
-    const policy = ofType("AWS::S3::BucketPolicy")[0]?.Properties as Record<string, any>;
+    const policy = ofType("AWS::S3::BucketPolicy")[0]?.Properties as Props;
     expect(policy.Bucket).toEqual({ Ref: "Bucket" });
     expect(policy.PolicyDocument.Statement[0].Sid).toBe("DenyInsecureTransport");
   });
@@ -212,6 +214,7 @@ describe("names and strings", () => {
   });
 
   it("escapes HCL strings", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: HCL template syntax under test
     expect(hclString('a "b" \\ ${x} %{y}\n')).toBe('"a \\"b\\" \\\\ $${x} %%{y}\\n"');
   });
 });
