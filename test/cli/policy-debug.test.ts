@@ -366,7 +366,13 @@ describe("policy debug --json", () => {
         id: "missing-object-wildcard",
         message: expect.stringContaining("grants it only on the bucket ARN"),
         fix: 'Add "arn:aws:s3:::app-uploads/*" to the Resource of that statement.',
-        statement: expect.objectContaining({ sid: "Uploads", kind: "identity", index: 1 }),
+        statement: {
+          policy: putOnBucketOnly,
+          kind: "identity",
+          index: 1,
+          sid: "Uploads",
+          effect: "Allow",
+        },
       },
     ]);
     const list = result(report, "s3:ListBucket");

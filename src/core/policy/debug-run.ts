@@ -152,6 +152,12 @@ export function explainStatement(t: StatementTrace, action: string, resource: st
   return `${t.effect === "Allow" ? "Allows" : "Denies"} ${action}: ${parts.join(", ")}.`;
 }
 
+function refOf(r: StatementRef): StatementRef {
+  const out: StatementRef = { policy: r.policy, kind: r.kind, index: r.index, effect: r.effect };
+  if (r.sid !== undefined) out.sid = r.sid;
+  return out;
+}
+
 /** Evaluates every request and explains each outcome. */
 export function runPolicyDebug(input: PolicyDebugInput): PolicyDebugReport {
   const evaluator = createEvaluator(input.policies);
@@ -178,6 +184,8 @@ export function runPolicyDebug(input: PolicyDebugInput): PolicyDebugReport {
       ...(input.bucket ? { bucket: input.bucket } : {}),
       ...(input.online ? { online: input.online } : {}),
     });
+    // A diagnosis may carry the statement's whole trace; the report names it by reference.
+    for (const d of diagnoses) if (d.statement) d.statement = refOf(d.statement);
     const out: PolicyDebugResult = {
       action: r.action,
       resource: r.resource,
