@@ -15,7 +15,8 @@ import { build } from "esbuild";
 import { root } from "../scripts/servers.mjs";
 import { printTable, timeCommands } from "./lib.mjs";
 
-const count = Number(process.argv[2] ?? 200_000);
+// `npm run bench -- policy` passes the benchmark's name: only a number is a count.
+const count = Number(process.argv[2]) > 0 ? Number(process.argv[2]) : 200_000;
 const runs = Number(process.env.RUNS ?? 20);
 // Inside node_modules so the bundle resolves the project's packages.
 const dir = mkdtempSync(join(root, "node_modules", ".s3kit-bench-"));
