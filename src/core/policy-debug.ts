@@ -101,9 +101,6 @@ export function checkDebugFlags(o: DebugRequestOptions): void {
       "Give either --resource ARN, or --bucket B (and --key K for object actions).",
     );
   }
-  if (o.key !== undefined && o.bucket === undefined) {
-    throw new UsageError("--key needs --bucket.", "Add --bucket BUCKET, or give --resource ARN.");
-  }
   if (o.resource !== undefined) {
     const problem = arnProblem(o.resource);
     if (problem) {

@@ -384,6 +384,23 @@ describe("policy debug --json", () => {
     );
   });
 
+  it("takes --key with the bucket the policies name", async () => {
+    const { code, report } = await debugJson([
+      "--policy-file",
+      readWrite,
+      "--action",
+      "s3:GetObject",
+      "--key",
+      "avatars/1.png",
+    ]);
+    expect(code).toBe(0);
+    expect(report.results[0]).toMatchObject({
+      resource: "arn:aws:s3:::app-uploads/avatars/1.png",
+      exampleKey: false,
+      decision: "allowed",
+    });
+  });
+
   it("defaults to the object actions for an object --resource", async () => {
     const { report } = await debugJson([
       "--policy-file",

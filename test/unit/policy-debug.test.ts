@@ -128,7 +128,9 @@ describe("buildDebugRequests", () => {
     expect(() => checkDebugFlags({ resource: "arn:aws:s3:::b1", bucket: "b1" })).toThrow(
       "cannot be combined",
     );
-    expect(() => checkDebugFlags({ key: "k" })).toThrow("--key needs --bucket");
+    expect(() => checkDebugFlags({ resource: "arn:aws:s3:::b1/k", key: "k" })).toThrow(
+      "cannot be combined",
+    );
     expect(() => checkDebugFlags({ resource: "b1/k" })).toThrow(PolicyInputError);
   });
 });
