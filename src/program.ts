@@ -19,7 +19,9 @@ interface CatalogEntry {
 }
 
 /** Command groups (`s3kit bucket …`) and what they are for. */
-const groups: Record<string, string> = {};
+const groups: Record<string, string> = {
+  policy: "Write, check and debug IAM policies for S3",
+};
 
 /**
  * Every command, its summary, and one lazy import of its code: only the invoked
@@ -36,6 +38,21 @@ const catalog: readonly CatalogEntry[] = [
     summary:
       "Check credentials, clock, endpoint and (with --bucket) a bucket's reachability and safety",
     load: () => import("./commands/doctor.js"),
+  },
+  {
+    path: ["policy", "generate"],
+    summary: "Print a least-privilege IAM policy for a bucket and access level",
+    load: () => import("./commands/policy/generate.js"),
+  },
+  {
+    path: ["policy", "lint"],
+    summary: "Check policy files for mistakes (unknown actions, missing /*, wildcards, …)",
+    load: () => import("./commands/policy/lint.js"),
+  },
+  {
+    path: ["policy", "debug"],
+    summary: "Explain why an action is allowed or denied, which statement decided, and the fix",
+    load: () => import("./commands/policy/debug.js"),
   },
   {
     path: ["completion"],
