@@ -19,7 +19,7 @@ import { mapAwsError } from "../../aws/errors.js";
 import { ConflictError, ExitCode, S3kitError } from "../errors.js";
 import { settingLabel } from "./describe.js";
 import { type ApiCall, type BucketPlan, type Change, type PlanStep, planBucket } from "./plan.js";
-import { assertSameRegion, headBucket, readBucketState } from "./read.js";
+import { assertSameRegion, headBucket, isOwnBucket, readBucketState } from "./read.js";
 import type { CreateBucketSpec } from "./spec.js";
 import type { BucketState, Setting } from "./state.js";
 
@@ -95,10 +95,17 @@ export async function createBucket(
   spec: CreateBucketSpec,
   options: CreateOptions,
 ): Promise<CreateOutcome> {
-  const warnings = warningsFor(aws, spec);
+  const warnings = warningsFor(spec);
   const presence = await headBucket(aws, spec.bucket);
   let current: BucketState | null = null;
   if (presence.exists === true) {
+    const own = await isOwnBucket(aws, spec.bucket);
+    if (own === false) throw nameTaken(spec.bucket);
+    if (own === undefined) {
+      warnings.push(
+        `could not list your buckets (no s3:ListAllMyBuckets), so s3kit cannot confirm that ${spec.bucket} belongs to this account.`,
+      );
+    }
     assertSameRegion(spec.bucket, presence.region, spec.region);
     current = await readCurrent(aws, spec.bucket, presence.region);
   } else if (presence.exists === "forbidden") {
@@ -107,6 +114,7 @@ export async function createBucket(
     );
   }
   const plan = planBucket(spec, current);
+  warnings.push(...httpWarning(aws, plan));
   if (options.dryRun) return { report: dryRunReport(plan, warnings) };
   return execute(aws, spec, plan, warnings, options);
 }
@@ -128,7 +136,7 @@ async function readCurrent(aws: Aws, bucket: string, region: string): Promise<Bu
   return state;
 }
 
-function warningsFor(aws: Aws, spec: CreateBucketSpec): string[] {
+function warningsFor(spec: CreateBucketSpec): string[] {
   const warnings: string[] = [];
   if (spec.publicRead) {
     const what =
@@ -139,12 +147,16 @@ function warningsFor(aws: Aws, spec: CreateBucketSpec): string[] {
       `${what} becomes public: anyone on the internet can read it without credentials.`,
     );
   }
-  if (aws.endpoint("s3").startsWith("http://")) {
-    warnings.push(
-      `the endpoint ${aws.endpoint("s3")} uses plain HTTP; the bucket policy denies non-TLS requests, so servers that enforce aws:SecureTransport will refuse HTTP requests to this bucket.`,
-    );
-  }
   return warnings;
+}
+
+/** The TLS-only policy and a plain-HTTP endpoint do not go together: say so when the policy is set. */
+function httpWarning(aws: Aws, plan: BucketPlan): string[] {
+  const policy = plan.steps.find((s) => s.setting === "policy");
+  if (!aws.endpoint("s3").startsWith("http://") || policy?.change === "unchanged") return [];
+  return [
+    `the endpoint ${aws.endpoint("s3")} uses plain HTTP, and the bucket policy denies requests without TLS: servers that enforce aws:SecureTransport will refuse plain-HTTP requests to this bucket.`,
+  ];
 }
 
 function dryRunReport(plan: BucketPlan, warnings: string[]): CreateReport {
@@ -296,14 +308,16 @@ function errorCode(err: unknown): string {
   return e.Code ?? e.name ?? "";
 }
 
+function nameTaken(bucket: string): ConflictError {
+  return new ConflictError(
+    `The bucket name "${bucket}" is taken by another AWS account (bucket names are global).`,
+    "Choose another name, or let s3kit make a unique one: --generate-name --env ENV --project PROJECT.",
+    "BucketAlreadyExists",
+  );
+}
+
 function createBucketError(err: unknown, bucket: string): S3kitError {
-  if (errorCode(err) === "BucketAlreadyExists") {
-    return new ConflictError(
-      `The bucket name "${bucket}" is taken by another AWS account (bucket names are global).`,
-      "Choose another name, or let s3kit make a unique one: --generate-name --env ENV --project PROJECT.",
-      "BucketAlreadyExists",
-    );
-  }
+  if (errorCode(err) === "BucketAlreadyExists") return nameTaken(bucket);
   return mapAwsError(err, { bucket, operation: "CreateBucket" });
 }
 

@@ -12,6 +12,7 @@ import {
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
+  ListBucketsCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
@@ -50,6 +51,29 @@ export async function headBucket(aws: Aws, bucket: string): Promise<BucketPresen
     }
     if (code === 404 || (err as Error).name === "NoSuchBucket") return { exists: false };
     if (code === 403) return { exists: "forbidden" };
+    throw err;
+  }
+}
+
+/**
+ * Whether the bucket belongs to the caller's account: ListBuckets shows only your own
+ * buckets, while HeadBucket also succeeds on another account's bucket that grants you
+ * access. `undefined` when the list is not allowed (no s3:ListAllMyBuckets).
+ */
+export async function isOwnBucket(aws: Aws, bucket: string): Promise<boolean | undefined> {
+  const s3 = await aws.s3();
+  try {
+    let token: string | undefined;
+    do {
+      const page = await s3.send(
+        new ListBucketsCommand({ Prefix: bucket, ...(token ? { ContinuationToken: token } : {}) }),
+      );
+      if ((page.Buckets ?? []).some((b) => b.Name === bucket)) return true;
+      token = page.ContinuationToken;
+    } while (token);
+    return false;
+  } catch (err) {
+    if (status(err) === 403) return undefined;
     throw err;
   }
 }
