@@ -346,7 +346,7 @@ describe("bucket delete", () => {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const { code, stdout } = await runAgainstMoto(["bucket", "delete", bucket, "--yes"]);
     expect(code).toBe(0);
-    expect(stdout).toContain(`Deleted bucket ${bucket}`);
+    expect(stdout).toContain(`Deleted the empty bucket ${bucket}.`);
     expect(await exists(bucket)).toBe(false);
   });
 

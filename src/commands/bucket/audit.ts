@@ -18,10 +18,10 @@ export default defineCommand<Options>({
   configure(cmd) {
     cmd
       .description(
-        "Check a bucket against best practice: Block Public Access, default encryption, ACLs,\n" +
-          "bucket policies that allow anyone, TLS-only access, a rule that aborts incomplete\n" +
-          "multipart uploads, versioning and CORS. Each finding has an id, a severity (high,\n" +
-          "medium, low) and a fix. With --fail-on LEVEL, exits 6 when a finding at or above\n" +
+        "Check a bucket against best practice: Block Public Access, default encryption, ACLs, " +
+          "bucket policies that allow anyone, TLS-only access, a rule that aborts incomplete " +
+          "multipart uploads, versioning and CORS. Each finding has an id, a severity (high, " +
+          "medium, low) and a fix. With --fail-on LEVEL, exits 6 when a finding at or above " +
           "LEVEL exists (for CI).",
       )
       .argument("<name>", "bucket name")

@@ -40,13 +40,13 @@ export default defineCommand<Options>({
   configure(cmd) {
     cmd
       .description(
-        "Create a bucket with safe defaults, or converge an existing one to them: Block Public\n" +
-          "Access (all four settings), Object Ownership BucketOwnerEnforced (no ACLs), default\n" +
-          "encryption SSE-S3 (or SSE-KMS with --kms-key), a bucket policy that denies plain HTTP and\n" +
-          "TLS older than 1.2, and a lifecycle rule that aborts incomplete multipart uploads after\n" +
-          "7 days. Re-running is safe: settings already in place are left alone, and an option\n" +
-          "you change updates only that setting. Settings you do not ask for (versioning, CORS,\n" +
-          "expiry, transitions, tags, logging) stay as they are on an existing bucket.\n" +
+        "Create a bucket with safe defaults, or converge an existing one to them: Block Public " +
+          "Access (all four settings), Object Ownership BucketOwnerEnforced (no ACLs), default " +
+          "encryption SSE-S3 (or SSE-KMS with --kms-key), a bucket policy that denies plain HTTP and " +
+          "TLS older than 1.2, and a lifecycle rule that aborts incomplete multipart uploads after " +
+          "7 days. Re-running is safe: settings already in place are left alone, and an option " +
+          "you change updates only that setting. Settings you do not ask for (versioning, CORS, " +
+          "expiry, transitions, tags, logging) stay as they are on an existing bucket. " +
           "If a step fails on a bucket this run created, the bucket is deleted again.",
       )
       .argument("[name]", "bucket name (3-63 lowercase letters, digits, dots and hyphens)")

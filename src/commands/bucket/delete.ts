@@ -23,9 +23,9 @@ export default defineCommand<Options>({
   configure(cmd) {
     cmd
       .description(
-        "Delete a bucket. Asks first (--yes answers for you). A bucket with objects, versions or\n" +
-          "open multipart uploads is only deleted with --force, which deletes every object\n" +
-          "version and delete marker (in batches of 1000, several at a time) and aborts every\n" +
+        "Delete a bucket. Asks first (--yes answers for you). A bucket with objects, versions or " +
+          "open multipart uploads is only deleted with --force, which deletes every object " +
+          "version and delete marker (in batches of 1000, several at a time) and aborts every " +
           "open multipart upload first. Exits 5 for a non-empty bucket without --force.",
       )
       .argument("<name>", "bucket name")
@@ -72,15 +72,18 @@ export default defineCommand<Options>({
           progress.update(
             p.deleted,
             p.listingDone ? p.listed : undefined,
-            `of ${p.listed}+ listed`,
+            `of ${p.listed.toLocaleString("en-US")}+ listed`,
           ),
       });
     } finally {
       progress.stop();
     }
     ctx.out.result(report, (r) => {
+      if (r.objectsDeleted + r.deleteMarkersDeleted + r.uploadsAborted === 0) {
+        return `Deleted the empty bucket ${r.bucket}.`;
+      }
       const n = (count: number, what: string) => `${count} ${what}${count === 1 ? "" : "s"}`;
-      const parts = [n(r.objectsDeleted, "object version")];
+      const parts = [n(r.objectsDeleted, r.versioned ? "object version" : "object")];
       if (r.deleteMarkersDeleted > 0) parts.push(n(r.deleteMarkersDeleted, "delete marker"));
       if (r.uploadsAborted > 0) parts.push(`${n(r.uploadsAborted, "multipart upload")} aborted`);
       return `Deleted bucket ${r.bucket} (${parts.join(", ")}) in ${r.seconds} s.`;

@@ -12,8 +12,8 @@ export default defineCommand({
   configure(cmd) {
     cmd
       .description(
-        "Show every setting of a bucket: region, default encryption, public access block, object\n" +
-          "ownership, versioning, CORS, lifecycle rules, bucket policy, tags and access logging.\n" +
+        "Show every setting of a bucket: region, default encryption, public access block, object " +
+          "ownership, versioning, CORS, lifecycle rules, bucket policy, tags and access logging. " +
           "A setting the bucket does not have is shown as absent (null in --json).",
       )
       .argument("<name>", "bucket name");

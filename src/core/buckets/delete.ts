@@ -45,6 +45,8 @@ export interface DeleteReport {
   bucket: string;
   region: string;
   deleted: true;
+  /** Versioning was enabled at some point, so versions and delete markers were deleted. */
+  versioned: boolean;
   /** Object versions deleted (current and noncurrent; plain objects in unversioned buckets). */
   objectsDeleted: number;
   deleteMarkersDeleted: number;
@@ -121,6 +123,7 @@ export async function deleteBucket(
     bucket,
     region: contents.region,
     deleted: true,
+    versioned: contents.versioned,
     objectsDeleted: counts.objects,
     deleteMarkersDeleted: counts.markers,
     uploadsAborted: counts.uploads,

@@ -7,7 +7,7 @@ export default defineCommand({
   configure(cmd) {
     cmd
       .description(
-        "Remove a bucket's CORS configuration (browsers can then no longer call the bucket from\nother origins). Succeeds when there is none.",
+        "Remove a bucket's CORS configuration (browsers can then no longer call the bucket from other origins). Succeeds when there is none.",
       )
       .argument("<name>", "bucket name");
   },

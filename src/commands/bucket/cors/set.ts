@@ -20,9 +20,9 @@ export default defineCommand<Options>({
   configure(cmd) {
     cmd
       .description(
-        "Replace a bucket's CORS configuration: one rule for --origin URL… (methods GET, PUT,\n" +
-          "POST, HEAD or --methods; headers *; exposes ETag; max-age 3600), or the rules of a\n" +
-          'JSON file ({"CORSRules": [...]}, as `aws s3api put-bucket-cors` takes). Unchanged\n' +
+        "Replace a bucket's CORS configuration: one rule for --origin URL… (methods GET, PUT, " +
+          "POST, HEAD or --methods; headers *; exposes ETag; max-age 3600), or the rules of a " +
+          'JSON file ({"CORSRules": [...]}, as `aws s3api put-bucket-cors` takes). Unchanged ' +
           "rules are not written again.",
       )
       .argument("<name>", "bucket name")
