@@ -61,9 +61,13 @@ describe("createBucket when CreateBucket disagrees with HeadBucket", () => {
       puts.push(name);
       return {};
     };
+    let heads = 0;
     const { aws, calls } = fakeAws({
+      // Not there at first; there (in the right region) once CreateBucket says it is ours.
       HeadBucket: () => {
-        throw sdkError("NotFound", 404);
+        heads++;
+        if (heads === 1) throw sdkError("NotFound", 404);
+        return { BucketRegion: "eu-west-1" };
       },
       CreateBucket: () => {
         throw sdkError("BucketAlreadyOwnedByYou", 409);
@@ -82,7 +86,9 @@ describe("createBucket when CreateBucket disagrees with HeadBucket", () => {
     // The lifecycle step failed, but the bucket was not created by this run: nothing is deleted.
     expect(calls).not.toContain("DeleteBucket");
     expect(outcome.report).toMatchObject({ existed: true, created: false });
-    expect(outcome.error?.message).toContain("of the existing bucket race-bucket failed");
+    expect(outcome.error?.message).toContain(
+      "of the existing bucket race-bucket failed: MalformedXML from S3.",
+    );
     expect(outcome.error?.message).toContain(
       "Applied: object ownership, public access block, default encryption, bucket policy; not applied: lifecycle rules.",
     );
@@ -138,6 +144,35 @@ describe("createBucket when CreateBucket disagrees with HeadBucket", () => {
       "Deleting the bucket race-bucket that this run created failed too",
     );
     expect(outcome.error?.hint).toContain("s3kit bucket delete race-bucket");
+    expect(outcome.report.created).toBe(true);
+  });
+
+  it("retries a public policy that S3 refuses right after BlockPublicPolicy was turned off", async () => {
+    let policyAttempts = 0;
+    const ok = () => ({});
+    const { aws, calls } = fakeAws({
+      HeadBucket: () => {
+        throw sdkError("NotFound", 404);
+      },
+      CreateBucket: ok,
+      PutBucketOwnershipControls: ok,
+      PutPublicAccessBlock: ok,
+      PutBucketEncryption: ok,
+      PutBucketPolicy: () => {
+        policyAttempts++;
+        if (policyAttempts === 1) throw sdkError("AccessDenied", 403);
+        return {};
+      },
+      PutBucketLifecycleConfiguration: ok,
+    });
+    const outcome = await createBucket(
+      aws,
+      { ...spec, publicRead: { prefix: "" } },
+      { dryRun: false },
+    );
+    expect(outcome.error).toBeUndefined();
+    expect(policyAttempts).toBe(2);
+    expect(calls).not.toContain("DeleteBucket");
     expect(outcome.report.created).toBe(true);
   });
 });

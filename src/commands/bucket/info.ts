@@ -1,7 +1,7 @@
 import { describeSetting, settingLabel } from "../../core/buckets/describe.js";
 import { getBucketInfo } from "../../core/buckets/info.js";
 import { assertValidBucketName } from "../../core/buckets/names.js";
-import { type BucketState, type ConfigSetting, SETTINGS } from "../../core/buckets/state.js";
+import type { BucketState, ConfigSetting } from "../../core/buckets/state.js";
 import { defineCommand } from "../context.js";
 
 export default defineCommand({
@@ -43,7 +43,6 @@ function renderInfo(state: BucketState): string {
   const width = Math.max(...labels.map((l) => l.length)) + 1;
   const lines = [`Bucket ${state.bucket}`, `  ${"region:".padEnd(width)} ${state.region}`];
   for (const setting of order) {
-    if (!SETTINGS.includes(setting)) continue;
     const unreadable = state.unreadable[setting];
     const values = unreadable
       ? [`unknown (could not read it: ${unreadable})`]

@@ -207,12 +207,18 @@ async function execute(
       const report = settings[index] as SettingReport;
       if (!step.call) continue;
       try {
-        await send(s3, step.call);
+        const call = step.call;
+        const pabChanged = settings.some(
+          (r) => r.setting === "publicAccessBlock" && r.status !== "unchanged",
+        );
+        await send(s3, call, (err) => settlingError(err, call, created, pabChanged));
       } catch (err) {
         if (step.setting === "bucket" && errorCode(err) === "BucketAlreadyOwnedByYou") {
           // Created meanwhile (or by an earlier run that HeadBucket did not see): converge it.
-          unregister?.();
-          const current = await readCurrent(aws, plan.bucket, spec.region);
+          const presence = await headBucket(aws, plan.bucket);
+          const region = presence.exists === true ? presence.region : spec.region;
+          assertSameRegion(plan.bucket, region, spec.region);
+          const current = await readCurrent(aws, plan.bucket, region);
           return execute(aws, spec, planBucket(spec, current), warnings, options);
         }
         if (step.setting === "bucket") throw createBucketError(err, plan.bucket);
@@ -249,11 +255,11 @@ async function execute(
     const report = settings[index] as SettingReport;
     report.status = "failed";
     report.error = { code: mapped.code, message: mapped.message };
-    for (const later of settings.slice(index + 1)) {
-      const laterStep = plan.steps[settings.indexOf(later)] as PlanStep;
-      if (laterStep.call) later.status = "not-applied";
-    }
+    plan.steps.forEach((later, i) => {
+      if (i > index && later.call) (settings[i] as SettingReport).status = "not-applied";
+    });
     const what = `${settingLabel(step.setting)} (${step.call?.operation})`;
+    const reason = /[.!?]$/.test(mapped.message) ? mapped.message : `${mapped.message}.`;
     let message: string;
     let hint = mapped.hint;
     if (created) {
@@ -263,15 +269,15 @@ async function execute(
       if (rollbackProblem === undefined) {
         for (const s of settings) if (s.status === "created") s.status = "rolled-back";
         created = false;
-        message = `Setting the ${what} failed: ${mapped.message} The bucket ${plan.bucket} that this run created was deleted again.`;
+        message = `Setting the ${what} failed: ${reason} The bucket ${plan.bucket} that this run created was deleted again.`;
       } else {
-        message = `Setting the ${what} failed: ${mapped.message} Deleting the bucket ${plan.bucket} that this run created failed too: ${rollbackProblem}`;
+        message = `Setting the ${what} failed: ${reason} Deleting the bucket ${plan.bucket} that this run created failed too: ${rollbackProblem}`;
         hint = `Delete it with \`s3kit bucket delete ${plan.bucket} --yes\`, then fix the cause and run the command again.`;
       }
     } else {
       const applied = settings.filter((s) => s.status === "created" || s.status === "updated");
       const notApplied = settings.filter((s) => s.status === "not-applied");
-      message = `Setting the ${what} of the existing bucket ${plan.bucket} failed: ${mapped.message} Applied: ${applied.map((s) => settingLabel(s.setting)).join(", ") || "nothing"}; not applied: ${[settingLabel(step.setting), ...notApplied.map((s) => settingLabel(s.setting))].join(", ")}.`;
+      message = `Setting the ${what} of the existing bucket ${plan.bucket} failed: ${reason} Applied: ${applied.map((s) => settingLabel(s.setting)).join(", ") || "nothing"}; not applied: ${[settingLabel(step.setting), ...notApplied.map((s) => settingLabel(s.setting))].join(", ")}.`;
     }
     return {
       report: {
@@ -297,10 +303,45 @@ async function execute(
   }
 }
 
-async function send(s3: S3Client, call: ApiCall): Promise<void> {
+/** Delays before the retries of a step that failed while S3 was still settling. */
+export const SETTLE_DELAYS_MS = [500, 1000, 2000];
+
+async function send(
+  s3: S3Client,
+  call: ApiCall,
+  retryable: (err: unknown) => boolean = () => false,
+): Promise<void> {
   const operation = OPERATIONS[call.operation];
   if (!operation) throw new Error(`no SDK command for ${call.operation}`);
-  await operation(s3, call.input);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await operation(s3, call.input);
+      return;
+    } catch (err) {
+      const delay = SETTLE_DELAYS_MS[attempt];
+      if (delay === undefined || !retryable(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/**
+ * Errors S3 gives while a change this run just made is still propagating: a new bucket
+ * not yet visible everywhere, a concurrent configuration change, or a public policy put
+ * right after BlockPublicPolicy was turned off. They are retried a few times.
+ */
+function settlingError(
+  err: unknown,
+  call: ApiCall,
+  bucketJustCreated: boolean,
+  publicAccessBlockJustChanged: boolean,
+): boolean {
+  const code = errorCode(err);
+  if (code === "OperationAborted") return true;
+  if (code === "NoSuchBucket" && bucketJustCreated) return true;
+  return (
+    code === "AccessDenied" && call.operation === "PutBucketPolicy" && publicAccessBlockJustChanged
+  );
 }
 
 function errorCode(err: unknown): string {

@@ -224,7 +224,7 @@ function resolveBucketName(flags: CreateFlags, random: () => string): string {
   if (flags.name === undefined || flags.name === "") {
     throw new UsageError(
       "Give a bucket NAME or --generate-name --env E --project P.",
-      "Example: s3kit bucket create my-app-uploads",
+      "Example: s3kit bucket create my-app-uploads. Put NAME before options that take several values (--cors-origin, --transition, --tag), or it is read as one of them.",
     );
   }
   assertValidBucketName(flags.name);
