@@ -122,6 +122,76 @@ try {
   } finally {
     rmSync(policyDir, { recursive: true, force: true });
   }
+  const bucket = "demo-app-uploads";
+  step(
+    "Create a bucket with safe defaults and CORS for the frontend",
+    "One command instead of a console checklist: public access blocked, ACLs off, SSE-S3, an HTTPS-only\npolicy, a rule that aborts stale multipart uploads, and CORS for the browser app.",
+    [
+      "bucket",
+      "create",
+      bucket,
+      "--cors-origin",
+      "http://localhost:3000",
+      "https://app.example.com",
+    ],
+    (r) =>
+      r.code === 0 && /CORS\s+set\s+http:\/\/localhost:3000/.test(r.stdout)
+        ? undefined
+        : `exit ${r.code}`,
+  );
+
+  step(
+    "Run it again: nothing changes",
+    "Idempotent: every setting is already in place, so s3kit only reads and reports.",
+    [
+      "bucket",
+      "create",
+      bucket,
+      "--cors-origin",
+      "http://localhost:3000",
+      "https://app.example.com",
+    ],
+    (r) => (r.code === 0 && r.stderr.includes("nothing changed") ? undefined : `exit ${r.code}`),
+  );
+
+  step(
+    "Preview a change with --dry-run",
+    "The plan shows each API call with its parameters and the difference from the current state.",
+    ["bucket", "create", bucket, "--versioning", "--expire-days", "365", "--dry-run"],
+    (r) =>
+      r.code === 0 && r.stdout.includes("PutBucketVersioning") ? undefined : `exit ${r.code}`,
+  );
+
+  step(
+    "What does the bucket have?",
+    "Every setting in one place; absent settings are shown as absent.",
+    ["bucket", "info", bucket],
+    (r) =>
+      r.code === 0 && /CORS:\s+http:\/\/localhost:3000/.test(r.stdout)
+        ? undefined
+        : `exit ${r.code}`,
+  );
+
+  step(
+    "Audit it against best practice",
+    "Findings with severity and a fix; --fail-on high makes this a CI gate (exit 6).",
+    ["bucket", "audit", bucket, "--fail-on", "high"],
+    (r) => (r.code === 0 && r.stdout.includes("versioning-off") ? undefined : `exit ${r.code}`),
+  );
+
+  step("List buckets", "Name, region and creation date.", ["bucket", "list"], (r) =>
+    r.code === 0 && r.stdout.includes(bucket) ? undefined : `exit ${r.code}`,
+  );
+
+  step(
+    "Delete it",
+    "Asks first (here --yes answers); a bucket with objects needs --force.",
+    ["bucket", "delete", bucket, "--yes"],
+    (r) =>
+      r.code === 0 && r.stdout.includes(`Deleted the empty bucket ${bucket}`)
+        ? undefined
+        : `exit ${r.code}`,
+  );
 } finally {
   await moto.stop();
 }

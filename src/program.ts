@@ -21,6 +21,8 @@ interface CatalogEntry {
 /** Command groups (`s3kit bucket …`) and what they are for. */
 const groups: Record<string, string> = {
   policy: "Write, check and debug IAM policies for S3",
+  bucket: "Create buckets with safe defaults; inspect, audit, list and delete them",
+  "bucket cors": "Show, set or remove a bucket's CORS configuration",
 };
 
 /**
@@ -64,6 +66,46 @@ const catalog: readonly CatalogEntry[] = [
     summary: "Complete a command line (used by the completion scripts)",
     load: () => import("./commands/complete.js"),
     hidden: true,
+  },
+  {
+    path: ["bucket", "create"],
+    summary: "Create a bucket with safe defaults, or converge an existing one (idempotent)",
+    load: () => import("./commands/bucket/create.js"),
+  },
+  {
+    path: ["bucket", "info"],
+    summary: "Show every setting of a bucket",
+    load: () => import("./commands/bucket/info.js"),
+  },
+  {
+    path: ["bucket", "audit"],
+    summary: "Check a bucket against best practice; --fail-on LEVEL for CI",
+    load: () => import("./commands/bucket/audit.js"),
+  },
+  {
+    path: ["bucket", "list"],
+    summary: "List buckets with region and creation date",
+    load: () => import("./commands/bucket/list.js"),
+  },
+  {
+    path: ["bucket", "delete"],
+    summary: "Delete a bucket; --force empties it first (versions, delete markers, uploads)",
+    load: () => import("./commands/bucket/delete.js"),
+  },
+  {
+    path: ["bucket", "cors", "get"],
+    summary: "Show a bucket's CORS rules",
+    load: () => import("./commands/bucket/cors/get.js"),
+  },
+  {
+    path: ["bucket", "cors", "set"],
+    summary: "Set a bucket's CORS rules from --origin URL… or --file F",
+    load: () => import("./commands/bucket/cors/set.js"),
+  },
+  {
+    path: ["bucket", "cors", "delete"],
+    summary: "Remove a bucket's CORS configuration",
+    load: () => import("./commands/bucket/cors/delete.js"),
   },
 ];
 

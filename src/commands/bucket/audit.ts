@@ -1,0 +1,85 @@
+import { atOrAbove, SEVERITIES, type Severity } from "../../core/buckets/audit.js";
+import { settingLabel } from "../../core/buckets/describe.js";
+import { auditBucketByName } from "../../core/buckets/info.js";
+import { assertValidBucketName } from "../../core/buckets/names.js";
+import { CheckFailedError, UsageError } from "../../core/errors.js";
+import { defineCommand } from "../context.js";
+
+interface Options {
+  failOn?: string;
+}
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit bucket audit my-app-uploads",
+    "s3kit bucket audit my-app-uploads --fail-on high",
+    "s3kit bucket audit my-app-uploads --json | jq '.findings[].id'",
+  ],
+  configure(cmd) {
+    cmd
+      .description(
+        "Check a bucket against best practice: Block Public Access, default encryption, ACLs, " +
+          "bucket policies that allow anyone, TLS-only access, a rule that aborts incomplete " +
+          "multipart uploads, versioning and CORS. Each finding has an id, a severity (high, " +
+          "medium, low) and a fix. With --fail-on LEVEL, exits 6 when a finding at or above " +
+          "LEVEL exists (for CI).",
+      )
+      .argument("<name>", "bucket name")
+      .option("--fail-on <level>", "exit 6 if a finding at or above high, medium or low exists");
+  },
+  async run(ctx, args, opts) {
+    const name = args[0] as string;
+    assertValidBucketName(name);
+    let failOn: Severity | undefined;
+    if (opts.failOn !== undefined) {
+      const level = opts.failOn.toLowerCase();
+      if (!(SEVERITIES as readonly string[]).includes(level)) {
+        throw new UsageError(
+          `--fail-on must be high, medium or low, not "${opts.failOn}".`,
+          "Example: --fail-on high",
+        );
+      }
+      failOn = level as Severity;
+    }
+    const report = await auditBucketByName(await ctx.aws(), name);
+    const failing = failOn ? report.findings.filter((f) => atOrAbove(f.severity, failOn)) : [];
+    const { style } = ctx.out;
+    const colour: Record<Severity, (s: string) => string> = {
+      high: style.red,
+      medium: style.yellow,
+      low: style.cyan,
+    };
+    ctx.out.result(
+      { ...report, ...(failOn ? { failOn, failed: failing.length > 0 } : {}) },
+      (r) => {
+        if (r.findings.length === 0) return `${r.bucket}: no findings.`;
+        const lines = [`${r.bucket} (${r.region}):`];
+        for (const f of r.findings) {
+          lines.push(
+            `${colour[f.severity](f.severity.toUpperCase().padEnd(6))} ${f.id}: ${f.title}`,
+            `       ${f.detail}`,
+            `       ${style.dim(`fix: ${f.fix}`)}`,
+          );
+        }
+        lines.push(
+          "",
+          `${r.findings.length} finding${r.findings.length === 1 ? "" : "s"}: ${r.counts.high} high, ${r.counts.medium} medium, ${r.counts.low} low.`,
+        );
+        return lines.join("\n");
+      },
+    );
+    for (const s of report.skipped) {
+      ctx.out.warn(
+        `could not read the ${settingLabel(s.setting)} (${s.reason}); its checks were skipped.`,
+      );
+    }
+    if (failOn && failing.length > 0) {
+      throw new CheckFailedError(
+        `${failing.length} finding${failing.length === 1 ? "" : "s"} at or above ${failOn}: ${[...new Set(failing.map((f) => f.id))].join(", ")}.`,
+        "Apply the fixes above; `s3kit bucket create NAME` converges the safe defaults.",
+        "AuditFailed",
+      );
+    }
+    return undefined;
+  },
+});

@@ -1,0 +1,50 @@
+import { setCors } from "../../../core/buckets/cors.js";
+import { describeCors } from "../../../core/buckets/describe.js";
+import { readInputFile } from "../../../core/buckets/json-input.js";
+import { assertValidBucketName } from "../../../core/buckets/names.js";
+import { parseCorsFlags } from "../../../core/buckets/spec.js";
+import { defineCommand } from "../../context.js";
+
+interface Options {
+  origin?: string[];
+  methods?: string[];
+  file?: string;
+}
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit bucket cors set my-app-uploads --origin https://app.example.com http://localhost:3000",
+    "s3kit bucket cors set my-app-uploads --origin https://app.example.com --methods GET,PUT",
+    "s3kit bucket cors set my-app-uploads --file cors.json",
+  ],
+  configure(cmd) {
+    cmd
+      .description(
+        "Replace a bucket's CORS configuration: one rule for --origin URL… (methods GET, PUT, " +
+          "POST, HEAD or --methods; headers *; exposes ETag; max-age 3600), or the rules of a " +
+          'JSON file ({"CORSRules": [...]}, as `aws s3api put-bucket-cors` takes). Unchanged ' +
+          "rules are not written again.",
+      )
+      .argument("<name>", "bucket name")
+      .option("--origin <url...>", "browser origins, e.g. https://app.example.com")
+      .option(
+        "--methods <method...>",
+        "GET, PUT, POST, DELETE, HEAD (default GET, PUT, POST, HEAD)",
+      )
+      .option("--file <file>", "CORS rules from a JSON file");
+  },
+  async run(ctx, args, opts) {
+    const name = args[0] as string;
+    assertValidBucketName(name);
+    const rules = parseCorsFlags({
+      origin: opts.origin,
+      methods: opts.methods,
+      file: opts.file ? readInputFile(opts.file, "--file") : undefined,
+    });
+    const result = await setCors(await ctx.aws(), name, rules);
+    ctx.out.result(result, (r) => describeCors(r.cors).join("\n"));
+    if (result.changed) ctx.out.success(`Set the CORS configuration of ${name}.`);
+    else ctx.out.success(`${name} already has this CORS configuration: nothing changed.`);
+    return undefined;
+  },
+});

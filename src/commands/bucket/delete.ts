@@ -1,0 +1,93 @@
+import {
+  assertDeletable,
+  DEFAULT_DELETE_CONCURRENCY,
+  deleteBucket,
+  inspectBucket,
+} from "../../core/buckets/delete.js";
+import { assertValidBucketName } from "../../core/buckets/names.js";
+import { ExitCode, S3kitError, UsageError } from "../../core/errors.js";
+import { startItemProgress } from "../../io/item-progress.js";
+import { confirm } from "../../io/prompt.js";
+import { defineCommand } from "../context.js";
+
+interface Options {
+  force?: boolean;
+  concurrency?: string;
+}
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit bucket delete my-old-bucket",
+    "s3kit bucket delete my-old-bucket --force --yes",
+  ],
+  configure(cmd) {
+    cmd
+      .description(
+        "Delete a bucket. Asks first (--yes answers for you). A bucket with objects, versions or " +
+          "open multipart uploads is only deleted with --force, which deletes every object " +
+          "version and delete marker (in batches of 1000, several at a time) and aborts every " +
+          "open multipart upload first. Exits 5 for a non-empty bucket without --force.",
+      )
+      .argument("<name>", "bucket name")
+      .option("--force", "delete everything in the bucket first")
+      .option(
+        "--concurrency <n>",
+        `delete batches in flight (default ${DEFAULT_DELETE_CONCURRENCY})`,
+      );
+  },
+  async run(ctx, args, opts) {
+    const name = args[0] as string;
+    assertValidBucketName(name);
+    let concurrency = DEFAULT_DELETE_CONCURRENCY;
+    if (opts.concurrency !== undefined) {
+      concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+        throw new UsageError(
+          `--concurrency must be a whole number from 1 to 64, not "${opts.concurrency}".`,
+          "Example: --concurrency 16",
+        );
+      }
+    }
+    const aws = await ctx.aws();
+    const contents = await inspectBucket(aws, name);
+    const empty = !contents.hasObjects && !contents.hasUploads;
+    assertDeletable(contents, opts.force === true);
+    const question = empty
+      ? `Delete the empty bucket ${name}?`
+      : `Delete bucket ${name} and everything in it (every object version, delete marker and open upload)? This cannot be undone.`;
+    if (!(await confirm(ctx.out, question, { yes: ctx.globals.yes }))) {
+      throw new S3kitError({
+        code: "Cancelled",
+        message: "Not confirmed; nothing was deleted.",
+        exitCode: ExitCode.failure,
+      });
+    }
+    const progress = startItemProgress(ctx.out, `Deleting ${name}`);
+    let report: Awaited<ReturnType<typeof deleteBucket>>;
+    try {
+      report = await deleteBucket(aws, contents, {
+        force: opts.force === true,
+        concurrency,
+        onProgress: (p) =>
+          progress.update(
+            p.deleted,
+            p.listingDone ? p.listed : undefined,
+            `of ${p.listed.toLocaleString("en-US")}+ listed`,
+          ),
+      });
+    } finally {
+      progress.stop();
+    }
+    ctx.out.result(report, (r) => {
+      if (r.objectsDeleted + r.deleteMarkersDeleted + r.uploadsAborted === 0) {
+        return `Deleted the empty bucket ${r.bucket}.`;
+      }
+      const n = (count: number, what: string) => `${count} ${what}${count === 1 ? "" : "s"}`;
+      const parts = [n(r.objectsDeleted, r.versioned ? "object version" : "object")];
+      if (r.deleteMarkersDeleted > 0) parts.push(n(r.deleteMarkersDeleted, "delete marker"));
+      if (r.uploadsAborted > 0) parts.push(`${n(r.uploadsAborted, "multipart upload")} aborted`);
+      return `Deleted bucket ${r.bucket} (${parts.join(", ")}) in ${r.seconds} s.`;
+    });
+    return undefined;
+  },
+});

@@ -1,0 +1,67 @@
+// `bucket cors get|set|delete`.
+import {
+  DeleteBucketCorsCommand,
+  GetBucketCorsCommand,
+  PutBucketCorsCommand,
+} from "@aws-sdk/client-s3";
+import type { Aws } from "../../aws/clients.js";
+import { requireBucket } from "./read.js";
+import { type CorsRule, sameCors } from "./state.js";
+
+export interface CorsResult {
+  bucket: string;
+  /** The rules now on the bucket; `null` when it has no CORS configuration. */
+  cors: CorsRule[] | null;
+  /** set/delete: whether the run changed anything. */
+  changed?: boolean;
+  /** set: the rules before. */
+  previous?: CorsRule[] | null;
+}
+
+async function readCors(aws: Aws, bucket: string): Promise<CorsRule[] | null> {
+  const s3 = await aws.s3();
+  try {
+    const out = await s3.send(new GetBucketCorsCommand({ Bucket: bucket }));
+    const rules = (out.CORSRules ?? []).map((r) => {
+      const rule: CorsRule = {
+        AllowedOrigins: r.AllowedOrigins ?? [],
+        AllowedMethods: r.AllowedMethods ?? [],
+      };
+      if (r.ID) rule.ID = r.ID;
+      if (r.AllowedHeaders?.length) rule.AllowedHeaders = r.AllowedHeaders;
+      if (r.ExposeHeaders?.length) rule.ExposeHeaders = r.ExposeHeaders;
+      if (r.MaxAgeSeconds !== undefined) rule.MaxAgeSeconds = r.MaxAgeSeconds;
+      return rule;
+    });
+    return rules.length > 0 ? rules : null;
+  } catch (err) {
+    if ((err as Error).name === "NoSuchCORSConfiguration") return null;
+    throw err;
+  }
+}
+
+export async function getCors(aws: Aws, bucket: string): Promise<CorsResult> {
+  await requireBucket(aws, bucket);
+  return { bucket, cors: await readCors(aws, bucket) };
+}
+
+/** Replaces the CORS configuration; unchanged (no call) when it already is this one. */
+export async function setCors(aws: Aws, bucket: string, rules: CorsRule[]): Promise<CorsResult> {
+  await requireBucket(aws, bucket);
+  const previous = await readCors(aws, bucket);
+  if (sameCors(previous, rules)) return { bucket, cors: previous, changed: false, previous };
+  const s3 = await aws.s3();
+  await s3.send(
+    new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: rules } }),
+  );
+  return { bucket, cors: rules, changed: true, previous };
+}
+
+export async function deleteCors(aws: Aws, bucket: string): Promise<CorsResult> {
+  await requireBucket(aws, bucket);
+  const previous = await readCors(aws, bucket);
+  if (previous === null) return { bucket, cors: null, changed: false, previous };
+  const s3 = await aws.s3();
+  await s3.send(new DeleteBucketCorsCommand({ Bucket: bucket }));
+  return { bucket, cors: null, changed: true, previous };
+}

@@ -1,0 +1,15 @@
+import type { Aws } from "../../aws/clients.js";
+import { type AuditReport, auditBucket } from "./audit.js";
+import { readBucketState, requireBucket } from "./read.js";
+import type { BucketState } from "./state.js";
+
+/** Every setting of a bucket (`bucket info`). */
+export async function getBucketInfo(aws: Aws, bucket: string): Promise<BucketState> {
+  const region = await requireBucket(aws, bucket);
+  return readBucketState(aws, bucket, region);
+}
+
+/** The audit findings of a bucket (`bucket audit`). */
+export async function auditBucketByName(aws: Aws, bucket: string): Promise<AuditReport> {
+  return auditBucket(await getBucketInfo(aws, bucket));
+}

@@ -1,0 +1,294 @@
+// `bucket create` as data: the desired state (from the spec and, for settings s3kit
+// merges into, the current state), its difference from the current state, and the plan
+// of API calls that closes the difference. Pure: no SDK, no I/O.
+import type { CreateBucketSpec } from "./spec.js";
+import {
+  ALL_BLOCKED,
+  type BucketState,
+  type ConfigSetting,
+  type CorsRule,
+  type Encryption,
+  type LifecycleRule,
+  type Logging,
+  type Ownership,
+  type PolicyDocument,
+  type PolicyStatement,
+  type PublicAccessBlock,
+  type Setting,
+  sameCors,
+  sameEncryption,
+  sameLifecycle,
+  sameLogging,
+  samePolicy,
+  samePublicAccessBlock,
+  sameTags,
+  type Versioning,
+} from "./state.js";
+import {
+  abortIncompleteMultipartRule,
+  expireLifecycleRule,
+  MANAGED_RULE_IDS,
+  MANAGED_SIDS,
+  noncurrentExpireLifecycleRule,
+  POLICY_VERSION,
+  publicReadPolicyStatement,
+  tlsOnlyStatements,
+  transitionLifecycleRule,
+} from "./templates.js";
+
+/** What the bucket should have; `undefined` means "not managed by this run: leave it". */
+export interface DesiredState {
+  ownership: Ownership;
+  publicAccessBlock: PublicAccessBlock;
+  encryption: Encryption;
+  versioning?: Versioning;
+  policy: PolicyDocument;
+  lifecycle: LifecycleRule[];
+  cors?: CorsRule[];
+  tags?: Record<string, string>;
+  logging?: Logging;
+}
+
+export interface ApiCall {
+  operation: string;
+  input: Record<string, unknown>;
+}
+
+export type Change = "create" | "update" | "unchanged";
+
+export interface PlanStep {
+  setting: Setting;
+  change: Change;
+  /** The call that makes the change (none when unchanged). */
+  call?: ApiCall;
+  /** The value before (`null`: absent). For a bucket this run creates: absent. */
+  current: unknown;
+  /** The value after the run. */
+  desired: unknown;
+}
+
+export interface BucketPlan {
+  bucket: string;
+  region: string;
+  /** The bucket exists already (its settings are converged) or is created by the plan. */
+  exists: boolean;
+  steps: PlanStep[];
+}
+
+const SSE_S3: Encryption = { algorithm: "AES256", kmsKeyId: null, bucketKeyEnabled: false };
+
+/**
+ * The desired state. Safe defaults always apply; an existing stronger encryption (SSE-KMS)
+ * is kept when no --kms-key is given; policy statements and lifecycle rules that s3kit
+ * does not own stay; --tag adds or updates tags and keeps the others.
+ */
+export function desiredState(spec: CreateBucketSpec, current: BucketState | null): DesiredState {
+  const encryption: Encryption = spec.kmsKeyId
+    ? { algorithm: "aws:kms", kmsKeyId: spec.kmsKeyId, bucketKeyEnabled: true }
+    : current?.encryption && current.encryption.algorithm !== "AES256"
+      ? current.encryption
+      : SSE_S3;
+
+  const publicAccessBlock: PublicAccessBlock = spec.publicRead
+    ? { ...ALL_BLOCKED, blockPublicPolicy: false, restrictPublicBuckets: false }
+    : ALL_BLOCKED;
+
+  const ownedSids = new Set<string>(Object.values(MANAGED_SIDS));
+  const foreignStatements = (current?.policy?.Statement ?? []).filter(
+    (s) => !(s.Sid && ownedSids.has(s.Sid)),
+  );
+  const managedStatements: PolicyStatement[] = [
+    ...tlsOnlyStatements(spec.bucket, spec.region),
+    ...(spec.publicRead
+      ? [publicReadPolicyStatement(spec.bucket, spec.region, spec.publicRead.prefix)]
+      : []),
+  ];
+  const policy: PolicyDocument = {
+    Version: current?.policy?.Version ?? POLICY_VERSION,
+    ...(current?.policy?.Id ? { Id: current.policy.Id } : {}),
+    Statement: [...managedStatements, ...foreignStatements],
+  };
+
+  // s3kit's rules: the abort rule always; the others when asked for, else as they are.
+  const currentRules = current?.lifecycle ?? [];
+  const byId = (id: string) => currentRules.find((r) => r.ID === id);
+  const managed: LifecycleRule[] = [abortIncompleteMultipartRule()];
+  const keepOrSet = (id: string, wanted: LifecycleRule | undefined) => {
+    const rule = wanted ?? byId(id);
+    if (rule) managed.push(rule);
+  };
+  keepOrSet(
+    MANAGED_RULE_IDS.expire,
+    spec.expire ? expireLifecycleRule(spec.expire.days, spec.expire.prefix) : undefined,
+  );
+  keepOrSet(
+    MANAGED_RULE_IDS.transition,
+    spec.transitions ? transitionLifecycleRule(spec.transitions) : undefined,
+  );
+  keepOrSet(
+    MANAGED_RULE_IDS.noncurrentExpire,
+    spec.noncurrentExpireDays !== undefined
+      ? noncurrentExpireLifecycleRule(spec.noncurrentExpireDays)
+      : undefined,
+  );
+  const ownedIds = new Set<string>(Object.values(MANAGED_RULE_IDS));
+  const lifecycle = [...managed, ...currentRules.filter((r) => !(r.ID && ownedIds.has(r.ID)))];
+
+  const desired: DesiredState = {
+    ownership: "BucketOwnerEnforced",
+    publicAccessBlock,
+    encryption,
+    policy,
+    lifecycle,
+  };
+  if (spec.versioning) desired.versioning = "Enabled";
+  if (spec.cors) desired.cors = spec.cors;
+  if (spec.tags) desired.tags = { ...(current?.tags ?? {}), ...spec.tags };
+  if (spec.accessLog) {
+    desired.logging = { targetBucket: spec.accessLog.bucket, targetPrefix: spec.accessLog.prefix };
+  }
+  return desired;
+}
+
+/**
+ * The plan: one step per setting, in the order S3 needs (ownership and the public-access
+ * block before a policy that depends on them). `current` is null for a new bucket.
+ */
+export function planBucket(spec: CreateBucketSpec, current: BucketState | null): BucketPlan {
+  const desired = desiredState(spec, current);
+  const Bucket = spec.bucket;
+  const before = current;
+  const steps: PlanStep[] = [];
+
+  if (!before) {
+    steps.push({
+      setting: "bucket",
+      change: "create",
+      call: {
+        operation: "CreateBucket",
+        input: {
+          Bucket,
+          ...(spec.region === "us-east-1"
+            ? {}
+            : { CreateBucketConfiguration: { LocationConstraint: spec.region } }),
+        },
+      },
+      current: null,
+      desired: { name: Bucket, region: spec.region },
+    });
+  } else {
+    steps.push({
+      setting: "bucket",
+      change: "unchanged",
+      current: { name: Bucket, region: before.region },
+      desired: { name: Bucket, region: before.region },
+    });
+  }
+
+  const add = <T>(
+    setting: ConfigSetting,
+    wanted: T | undefined,
+    same: (a: T | null, b: T | null) => boolean,
+    call: (value: T) => ApiCall,
+  ) => {
+    const now = (before?.[setting] ?? null) as T | null;
+    if (wanted === undefined || (before && same(now, wanted))) {
+      steps.push({ setting, change: "unchanged", current: now, desired: now });
+      return;
+    }
+    steps.push({
+      setting,
+      change: before && now !== null ? "update" : "create",
+      call: call(wanted),
+      current: now,
+      desired: wanted,
+    });
+  };
+
+  add<Ownership>(
+    "ownership",
+    desired.ownership,
+    (a, b) => a === b,
+    (value) => ({
+      operation: "PutBucketOwnershipControls",
+      input: { Bucket, OwnershipControls: { Rules: [{ ObjectOwnership: value }] } },
+    }),
+  );
+  add<PublicAccessBlock>(
+    "publicAccessBlock",
+    desired.publicAccessBlock,
+    samePublicAccessBlock,
+    (value) => ({
+      operation: "PutPublicAccessBlock",
+      input: {
+        Bucket,
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: value.blockPublicAcls,
+          IgnorePublicAcls: value.ignorePublicAcls,
+          BlockPublicPolicy: value.blockPublicPolicy,
+          RestrictPublicBuckets: value.restrictPublicBuckets,
+        },
+      },
+    }),
+  );
+  add<Encryption>("encryption", desired.encryption, sameEncryption, (value) => ({
+    operation: "PutBucketEncryption",
+    input: {
+      Bucket,
+      ServerSideEncryptionConfiguration: {
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: {
+              SSEAlgorithm: value.algorithm,
+              ...(value.kmsKeyId ? { KMSMasterKeyID: value.kmsKeyId } : {}),
+            },
+            ...(value.algorithm === "AES256" ? {} : { BucketKeyEnabled: value.bucketKeyEnabled }),
+          },
+        ],
+      },
+    },
+  }));
+  add<Versioning>(
+    "versioning",
+    desired.versioning,
+    (a, b) => a === b,
+    (value) => ({
+      operation: "PutBucketVersioning",
+      input: { Bucket, VersioningConfiguration: { Status: value } },
+    }),
+  );
+  add<PolicyDocument>("policy", desired.policy, samePolicy, (value) => ({
+    operation: "PutBucketPolicy",
+    input: { Bucket, Policy: JSON.stringify(value) },
+  }));
+  add<LifecycleRule[]>("lifecycle", desired.lifecycle, sameLifecycle, (value) => ({
+    operation: "PutBucketLifecycleConfiguration",
+    input: { Bucket, LifecycleConfiguration: { Rules: value } },
+  }));
+  add<CorsRule[]>("cors", desired.cors, sameCors, (value) => ({
+    operation: "PutBucketCors",
+    input: { Bucket, CORSConfiguration: { CORSRules: value } },
+  }));
+  add<Record<string, string>>("tags", desired.tags, sameTags, (value) => ({
+    operation: "PutBucketTagging",
+    input: {
+      Bucket,
+      Tagging: {
+        TagSet: Object.keys(value)
+          .sort()
+          .map((Key) => ({ Key, Value: value[Key] })),
+      },
+    },
+  }));
+  add<Logging>("logging", desired.logging, sameLogging, (value) => ({
+    operation: "PutBucketLogging",
+    input: {
+      Bucket,
+      BucketLoggingStatus: {
+        LoggingEnabled: { TargetBucket: value.targetBucket, TargetPrefix: value.targetPrefix },
+      },
+    },
+  }));
+
+  return { bucket: Bucket, region: before?.region ?? spec.region, exists: before !== null, steps };
+}

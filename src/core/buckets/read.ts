@@ -1,0 +1,293 @@
+// Reading what a bucket has from S3, one call per setting, in parallel. An absent setting
+// is `null`, not an error; a setting that cannot be read is recorded as unreadable.
+import {
+  GetBucketCorsCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketLocationCommand,
+  GetBucketLoggingCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import type { Aws } from "../../aws/clients.js";
+import { mapAwsError, regionFromError } from "../../aws/errors.js";
+import { ConflictError, NotFoundError, UsageError } from "../errors.js";
+import type {
+  BucketState,
+  ConfigSetting,
+  CorsRule,
+  LifecycleRule,
+  PolicyDocument,
+  PolicyStatement,
+} from "./state.js";
+
+export type BucketPresence =
+  | { exists: true; region: string }
+  | { exists: false }
+  /** It exists, but not for these credentials (another account's, or no permission). */
+  | { exists: "forbidden" };
+
+function status(err: unknown): number | undefined {
+  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
+/** Whether the bucket exists, and in which region. */
+export async function headBucket(aws: Aws, bucket: string): Promise<BucketPresence> {
+  const s3 = await aws.s3();
+  try {
+    const head = await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    return { exists: true, region: head.BucketRegion ?? (await bucketLocation(s3, bucket)) };
+  } catch (err) {
+    const code = status(err);
+    const otherRegion = regionFromError(err);
+    if (code === 301 || (code !== 404 && otherRegion && otherRegion !== aws.region)) {
+      return { exists: true, region: otherRegion ?? "another region" };
+    }
+    if (code === 404 || (err as Error).name === "NoSuchBucket") return { exists: false };
+    if (code === 403) return { exists: "forbidden" };
+    throw err;
+  }
+}
+
+/**
+ * Whether the bucket belongs to the caller's account: ListBuckets shows only your own
+ * buckets, while HeadBucket also succeeds on another account's bucket that grants you
+ * access. `undefined` when the list is not allowed (no s3:ListAllMyBuckets).
+ */
+export async function isOwnBucket(aws: Aws, bucket: string): Promise<boolean | undefined> {
+  const s3 = await aws.s3();
+  try {
+    let token: string | undefined;
+    do {
+      const page = await s3.send(
+        new ListBucketsCommand({ Prefix: bucket, ...(token ? { ContinuationToken: token } : {}) }),
+      );
+      if ((page.Buckets ?? []).some((b) => b.Name === bucket)) return true;
+      token = page.ContinuationToken;
+    } while (token);
+    return false;
+  } catch (err) {
+    if (status(err) === 403) return undefined;
+    throw err;
+  }
+}
+
+async function bucketLocation(s3: S3Client, bucket: string): Promise<string> {
+  const out = await s3.send(new GetBucketLocationCommand({ Bucket: bucket }));
+  const location = out.LocationConstraint as string | undefined;
+  if (!location) return "us-east-1";
+  if (location === "EU") return "eu-west-1";
+  return location;
+}
+
+/**
+ * The bucket must exist and be in the region s3kit talks to; otherwise a clear error
+ * (3 not found, 5 in another region, 4 not ours).
+ */
+export async function requireBucket(aws: Aws, bucket: string): Promise<string> {
+  const presence = await headBucket(aws, bucket);
+  if (presence.exists === false) {
+    throw new NotFoundError(
+      `Bucket ${bucket} does not exist.`,
+      "Check the name; list your buckets with `s3kit bucket list`.",
+      "NoSuchBucket",
+    );
+  }
+  if (presence.exists === "forbidden") {
+    throw mapAwsError(
+      Object.assign(
+        new Error(`Access to bucket ${bucket} is denied (it may belong to another account).`),
+        {
+          name: "AccessDenied",
+          $metadata: { httpStatusCode: 403 },
+        },
+      ),
+      { bucket, operation: "HeadBucket" },
+    );
+  }
+  assertSameRegion(bucket, presence.region, aws.region);
+  return presence.region;
+}
+
+export function assertSameRegion(bucket: string, bucketRegion: string, region: string): void {
+  if (bucketRegion !== region) {
+    throw new ConflictError(
+      `Bucket ${bucket} is in ${bucketRegion}, but s3kit is using ${region}.`,
+      `Pass --region ${bucketRegion} (or set AWS_REGION=${bucketRegion}).`,
+      "WrongRegion",
+    );
+  }
+}
+
+/** Error names that mean "this setting is not configured". */
+const ABSENT = new Set([
+  "NoSuchPublicAccessBlockConfiguration",
+  "OwnershipControlsNotFoundError",
+  "ServerSideEncryptionConfigurationNotFoundError",
+  "NoSuchCORSConfiguration",
+  "NoSuchLifecycleConfiguration",
+  "NoSuchBucketPolicy",
+  "NoSuchTagSet",
+  "NoSuchTagSetError",
+]);
+
+function errorName(err: unknown): string {
+  const e = err as { name?: string; Code?: string };
+  return e.Code ?? e.name ?? "Error";
+}
+
+/** Reads every setting. `region` is the bucket's (from headBucket). */
+export async function readBucketState(
+  aws: Aws,
+  bucket: string,
+  region: string,
+): Promise<BucketState> {
+  const s3 = await aws.s3();
+  const unreadable: BucketState["unreadable"] = {};
+  const read = async <T>(
+    setting: ConfigSetting,
+    get: () => Promise<T | null>,
+  ): Promise<T | null> => {
+    try {
+      return await get();
+    } catch (err) {
+      if (ABSENT.has(errorName(err))) return null;
+      if (status(err) === 404 && errorName(err) === "NoSuchBucket") {
+        throw new NotFoundError(`Bucket ${bucket} does not exist.`, undefined, "NoSuchBucket");
+      }
+      const mapped = mapAwsError(err, { bucket });
+      unreadable[setting] =
+        mapped.code === "NotImplemented" || status(err) === 501
+          ? "not supported by this endpoint"
+          : `${mapped.code}: ${mapped.message}`;
+      return null;
+    }
+  };
+
+  const [
+    publicAccessBlock,
+    ownership,
+    encryption,
+    versioning,
+    policy,
+    lifecycle,
+    cors,
+    tags,
+    logging,
+  ] = await Promise.all([
+    read("publicAccessBlock", async () => {
+      const out = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+      const c = out.PublicAccessBlockConfiguration ?? {};
+      return {
+        blockPublicAcls: c.BlockPublicAcls === true,
+        ignorePublicAcls: c.IgnorePublicAcls === true,
+        blockPublicPolicy: c.BlockPublicPolicy === true,
+        restrictPublicBuckets: c.RestrictPublicBuckets === true,
+      };
+    }),
+    read("ownership", async () => {
+      const out = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }));
+      return out.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? null;
+    }),
+    read("encryption", async () => {
+      const out = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+      const rule = out.ServerSideEncryptionConfiguration?.Rules?.[0];
+      const apply = rule?.ApplyServerSideEncryptionByDefault;
+      if (!apply?.SSEAlgorithm) return null;
+      return {
+        algorithm: apply.SSEAlgorithm as string,
+        kmsKeyId: apply.KMSMasterKeyID ?? null,
+        bucketKeyEnabled: rule?.BucketKeyEnabled === true,
+      };
+    }),
+    read("versioning", async () => {
+      const out = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+      return out.Status === "Enabled" || out.Status === "Suspended" ? out.Status : null;
+    }),
+    read("policy", async () => {
+      const out = await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }));
+      return out.Policy ? parsePolicy(out.Policy) : null;
+    }),
+    read("lifecycle", async () => {
+      const out = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+      const rules = (out.Rules ?? []) as LifecycleRule[];
+      return rules.length > 0 ? rules.map(stripUndefined) : null;
+    }),
+    read("cors", async () => {
+      const out = await s3.send(new GetBucketCorsCommand({ Bucket: bucket }));
+      const rules = (out.CORSRules ?? []) as CorsRule[];
+      return rules.length > 0 ? rules.map(stripUndefined) : null;
+    }),
+    read("tags", async () => {
+      const out = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }));
+      const set = out.TagSet ?? [];
+      if (set.length === 0) return null;
+      return Object.fromEntries(set.map((t) => [t.Key ?? "", t.Value ?? ""]));
+    }),
+    read("logging", async () => {
+      const out = await s3.send(new GetBucketLoggingCommand({ Bucket: bucket }));
+      const enabled = out.LoggingEnabled;
+      if (!enabled?.TargetBucket) return null;
+      return { targetBucket: enabled.TargetBucket, targetPrefix: enabled.TargetPrefix ?? "" };
+    }),
+  ]);
+
+  return {
+    bucket,
+    region,
+    publicAccessBlock,
+    ownership,
+    encryption,
+    versioning,
+    policy,
+    lifecycle,
+    cors,
+    tags,
+    logging,
+    unreadable,
+  };
+}
+
+/** A bucket policy as S3 returns it; `Statement` may be a single object. */
+export function parsePolicy(text: string): PolicyDocument {
+  let doc: { Version?: string; Id?: string; Statement?: unknown };
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new UsageError(
+      "The bucket policy S3 returned is not valid JSON.",
+      undefined,
+      "InvalidPolicy",
+    );
+  }
+  const statements = Array.isArray(doc.Statement)
+    ? doc.Statement
+    : doc.Statement
+      ? [doc.Statement]
+      : [];
+  return {
+    ...(doc.Version ? { Version: doc.Version } : {}),
+    ...(doc.Id ? { Id: doc.Id } : {}),
+    Statement: statements as PolicyStatement[],
+  };
+}
+
+/** SDK outputs carry `undefined` fields; JSON output and comparisons are cleaner without. */
+function stripUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(stripUndefined) as T;
+  if (value instanceof Date) return value;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, stripUndefined(v)]),
+    ) as T;
+  }
+  return value;
+}

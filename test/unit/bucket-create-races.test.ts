@@ -1,0 +1,178 @@
+// Error paths no local server produces: on moto, HeadBucket sees every bucket (even other
+// accounts'), so CreateBucket never answers BucketAlreadyOwnedByYou or BucketAlreadyExists
+// after a 404 or 403. These tests give createBucket a fake S3 client instead.
+import { describe, expect, it } from "vitest";
+import type { Aws } from "../../src/aws/clients.js";
+import { createBucket } from "../../src/core/buckets/create.js";
+import { ExitCode, S3kitError } from "../../src/core/errors.js";
+
+function sdkError(name: string, status: number) {
+  return Object.assign(new Error(`${name} from S3`), {
+    name,
+    $fault: "client",
+    $metadata: { httpStatusCode: status },
+  });
+}
+
+type Handler = (input: Record<string, unknown>) => unknown;
+
+function fakeAws(handlers: Record<string, Handler>) {
+  const calls: string[] = [];
+  const client = {
+    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+      const operation = command.constructor.name.replace(/Command$/, "");
+      calls.push(operation);
+      const handler = handlers[operation];
+      if (!handler) throw new Error(`unexpected ${operation}`);
+      return handler(command.input);
+    },
+  };
+  const aws = {
+    region: "eu-west-1",
+    endpoint: () => "https://s3.eu-west-1.amazonaws.com",
+    s3: async () => client,
+  } as unknown as Aws;
+  return { aws, calls };
+}
+
+const absent = (name: string) => () => {
+  throw sdkError(name, 404);
+};
+
+/** Reads of a bucket that was created by someone else's earlier run: nothing configured. */
+const bareReads: Record<string, Handler> = {
+  GetPublicAccessBlock: absent("NoSuchPublicAccessBlockConfiguration"),
+  GetBucketOwnershipControls: absent("OwnershipControlsNotFoundError"),
+  GetBucketEncryption: absent("ServerSideEncryptionConfigurationNotFoundError"),
+  GetBucketVersioning: () => ({}),
+  GetBucketPolicy: absent("NoSuchBucketPolicy"),
+  GetBucketLifecycleConfiguration: absent("NoSuchLifecycleConfiguration"),
+  GetBucketCors: absent("NoSuchCORSConfiguration"),
+  GetBucketTagging: absent("NoSuchTagSet"),
+  GetBucketLogging: () => ({}),
+};
+
+const spec = { bucket: "race-bucket", region: "eu-west-1", versioning: false };
+
+describe("createBucket when CreateBucket disagrees with HeadBucket", () => {
+  it("converges when CreateBucket says BucketAlreadyOwnedByYou, and never deletes that bucket", async () => {
+    const puts: string[] = [];
+    const put = (name: string) => () => {
+      puts.push(name);
+      return {};
+    };
+    let heads = 0;
+    const { aws, calls } = fakeAws({
+      // Not there at first; there (in the right region) once CreateBucket says it is ours.
+      HeadBucket: () => {
+        heads++;
+        if (heads === 1) throw sdkError("NotFound", 404);
+        return { BucketRegion: "eu-west-1" };
+      },
+      CreateBucket: () => {
+        throw sdkError("BucketAlreadyOwnedByYou", 409);
+      },
+      ...bareReads,
+      PutBucketOwnershipControls: put("ownership"),
+      PutPublicAccessBlock: put("pab"),
+      PutBucketEncryption: put("encryption"),
+      PutBucketPolicy: put("policy"),
+      PutBucketLifecycleConfiguration: () => {
+        throw sdkError("MalformedXML", 400);
+      },
+    });
+    const outcome = await createBucket(aws, spec, { dryRun: false });
+    expect(puts).toEqual(["ownership", "pab", "encryption", "policy"]);
+    // The lifecycle step failed, but the bucket was not created by this run: nothing is deleted.
+    expect(calls).not.toContain("DeleteBucket");
+    expect(outcome.report).toMatchObject({ existed: true, created: false });
+    expect(outcome.error?.message).toContain(
+      "of the existing bucket race-bucket failed: MalformedXML from S3.",
+    );
+    expect(outcome.error?.message).toContain(
+      "Applied: object ownership, public access block, default encryption, bucket policy; not applied: lifecycle rules.",
+    );
+  });
+
+  it("is a conflict (exit 5) when HeadBucket is denied and CreateBucket says BucketAlreadyExists", async () => {
+    const { aws, calls } = fakeAws({
+      HeadBucket: () => {
+        throw sdkError("Forbidden", 403);
+      },
+      CreateBucket: () => {
+        throw sdkError("BucketAlreadyExists", 409);
+      },
+    });
+    const error = await createBucket(aws, spec, { dryRun: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(S3kitError);
+    expect(error).toMatchObject({
+      exitCode: ExitCode.conflict,
+      code: "BucketAlreadyExists",
+      message:
+        'The bucket name "race-bucket" is taken by another AWS account (bucket names are global).',
+    });
+    expect(calls).toEqual(["HeadBucket", "CreateBucket"]);
+  });
+
+  it("says in a dry run that a denied HeadBucket may mean another account's name", async () => {
+    const { aws, calls } = fakeAws({
+      HeadBucket: () => {
+        throw sdkError("Forbidden", 403);
+      },
+    });
+    const { report } = await createBucket(aws, spec, { dryRun: true });
+    expect(calls).toEqual(["HeadBucket"]);
+    expect(report.warnings[0]).toContain("may belong to another account");
+  });
+
+  it("reports when deleting the bucket it created fails too", async () => {
+    const { aws } = fakeAws({
+      HeadBucket: () => {
+        throw sdkError("NotFound", 404);
+      },
+      CreateBucket: () => ({}),
+      PutBucketOwnershipControls: () => {
+        throw sdkError("AccessDenied", 403);
+      },
+      DeleteBucket: () => {
+        throw sdkError("AccessDenied", 403);
+      },
+    });
+    const outcome = await createBucket(aws, spec, { dryRun: false });
+    expect(outcome.error?.exitCode).toBe(ExitCode.accessDenied);
+    expect(outcome.error?.message).toContain(
+      "Deleting the bucket race-bucket that this run created failed too",
+    );
+    expect(outcome.error?.hint).toContain("s3kit bucket delete race-bucket");
+    expect(outcome.report.created).toBe(true);
+  });
+
+  it("retries a public policy that S3 refuses right after BlockPublicPolicy was turned off", async () => {
+    let policyAttempts = 0;
+    const ok = () => ({});
+    const { aws, calls } = fakeAws({
+      HeadBucket: () => {
+        throw sdkError("NotFound", 404);
+      },
+      CreateBucket: ok,
+      PutBucketOwnershipControls: ok,
+      PutPublicAccessBlock: ok,
+      PutBucketEncryption: ok,
+      PutBucketPolicy: () => {
+        policyAttempts++;
+        if (policyAttempts === 1) throw sdkError("AccessDenied", 403);
+        return {};
+      },
+      PutBucketLifecycleConfiguration: ok,
+    });
+    const outcome = await createBucket(
+      aws,
+      { ...spec, publicRead: { prefix: "" } },
+      { dryRun: false },
+    );
+    expect(outcome.error).toBeUndefined();
+    expect(policyAttempts).toBe(2);
+    expect(calls).not.toContain("DeleteBucket");
+    expect(outcome.report.created).toBe(true);
+  });
+});

@@ -1,0 +1,120 @@
+// Access denied on one setting, and endpoints that do not implement one: moto answers
+// every read, so these use a fake S3 client.
+import { describe, expect, it } from "vitest";
+import type { Aws } from "../../src/aws/clients.js";
+import { auditBucket } from "../../src/core/buckets/audit.js";
+import { readBucketState } from "../../src/core/buckets/read.js";
+
+function sdkError(name: string, status: number) {
+  return Object.assign(new Error(`${name} message`), {
+    name,
+    $fault: "client",
+    $metadata: { httpStatusCode: status },
+  });
+}
+
+function fakeAws(handlers: Record<string, () => unknown>): Aws {
+  const client = {
+    send: async (command: { constructor: { name: string } }) => {
+      const handler = handlers[command.constructor.name.replace(/Command$/, "")];
+      if (!handler) throw new Error(`unexpected ${command.constructor.name}`);
+      return handler();
+    },
+  };
+  return { region: "us-east-1", s3: async () => client } as unknown as Aws;
+}
+
+const fail = (name: string, status: number) => () => {
+  throw sdkError(name, status);
+};
+
+describe("readBucketState", () => {
+  it("shows absent settings as null and records settings it could not read", async () => {
+    const aws = fakeAws({
+      GetPublicAccessBlock: () => ({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      }),
+      GetBucketOwnershipControls: fail("NotImplemented", 501),
+      GetBucketEncryption: fail("ServerSideEncryptionConfigurationNotFoundError", 404),
+      GetBucketVersioning: () => ({ Status: "Suspended" }),
+      GetBucketPolicy: fail("AccessDenied", 403),
+      GetBucketLifecycleConfiguration: fail("NoSuchLifecycleConfiguration", 404),
+      GetBucketCors: fail("NoSuchCORSConfiguration", 404),
+      GetBucketTagging: () => ({ TagSet: [{ Key: "env", Value: "dev" }] }),
+      GetBucketLogging: () => ({ LoggingEnabled: { TargetBucket: "logs", TargetPrefix: "b/" } }),
+    });
+    const state = await readBucketState(aws, "b-1", "us-east-1");
+    expect(state).toEqual({
+      bucket: "b-1",
+      region: "us-east-1",
+      publicAccessBlock: {
+        blockPublicAcls: true,
+        ignorePublicAcls: true,
+        blockPublicPolicy: true,
+        restrictPublicBuckets: true,
+      },
+      ownership: null,
+      encryption: null,
+      versioning: "Suspended",
+      policy: null,
+      lifecycle: null,
+      cors: null,
+      tags: { env: "dev" },
+      logging: { targetBucket: "logs", targetPrefix: "b/" },
+      unreadable: {
+        ownership: "not supported by this endpoint",
+        policy: "AccessDenied: AccessDenied message",
+      },
+    });
+    // The audit does not report what it could not see.
+    const ids = auditBucket(state).findings.map((f) => f.id);
+    expect(ids).not.toContain("acls-enabled");
+    expect(ids).not.toContain("no-tls-only-policy");
+    expect(ids).toContain("no-default-encryption");
+  });
+
+  it("reads a policy whose Statement is a single object", async () => {
+    const statement = { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" };
+    const none = fail("NoSuchThing", 404);
+    const aws = fakeAws({
+      GetPublicAccessBlock: fail("NoSuchPublicAccessBlockConfiguration", 404),
+      GetBucketOwnershipControls: () => ({
+        OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
+      }),
+      GetBucketEncryption: () => ({
+        ServerSideEncryptionConfiguration: {
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: "k" },
+              BucketKeyEnabled: true,
+            },
+          ],
+        },
+      }),
+      GetBucketVersioning: () => ({}),
+      GetBucketPolicy: () => ({
+        Policy: JSON.stringify({ Version: "2012-10-17", Statement: statement }),
+      }),
+      GetBucketLifecycleConfiguration: () => ({ Rules: [] }),
+      GetBucketCors: none,
+      GetBucketTagging: fail("NoSuchTagSet", 404),
+      GetBucketLogging: () => ({}),
+    });
+    const state = await readBucketState(aws, "b-2", "us-east-1");
+    expect(state.policy).toEqual({ Version: "2012-10-17", Statement: [statement] });
+    expect(state.encryption).toEqual({
+      algorithm: "aws:kms",
+      kmsKeyId: "k",
+      bucketKeyEnabled: true,
+    });
+    expect(state.ownership).toBe("BucketOwnerEnforced");
+    expect(state.lifecycle).toBeNull();
+    expect(state.versioning).toBeNull();
+    expect(state.unreadable).toEqual({ cors: "NoSuchThing: NoSuchThing message" });
+  });
+});
