@@ -19,7 +19,9 @@ interface CatalogEntry {
 }
 
 /** Command groups (`s3kit bucket …`) and what they are for. */
-const groups: Record<string, string> = {};
+const groups: Record<string, string> = {
+  presign: "Presigned URLs and upload forms: let others download or upload without credentials",
+};
 
 /**
  * Every command, its summary, and one lazy import of its code: only the invoked
@@ -36,6 +38,21 @@ const catalog: readonly CatalogEntry[] = [
     summary:
       "Check credentials, clock, endpoint and (with --bucket) a bucket's reachability and safety",
     load: () => import("./commands/doctor.js"),
+  },
+  {
+    path: ["presign", "get"],
+    summary: "Print a presigned URL that downloads an object",
+    load: () => import("./commands/presign/get.js"),
+  },
+  {
+    path: ["presign", "put"],
+    summary: "Print a presigned URL that uploads an object, and the headers to send",
+    load: () => import("./commands/presign/put.js"),
+  },
+  {
+    path: ["presign", "post"],
+    summary: "Print a presigned browser-form upload (URL and fields, or an HTML form)",
+    load: () => import("./commands/presign/post.js"),
   },
   {
     path: ["completion"],
