@@ -177,6 +177,17 @@ describe("presign output details", () => {
     expect(signed.headers).toEqual({ "x-amz-meta-a": "1", "x-amz-meta-b": "2" });
   });
 
+  it("takes the location back from a --metadata list in post too", async () => {
+    const { code, stdout } = await runCli(
+      ["presign", "post", "--metadata", "a=1", "s3://my-bucket/in/", "--json"],
+      { env: offline },
+    );
+    expect(code).toBe(0);
+    const post = JSON.parse(stdout);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: S3's placeholder for the file name
+    expect(post.fields).toMatchObject({ "x-amz-meta-a": "1", key: "in/${filename}" });
+  });
+
   it("defaults to one hour, like aws s3 presign", async () => {
     const { stdout } = await runCli(["presign", "get", "s3://my-bucket/k"], { env: offline });
     expect(new URL(stdout.trim()).searchParams.get("X-Amz-Expires")).toBe("3600");

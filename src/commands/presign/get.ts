@@ -36,13 +36,18 @@ export default defineCommand<Options>({
   configure(cmd) {
     cmd
       .description(
-        "Print a presigned URL that downloads one object (GetObject) without credentials.\n" +
-          "Signed locally (SigV4); the URL carries no parameter you did not ask for.\n\n" +
-          "With --stdin, reads one s3://bucket/key per line (or one key per line with --bucket)\n" +
-          "and prints one URL per line in the same order (JSON lines with --json), all signed at\n" +
-          "the same time. Lines are taken verbatim and blank lines are skipped; the first invalid\n" +
-          "line stops the batch with exit 2 and an error naming the line (the URLs before it are\n" +
-          "printed).",
+        [
+          "Print a presigned URL that downloads one object (GetObject) without",
+          "credentials. Signed locally (SigV4); the URL carries no parameter you",
+          "did not ask for.",
+          "",
+          "With --stdin, reads one s3://bucket/key per line (or one key per line",
+          "with --bucket) and prints one URL per line in the same order (JSON",
+          "lines with --json), all signed at the same time. Lines are taken",
+          "verbatim and blank lines are skipped; the first invalid line stops the",
+          "batch with exit 2 and an error naming the line (the URLs before it",
+          "are printed).",
+        ].join("\n"),
       )
       .argument("[location]", "the object, s3://bucket/key")
       .option(
@@ -104,6 +109,11 @@ export default defineCommand<Options>({
     }
     checkSignOptions("GET", options, target.bucket);
     const session = await openPresignSession(await ctx.aws());
+    if (ctx.out.streams.stdinIsTTY) {
+      ctx.out.info(
+        `Reading ${target.bucket === undefined ? "s3://bucket/key locations" : "keys"} from the terminal, one per line; end with Ctrl-D.`,
+      );
+    }
     const warning = sessionExpiryWarning(
       session,
       expiresAtFor(session.signingDate, options.expiresIn as number),

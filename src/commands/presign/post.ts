@@ -47,14 +47,18 @@ export default defineCommand<Options>({
   configure(cmd) {
     cmd
       .description(
-        "Print a presigned POST: a URL and form fields that let a browser upload one file with\n" +
-          "an HTML form (multipart/form-data), within the limits of a signed policy.\n\n" +
-          "A location ending in / (or a bare bucket) is a key prefix: the browser's file name\n" +
-          `completes the key (uploads/${FILENAME_PLACEHOLDER}). The policy pins every field and adds the\n` +
-          "conditions asked for: size range, Content-Type (exact or by prefix), key prefix.\n" +
-          "The file must be the last field of the form.",
+        [
+          "Print a presigned POST: a URL and form fields that let a browser upload",
+          "one file with an HTML form (multipart/form-data), within the limits of",
+          "a signed policy.",
+          "",
+          "A location ending in / (or a bare bucket) is a key prefix: the browser's",
+          `file name completes the key (uploads/${FILENAME_PLACEHOLDER}). The policy pins every`,
+          "field and adds the conditions asked for: size range, Content-Type",
+          "(exact or by prefix), key prefix. The file must be the last form field.",
+        ].join("\n"),
       )
-      .argument("<location>", "where uploads go: s3://bucket/prefix/ or s3://bucket/exact-key")
+      .argument("[location]", "where uploads go: s3://bucket/prefix/ or s3://bucket/exact-key")
       .option(
         "--expires <duration>",
         "how long the form works: 900, 15m, 1h, 7d (at most 7d)",

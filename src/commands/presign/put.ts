@@ -44,15 +44,20 @@ export default defineCommand<Options>({
   configure(cmd) {
     cmd
       .description(
-        "Print a presigned URL that uploads one object with a plain HTTP PUT (PutObject).\n" +
-          "Signed locally (SigV4), with no checksum or other parameter you did not ask for.\n" +
-          "The uploader must send the signed headers (Content-Type, Content-Length, metadata,\n" +
-          "encryption, checksum) with exactly the values given here: they are listed on stderr,\n" +
-          "in the `headers` field of --json, and in the command --curl prints.\n\n" +
-          "With --stdin, reads one s3://bucket/key per line (or one key per line with --bucket)\n" +
-          "and prints one URL per line in the same order (JSON lines with --json), all signed at\n" +
-          "the same time with the same options. Lines are taken verbatim and blank lines are\n" +
-          "skipped; the first invalid line stops the batch with exit 2 and names the line.",
+        [
+          "Print a presigned URL that uploads one object with a plain HTTP PUT",
+          "(PutObject). Signed locally (SigV4), with no checksum or other parameter",
+          "you did not ask for. The uploader must send the signed headers",
+          "(Content-Type, Content-Length, metadata, encryption, checksum) with",
+          "exactly the values given here: they are listed on stderr, in the",
+          "`headers` field of --json, and in the command --curl prints.",
+          "",
+          "With --stdin, reads one s3://bucket/key per line (or one key per line",
+          "with --bucket) and prints one URL per line in the same order (JSON",
+          "lines with --json), all signed at the same time with the same options.",
+          "Lines are taken verbatim and blank lines are skipped; the first invalid",
+          "line stops the batch with exit 2 and an error naming the line.",
+        ].join("\n"),
       )
       .argument("[location]", "the object to create or replace, s3://bucket/key")
       .option(
@@ -125,6 +130,11 @@ export default defineCommand<Options>({
     }
     checkSignOptions("PUT", options, target.bucket);
     const session = await openPresignSession(await ctx.aws());
+    if (ctx.out.streams.stdinIsTTY) {
+      ctx.out.info(
+        `Reading ${target.bucket === undefined ? "s3://bucket/key locations" : "keys"} from the terminal, one per line; end with Ctrl-D.`,
+      );
+    }
     const warning = sessionExpiryWarning(
       session,
       expiresAtFor(session.signingDate, options.expiresIn as number),
