@@ -156,7 +156,21 @@ export function createPresigner(config: PresignerConfig): Presigner {
     const spec = specFor(method, options);
     const signingDate = config.signingDate ?? new Date();
     const { presignWithSdk } = await import("./sdk-presigner.js");
-    const url = await presignWithSdk(config, method, bucket, key, options ?? {}, signingDate);
+    let url: string;
+    try {
+      url = await presignWithSdk(config, method, bucket, key, options ?? {}, signingDate);
+    } catch (err) {
+      // The SDK's endpoint rules refuse some combinations (a custom endpoint with a
+      // FIPS region, an access point ARN in another partition): bad input, not a bug.
+      if ((err as Error).name === "EndpointError") {
+        throw new PresignInputError(
+          "InvalidEndpoint",
+          `Cannot sign for bucket "${bucket}" in region ${config.region}${config.endpoint ? ` at ${config.endpoint}` : ""}: ${(err as Error).message}.`,
+          "Check --region and --endpoint-url: FIPS and -global regions work only with AWS's own endpoints.",
+        );
+      }
+      throw err;
+    }
     return {
       url,
       method: spec.method,

@@ -161,6 +161,22 @@ describe("createPresigner", () => {
     expect(url.split("?")[0]).toBe(expected);
   });
 
+  it("turns the SDK's refusal of an endpoint combination into an input error", async () => {
+    const presigner = createPresigner({
+      ...base,
+      region: "us-east-1-fips",
+      endpoint: "https://s3.example.com",
+    });
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => {});
+    await expect(presigner.get("my-bucket", "k")).rejects.toMatchObject({
+      name: "PresignInputError",
+      code: "InvalidEndpoint",
+      exitCode: 2,
+      message: expect.stringContaining("A custom endpoint cannot be combined with FIPS"),
+    });
+    quiet.mockRestore();
+  });
+
   it("leaves ARNs to the SDK, still without x-id or checksum parameters", async () => {
     const presigner = createPresigner(base);
     const bucket = "arn:aws:s3:us-east-1:123456789012:accesspoint/my-ap";
