@@ -135,10 +135,8 @@ export default defineCommand<Options>({
         `Reading ${target.bucket === undefined ? "s3://bucket/key locations" : "keys"} from the terminal, one per line; end with Ctrl-D.`,
       );
     }
-    const warning = sessionExpiryWarning(
-      session,
-      expiresAtFor(session.signingDate, options.expiresIn as number),
-    );
+    const expiresAt = expiresAtFor(session.signingDate, options.expiresIn as number);
+    const warning = sessionExpiryWarning(session, expiresAt);
     if (warning) ctx.out.warn(warning);
     let announced = ctx.out.json;
     try {
@@ -159,6 +157,7 @@ export default defineCommand<Options>({
             },
         write: (text) => ctx.out.stream(text),
         signal: ctx.signal,
+        expiresAt: new Date(expiresAt),
       });
     } finally {
       // Everything signed reaches the reader, also when a bad line stops the batch.

@@ -1,5 +1,5 @@
 import { assertValidBucketName } from "../buckets/names.js";
-import { S3kitError, UsageError } from "../errors.js";
+import { ExitCode, S3kitError, UsageError } from "../errors.js";
 import { assertValidKey, parseS3Location } from "./location.js";
 import { checkSignOptions } from "./options.js";
 import type { Presigner } from "./presigner.js";
@@ -35,6 +35,13 @@ export interface BatchRequest {
   write: (text: string) => undefined | Promise<boolean | undefined>;
   /** Stops the batch between chunks (Ctrl-C). */
   signal?: AbortSignal | undefined;
+  /**
+   * When the batch's URLs expire (they all share one signing time). Input that
+   * arrives later would get URLs that no longer work, so the batch stops then.
+   */
+  expiresAt?: Date | undefined;
+  /** The clock, for tests. */
+  now?: () => number;
 }
 
 export interface BatchSummary {
@@ -61,8 +68,17 @@ export async function signBatch(request: BatchRequest): Promise<BatchSummary> {
 
   let lineNumber = 0;
   let signed = 0;
+  const now = request.now ?? Date.now;
   for await (const chunk of request.lines) {
     if (signal?.aborted) break;
+    if (request.expiresAt !== undefined && now() >= request.expiresAt.getTime()) {
+      throw new S3kitError({
+        code: "BatchExpired",
+        message: `The batch's URLs expired at ${request.expiresAt.toISOString()} while input was still arriving (line ${lineNumber + 1} and later were not signed).`,
+        hint: `Every URL of a batch is signed at its start; sign the rest in a new batch, or use a longer --expires. The ${signed} URL${signed === 1 ? "" : "s"} printed before ${signed === 1 ? "has" : "have"} expired too.`,
+        exitCode: ExitCode.failure,
+      });
+    }
     let output = "";
     for (const line of chunk) {
       lineNumber++;

@@ -256,6 +256,33 @@ describe("signBatch", () => {
     expect(summary).toEqual({ signed: 1, lines: 1, completed: false });
   });
 
+  it("stops when input arrives after the batch's URLs have expired", async () => {
+    let clock = Date.parse("2026-01-03T00:00:00Z");
+    const writes: string[] = [];
+    const attempt = signBatch({
+      presigner: createPresigner(config),
+      method: "GET",
+      render: urlLine,
+      write: (text) => {
+        writes.push(text);
+        return undefined;
+      },
+      expiresAt: new Date("2026-01-03T00:15:00Z"),
+      now: () => clock,
+      lines: (async function* () {
+        yield ["s3://my-bucket/a", "s3://my-bucket/b"];
+        clock += 15 * 60 * 1000; // the input pauses for 15 minutes
+        yield ["s3://my-bucket/c"];
+      })(),
+    });
+    await expect(attempt).rejects.toMatchObject({
+      code: "BatchExpired",
+      exitCode: 1,
+      message: expect.stringMatching(/expired at 2026-01-03T00:15:00.000Z .*line 3 and later/),
+    });
+    expect(writes.join("").trim().split("\n")).toHaveLength(2);
+  });
+
   it("signs through the SDK where the fast path declines (a -global region)", async () => {
     const special: PresignerConfig = { ...config, region: "aws-global" };
     const single = await createPresigner(special).get("my-bucket", "a b");
