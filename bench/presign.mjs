@@ -1,5 +1,6 @@
-// Presign benchmark: URLs per second for a batch, and how long loading the
-// signer takes. Run with `node bench/presign.mjs [count]` (default 100000).
+// Presign core benchmark: URLs per second in one process (no CLI), and how long
+// loading the signer takes. Run with `node bench/presign.mjs [count]` (default
+// 100000). The CLI end to end, beside the AWS CLI, is bench/presign-cli.mjs.
 //
 // The TypeScript sources are bundled with esbuild first (packages left external),
 // then each measurement runs in a fresh Node process so module caches do not
@@ -40,6 +41,8 @@ try {
     execFileSync(process.execPath, ["--input-type=module", "-e", script], {
       cwd: root,
       encoding: "utf8",
+      // The SDK warns about Node 20 on stderr; s3kit supports Node 20.
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     }).trim();
 
   const importMs = (specifier) =>

@@ -23,6 +23,7 @@ const groups: Record<string, string> = {
   policy: "Write, check and debug IAM policies for S3",
   bucket: "Create buckets with safe defaults; inspect, audit, list and delete them",
   "bucket cors": "Show, set or remove a bucket's CORS configuration",
+  presign: "Presigned URLs and upload forms: let others download or upload without credentials",
 };
 
 /**
@@ -55,6 +56,21 @@ const catalog: readonly CatalogEntry[] = [
     path: ["policy", "debug"],
     summary: "Explain why an action is allowed or denied, which statement decided, and the fix",
     load: () => import("./commands/policy/debug.js"),
+  },
+  {
+    path: ["presign", "get"],
+    summary: "Print a presigned URL that downloads an object",
+    load: () => import("./commands/presign/get.js"),
+  },
+  {
+    path: ["presign", "put"],
+    summary: "Print a presigned URL that uploads an object, and the headers to send",
+    load: () => import("./commands/presign/put.js"),
+  },
+  {
+    path: ["presign", "post"],
+    summary: "Print a presigned browser-form upload (URL and fields, or an HTML form)",
+    load: () => import("./commands/presign/post.js"),
   },
   {
     path: ["completion"],

@@ -57,6 +57,62 @@ export class Output {
     this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
+  /**
+   * Streamed data (batch output) with backpressure: resolves at once while stdout
+   * keeps up, otherwise when it has drained. Resolves false, and writes nothing
+   * more, once the reader has gone away (e.g. `| head`): there is nobody left to
+   * print for, so the caller can stop early.
+   */
+  stream(text: string): undefined | Promise<boolean> {
+    const stdout = this.streams.stdout;
+    this.#watchStdout();
+    if (this.#stdoutError) return this.#afterStdoutError();
+    if (stdout.write(text)) return undefined;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        stdout.off("drain", done);
+        stdout.off("close", done);
+        stdout.off("error", done);
+        resolve();
+      };
+      stdout.on("drain", done);
+      stdout.on("close", done);
+      stdout.on("error", done);
+    }).then(() => (this.#stdoutError ? this.#afterStdoutError() : true));
+  }
+
+  /**
+   * Resolves when everything written to stdout has been handed to the OS. A pipe
+   * is written asynchronously, and the process exits right after the command
+   * returns: a command that streamed a lot waits for this first.
+   */
+  flush(): Promise<void> {
+    const stdout = this.streams.stdout;
+    if (this.#stdoutError || stdout.writableLength === 0 || stdout.destroyed) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      stdout.write("", () => resolve());
+    });
+  }
+
+  #stdoutError: NodeJS.ErrnoException | undefined;
+  #watchingStdout = false;
+
+  #watchStdout(): void {
+    if (this.#watchingStdout) return;
+    this.#watchingStdout = true;
+    this.streams.stdout.on("error", (err: NodeJS.ErrnoException) => {
+      this.#stdoutError ??= err;
+    });
+  }
+
+  async #afterStdoutError(): Promise<boolean> {
+    // The reader closed the pipe: nobody is left to print for, which is not a failure.
+    if (this.#stdoutError?.code === "EPIPE") return false;
+    throw this.#stdoutError;
+  }
+
   /** One record of a streamed listing (JSON lines). */
   jsonLine(value: unknown): void {
     this.streams.stdout.write(`${JSON.stringify(value)}\n`);

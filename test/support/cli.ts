@@ -79,3 +79,16 @@ export function runAgainstMoto(
 ): Promise<CliResult> {
   return runCli(args, { ...options, env: { ...motoEnv(), ...options.env } });
 }
+
+/** Environment pointing s3kit at the versitygw started by the global setup. */
+export function versitygwEnv(): Record<string, string> {
+  return localEnv(inject("versitygwEndpoint"));
+}
+
+/** Runs s3kit against versitygw, which verifies presigned signatures and expiry. */
+export function runAgainstVersitygw(
+  args: readonly string[],
+  options: CliOptions = {},
+): Promise<CliResult> {
+  return runCli(args, { ...options, env: { ...versitygwEnv(), ...options.env } });
+}

@@ -21,21 +21,21 @@ export function parseDuration(input: string, max: number = MAX_PRESIGN_SECONDS):
   } else {
     const m = WITH_UNITS.exec(text);
     if (text === "" || m === null) {
-      throw new PresignInputError("invalid_duration", `Invalid duration "${input}".`, HINT);
+      throw new PresignInputError("InvalidDuration", `Invalid duration "${input}".`, HINT);
     }
     const [, d = "0", h = "0", min = "0", s = "0"] = m;
     seconds = Number(d) * 86400 + Number(h) * 3600 + Number(min) * 60 + Number(s);
   }
   if (!Number.isSafeInteger(seconds) || seconds <= 0) {
     throw new PresignInputError(
-      "invalid_duration",
+      "InvalidDuration",
       `Invalid duration "${input}": it must be greater than zero.`,
       HINT,
     );
   }
   if (seconds > max) {
     throw new PresignInputError(
-      "expires_too_long",
+      "ExpiresTooLong",
       `Expiry "${input}" (${seconds} s) is longer than the maximum of ${formatDuration(max)} (${max} s).`,
       max === MAX_PRESIGN_SECONDS
         ? "SigV4 presigned URLs are valid for at most 7 days: use --expires 7d or less."

@@ -1,36 +1,34 @@
+import { UsageError } from "../errors.js";
+
 /**
  * Input errors raised by the presign core. They carry a stable `code`, a message
- * that names the bad value, and a `hint` that says what to type instead, so the
- * CLI can print them as `{"error":{"code","message","hint"}}` and exit 2
- * (usage or invalid input: nothing was changed). A shared error base class is
- * planned for src/core/errors.ts; this class keeps the same three fields so it can
- * be mapped onto it without touching the call sites.
+ * that names the bad value, and a `hint` that says what to type instead. They are
+ * usage errors (exit 2: nothing was signed), so the CLI prints them as
+ * `{"error":{"code","message","hint"}}` like any other bad input.
  */
 export type PresignInputErrorCode =
-  | "invalid_duration"
-  | "expires_too_long"
-  | "invalid_size"
-  | "invalid_location"
-  | "missing_bucket"
-  | "missing_key"
-  | "invalid_bucket"
-  | "invalid_key"
-  | "invalid_region"
-  | "invalid_endpoint"
-  | "invalid_option";
+  | "InvalidDuration"
+  | "ExpiresTooLong"
+  | "InvalidSize"
+  | "InvalidLocation"
+  | "MissingBucket"
+  | "MissingKey"
+  | "InvalidBucketName"
+  | "InvalidKey"
+  | "InvalidRegion"
+  | "InvalidEndpoint"
+  | "InvalidOption";
 
-export class PresignInputError extends Error {
-  override readonly name = "PresignInputError";
-  readonly code: PresignInputErrorCode;
-  readonly hint: string;
+export class PresignInputError extends UsageError {
+  declare readonly code: PresignInputErrorCode;
+  declare readonly hint: string;
 
   constructor(code: PresignInputErrorCode, message: string, hint: string) {
-    super(message);
-    this.code = code;
-    this.hint = hint;
+    super(message, hint, code);
+    this.name = "PresignInputError";
   }
 
-  toJSON(): { code: PresignInputErrorCode; message: string; hint: string } {
+  override toJSON(): { code: PresignInputErrorCode; message: string; hint: string } {
     return { code: this.code, message: this.message, hint: this.hint };
   }
 }

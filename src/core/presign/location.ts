@@ -1,3 +1,4 @@
+import { assertValidBucketName } from "../buckets/names.js";
 import { PresignInputError } from "./errors.js";
 import { isWellFormedUnicode } from "./uri-encode.js";
 
@@ -17,9 +18,9 @@ export interface ParseLocationOptions {
    */
   accept?: "object" | "prefix";
   /**
-   * Checks the bucket name and throws a PresignInputError when it is not valid.
-   * The S3 naming rules live in another module; the default only rejects what can
-   * never work in a URL.
+   * Checks the bucket name and throws a UsageError when it is not valid. The
+   * default applies every S3 naming rule (src/core/buckets/names.ts), the same
+   * rules `bucket create` uses; a batch passes a memoised version of it.
    */
   validateBucket?: (bucket: string) => void;
 }
@@ -36,7 +37,7 @@ export function parseS3Location(input: string, options: ParseLocationOptions = {
   if (!input.startsWith(SCHEME)) {
     const guess = /^[a-z][a-z0-9+.-]*:\/\//i.exec(input)?.[0];
     throw new PresignInputError(
-      "invalid_location",
+      "InvalidLocation",
       guess
         ? `"${input}" is a ${guess.slice(0, -3)} URL, not an S3 location.`
         : `"${input}" is not an S3 location.`,
@@ -49,42 +50,40 @@ export function parseS3Location(input: string, options: ParseLocationOptions = {
   const key = slash === -1 ? "" : rest.slice(slash + 1);
   if (bucket === "") {
     throw new PresignInputError(
-      "missing_bucket",
+      "MissingBucket",
       `"${input}" has no bucket name.`,
       `Write the location as ${example}.`,
     );
   }
-  (options.validateBucket ?? defaultValidateBucket)(bucket);
+  (options.validateBucket ?? assertValidBucketName)(bucket);
   if (key === "" && accept === "object") {
     throw new PresignInputError(
-      "missing_key",
+      "MissingKey",
       `"${input}" names a bucket but no object key.`,
       `Add the object's key: s3://${bucket}/path/to/file.txt.`,
     );
   }
+  assertValidKey(key, input);
+  return { bucket, key, isPrefix: key === "" || key.endsWith("/") };
+}
+
+/**
+ * Checks an object key (or prefix) S3 can store and a URL can carry: at most 1024
+ * bytes of UTF-8, no unpaired surrogates. `input` is what the user typed, for the message.
+ */
+export function assertValidKey(key: string, input: string = key): void {
   if (Buffer.byteLength(key, "utf8") > MAX_KEY_BYTES) {
     throw new PresignInputError(
-      "invalid_key",
+      "InvalidKey",
       `The key in "${input.slice(0, 80)}…" is longer than S3's limit of ${MAX_KEY_BYTES} bytes.`,
       "Use a shorter key.",
     );
   }
   if (!isWellFormedUnicode(key)) {
     throw new PresignInputError(
-      "invalid_key",
+      "InvalidKey",
       "The key contains an unpaired UTF-16 surrogate and cannot be encoded in a URL.",
       "Check the input's character encoding.",
-    );
-  }
-  return { bucket, key, isPrefix: key === "" || key.endsWith("/") };
-}
-
-function defaultValidateBucket(bucket: string): void {
-  if (/[\s?#]/.test(bucket)) {
-    throw new PresignInputError(
-      "invalid_bucket",
-      `"${bucket}" is not a valid bucket name.`,
-      "Bucket names use lowercase letters, digits, dots and hyphens (3 to 63 characters).",
     );
   }
 }

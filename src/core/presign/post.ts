@@ -65,7 +65,7 @@ export function presignPost(config: PresignerConfig, options: PresignPostOptions
   const { credentials, region } = config;
   if (!isValidRegion(region) || region !== region.toLowerCase()) {
     throw new PresignInputError(
-      "invalid_region",
+      "InvalidRegion",
       `"${region}" is not a valid region name.`,
       "Use a region code in lowercase, such as us-east-1.",
     );
@@ -80,14 +80,14 @@ export function presignPost(config: PresignerConfig, options: PresignPostOptions
   );
   if (address === undefined) {
     throw new PresignInputError(
-      "invalid_bucket",
+      "InvalidBucketName",
       `Presigned POST is not supported for "${options.bucket}" in region ${region}.`,
       "Use a plain bucket name (not an access point ARN or an S3 Express directory bucket) and a regular region.",
     );
   }
   if (!isWellFormedUnicode(options.key)) {
     throw new PresignInputError(
-      "invalid_key",
+      "InvalidKey",
       "The key cannot be encoded as UTF-8.",
       "Check the input's character encoding.",
     );
@@ -107,7 +107,7 @@ export function presignPost(config: PresignerConfig, options: PresignPostOptions
       max > MAX_SINGLE_PUT_BYTES
     ) {
       throw new PresignInputError(
-        "invalid_size",
+        "InvalidSize",
         `The size range ${min}..${max} bytes is not valid for a POST upload.`,
         "Give --max-size from 1 byte up to 5GiB (e.g. 10MB), and a minimum no larger than it.",
       );
@@ -116,7 +116,7 @@ export function presignPost(config: PresignerConfig, options: PresignPostOptions
   }
   if (options.contentType !== undefined && options.contentTypePrefix !== undefined) {
     throw new PresignInputError(
-      "invalid_option",
+      "InvalidOption",
       "--content-type and --content-type-prefix cannot be used together.",
       "Use --content-type for one exact type, or --content-type-prefix (e.g. image/) for a family.",
     );
@@ -139,7 +139,7 @@ export function presignPost(config: PresignerConfig, options: PresignPostOptions
     }
   } else if (options.sseKmsKeyId !== undefined) {
     throw new PresignInputError(
-      "invalid_option",
+      "InvalidOption",
       "A KMS key id needs --sse aws:kms.",
       "Add --sse aws:kms.",
     );
@@ -147,7 +147,7 @@ export function presignPost(config: PresignerConfig, options: PresignPostOptions
   for (const [name, value] of Object.entries(options.metadata ?? {})) {
     if (!/^[A-Za-z0-9\-_.]+$/.test(name)) {
       throw new PresignInputError(
-        "invalid_option",
+        "InvalidOption",
         `Metadata name "${name}" is not valid.`,
         "Metadata names use letters, digits and - _ .",
       );
@@ -192,7 +192,7 @@ export function presignPost(config: PresignerConfig, options: PresignPostOptions
 function requireFieldValue(value: string, flag: string): void {
   if (value === "" || !isWellFormedUnicode(value) || /[\r\n]/.test(value)) {
     throw new PresignInputError(
-      "invalid_option",
+      "InvalidOption",
       `${flag} "${value}" is not a valid form value.`,
       "Use a non-empty value without line breaks.",
     );

@@ -66,7 +66,7 @@ export function createPresigner(config: PresignerConfig): Presigner {
   const { credentials, region } = config;
   if (!credentials.accessKeyId || !credentials.secretAccessKey) {
     throw new PresignInputError(
-      "invalid_option",
+      "InvalidOption",
       "Presigning needs an access key id and a secret access key.",
       "Configure credentials (a profile, environment variables or a role) and try again.",
     );
@@ -156,7 +156,21 @@ export function createPresigner(config: PresignerConfig): Presigner {
     const spec = specFor(method, options);
     const signingDate = config.signingDate ?? new Date();
     const { presignWithSdk } = await import("./sdk-presigner.js");
-    const url = await presignWithSdk(config, method, bucket, key, options ?? {}, signingDate);
+    let url: string;
+    try {
+      url = await presignWithSdk(config, method, bucket, key, options ?? {}, signingDate);
+    } catch (err) {
+      // The SDK's endpoint rules refuse some combinations (a custom endpoint with a
+      // FIPS region, an access point ARN in another partition): bad input, not a bug.
+      if ((err as Error).name === "EndpointError") {
+        throw new PresignInputError(
+          "InvalidEndpoint",
+          `Cannot sign for bucket "${bucket}" in region ${config.region}${config.endpoint ? ` at ${config.endpoint}` : ""}: ${(err as Error).message}.`,
+          "Check --region and --endpoint-url: FIPS and -global regions work only with AWS's own endpoints.",
+        );
+      }
+      throw err;
+    }
     return {
       url,
       method: spec.method,
@@ -178,7 +192,7 @@ export function createPresigner(config: PresignerConfig): Presigner {
 function checkRegion(region: string): void {
   if (!isValidRegion(region) || region !== region.toLowerCase()) {
     throw new PresignInputError(
-      "invalid_region",
+      "InvalidRegion",
       `"${region}" is not a valid region name.`,
       "Use a region code in lowercase, such as us-east-1 or eu-west-1 (--region or AWS_REGION).",
     );
@@ -189,7 +203,7 @@ function checkBucketAndKey(bucket: string, key: string): void {
   // Access point ARNs hold a "/" ("…:accesspoint/name"); bucket names never do.
   if (bucket === "" || (bucket.includes("/") && !bucket.startsWith("arn:"))) {
     throw new PresignInputError(
-      "invalid_bucket",
+      "InvalidBucketName",
       bucket === "" ? "The bucket name is empty." : `"${bucket}" is not a valid bucket name.`,
       "Write the location as s3://my-bucket/path/to/file.txt.",
     );
@@ -197,14 +211,14 @@ function checkBucketAndKey(bucket: string, key: string): void {
   if (key === "") {
     // An empty key would presign the bucket itself (a listing), not an object.
     throw new PresignInputError(
-      "missing_key",
+      "MissingKey",
       `No object key given for bucket "${bucket}".`,
       `Add the object's key: s3://${bucket}/path/to/file.txt.`,
     );
   }
   if (!isWellFormedUnicode(key)) {
     throw new PresignInputError(
-      "invalid_key",
+      "InvalidKey",
       "The key contains an unpaired UTF-16 surrogate and cannot be encoded in a URL.",
       "Check the input's character encoding.",
     );

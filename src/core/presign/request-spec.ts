@@ -69,7 +69,7 @@ export function buildPutSpec(options: PutPresignOptions = {}): ObjectRequestSpec
     const n = options.contentLength;
     if (!Number.isSafeInteger(n) || n < 0 || n > MAX_SINGLE_PUT_BYTES) {
       throw new PresignInputError(
-        "invalid_option",
+        "InvalidOption",
         `--content-length ${n} is not a size a single PUT can upload.`,
         "Give a whole number of bytes from 0 to 5368709120 (5 GiB); larger objects need a multipart upload (s3kit cp).",
       );
@@ -83,14 +83,14 @@ export function buildPutSpec(options: PutPresignOptions = {}): ObjectRequestSpec
       const name = rawName.toLowerCase();
       if (!HTTP_TOKEN.test(name)) {
         throw new PresignInputError(
-          "invalid_option",
+          "InvalidOption",
           `Metadata name "${rawName}" is not valid.`,
           "Metadata names use letters, digits and - _ . (as in --metadata owner=alice).",
         );
       }
       if (seen.has(name)) {
         throw new PresignInputError(
-          "invalid_option",
+          "InvalidOption",
           `Metadata name "${name}" is given twice (names are case-insensitive).`,
           "Give each metadata name once.",
         );
@@ -102,7 +102,7 @@ export function buildPutSpec(options: PutPresignOptions = {}): ObjectRequestSpec
     }
     if (bytes > MAX_METADATA_BYTES) {
       throw new PresignInputError(
-        "invalid_option",
+        "InvalidOption",
         `The metadata takes ${bytes} bytes; S3 allows at most ${MAX_METADATA_BYTES}.`,
         "Shorten the metadata names or values.",
       );
@@ -111,7 +111,7 @@ export function buildPutSpec(options: PutPresignOptions = {}): ObjectRequestSpec
   if (options.sse !== undefined) {
     if (options.sse !== "AES256" && options.sse !== "aws:kms") {
       throw new PresignInputError(
-        "invalid_option",
+        "InvalidOption",
         `--sse "${String(options.sse)}" is not supported.`,
         "Use --sse AES256 (S3-managed keys) or --sse aws:kms (KMS).",
       );
@@ -121,7 +121,7 @@ export function buildPutSpec(options: PutPresignOptions = {}): ObjectRequestSpec
   if (options.sseKmsKeyId !== undefined) {
     if (options.sse !== "aws:kms") {
       throw new PresignInputError(
-        "invalid_option",
+        "InvalidOption",
         "A KMS key id needs --sse aws:kms.",
         "Add --sse aws:kms, or drop the KMS key id.",
       );
@@ -132,7 +132,7 @@ export function buildPutSpec(options: PutPresignOptions = {}): ObjectRequestSpec
   if (options.checksumSha256 !== undefined) {
     if (!SHA256_BASE64.test(options.checksumSha256)) {
       throw new PresignInputError(
-        "invalid_option",
+        "InvalidOption",
         `--checksum-sha256 "${options.checksumSha256}" is not a base64 SHA-256 digest.`,
         "Give the base64 of the 32-byte digest (44 characters ending in =), e.g. from `openssl dgst -sha256 -binary FILE | base64`.",
       );
@@ -146,7 +146,7 @@ export function checkExpiresIn(expiresIn: number | undefined): number {
   if (expiresIn === undefined) return DEFAULT_EXPIRES_IN;
   if (!Number.isSafeInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_SECONDS) {
     throw new PresignInputError(
-      expiresIn > MAX_PRESIGN_SECONDS ? "expires_too_long" : "invalid_duration",
+      expiresIn > MAX_PRESIGN_SECONDS ? "ExpiresTooLong" : "InvalidDuration",
       `Expiry of ${expiresIn} seconds is out of range.`,
       "SigV4 presigned URLs are valid from 1 second to 7 days (604800 s): use e.g. --expires 15m, 1h or 7d.",
     );
@@ -157,7 +157,7 @@ export function checkExpiresIn(expiresIn: number | undefined): number {
 function requireText(value: string, flag: string): void {
   if (typeof value !== "string" || !isWellFormedUnicode(value)) {
     throw new PresignInputError(
-      "invalid_option",
+      "InvalidOption",
       `${flag} is not valid text.`,
       "Check the value's character encoding.",
     );
@@ -167,7 +167,7 @@ function requireText(value: string, flag: string): void {
 function requireHeaderValue(value: string, flag: string): void {
   if (typeof value !== "string" || value.trim() === "" || !HEADER_VALUE.test(value)) {
     throw new PresignInputError(
-      "invalid_option",
+      "InvalidOption",
       `${flag} "${value}" cannot be sent as an HTTP header.`,
       "Use a non-empty value of printable ASCII characters, without line breaks (S3 needs US-ASCII in headers; encode other text first).",
     );

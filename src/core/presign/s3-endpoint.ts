@@ -82,7 +82,7 @@ export function isSpecialBucket(bucket: string): boolean {
 export function parseCustomEndpoint(endpoint: string): CustomEndpoint {
   const bad = (why: string): PresignInputError =>
     new PresignInputError(
-      "invalid_endpoint",
+      "InvalidEndpoint",
       `Endpoint URL "${endpoint}" ${why}.`,
       "Give the endpoint as scheme://host[:port][/path], e.g. http://127.0.0.1:9000 or https://s3.example.com.",
     );

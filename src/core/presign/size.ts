@@ -27,7 +27,7 @@ export function parseSize(input: string): number {
   const unit = m?.[2] === "" ? "b" : m?.[2];
   const factor = unit === undefined ? undefined : UNIT_BYTES[unit];
   if (m === null || factor === undefined) {
-    throw new PresignInputError("invalid_size", `Invalid size "${input}".`, HINT);
+    throw new PresignInputError("InvalidSize", `Invalid size "${input}".`, HINT);
   }
   // Scale through the decimal string rather than floating point so that
   // "1.1MB" is exactly 1100000 and not 1100000.0000000002.
@@ -36,14 +36,14 @@ export function parseSize(input: string): number {
   const numerator = BigInt(whole + fraction) * BigInt(factor);
   if (numerator % BigInt(denominator) !== 0n) {
     throw new PresignInputError(
-      "invalid_size",
+      "InvalidSize",
       `Invalid size "${input}": it is not a whole number of bytes.`,
       HINT,
     );
   }
   const bytes = numerator / BigInt(denominator);
   if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new PresignInputError("invalid_size", `Size "${input}" is too large.`, HINT);
+    throw new PresignInputError("InvalidSize", `Size "${input}" is too large.`, HINT);
   }
   return Number(bytes);
 }

@@ -27,7 +27,7 @@ describe("parseDuration", () => {
     "%j is not a duration",
     (input) => {
       expect(() => parseDuration(input)).toThrow(
-        expect.objectContaining({ code: "invalid_duration", name: "PresignInputError" }),
+        expect.objectContaining({ code: "InvalidDuration", name: "PresignInputError" }),
       );
     },
   );
@@ -45,7 +45,7 @@ describe("parseDuration", () => {
       } catch (e) {
         expect(e).toBeInstanceOf(PresignInputError);
         const err = e as PresignInputError;
-        expect(err.code).toMatch(/expires_too_long|invalid_duration/);
+        expect(err.code).toMatch(/ExpiresTooLong|InvalidDuration/);
         expect(err.hint).not.toBe("");
       }
     },
@@ -54,7 +54,7 @@ describe("parseDuration", () => {
   it("explains the 7-day limit", () => {
     expect(() => parseDuration("8d")).toThrow(
       expect.objectContaining({
-        code: "expires_too_long",
+        code: "ExpiresTooLong",
         hint: expect.stringContaining("7 days"),
       }),
     );
@@ -63,7 +63,7 @@ describe("parseDuration", () => {
   it("accepts a smaller maximum, e.g. the session left on temporary credentials", () => {
     expect(parseDuration("1h", 3600)).toBe(3600);
     expect(() => parseDuration("2h", 3600)).toThrow(
-      expect.objectContaining({ code: "expires_too_long" }),
+      expect.objectContaining({ code: "ExpiresTooLong" }),
     );
   });
 
@@ -73,7 +73,7 @@ describe("parseDuration", () => {
       expect.unreachable();
     } catch (e) {
       expect(JSON.parse(JSON.stringify(e))).toEqual({
-        code: "invalid_duration",
+        code: "InvalidDuration",
         message: 'Invalid duration "soon".',
         hint: expect.any(String),
       });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { UsageError } from "../../../src/core/errors.js";
 import { PresignInputError } from "../../../src/core/presign/errors.js";
 import { parseS3Location } from "../../../src/core/presign/location.js";
 
@@ -16,34 +17,46 @@ describe("parseS3Location", () => {
   });
 
   it("keeps the key exactly as typed (no percent-decoding), like the AWS CLI", () => {
-    expect(parseS3Location("s3://b/a%2Fb").key).toBe("a%2Fb");
+    expect(parseS3Location("s3://bkt/a%2Fb").key).toBe("a%2Fb");
   });
 
   it.each([
-    ["https://my-bucket.s3.amazonaws.com/key", "invalid_location", /https URL, not an S3 location/],
-    ["my-bucket/key", "invalid_location", /not an S3 location/],
-    ["S3://my-bucket/key", "invalid_location", /not an S3 location/],
-    ["s3:/my-bucket/key", "invalid_location", /not an S3 location/],
-    ["", "invalid_location", /not an S3 location/],
-    ["s3://", "missing_bucket", /no bucket/],
-    ["s3:///key", "missing_bucket", /no bucket/],
-    ["s3://my-bucket", "missing_key", /no object key/],
-    ["s3://my-bucket/", "missing_key", /no object key/],
-    ["s3://my bucket/key", "invalid_bucket", /not a valid bucket/],
-    ["s3://b?x/key", "invalid_bucket", /not a valid bucket/],
-    [`s3://b/${"k".repeat(1025)}`, "invalid_key", /1024 bytes/],
-    [`s3://b/${"é".repeat(513)}`, "invalid_key", /1024 bytes/],
-    ["s3://b/bad\uD800surrogate", "invalid_key", /surrogate/],
+    ["https://my-bucket.s3.amazonaws.com/key", "InvalidLocation", /https URL, not an S3 location/],
+    ["my-bucket/key", "InvalidLocation", /not an S3 location/],
+    ["S3://my-bucket/key", "InvalidLocation", /not an S3 location/],
+    ["s3:/my-bucket/key", "InvalidLocation", /not an S3 location/],
+    ["", "InvalidLocation", /not an S3 location/],
+    ["s3://", "MissingBucket", /no bucket/],
+    ["s3:///key", "MissingBucket", /no bucket/],
+    ["s3://my-bucket", "MissingKey", /no object key/],
+    ["s3://my-bucket/", "MissingKey", /no object key/],
+    ["s3://my bucket/key", "InvalidBucketName", /Invalid bucket name "my bucket"/],
+    ["s3://bkt?x/key", "InvalidBucketName", /Invalid bucket name "bkt\?x"/],
+    ["s3://ab/key", "InvalidBucketName", /at least 3 are needed/],
+    ["s3://My-Bucket/key", "InvalidBucketName", /no capitals/],
+    ["s3://my..bucket/key", "InvalidBucketName", /adjacent dots/],
+    ["s3://192.168.1.1/key", "InvalidBucketName", /IP address/],
+    [`s3://bkt/${"k".repeat(1025)}`, "InvalidKey", /1024 bytes/],
+    [`s3://bkt/${"é".repeat(513)}`, "InvalidKey", /1024 bytes/],
+    ["s3://bkt/bad\uD800surrogate", "InvalidKey", /surrogate/],
   ])("%j is refused (%s)", (input, code, message) => {
     try {
       parseS3Location(input);
       expect.unreachable();
     } catch (e) {
-      expect(e).toBeInstanceOf(PresignInputError);
-      expect((e as PresignInputError).code).toBe(code);
-      expect((e as PresignInputError).message).toMatch(message);
-      expect((e as PresignInputError).hint).toMatch(/s3:\/\/|key|Bucket|encoding/);
+      // Every refusal is a usage error (exit 2); bucket names are checked by the
+      // shared S3 naming rules, everything else by the presign core.
+      expect(e).toBeInstanceOf(UsageError);
+      expect((e as UsageError).exitCode).toBe(2);
+      expect((e as UsageError).code).toBe(code);
+      expect((e as UsageError).message).toMatch(message);
+      expect((e as UsageError).hint).toMatch(/s3:\/\/|key|Bucket|encoding/);
     }
+  });
+
+  it("is a PresignInputError for everything but the bucket name", () => {
+    expect(() => parseS3Location("my-bucket/key")).toThrow(PresignInputError);
+    expect(() => parseS3Location("s3://my-bucket")).toThrow(PresignInputError);
   });
 
   it("suggests adding a key, with the bucket filled in", () => {
@@ -53,34 +66,36 @@ describe("parseS3Location", () => {
   });
 
   it("accepts a prefix, or the whole bucket, when asked to (presign post)", () => {
-    expect(parseS3Location("s3://b/uploads/", { accept: "prefix" })).toEqual({
-      bucket: "b",
+    expect(parseS3Location("s3://bkt/uploads/", { accept: "prefix" })).toEqual({
+      bucket: "bkt",
       key: "uploads/",
       isPrefix: true,
     });
-    expect(parseS3Location("s3://b/", { accept: "prefix" })).toEqual({
-      bucket: "b",
+    expect(parseS3Location("s3://bkt/", { accept: "prefix" })).toEqual({
+      bucket: "bkt",
       key: "",
       isPrefix: true,
     });
-    expect(parseS3Location("s3://b", { accept: "prefix" })).toEqual({
-      bucket: "b",
+    expect(parseS3Location("s3://bkt", { accept: "prefix" })).toEqual({
+      bucket: "bkt",
       key: "",
       isPrefix: true,
     });
-    expect(parseS3Location("s3://b/exact.txt", { accept: "prefix" }).isPrefix).toBe(false);
+    expect(parseS3Location("s3://bkt/exact.txt", { accept: "prefix" }).isPrefix).toBe(false);
   });
 
   it("runs the bucket validator it is given", () => {
     const validateBucket = (name: string): void => {
       if (name.length < 3)
         throw new PresignInputError(
-          "invalid_bucket",
+          "InvalidBucketName",
           `"${name}" is too short.`,
           "Use 3 to 63 characters.",
         );
     };
     expect(() => parseS3Location("s3://ab/k", { validateBucket })).toThrow(/too short/);
+    // A custom validator replaces the default rules (here "a_b" passes).
+    expect(parseS3Location("s3://a_b/k", { validateBucket }).bucket).toBe("a_b");
     expect(parseS3Location("s3://abc/k", { validateBucket }).bucket).toBe("abc");
   });
 });

@@ -152,25 +152,25 @@ describe("presignPost", () => {
   });
 
   it.each<[string, PresignPostOptions, string]>([
-    ["size over 5 GiB", { bucket: "b-1", key: "k", maxSize: 5 * 1024 ** 3 + 1 }, "invalid_size"],
-    ["min above max", { bucket: "b-1", key: "k", minSize: 10, maxSize: 5 }, "invalid_size"],
+    ["size over 5 GiB", { bucket: "b-1", key: "k", maxSize: 5 * 1024 ** 3 + 1 }, "InvalidSize"],
+    ["min above max", { bucket: "b-1", key: "k", minSize: 10, maxSize: 5 }, "InvalidSize"],
     [
       "type and prefix",
       { bucket: "b-1", key: "k", contentType: "a/b", contentTypePrefix: "a/" },
-      "invalid_option",
+      "InvalidOption",
     ],
-    ["expiry over 7 days", { bucket: "b-1", key: "k", expiresIn: 604_801 }, "expires_too_long"],
-    ["metadata name", { bucket: "b-1", key: "k", metadata: { "a b": "x" } }, "invalid_option"],
-    ["KMS key without SSE", { bucket: "b-1", key: "k", sseKmsKeyId: "alias/k" }, "invalid_option"],
+    ["expiry over 7 days", { bucket: "b-1", key: "k", expiresIn: 604_801 }, "ExpiresTooLong"],
+    ["metadata name", { bucket: "b-1", key: "k", metadata: { "a b": "x" } }, "InvalidOption"],
+    ["KMS key without SSE", { bucket: "b-1", key: "k", sseKmsKeyId: "alias/k" }, "InvalidOption"],
     [
       "access point ARN",
       { bucket: "arn:aws:s3:us-east-1:123456789012:accesspoint/ap", key: "k" },
-      "invalid_bucket",
+      "InvalidBucketName",
     ],
     [
       "line break in type",
       { bucket: "b-1", key: "k", contentType: "text/plain\r\nx: y" },
-      "invalid_option",
+      "InvalidOption",
     ],
   ])("refuses %s", (_, options, code) => {
     expect(() => presignPost(config, options)).toThrow(PresignInputError);

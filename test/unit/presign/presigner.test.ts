@@ -161,6 +161,22 @@ describe("createPresigner", () => {
     expect(url.split("?")[0]).toBe(expected);
   });
 
+  it("turns the SDK's refusal of an endpoint combination into an input error", async () => {
+    const presigner = createPresigner({
+      ...base,
+      region: "us-east-1-fips",
+      endpoint: "https://s3.example.com",
+    });
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => {});
+    await expect(presigner.get("my-bucket", "k")).rejects.toMatchObject({
+      name: "PresignInputError",
+      code: "InvalidEndpoint",
+      exitCode: 2,
+      message: expect.stringContaining("A custom endpoint cannot be combined with FIPS"),
+    });
+    quiet.mockRestore();
+  });
+
   it("leaves ARNs to the SDK, still without x-id or checksum parameters", async () => {
     const presigner = createPresigner(base);
     const bucket = "arn:aws:s3:us-east-1:123456789012:accesspoint/my-ap";
@@ -195,7 +211,7 @@ describe("input errors", () => {
 
   it("refuses bad configuration", () => {
     expect(() => createPresigner({ ...base, region: "us_east_1" })).toThrow(
-      expect.objectContaining({ code: "invalid_region" }),
+      expect.objectContaining({ code: "InvalidRegion" }),
     );
     expect(() => createPresigner({ ...base, region: "US-EAST-1" })).toThrow(/not a valid region/);
     expect(() => createPresigner({ ...base, region: "" })).toThrow(/not a valid region/);
@@ -207,7 +223,7 @@ describe("input errors", () => {
       "not a url",
     ]) {
       expect(() => createPresigner({ ...base, endpoint }), endpoint).toThrow(
-        expect.objectContaining({ code: "invalid_endpoint" }),
+        expect.objectContaining({ code: "InvalidEndpoint" }),
       );
     }
     expect(() =>
@@ -216,35 +232,35 @@ describe("input errors", () => {
   });
 
   it("refuses bad locations", async () => {
-    await refuses(presigner.get("my-bucket", ""), "missing_key");
-    await refuses(presigner.get("", "k"), "invalid_bucket");
-    await refuses(presigner.get("a/b", "k"), "invalid_bucket");
-    await refuses(presigner.get("my-bucket", "bad\uDC00"), "invalid_key");
+    await refuses(presigner.get("my-bucket", ""), "MissingKey");
+    await refuses(presigner.get("", "k"), "InvalidBucketName");
+    await refuses(presigner.get("a/b", "k"), "InvalidBucketName");
+    await refuses(presigner.get("my-bucket", "bad\uDC00"), "InvalidKey");
   });
 
   it("refuses bad options", async () => {
-    await refuses(presigner.get("b", "k", { expiresIn: 0 }), "invalid_duration");
-    await refuses(presigner.get("b", "k", { expiresIn: 1.5 }), "invalid_duration");
-    await refuses(presigner.get("b", "k", { expiresIn: 604_801 }), "expires_too_long");
+    await refuses(presigner.get("b", "k", { expiresIn: 0 }), "InvalidDuration");
+    await refuses(presigner.get("b", "k", { expiresIn: 1.5 }), "InvalidDuration");
+    await refuses(presigner.get("b", "k", { expiresIn: 604_801 }), "ExpiresTooLong");
     await refuses(
       presigner.put("b", "k", { contentType: "text/plain\r\nx-evil: 1" }),
-      "invalid_option",
+      "InvalidOption",
     );
-    await refuses(presigner.put("b", "k", { contentType: "" }), "invalid_option");
-    await refuses(presigner.put("b", "k", { contentLength: -1 }), "invalid_option");
-    await refuses(presigner.put("b", "k", { contentLength: 5 * 1024 ** 3 + 1 }), "invalid_option");
+    await refuses(presigner.put("b", "k", { contentType: "" }), "InvalidOption");
+    await refuses(presigner.put("b", "k", { contentLength: -1 }), "InvalidOption");
+    await refuses(presigner.put("b", "k", { contentLength: 5 * 1024 ** 3 + 1 }), "InvalidOption");
     await refuses(
       presigner.put("b", "k", { metadata: { Owner: "a", owner: "b" } }),
-      "invalid_option",
+      "InvalidOption",
     );
-    await refuses(presigner.put("b", "k", { metadata: { "bad name": "x" } }), "invalid_option");
+    await refuses(presigner.put("b", "k", { metadata: { "bad name": "x" } }), "InvalidOption");
     await refuses(
       presigner.put("b", "k", { metadata: { big: "x".repeat(2048) } }),
-      "invalid_option",
+      "InvalidOption",
     );
-    await refuses(presigner.put("b", "k", { checksumSha256: "not-base64" }), "invalid_option");
-    await refuses(presigner.put("b", "k", { sseKmsKeyId: "alias/x" }), "invalid_option");
-    await refuses(presigner.put("b", "k", { sse: "aws:kms:dsse" as "aws:kms" }), "invalid_option");
-    await refuses(presigner.get("b", "k", { versionId: "\uD800" }), "invalid_option");
+    await refuses(presigner.put("b", "k", { checksumSha256: "not-base64" }), "InvalidOption");
+    await refuses(presigner.put("b", "k", { sseKmsKeyId: "alias/x" }), "InvalidOption");
+    await refuses(presigner.put("b", "k", { sse: "aws:kms:dsse" as "aws:kms" }), "InvalidOption");
+    await refuses(presigner.get("b", "k", { versionId: "\uD800" }), "InvalidOption");
   });
 });

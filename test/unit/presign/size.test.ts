@@ -39,7 +39,7 @@ describe("parseSize", () => {
     "1.MB",
   ])("%j is not a size", (input) => {
     expect(() => parseSize(input)).toThrow(
-      expect.objectContaining({ code: "invalid_size", hint: expect.stringContaining("10MB") }),
+      expect.objectContaining({ code: "InvalidSize", hint: expect.stringContaining("10MB") }),
     );
   });
 

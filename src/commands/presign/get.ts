@@ -1,0 +1,138 @@
+import { UsageError } from "../../core/errors.js";
+import { signBatch } from "../../core/presign/batch.js";
+import { buildCurlCommand, parseDuration, parseS3Location } from "../../core/presign/index.js";
+import {
+  checkSignOptions,
+  DEFAULT_EXPIRES,
+  expiresAtFor,
+  presignTarget,
+} from "../../core/presign/options.js";
+import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
+import type { GetPresignOptions, PresignedRequest } from "../../core/presign/types.js";
+import { readLineChunks } from "../../io/lines.js";
+import { defineCommand } from "../context.js";
+
+interface Options {
+  expires: string;
+  versionId?: string;
+  responseContentType?: string;
+  responseContentDisposition?: string;
+  responseCacheControl?: string;
+  responseContentEncoding?: string;
+  responseContentLanguage?: string;
+  curl?: string;
+  stdin?: boolean;
+  bucket?: string;
+}
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit presign get s3://my-app-uploads/reports/q3.pdf",
+    "s3kit presign get s3://my-app-uploads/reports/q3.pdf --expires 7d --json",
+    "s3kit presign get s3://my-app-uploads/q3.pdf --response-content-disposition 'attachment; filename=\"Q3.pdf\"'",
+    "s3kit presign get s3://my-app-uploads/q3.pdf --curl q3.pdf | sh",
+    "s3kit presign get --stdin --bucket my-app-uploads < keys.txt > urls.txt",
+  ],
+  configure(cmd) {
+    cmd
+      .description(
+        [
+          "Print a presigned URL that downloads one object (GetObject) without",
+          "credentials. Signed locally (SigV4); the URL carries no parameter you",
+          "did not ask for.",
+          "",
+          "With --stdin, reads one s3://bucket/key per line (or one key per line",
+          "with --bucket) and prints one URL per line in the same order (JSON",
+          "lines with --json), all signed at the same time. Lines are taken",
+          "verbatim and blank lines are skipped; the first invalid line stops the",
+          "batch with exit 2 and an error naming the line (the URLs before it",
+          "are printed).",
+        ].join("\n"),
+      )
+      .argument("[location]", "the object, s3://bucket/key")
+      .option(
+        "--expires <duration>",
+        "how long the URL works: 900, 15m, 1h, 7d (at most 7d)",
+        DEFAULT_EXPIRES,
+      )
+      .option("--version-id <id>", "a specific version of the object")
+      .option("--response-content-type <type>", "make S3 answer with this Content-Type")
+      .option(
+        "--response-content-disposition <value>",
+        'make S3 answer with this Content-Disposition, e.g. attachment; filename="a.pdf"',
+      )
+      .option("--response-cache-control <value>", "make S3 answer with this Cache-Control")
+      .option("--response-content-encoding <value>", "make S3 answer with this Content-Encoding")
+      .option("--response-content-language <value>", "make S3 answer with this Content-Language")
+      .option("--curl <file>", "print a curl command that downloads the object to FILE")
+      .option("--stdin", "sign one location per input line")
+      .option("--bucket <name>", "with --stdin: every input line is a key in this bucket");
+  },
+  async run(ctx, args, opts) {
+    const target = presignTarget({
+      location: args[0] as string | undefined,
+      stdin: opts.stdin === true,
+      bucket: opts.bucket,
+      example: "s3kit presign get s3://my-bucket/path/to/file.txt",
+    });
+    const options: GetPresignOptions = {
+      expiresIn: parseDuration(opts.expires),
+      versionId: opts.versionId,
+      responseContentType: opts.responseContentType,
+      responseContentDisposition: opts.responseContentDisposition,
+      responseCacheControl: opts.responseCacheControl,
+      responseContentEncoding: opts.responseContentEncoding,
+      responseContentLanguage: opts.responseContentLanguage,
+    };
+
+    if (target.kind === "single") {
+      const { bucket, key } = parseS3Location(target.location);
+      checkSignOptions("GET", options);
+      const session = await openPresignSession(await ctx.aws());
+      const request = await session.presigner.get(bucket, key, options);
+      const warning = sessionExpiryWarning(session, request.expiresAt);
+      if (warning) ctx.out.warn(warning);
+      const curl = opts.curl === undefined ? undefined : buildCurlCommand(request, opts.curl);
+      ctx.out.result<PresignedRequest & { curl?: string }>(
+        curl === undefined ? request : { ...request, curl },
+        (r) => r.curl ?? r.url,
+      );
+      return undefined;
+    }
+
+    if (opts.curl !== undefined) {
+      throw new UsageError(
+        "--curl goes with one location, not with --stdin.",
+        "Drop --curl: with --stdin one URL is printed per line.",
+        "InvalidOption",
+      );
+    }
+    checkSignOptions("GET", options, target.bucket);
+    const session = await openPresignSession(await ctx.aws());
+    if (ctx.out.streams.stdinIsTTY) {
+      ctx.out.info(
+        `Reading ${target.bucket === undefined ? "s3://bucket/key locations" : "keys"} from the terminal, one per line; end with Ctrl-D.`,
+      );
+    }
+    const expiresAt = expiresAtFor(session.signingDate, options.expiresIn as number);
+    const warning = sessionExpiryWarning(session, expiresAt);
+    if (warning) ctx.out.warn(warning);
+    try {
+      await signBatch({
+        presigner: session.presigner,
+        method: "GET",
+        options,
+        bucket: target.bucket,
+        lines: readLineChunks(ctx.out.streams.stdin),
+        render: ctx.out.json ? (r) => `${JSON.stringify(r)}\n` : (r) => `${r.url}\n`,
+        write: (text) => ctx.out.stream(text),
+        signal: ctx.signal,
+        expiresAt: new Date(expiresAt),
+      });
+    } finally {
+      // Everything signed reaches the reader, also when a bad line stops the batch.
+      await ctx.out.flush();
+    }
+    return undefined;
+  },
+});

@@ -1,0 +1,176 @@
+import { Option } from "commander";
+import { UsageError } from "../../core/errors.js";
+import {
+  formatSize,
+  parseDuration,
+  parseS3Location,
+  renderUploadForm,
+  type ServerSideEncryption,
+} from "../../core/presign/index.js";
+import {
+  checkPostOptions,
+  DEFAULT_EXPIRES,
+  locationFromVariadic,
+  parseMaxSize,
+  parseMetadata,
+} from "../../core/presign/options.js";
+import {
+  FILENAME_PLACEHOLDER,
+  type PresignedPost,
+  type PresignPostOptions,
+  presignPost,
+} from "../../core/presign/post.js";
+import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
+import { parseSize } from "../../core/presign/size.js";
+import { renderFields } from "../../io/table.js";
+import { defineCommand } from "../context.js";
+
+interface Options {
+  expires: string;
+  maxSize?: string;
+  minSize?: string;
+  contentType?: string;
+  contentTypePrefix?: string;
+  metadata?: string[];
+  sse?: ServerSideEncryption;
+  sseKmsKeyId?: string;
+  html?: boolean;
+}
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit presign post s3://my-app-uploads/avatars/ --max-size 5MB --content-type-prefix image/",
+    "s3kit presign post s3://my-app-uploads/avatars/ --max-size 5MB --content-type-prefix image/ --json",
+    "s3kit presign post s3://my-app-uploads/inbox/ --max-size 10MB --html > upload.html",
+    "s3kit presign post s3://my-app-uploads/reports/q3.pdf --content-type application/pdf --expires 15m",
+  ],
+  configure(cmd) {
+    cmd
+      .description(
+        [
+          "Print a presigned POST: a URL and form fields that let a browser upload",
+          "one file with an HTML form (multipart/form-data), within the limits of",
+          "a signed policy.",
+          "",
+          "A location ending in / (or a bare bucket) is a key prefix: the browser's",
+          `file name completes the key (uploads/${FILENAME_PLACEHOLDER}). The policy pins every`,
+          "field and adds the conditions asked for: size range, Content-Type",
+          "(exact or by prefix), key prefix. The file must be the last form field.",
+        ].join("\n"),
+      )
+      .argument("[location]", "where uploads go: s3://bucket/prefix/ or s3://bucket/exact-key")
+      .option(
+        "--expires <duration>",
+        "how long the form works: 900, 15m, 1h, 7d (at most 7d)",
+        DEFAULT_EXPIRES,
+      )
+      .option("--max-size <size>", "largest file accepted, e.g. 10MB, 5MiB (at most 5GiB)")
+      .option("--min-size <size>", "smallest file accepted (default 0)")
+      .option("--content-type <type>", "the file must be uploaded with exactly this Content-Type")
+      .option(
+        "--content-type-prefix <prefix>",
+        "the file's Content-Type must start with this, e.g. image/",
+      )
+      .option(
+        "--metadata <key=value...>",
+        "user metadata stored with the file (fixed by the policy)",
+      )
+      .addOption(
+        new Option("--sse <algorithm>", "server-side encryption for the file").choices([
+          "AES256",
+          "aws:kms",
+        ]),
+      )
+      .option("--sse-kms-key-id <key>", "with --sse aws:kms: the KMS key to encrypt with")
+      .option("--html", "print a minimal working HTML upload form instead");
+  },
+  async run(ctx, args, opts) {
+    const { location: given, values } = locationFromVariadic(
+      args[0] as string | undefined,
+      opts.metadata,
+    );
+    if (given === undefined) {
+      throw new UsageError(
+        "No location given.",
+        "Give where uploads go, e.g. s3kit presign post s3://my-bucket/uploads/.",
+        "MissingLocation",
+      );
+    }
+    if (opts.html && ctx.out.json) {
+      throw new UsageError(
+        "--html and --json print different things.",
+        "Use --json for the URL and fields as data, or --html for a ready upload page.",
+        "InvalidOption",
+      );
+    }
+    const location = parseS3Location(given, { accept: "prefix" });
+    const options: PresignPostOptions = {
+      bucket: location.bucket,
+      key: location.key,
+      expiresIn: parseDuration(opts.expires),
+      maxSize: parseMaxSize(opts.maxSize),
+      minSize: opts.minSize === undefined ? undefined : parseSize(opts.minSize),
+      contentType: opts.contentType,
+      contentTypePrefix: opts.contentTypePrefix,
+      metadata: parseMetadata(values),
+      sse: opts.sse,
+      sseKmsKeyId: opts.sseKmsKeyId,
+    };
+    checkPostOptions(options);
+
+    const session = await openPresignSession(await ctx.aws());
+    const post = presignPost(session.config, options);
+    const warning = sessionExpiryWarning(session, post.expiresAt);
+    if (warning) ctx.out.warn(warning);
+
+    if (opts.html) {
+      ctx.out.data(
+        renderUploadForm(post, {
+          contentTypePrefix: opts.contentTypePrefix,
+          accept:
+            opts.contentTypePrefix !== undefined
+              ? `${opts.contentTypePrefix}${opts.contentTypePrefix.endsWith("/") ? "*" : ""}`
+              : opts.contentType,
+        }),
+      );
+      return undefined;
+    }
+    ctx.out.result(post, (p) => renderPost(p, opts));
+    if (!ctx.out.json) {
+      ctx.out.hint(
+        "POST the fields above as multipart/form-data, in this order, with the file as the last field (any name, e.g. file).",
+      );
+    }
+    return undefined;
+  },
+});
+
+function renderPost(post: PresignedPost, opts: Options): string {
+  const limits: [string, string][] = [];
+  const range = post.conditions.find(
+    (c): c is ["content-length-range", number, number] =>
+      Array.isArray(c) && c[0] === "content-length-range",
+  );
+  if (range) limits.push(["Size", `${formatSize(range[1])} to ${formatSize(range[2])}`]);
+  if (opts.contentType) limits.push(["Content-Type", opts.contentType]);
+  if (opts.contentTypePrefix)
+    limits.push([
+      "Content-Type",
+      `${opts.contentTypePrefix}… (the form must send a Content-Type field)`,
+    ]);
+  const key = post.fields.key ?? "";
+  return [
+    renderFields([
+      ["URL", post.url],
+      [
+        "Key",
+        key.endsWith(FILENAME_PLACEHOLDER) ? `${key} (the uploaded file's name completes it)` : key,
+      ],
+      ...limits,
+      ["Expires", post.expiresAt],
+    ]),
+    "",
+    "Form fields:",
+    renderFields(Object.entries(post.fields)).replace(/^/gm, "  "),
+  ].join("\n");
+}

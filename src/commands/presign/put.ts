@@ -1,0 +1,183 @@
+import { Option } from "commander";
+import { UsageError } from "../../core/errors.js";
+import { signBatch } from "../../core/presign/batch.js";
+import { buildCurlCommand, parseDuration, parseS3Location } from "../../core/presign/index.js";
+import {
+  checkSignOptions,
+  DEFAULT_EXPIRES,
+  expiresAtFor,
+  locationFromVariadic,
+  parseContentLength,
+  parseMetadata,
+  presignTarget,
+} from "../../core/presign/options.js";
+import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
+import type {
+  PresignedRequest,
+  PutPresignOptions,
+  ServerSideEncryption,
+} from "../../core/presign/types.js";
+import { readLineChunks } from "../../io/lines.js";
+import { defineCommand } from "../context.js";
+
+interface Options {
+  expires: string;
+  contentType?: string;
+  contentLength?: string;
+  metadata?: string[];
+  sse?: ServerSideEncryption;
+  sseKmsKeyId?: string;
+  checksumSha256?: string;
+  curl?: string;
+  stdin?: boolean;
+  bucket?: string;
+}
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit presign put s3://my-app-uploads/avatars/42.png --content-type image/png",
+    "s3kit presign put s3://my-app-uploads/avatars/42.png --content-type image/png --json",
+    "s3kit presign put s3://my-app-uploads/report.pdf --curl report.pdf | sh",
+    "s3kit presign put s3://my-app-uploads/data.csv --content-length 1048576 --metadata owner=alice --sse AES256",
+    "s3kit presign put --stdin --bucket my-app-uploads --expires 15m < keys.txt",
+  ],
+  configure(cmd) {
+    cmd
+      .description(
+        [
+          "Print a presigned URL that uploads one object with a plain HTTP PUT",
+          "(PutObject). Signed locally (SigV4), with no checksum or other parameter",
+          "you did not ask for. The uploader must send the signed headers",
+          "(Content-Type, Content-Length, metadata, encryption, checksum) with",
+          "exactly the values given here: they are listed on stderr, in the",
+          "`headers` field of --json, and in the command --curl prints.",
+          "",
+          "With --stdin, reads one s3://bucket/key per line (or one key per line",
+          "with --bucket) and prints one URL per line in the same order (JSON",
+          "lines with --json), all signed at the same time with the same options.",
+          "Lines are taken verbatim and blank lines are skipped; the first invalid",
+          "line stops the batch with exit 2 and an error naming the line.",
+        ].join("\n"),
+      )
+      .argument("[location]", "the object to create or replace, s3://bucket/key")
+      .option(
+        "--expires <duration>",
+        "how long the URL works: 900, 15m, 1h, 7d (at most 7d)",
+        DEFAULT_EXPIRES,
+      )
+      .option("--content-type <type>", "signed: the upload must send this Content-Type")
+      .option("--content-length <bytes>", "signed: the upload must be exactly this many bytes")
+      .option(
+        "--metadata <key=value...>",
+        "signed: user metadata the upload must send (x-amz-meta-KEY headers)",
+      )
+      .addOption(
+        new Option(
+          "--sse <algorithm>",
+          "signed: server-side encryption the upload must ask for",
+        ).choices(["AES256", "aws:kms"]),
+      )
+      .option("--sse-kms-key-id <key>", "with --sse aws:kms: the KMS key to encrypt with")
+      .option(
+        "--checksum-sha256 <base64>",
+        "signed: the base64 SHA-256 of the body; S3 rejects any other body",
+      )
+      .option("--curl <file>", "print a curl command that uploads FILE with the right headers")
+      .option("--stdin", "sign one location per input line")
+      .option("--bucket <name>", "with --stdin: every input line is a key in this bucket");
+  },
+  async run(ctx, args, opts) {
+    // `--metadata a=1 s3://b/k` hands the location to --metadata; take it back.
+    const { location, values } = locationFromVariadic(args[0] as string | undefined, opts.metadata);
+    const target = presignTarget({
+      location,
+      stdin: opts.stdin === true,
+      bucket: opts.bucket,
+      example: "s3kit presign put s3://my-bucket/path/to/file.txt",
+    });
+    const options: PutPresignOptions = {
+      expiresIn: parseDuration(opts.expires),
+      contentType: opts.contentType,
+      contentLength: parseContentLength(opts.contentLength),
+      metadata: parseMetadata(values),
+      sse: opts.sse,
+      sseKmsKeyId: opts.sseKmsKeyId,
+      checksumSha256: opts.checksumSha256,
+    };
+
+    if (target.kind === "single") {
+      const { bucket, key } = parseS3Location(target.location);
+      checkSignOptions("PUT", options);
+      const session = await openPresignSession(await ctx.aws());
+      const request = await session.presigner.put(bucket, key, options);
+      const warning = sessionExpiryWarning(session, request.expiresAt);
+      if (warning) ctx.out.warn(warning);
+      const curl = opts.curl === undefined ? undefined : buildCurlCommand(request, opts.curl);
+      ctx.out.result<PresignedRequest & { curl?: string }>(
+        curl === undefined ? request : { ...request, curl },
+        (r) => r.curl ?? r.url,
+      );
+      if (!ctx.out.json && curl === undefined) announceHeaders(ctx.out.info.bind(ctx.out), request);
+      return undefined;
+    }
+
+    if (opts.curl !== undefined) {
+      throw new UsageError(
+        "--curl goes with one location, not with --stdin.",
+        "Drop --curl: with --stdin one URL is printed per line.",
+        "InvalidOption",
+      );
+    }
+    checkSignOptions("PUT", options, target.bucket);
+    const session = await openPresignSession(await ctx.aws());
+    if (ctx.out.streams.stdinIsTTY) {
+      ctx.out.info(
+        `Reading ${target.bucket === undefined ? "s3://bucket/key locations" : "keys"} from the terminal, one per line; end with Ctrl-D.`,
+      );
+    }
+    const expiresAt = expiresAtFor(session.signingDate, options.expiresIn as number);
+    const warning = sessionExpiryWarning(session, expiresAt);
+    if (warning) ctx.out.warn(warning);
+    let announced = ctx.out.json;
+    try {
+      await signBatch({
+        presigner: session.presigner,
+        method: "PUT",
+        options,
+        bucket: target.bucket,
+        lines: readLineChunks(ctx.out.streams.stdin),
+        render: ctx.out.json
+          ? (r) => `${JSON.stringify(r)}\n`
+          : (r) => {
+              if (!announced) {
+                announced = true;
+                announceHeaders(ctx.out.info.bind(ctx.out), r);
+              }
+              return `${r.url}\n`;
+            },
+        write: (text) => ctx.out.stream(text),
+        signal: ctx.signal,
+        expiresAt: new Date(expiresAt),
+      });
+    } finally {
+      // Everything signed reaches the reader, also when a bad line stops the batch.
+      await ctx.out.flush();
+    }
+    return undefined;
+  },
+});
+
+/** Tells the person which headers the upload must send (stderr; the URL alone is on stdout). */
+function announceHeaders(info: (message: string) => void, request: PresignedRequest): void {
+  const headers = Object.entries(request.headers);
+  if (headers.length === 0) return;
+  info(
+    `The upload must send ${headers.length === 1 ? "this header" : "these headers"} (signed into the URL):\n${headers
+      .map(([name, value]) => `  ${displayName(name)}: ${value}`)
+      .join("\n")}`,
+  );
+}
+
+function displayName(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+}

@@ -1,0 +1,276 @@
+/**
+ * Bad input to the presign commands: exit 2 with a message and a hint, nothing on
+ * stdout, and no credentials looked up (these runs have none).
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { localEnv } from "../../scripts/servers.mjs";
+import { runCli } from "../support/cli.js";
+
+// Credentials and an endpoint nobody listens on: signing needs no server.
+const offline = localEnv("http://127.0.0.1:9");
+
+describe("presign refuses bad input with exit 2 before looking up credentials", () => {
+  it.each([
+    [
+      ["get", "https://my-bucket.s3.amazonaws.com/k"],
+      "InvalidLocation",
+      /is a https URL, not an S3 location/,
+    ],
+    [["get", "my-bucket/key.txt"], "InvalidLocation", /"my-bucket\/key.txt" is not an S3 location/],
+    [["get", "s3://my-bucket"], "MissingKey", /names a bucket but no object key/],
+    [["get", "s3://My_Bucket/k"], "InvalidBucketName", /Invalid bucket name "My_Bucket"/],
+    [["put", "s3://ab/k"], "InvalidBucketName", /at least 3 are needed/],
+    [["post", "s3://bad..name/"], "InvalidBucketName", /two adjacent dots/],
+    [
+      ["get", "s3://my-bucket/k", "--expires", "8d"],
+      "ExpiresTooLong",
+      /longer than the maximum of 7d/,
+    ],
+    [["put", "s3://my-bucket/k", "--expires", "0"], "InvalidDuration", /greater than zero/],
+    [
+      ["post", "s3://my-bucket/u/", "--expires", "soon"],
+      "InvalidDuration",
+      /Invalid duration "soon"/,
+    ],
+    [["post", "s3://my-bucket/u/", "--max-size", "-1"], "InvalidSize", /Invalid size "-1"/],
+    [["post", "s3://my-bucket/u/", "--max-size", "0"], "InvalidSize", /only empty files/],
+    [
+      ["post", "s3://my-bucket/u/", "--max-size", "6GiB"],
+      "InvalidSize",
+      /not valid for a POST upload/,
+    ],
+    [
+      [
+        "post",
+        "s3://my-bucket/u/",
+        "--content-type",
+        "image/png",
+        "--content-type-prefix",
+        "image/",
+      ],
+      "InvalidOption",
+      /--content-type and --content-type-prefix cannot be used together/,
+    ],
+    [
+      ["put", "s3://my-bucket/k", "--content-length", "ten"],
+      "InvalidOption",
+      /not a whole number of bytes/,
+    ],
+    [
+      ["put", "s3://my-bucket/k", "--metadata", "owner"],
+      "InvalidOption",
+      /"owner" is not key=value/,
+    ],
+    [
+      ["put", "s3://my-bucket/k", "--content-type", "tëxt/plain"],
+      "InvalidOption",
+      /cannot be sent as an HTTP header/,
+    ],
+    [
+      ["put", "s3://my-bucket/k", "--checksum-sha256", "abc"],
+      "InvalidOption",
+      /not a base64 SHA-256/,
+    ],
+    [["put", "s3://my-bucket/k", "--sse-kms-key-id", "k1"], "InvalidOption", /needs --sse aws:kms/],
+    [["get"], "MissingLocation", /No location given/],
+    [
+      ["get", "s3://my-bucket/k", "--stdin"],
+      "InvalidOption",
+      /--stdin reads the locations from standard input/,
+    ],
+    [
+      ["get", "s3://my-bucket/k", "--bucket", "my-bucket"],
+      "InvalidOption",
+      /--bucket goes with --stdin/,
+    ],
+    [["get", "--stdin", "--bucket", "Bad_Bucket"], "InvalidBucketName", /Invalid bucket name/],
+    [["put", "--stdin", "--curl", "f.txt"], "InvalidOption", /--curl goes with one location/],
+    [["post", "s3://my-bucket/u/", "--html", "--json"], "InvalidOption", /--html and --json/],
+  ])("presign %j → %s", async (args, code, message) => {
+    // No credentials at all: a lookup would fail with exit 4, not 2.
+    const result = await runCli(["presign", ...args, "--json"]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stdout).toBe("");
+    const { error } = JSON.parse(result.stderr);
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
+    expect(typeof error.hint).toBe("string");
+  });
+
+  it("prints a message and a hint for people", async () => {
+    const { code, stdout, stderr } = await runCli([
+      "presign",
+      "get",
+      "s3://my-bucket/k",
+      "--expires",
+      "8d",
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(
+      'error: Expiry "8d" (691200 s) is longer than the maximum of 7d (604800 s).\n' +
+        "hint: SigV4 presigned URLs are valid for at most 7 days: use --expires 7d or less.\n",
+    );
+  });
+
+  it("rejects an unknown --sse value through the option's choices", async () => {
+    const { code, stderr } = await runCli(["presign", "put", "s3://my-bucket/k", "--sse", "DES"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("Allowed choices are AES256, aws:kms");
+  });
+});
+
+describe("presign --stdin with an invalid line", () => {
+  it("prints the URLs before it, then names the line and exits 2", async () => {
+    const { code, stdout, stderr } = await runCli(["presign", "get", "--stdin"], {
+      env: offline,
+      input: "s3://my-bucket/one\n\ns3://my-bucket/two\nnot a location\ns3://my-bucket/three\n",
+    });
+    expect(code).toBe(2);
+    expect(
+      stdout
+        .trim()
+        .split("\n")
+        .map((u) => new URL(u).pathname),
+    ).toEqual(["/my-bucket/one", "/my-bucket/two"]);
+    expect(stderr).toContain('error: Line 4: "not a location" is not an S3 location.');
+    expect(stderr).toContain("The 2 URLs before it were printed; nothing after it was signed.");
+  });
+
+  it("reports the error as JSON with --json", async () => {
+    const { code, stdout, stderr } = await runCli(["presign", "put", "--stdin", "--json"], {
+      env: offline,
+      input: "s3://my-bucket/ok\ns3://my-bucket\n",
+    });
+    expect(code).toBe(2);
+    expect(stdout.trim().split("\n")).toHaveLength(1);
+    expect(JSON.parse(stdout).method).toBe("PUT");
+    expect(JSON.parse(stderr).error).toMatchObject({
+      code: "MissingKey",
+      message: expect.stringMatching(/^Line 2: /),
+    });
+  });
+
+  it("signs nothing and prints nothing for empty input", async () => {
+    const { code, stdout, stderr } = await runCli(["presign", "get", "--stdin"], {
+      env: offline,
+      input: "\n \n",
+    });
+    expect(code).toBe(0);
+    expect(stdout).toBe("");
+    expect(stderr).toBe("");
+  });
+});
+
+describe("presign output details", () => {
+  it("takes the location back from a --metadata list", async () => {
+    const { code, stdout } = await runCli(
+      ["presign", "put", "--metadata", "a=1", "b=2", "s3://my-bucket/k", "--json"],
+      { env: offline },
+    );
+    expect(code).toBe(0);
+    const signed = JSON.parse(stdout);
+    expect(new URL(signed.url).pathname).toBe("/my-bucket/k");
+    expect(signed.headers).toEqual({ "x-amz-meta-a": "1", "x-amz-meta-b": "2" });
+  });
+
+  it("takes the location back from a --metadata list in post too", async () => {
+    const { code, stdout } = await runCli(
+      ["presign", "post", "--metadata", "a=1", "s3://my-bucket/in/", "--json"],
+      { env: offline },
+    );
+    expect(code).toBe(0);
+    const post = JSON.parse(stdout);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: S3's placeholder for the file name
+    expect(post.fields).toMatchObject({ "x-amz-meta-a": "1", key: "in/${filename}" });
+  });
+
+  it("defaults to one hour, like aws s3 presign", async () => {
+    const { stdout } = await runCli(["presign", "get", "s3://my-bucket/k"], { env: offline });
+    expect(new URL(stdout.trim()).searchParams.get("X-Amz-Expires")).toBe("3600");
+  });
+
+  it("uses virtual-hosted URLs on AWS and honours --region", async () => {
+    const { stdout } = await runCli(
+      ["presign", "get", "s3://my-bucket/a b", "--region", "eu-west-1"],
+      {
+        env: { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret" },
+      },
+    );
+    const url = new URL(stdout.trim());
+    expect(url.origin).toBe("https://my-bucket.s3.eu-west-1.amazonaws.com");
+    expect(url.pathname).toBe("/a%20b");
+    expect(url.searchParams.get("X-Amz-Credential")).toMatch(
+      /^AKIAEXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request$/,
+    );
+  });
+
+  it("--json with --curl adds the command to the document", async () => {
+    const { stdout } = await runCli(
+      ["presign", "put", "s3://my-bucket/k", "--curl", "f.txt", "--json"],
+      {
+        env: offline,
+      },
+    );
+    const doc = JSON.parse(stdout);
+    expect(Object.keys(doc)).toEqual(["url", "method", "headers", "expiresAt", "curl"]);
+    expect(doc.curl).toBe(`curl -X PUT -T f.txt '${doc.url}'`);
+  });
+
+  it("post prints the URL, the limits and the fields for people", async () => {
+    const { code, stdout, stderr } = await runCli(
+      [
+        "presign",
+        "post",
+        "s3://my-bucket/avatars/",
+        "--max-size",
+        "5MB",
+        "--content-type-prefix",
+        "image/",
+      ],
+      { env: offline },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^URL: +http:\/\/127\.0\.0\.1:9\/my-bucket$/m);
+    expect(stdout).toMatch(/^Size: +0B to 5MB$/m);
+    expect(stdout).toMatch(/^ {2}Policy: +[A-Za-z0-9+/=]+$/m);
+    expect(stderr).toContain("the file as the last field");
+  });
+
+  it("needs credentials to sign, and says so (exit 4)", async () => {
+    const { code, stderr } = await runCli(["presign", "get", "s3://my-bucket/k"]);
+    expect(code).toBe(4);
+    expect(stderr).toContain("No AWS credentials found");
+  });
+});
+
+describe("presign start-up", () => {
+  it("loads neither the S3 client nor the SDK presigner", async () => {
+    const trace = join(mkdtempSync(join(tmpdir(), "s3kit-trace-")), "loads.txt");
+    const { code } = await runCli(["presign", "get", "s3://my-bucket/k"], {
+      env: {
+        ...offline,
+        NODE_OPTIONS: `--import ${join(import.meta.dirname, "../support/trace-loads.mjs")}`,
+        S3KIT_TRACE_FILE: trace,
+      },
+    });
+    expect(code).toBe(0);
+    const meta = JSON.parse(
+      readFileSync(join(import.meta.dirname, "../../dist/meta.json"), "utf8"),
+    ) as {
+      outputs: Record<string, { inputs: Record<string, unknown> }>;
+    };
+    const sources = readFileSync(trace, "utf8")
+      .split("\n")
+      .filter((url) => url.includes("/dist/"))
+      .flatMap((url) => Object.keys(meta.outputs[`dist/${url.split("/dist/")[1]}`]?.inputs ?? {}));
+    expect(sources).toContain("src/core/presign/presigner.ts");
+    expect(
+      sources.filter((s) => /@aws-sdk\/(client-s3|s3-request-presigner|signature-v4)/.test(s)),
+    ).toEqual([]);
+    expect(sources).not.toContain("src/core/presign/sdk-presigner.ts");
+  });
+});
