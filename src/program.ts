@@ -19,7 +19,9 @@ interface CatalogEntry {
 }
 
 /** Command groups (`s3kit bucket …`) and what they are for. */
-const groups: Record<string, string> = {};
+const groups: Record<string, string> = {
+  iam: "Developers and workload roles: least-privilege access, keys, rotation, offboarding, audit",
+};
 
 /**
  * Every command, its summary, and one lazy import of its code: only the invoked
@@ -36,6 +38,36 @@ const catalog: readonly CatalogEntry[] = [
     summary:
       "Check credentials, clock, endpoint and (with --bucket) a bucket's reachability and safety",
     load: () => import("./commands/doctor.js"),
+  },
+  {
+    path: ["iam", "add-dev"],
+    summary: "Give a developer least-privilege access to a bucket, with an access key",
+    load: () => import("./commands/iam/add-dev.js"),
+  },
+  {
+    path: ["iam", "add-role"],
+    summary: "Create a role with least-privilege access to a bucket for a workload",
+    load: () => import("./commands/iam/add-role.js"),
+  },
+  {
+    path: ["iam", "list-devs"],
+    summary: "List the developers and roles s3kit manages, with their keys' age and last use",
+    load: () => import("./commands/iam/list-devs.js"),
+  },
+  {
+    path: ["iam", "rotate-key"],
+    summary: "Give a developer a new access key and retire the old one",
+    load: () => import("./commands/iam/rotate-key.js"),
+  },
+  {
+    path: ["iam", "remove-dev"],
+    summary: "Offboard a developer: delete keys, password, policies, memberships and the user",
+    load: () => import("./commands/iam/remove-dev.js"),
+  },
+  {
+    path: ["iam", "audit"],
+    summary: "Find old, unused and leftover access keys and users with wildcard access",
+    load: () => import("./commands/iam/audit.js"),
   },
   {
     path: ["completion"],
