@@ -228,7 +228,7 @@ async function readProfileConfig(options: ConnectionOptions, env: Env): Promise<
   }
   return {
     region: fromConfig?.region ?? fromCredentials?.region,
-    endpoint_url: fromConfig?.endpoint_url,
+    endpoint_url: fromConfig?.endpoint_url ?? fromCredentials?.endpoint_url,
     ca_bundle: fromConfig?.ca_bundle,
   };
 }

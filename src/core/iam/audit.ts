@@ -14,7 +14,7 @@ import {
 import type { Aws } from "../../aws/clients.js";
 import { UsageError } from "../errors.js";
 import type { PolicyDocument, PolicyStatement } from "../policy/types.js";
-import { describeKeys, type KeyDetails } from "./list.js";
+import { describeKeys, type KeyDetails, unlessDeleted } from "./list.js";
 import { S3KIT_PATH } from "./names.js";
 import { decodePolicyDocument } from "./policies.js";
 import { allPages, Backoff, mapPool, type PoolOptions } from "./pool.js";
@@ -172,17 +172,20 @@ export async function auditIam(aws: Aws, options: AuditOptions = {}): Promise<Au
   let keyCount = 0;
   const perUser = await mapPool(
     users,
-    async (user, poolCall) => {
-      const name = user.UserName ?? "";
-      const [keys, docs] = await Promise.all([
-        describeKeys(iam, poolCall, name, now),
-        userPolicies(user, groups, managedDoc),
-      ]);
-      return { name, keys, docs };
-    },
+    (user, poolCall) =>
+      unlessDeleted(async () => {
+        const name = user.UserName ?? "";
+        const [keys, docs] = await Promise.all([
+          describeKeys(iam, poolCall, name, now),
+          userPolicies(user, groups, managedDoc),
+        ]);
+        return { name, keys, docs };
+      }),
     options,
   );
-  for (const { name, keys, docs } of perUser) {
+  for (const entry of perUser) {
+    if (!entry) continue;
+    const { name, keys, docs } = entry;
     keyCount += keys.length;
     findings.push(...keyFindings(name, keys, maxKeyAgeDays, maxUnusedDays));
     for (const d of docs) {
@@ -200,7 +203,8 @@ export async function auditIam(aws: Aws, options: AuditOptions = {}): Promise<Au
   }
   const order = (f: AuditFinding) => -SEVERITIES.indexOf(f.severity);
   findings.sort((a, b) => order(a) - order(b) || a.user.localeCompare(b.user));
-  return { users: users.length, keys: keyCount, maxKeyAgeDays, maxUnusedDays, findings };
+  const checked = perUser.filter((e) => e !== undefined).length;
+  return { users: checked, keys: keyCount, maxKeyAgeDays, maxUnusedDays, findings };
 }
 
 async function fetchManaged(

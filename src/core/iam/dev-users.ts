@@ -60,6 +60,7 @@ import {
   callerAccount,
   type EnsuredPolicy,
   ensureManagedPolicy,
+  errorCode,
   isEntityAlreadyExists,
   isNoSuchEntity,
   policyArn,
@@ -121,7 +122,7 @@ async function createKey(iam: IAMClient, userName: string): Promise<NewAccessKey
       createDate: (key?.CreateDate ?? new Date()).toISOString(),
     };
   } catch (err) {
-    if ((err as { name?: string }).name === "LimitExceeded") throw keyLimitError(userName);
+    if (errorCode(err) === "LimitExceeded") throw keyLimitError(userName);
     throw err;
   }
 }

@@ -26,7 +26,18 @@ import {
   type Tag,
   tagOf,
 } from "./names.js";
+import { isNoSuchEntity } from "./policies.js";
 import { allPages, Backoff, mapPool, type PoolOptions } from "./pool.js";
+
+/** A user or role deleted between the listing and the calls about it is left out. */
+export async function unlessDeleted<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (err) {
+    if (isNoSuchEntity(err)) return undefined;
+    throw err;
+  }
+}
 
 export interface KeyInfo {
   /** Masked: `AKIA************MPLE`. */
@@ -181,29 +192,31 @@ export async function listDevs(aws: Aws, options: ListDevsOptions = {}): Promise
 
   const userEntries = await mapPool(
     users,
-    async (user, call) => {
-      const name = user.UserName ?? "";
-      const [tags, keys] = await Promise.all([
-        listTags(iam, call, "user", name),
-        describeKeys(iam, call, name, now),
-      ]);
-      // Only the masked id leaves list-devs.
-      const masked = keys.map(({ accessKeyId: _full, ...rest }) => rest);
-      return entryFrom("user", user, name, tags, masked);
-    },
+    (user, call) =>
+      unlessDeleted(async () => {
+        const name = user.UserName ?? "";
+        const [tags, keys] = await Promise.all([
+          listTags(iam, call, "user", name),
+          describeKeys(iam, call, name, now),
+        ]);
+        // Only the masked id leaves list-devs.
+        const masked = keys.map(({ accessKeyId: _full, ...rest }) => rest);
+        return entryFrom("user", user, name, tags, masked);
+      }),
     options,
   );
   const roleEntries = await mapPool(
     roles,
-    async (role, call) => {
-      const name = role.RoleName ?? "";
-      return entryFrom("role", role, name, await listTags(iam, call, "role", name), []);
-    },
+    (role, call) =>
+      unlessDeleted(async () => {
+        const name = role.RoleName ?? "";
+        return entryFrom("role", role, name, await listTags(iam, call, "role", name), []);
+      }),
     options,
   );
-  const all = [...userEntries, ...roleEntries].sort(
-    (a, b) => a.kind.localeCompare(b.kind) * -1 || a.name.localeCompare(b.name),
-  );
+  const all = [...userEntries, ...roleEntries]
+    .filter((e): e is DevEntry => e !== undefined)
+    .sort((a, b) => a.kind.localeCompare(b.kind) * -1 || a.name.localeCompare(b.name));
   if (!options.bucket) return all;
   return all.filter(
     (e) => e.bucket === options.bucket || e.grants.some((g) => g.bucket === options.bucket),

@@ -63,16 +63,19 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-function isNoSuchEntity(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === "NoSuchEntity" || e?.name === "NoSuchEntityException";
+/** The service's error code: `NoSuchEntity` whether the SDK names the class `…Exception` or not. */
+export function errorCode(err: unknown): string {
+  const e = (err ?? {}) as { name?: string; Code?: string };
+  return (e.Code ?? e.name ?? "").replace(/Exception$/, "");
+}
+
+export function isNoSuchEntity(err: unknown): boolean {
+  return errorCode(err) === "NoSuchEntity";
 }
 
 export function isEntityAlreadyExists(err: unknown): boolean {
-  return (err as { name?: string })?.name === "EntityAlreadyExists";
+  return errorCode(err) === "EntityAlreadyExists";
 }
-
-export { isNoSuchEntity };
 
 /** Asked before s3kit deletes an old policy version to make room; false stops the change. */
 export type ConfirmPrune = (question: string) => Promise<boolean>;
