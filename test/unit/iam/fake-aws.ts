@@ -14,7 +14,10 @@ export function sdkError(name: string, status = 400, message = name): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 }
 
-export function fakeAws(handlers: Handlers, region = "us-east-1"): FakeAws {
+export function fakeAws(
+  handlers: Handlers,
+  { region = "us-east-1", endpoint }: { region?: string; endpoint?: string } = {},
+): FakeAws {
   const calls: FakeAws["calls"] = [];
   const client = {
     send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
@@ -27,8 +30,8 @@ export function fakeAws(handlers: Handlers, region = "us-east-1"): FakeAws {
   };
   const aws = {
     region,
-    usesCustomEndpoint: false,
-    endpoint: (service: string) => `https://${service}.${region}.amazonaws.com`,
+    usesCustomEndpoint: endpoint !== undefined,
+    endpoint: (service: string) => endpoint ?? `https://${service}.${region}.amazonaws.com`,
     iam: async () => client,
     s3: async () => client,
     sts: async () => client,
