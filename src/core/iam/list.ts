@@ -5,14 +5,13 @@
 import {
   type AccessKeyMetadata,
   GetAccessKeyLastUsedCommand,
+  GetAccountAuthorizationDetailsCommand,
   type IAMClient,
   ListAccessKeysCommand,
   ListRolesCommand,
   ListRoleTagsCommand,
   ListUsersCommand,
   ListUserTagsCommand,
-  type Role,
-  type User,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
 import {
@@ -26,7 +25,7 @@ import {
   type Tag,
   tagOf,
 } from "./names.js";
-import { isNoSuchEntity } from "./policies.js";
+import { errorCode, isNoSuchEntity } from "./policies.js";
 import { allPages, Backoff, mapPool, type PoolOptions } from "./pool.js";
 
 /** A user or role deleted between the listing and the calls about it is left out. */
@@ -143,7 +142,7 @@ export async function describeKeys(
 
 function entryFrom(
   kind: "user" | "role",
-  principal: User | Role,
+  principal: PrincipalInfo,
   name: string,
   tags: Tag[],
   keys: KeyInfo[],
@@ -161,57 +160,122 @@ function entryFrom(
   };
 }
 
-export async function listDevs(aws: Aws, options: ListDevsOptions = {}): Promise<DevEntry[]> {
-  const iam = await aws.iam();
-  const now = options.now ?? new Date();
-  const backoff = new Backoff(options);
-  const listCall = <X>(fn: () => Promise<X>) => backoff.run(fn);
+/** What entries need of a user or role, from either listing. */
+interface PrincipalInfo {
+  Arn?: string | undefined;
+  CreateDate?: Date | undefined;
+}
 
+interface Listed {
+  principal: PrincipalInfo;
+  name: string;
+  /** Known when the listing carried them (GetAccountAuthorizationDetails). */
+  tags?: Tag[];
+}
+
+const toTags = (tags: { Key?: string; Value?: string }[] | undefined): Tag[] =>
+  (tags ?? []).map((t) => ({ Key: t.Key ?? "", Value: t.Value ?? "" }));
+
+/**
+ * Users and roles under /s3kit/ with their tags in a few pages
+ * (GetAccountAuthorizationDetails), which saves one ListUserTags call per user; undefined
+ * when the caller may not make that call.
+ */
+async function listWithDetails(
+  iam: IAMClient,
+  call: <X>(fn: () => Promise<X>) => Promise<X>,
+  roles: boolean,
+): Promise<{ users: Listed[]; roles: Listed[] } | undefined> {
+  try {
+    const pages = await allPages((marker) =>
+      call(() =>
+        iam.send(
+          new GetAccountAuthorizationDetailsCommand({
+            Filter: roles ? ["User", "Role"] : ["User"],
+            ...(marker ? { Marker: marker } : {}),
+          }),
+        ),
+      ),
+    );
+    const under = (path: string | undefined) => path?.startsWith(S3KIT_PATH) === true;
+    return {
+      users: pages
+        .flatMap((p) => p.UserDetailList ?? [])
+        .filter((u) => under(u.Path))
+        .map((u) => ({ principal: u, name: u.UserName ?? "", tags: toTags(u.Tags) })),
+      roles: pages
+        .flatMap((p) => p.RoleDetailList ?? [])
+        .filter((r) => under(r.Path))
+        .map((r) => ({ principal: r, name: r.RoleName ?? "", tags: toTags(r.Tags) })),
+    };
+  } catch (err) {
+    if (["AccessDenied", "AccessDeniedException"].includes(errorCode(err))) return undefined;
+    throw err;
+  }
+}
+
+/** The plain listings, for callers without iam:GetAccountAuthorizationDetails. */
+async function listPlain(
+  iam: IAMClient,
+  call: <X>(fn: () => Promise<X>) => Promise<X>,
+  roles: boolean,
+): Promise<{ users: Listed[]; roles: Listed[] }> {
   const userPages = await allPages((marker) =>
-    listCall(() =>
+    call(() =>
       iam.send(
         new ListUsersCommand({ PathPrefix: S3KIT_PATH, ...(marker ? { Marker: marker } : {}) }),
       ),
     ),
   );
-  const users = userPages.flatMap((p) => p.Users ?? []);
-  const rolePages =
-    options.roles === false
-      ? []
-      : await allPages((marker) =>
-          listCall(() =>
-            iam.send(
-              new ListRolesCommand({
-                PathPrefix: S3KIT_PATH,
-                ...(marker ? { Marker: marker } : {}),
-              }),
-            ),
+  const rolePages = roles
+    ? await allPages((marker) =>
+        call(() =>
+          iam.send(
+            new ListRolesCommand({ PathPrefix: S3KIT_PATH, ...(marker ? { Marker: marker } : {}) }),
           ),
-        );
-  const roles = rolePages.flatMap((p) => p.Roles ?? []);
+        ),
+      )
+    : [];
+  return {
+    users: userPages
+      .flatMap((p) => p.Users ?? [])
+      .map((u) => ({ principal: u, name: u.UserName ?? "" })),
+    roles: rolePages
+      .flatMap((p) => p.Roles ?? [])
+      .map((r) => ({ principal: r, name: r.RoleName ?? "" })),
+  };
+}
+
+export async function listDevs(aws: Aws, options: ListDevsOptions = {}): Promise<DevEntry[]> {
+  const iam = await aws.iam();
+  const now = options.now ?? new Date();
+  const backoff = new Backoff(options);
+  const listCall = <X>(fn: () => Promise<X>) => backoff.run(fn);
+  const withRoles = options.roles !== false;
+  const listed =
+    (await listWithDetails(iam, listCall, withRoles)) ??
+    (await listPlain(iam, listCall, withRoles));
 
   const userEntries = await mapPool(
-    users,
-    (user, call) =>
+    listed.users,
+    ({ principal, name, tags }, call) =>
       unlessDeleted(async () => {
-        const name = user.UserName ?? "";
-        const [tags, keys] = await Promise.all([
-          listTags(iam, call, "user", name),
+        const [userTags, keys] = await Promise.all([
+          tags ?? listTags(iam, call, "user", name),
           describeKeys(iam, call, name, now),
         ]);
         // Only the masked id leaves list-devs.
         const masked = keys.map(({ accessKeyId: _full, ...rest }) => rest);
-        return entryFrom("user", user, name, tags, masked);
+        return entryFrom("user", principal, name, userTags, masked);
       }),
     options,
   );
   const roleEntries = await mapPool(
-    roles,
-    (role, call) =>
-      unlessDeleted(async () => {
-        const name = role.RoleName ?? "";
-        return entryFrom("role", role, name, await listTags(iam, call, "role", name), []);
-      }),
+    listed.roles,
+    ({ principal, name, tags }, call) =>
+      unlessDeleted(async () =>
+        entryFrom("role", principal, name, tags ?? (await listTags(iam, call, "role", name)), []),
+      ),
     options,
   );
   const all = [...userEntries, ...roleEntries]

@@ -24,6 +24,10 @@ describe("list-devs when IAM throttles", () => {
   it("follows pagination and retries throttled calls after a pause", async () => {
     const throttles: number[] = [];
     const { aws, calls } = fakeAws({
+      // Without iam:GetAccountAuthorizationDetails: the plain listings and a tag call per user.
+      GetAccountAuthorizationDetails: () => {
+        throw sdkError("AccessDenied", 403);
+      },
       ListUsers: (input) =>
         input.Marker === undefined
           ? { Users: [user("a"), user("b")], IsTruncated: true, Marker: "page2" }
@@ -76,8 +80,46 @@ describe("list-devs when IAM throttles", () => {
     ]);
   });
 
+  it("reads users, roles and tags from the account details in pages when it may", async () => {
+    const { aws, calls } = fakeAws({
+      GetAccountAuthorizationDetails: failing(1, throttled, (input) =>
+        input.Marker === undefined
+          ? {
+              UserDetailList: [
+                { ...user("a"), Tags: [{ Key: "s3kit:bucket", Value: "media" }] },
+                { ...user("outsider"), Path: "/" },
+              ],
+              RoleDetailList: [],
+              IsTruncated: true,
+              Marker: "next",
+            }
+          : {
+              UserDetailList: [],
+              RoleDetailList: [
+                {
+                  RoleName: "web",
+                  Path: "/s3kit/",
+                  Arn: "arn:aws:iam::123456789012:role/s3kit/web",
+                },
+              ],
+              IsTruncated: false,
+            },
+      ),
+      ListAccessKeys: () => ({ AccessKeyMetadata: [] }),
+    });
+    const devs = await listDevs(aws, fast);
+    expect(devs.map((d) => `${d.kind}:${d.name}:${d.bucket}`)).toEqual([
+      "user:a:media",
+      "role:web:null",
+    ]);
+    expect(calls.map((c) => c.command)).not.toContain("ListUserTags");
+  });
+
   it("reports the throttling error when it does not stop", async () => {
     const { aws } = fakeAws({
+      GetAccountAuthorizationDetails: () => {
+        throw sdkError("AccessDenied", 403);
+      },
       ListUsers: () => ({ Users: [user("a")], IsTruncated: false }),
       ListRoles: () => ({ Roles: [], IsTruncated: false }),
       ListUserTags: () => {
