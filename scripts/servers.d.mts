@@ -10,6 +10,8 @@ export interface LocalServer {
 }
 export function ensureMoto(): string;
 export function ensureVersitygw(): string;
+export function ensureCfnLint(): string;
+export const CFN_LINT_VERSION: string;
 export function freePort(): Promise<number>;
 export function startMoto(options?: { port?: number; quiet?: boolean }): Promise<LocalServer>;
 export function startVersitygw(options?: {

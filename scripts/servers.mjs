@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const MOTO_VERSION = "5.2.5";
 export const VERSITYGW_VERSION = "v1.8.0";
+export const CFN_LINT_VERSION = "1.58.0";
 const venv = join(root, ".venv");
 const motoServer = join(venv, "bin", "moto_server");
 const toolsBin = join(root, ".tools", "bin");
@@ -39,6 +40,22 @@ export function ensureMoto() {
     },
   );
   return motoServer;
+}
+
+/** cfn-lint checks the CloudFormation templates `--emit cloudformation` writes. */
+export function ensureCfnLint() {
+  const bin = join(venv, "bin", "cfn-lint");
+  if (existsSync(bin)) return bin;
+  ensureMoto();
+  log(`Installing cfn-lint==${CFN_LINT_VERSION} into .venv (once)…`);
+  execFileSync(
+    join(venv, "bin", "pip"),
+    ["install", "--quiet", "--disable-pip-version-check", `cfn-lint==${CFN_LINT_VERSION}`],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  return bin;
 }
 
 export function ensureVersitygw() {

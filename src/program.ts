@@ -21,6 +21,7 @@ interface CatalogEntry {
 /** Command groups (`s3kit bucket …`) and what they are for. */
 const groups: Record<string, string> = {
   iam: "Developers and workload roles: least-privilege access, keys, rotation, offboarding, audit",
+  policy: "Write, check and debug IAM policies for S3",
 };
 
 /**
@@ -68,6 +69,21 @@ const catalog: readonly CatalogEntry[] = [
     path: ["iam", "audit"],
     summary: "Find old, unused and leftover access keys and users with wildcard access",
     load: () => import("./commands/iam/audit.js"),
+  },
+  {
+    path: ["policy", "generate"],
+    summary: "Print a least-privilege IAM policy for a bucket and access level",
+    load: () => import("./commands/policy/generate.js"),
+  },
+  {
+    path: ["policy", "lint"],
+    summary: "Check policy files for mistakes (unknown actions, missing /*, wildcards, …)",
+    load: () => import("./commands/policy/lint.js"),
+  },
+  {
+    path: ["policy", "debug"],
+    summary: "Explain why an action is allowed or denied, which statement decided, and the fix",
+    load: () => import("./commands/policy/debug.js"),
   },
   {
     path: ["completion"],

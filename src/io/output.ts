@@ -18,15 +18,24 @@ export interface OutputOptions {
 export class Output {
   readonly streams: IOStreams;
   readonly options: OutputOptions;
-  /** Styles for stdout and stderr, each coloured only if that stream is a terminal. */
-  readonly style: ChalkInstance;
-  readonly errStyle: ChalkInstance;
+  private stdoutStyle: ChalkInstance | undefined;
+  private stderrStyle: ChalkInstance | undefined;
 
   constructor(streams: IOStreams, options: OutputOptions) {
     this.streams = streams;
     this.options = options;
-    this.style = makeStyle(colorEnabled(streams.stdoutIsTTY, options));
-    this.errStyle = makeStyle(colorEnabled(streams.stderrIsTTY, options));
+  }
+
+  /** Styles for stdout, coloured only if stdout is a terminal (decided on first use). */
+  get style(): ChalkInstance {
+    this.stdoutStyle ??= makeStyle(colorEnabled(this.streams.stdoutIsTTY, this.options));
+    return this.stdoutStyle;
+  }
+
+  /** Styles for stderr, coloured only if stderr is a terminal. */
+  get errStyle(): ChalkInstance {
+    this.stderrStyle ??= makeStyle(colorEnabled(this.streams.stderrIsTTY, this.options));
+    return this.stderrStyle;
   }
 
   get json(): boolean {

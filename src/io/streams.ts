@@ -5,24 +5,42 @@ import type { Readable, Writable } from "node:stream";
  * tests can hand in buffers and decide what is a TTY.
  */
 export interface IOStreams {
-  stdin: Readable;
-  stdout: Writable;
-  stderr: Writable;
-  stdinIsTTY: boolean;
-  stdoutIsTTY: boolean;
-  stderrIsTTY: boolean;
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly stdinIsTTY: boolean;
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
   /** Terminal width for tables and progress bars; 80 when not a terminal. */
-  columns: number;
+  readonly columns: number;
 }
 
+/**
+ * The process's streams. Getters, because Node builds each stream on first access and
+ * stdin in particular is costly to set up: `--help` should not pay for it.
+ */
 export function systemStreams(): IOStreams {
   return {
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    columns: process.stderr.columns || process.stdout.columns || 80,
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get stdinIsTTY() {
+      return Boolean(process.stdin.isTTY);
+    },
+    get stdoutIsTTY() {
+      return Boolean(process.stdout.isTTY);
+    },
+    get stderrIsTTY() {
+      return Boolean(process.stderr.isTTY);
+    },
+    get columns() {
+      return process.stderr.columns || process.stdout.columns || 80;
+    },
   };
 }

@@ -116,6 +116,34 @@ function describeActual(c: ConditionTrace): string {
   return `the request has ${Array.isArray(c.actual) ? JSON.stringify(c.actual) : `"${c.actual}"`}`;
 }
 
+function describeHeld(c: ConditionTrace): string {
+  const expected = c.expected.map((v) => `"${v}"`).join(", ");
+  return `its condition ${c.operator} ${c.key} = [${expected}] holds (${describeActual(c)})`;
+}
+
+/**
+ * A Deny that applies only under a condition is usually a guard (HTTPS only, TLS 1.2,
+ * encryption required): the fix is to send the request the way the guard wants.
+ */
+function denyConditionFix(held: readonly ConditionTrace[]): string | undefined {
+  for (const c of held) {
+    const key = c.key.toLowerCase();
+    if (key === "aws:securetransport") {
+      return "Send the request over HTTPS: the Deny applies only to requests without TLS.";
+    }
+    if (key === "s3:tlsversion") {
+      return `Use TLS 1.2 or newer: the Deny applies to older TLS versions (${c.key} ${c.operator} ${c.expected.join(", ")}).`;
+    }
+    if (key.startsWith("s3:x-amz-server-side-encryption")) {
+      return `Send the upload with the encryption the bucket requires (the ${c.key} header); the Deny applies to requests without it.`;
+    }
+    if (key === "aws:sourceip" || key === "aws:sourcevpce" || key === "aws:sourcevpc") {
+      return `Send the request from where the Deny allows it (${c.key}), or change that condition if it is wrong.`;
+    }
+  }
+  return undefined;
+}
+
 function conditionDiagnosis(t: StatementTrace, c: ConditionTrace, action: string): Diagnosis {
   const expected = c.expected.map((v) => `"${v}"`).join(", ");
   const base = `${describeRef(t)} would allow ${action}, but its condition ${c.operator} ${c.key} = [${expected}] does not hold: ${describeActual(c)}`;
@@ -160,13 +188,18 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
     for (const d of result.deciding) {
       const st = rawStatement(ev, d);
       const quote = st ? JSON.stringify(st) : "";
+      const trace = result.statements.find(
+        (t) => t.policy === d.policy && t.kind === d.kind && t.index === d.index,
+      );
+      const held = trace?.conditions ?? [];
       out.push({
         id: "explicit-deny",
-        message: `${describeRef(d)} explicitly denies ${action} on ${resource}; an explicit deny overrides every allow. The statement: ${quote}`,
+        message: `${describeRef(d)} explicitly denies ${action} on ${resource}; an explicit deny overrides every allow.${held.length > 0 ? ` It applies because ${held.map(describeHeld).join(" and ")}.` : ""} The statement: ${quote}`,
         fix:
-          d.kind === "scp"
+          denyConditionFix(held) ??
+          (d.kind === "scp"
             ? "Ask the organization administrator to change the SCP; no policy in this account can override it."
-            : `Remove or narrow that Deny in the ${KIND_NAMES[d.kind]} if this request should be allowed.`,
+            : `Remove or narrow that Deny in the ${KIND_NAMES[d.kind]} if this request should be allowed.`),
         statement: d,
       });
       if (st?.NotAction !== undefined) {
@@ -297,7 +330,11 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
           const miss = bucketNearMiss(requestedBucket, other);
           const why =
             miss?.kind === "environment"
-              ? ` It is the same name for another environment (${miss.foundEnv} instead of ${miss.expectedEnv}): a policy copied from one environment to another?`
+              ? miss.foundEnv === "(none)"
+                ? ` It is the same name without the environment part "${miss.expectedEnv}": a policy written for another environment?`
+                : miss.expectedEnv === "(none)"
+                  ? ` It is the same name with the environment part "${miss.foundEnv}": a policy written for another environment?`
+                  : ` It is the same name for another environment (${miss.foundEnv} instead of ${miss.expectedEnv}): a policy copied from one environment to another?`
               : miss?.kind === "typo"
                 ? ` The names differ by ${miss.distance} character${miss.distance === 1 ? "" : "s"}: a typo?`
                 : "";
@@ -331,10 +368,13 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
 
   out.push(...kmsDiagnoses(input, ev, result));
   if (result.decision !== "allowed") out.push(...onlineDiagnoses(input, result));
-  // Messages often start with a statement reference; make them read as sentences.
+  // Messages often start with a statement reference; make them read as sentences, but
+  // leave a leading action name (s3:GetObject) as it is written.
   return out.map((d) => ({
     ...d,
-    message: d.message.charAt(0).toUpperCase() + d.message.slice(1),
+    message: /^[a-z]+\s/.test(d.message)
+      ? d.message.charAt(0).toUpperCase() + d.message.slice(1)
+      : d.message,
   }));
 }
 

@@ -1,6 +1,8 @@
-// Errors thrown by the policy core for bad input. The CLI maps PolicyInputError to
-// exit code 2 ("usage or invalid input, nothing was changed"). Self-contained on
-// purpose: a shared base class may replace Error later without changing these fields.
+// Errors thrown by the policy core for bad input. PolicyInputError is a UsageError
+// (exit code 2, "usage or invalid input, nothing was changed"), so the CLI's error
+// handler needs no special case; it adds where in the input the problem is.
+
+import { UsageError } from "../errors.js";
 
 export type PolicyInputErrorCode =
   | "invalid-json"
@@ -17,9 +19,9 @@ export type PolicyInputErrorCode =
   | "invalid-action"
   | "invalid-request";
 
-export class PolicyInputError extends Error {
-  readonly code: PolicyInputErrorCode;
-  readonly hint: string;
+export class PolicyInputError extends UsageError {
+  declare readonly code: PolicyInputErrorCode;
+  declare readonly hint: string;
   /** 1-based position in the input text, when the error points into a document. */
   readonly line?: number;
   readonly column?: number;
@@ -32,10 +34,8 @@ export class PolicyInputError extends Error {
     hint: string,
     where: { line?: number; column?: number; path?: string } = {},
   ) {
-    super(message);
+    super(message, hint, code);
     this.name = "PolicyInputError";
-    this.code = code;
-    this.hint = hint;
     if (where.line !== undefined) this.line = where.line;
     if (where.column !== undefined) this.column = where.column;
     if (where.path !== undefined) this.path = where.path;

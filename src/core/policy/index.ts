@@ -15,6 +15,18 @@ export { bucketNameProblem } from "./bucket-name.js";
 export { type CompiledPolicy, compilePolicy } from "./compile.js";
 export { CONDITION_OPERATORS } from "./conditions.js";
 export {
+  type DebugExpectation,
+  type ExplainedStatement,
+  explainStatement,
+  type PolicyDebugInput,
+  type PolicyDebugReport,
+  type PolicyDebugResult,
+  type PolicySummary,
+  type QuotedStatement,
+  runPolicyDebug,
+  summarizePolicies,
+} from "./debug-run.js";
+export {
   type BucketFacts,
   type DetachedPolicy,
   type DiagnoseInput,
@@ -72,6 +84,7 @@ export { DEFAULT_METADATA_SERVICES, loadPolicyMetadata } from "./metadata-load.j
 export {
   buildRequest,
   COMMON_DEBUG_ACTIONS,
+  contextKeyNeedsMetadata,
   EXAMPLE_KEY,
   type ParsedPolicy,
   parseContextArgs,

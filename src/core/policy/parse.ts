@@ -82,6 +82,39 @@ const KNOWN_KEY_TYPES: Record<string, KeyType> = {
   "aws:sourcearn": "ARN",
 };
 
+/** String keys people often give with --context: their values need no checking. */
+const KNOWN_STRING_KEYS = new Set([
+  "s3:prefix",
+  "s3:delimiter",
+  "s3:x-amz-acl",
+  "s3:x-amz-server-side-encryption",
+  "s3:x-amz-server-side-encryption-aws-kms-key-id",
+  "s3:x-amz-storage-class",
+  "s3:authtype",
+  "s3:resourceaccount",
+  "aws:username",
+  "aws:userid",
+  "aws:principalaccount",
+  "aws:principalorgid",
+  "aws:principaltype",
+  "aws:sourcevpc",
+  "aws:sourcevpce",
+  "aws:sourceaccount",
+  "aws:requestedregion",
+  "aws:referer",
+  "aws:useragent",
+  "aws:resourceaccount",
+]);
+
+/**
+ * Whether checking a `--context key` needs the service metadata: false for the common
+ * keys whose type is known without it, so callers can skip loading the metadata.
+ */
+export function contextKeyNeedsMetadata(key: string): boolean {
+  const lc = key.toLowerCase();
+  return KNOWN_KEY_TYPES[lc] === undefined && !KNOWN_STRING_KEYS.has(lc);
+}
+
 function keyType(key: string, metadata?: PolicyMetadata): KeyType | undefined {
   const known = KNOWN_KEY_TYPES[key.toLowerCase()];
   if (known) return known;

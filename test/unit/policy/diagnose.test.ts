@@ -128,6 +128,54 @@ const cases: DiagCase[] = [
     message: ['bucket policy "bucket-policy"', "DenyInsecureTransport"],
   },
   {
+    name: "a Deny guarding HTTPS says to use HTTPS and why it applies",
+    input: {
+      policies: {
+        ...id(allow("s3:*", "*")),
+        resourcePolicy: named("bucket-policy", {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: "*",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }),
+      },
+      request: get("arn:aws:s3:::b/x", { context: { "aws:SecureTransport": "false" } }),
+    },
+    expect: "explicit-deny",
+    message: ['Bool aws:SecureTransport = ["false"] holds (the request has "false")'],
+    fix: ["over HTTPS"],
+  },
+  {
+    name: "a Deny guarding the TLS version says to use TLS 1.2",
+    input: {
+      policies: {
+        ...id(allow("s3:*", "*")),
+        resourcePolicy: named("bucket-policy", {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: "*",
+          Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+        }),
+      },
+      request: get("arn:aws:s3:::b/x", { context: { "s3:TlsVersion": "1.1" } }),
+    },
+    expect: "explicit-deny",
+    fix: ["TLS 1.2 or newer"],
+  },
+  {
+    name: "a policy without the environment part of the bucket name",
+    input: {
+      policies: id(allow("s3:GetObject", "arn:aws:s3:::app-uploads/*")),
+      request: get("arn:aws:s3:::dev-app-uploads/x"),
+    },
+    expect: "bucket-mismatch",
+    message: ['without the environment part "dev"'],
+    fix: ['Change "app-uploads" to "dev-app-uploads"'],
+  },
+  {
     name: "Deny with NotAction surprises",
     input: {
       policies: id(allow("s3:*", "*"), {
@@ -405,6 +453,14 @@ describe("diagnose", () => {
     ];
     const covered = new Set(cases.map((c) => c.expect));
     expect(ids.filter((i) => !covered.has(i))).toEqual([]);
+  });
+
+  it("keeps a leading action name as written", () => {
+    const ds = diagnose({
+      policies: id(allow("s3:PutObject", "arn:aws:s3:::app-uploads")),
+      request: { action: "s3:PutObject", resource: "arn:aws:s3:::app-uploads/a", principal: ALICE },
+    });
+    expect(ds[0]?.message).toMatch(/^s3:PutObject acts on objects/);
   });
 
   it("says nothing for an allowed request without KMS facts", () => {

@@ -1,0 +1,48 @@
+// The human rendering of a `policy debug` report, shared by the policy commands that
+// show evaluation results: one line per action, the deciding statements quoted, then
+// what is wrong and the fix.
+
+import type { ChalkInstance } from "chalk";
+import type {
+  PolicyDebugReport,
+  PolicyDebugResult,
+  QuotedStatement,
+} from "../../core/policy/debug-run.js";
+import { symbols } from "../../io/style.js";
+
+const KIND_NAMES = {
+  identity: "identity policy",
+  boundary: "permissions boundary",
+  resource: "bucket policy",
+  scp: "SCP",
+} as const;
+
+export function describeStatement(s: QuotedStatement): string {
+  const which = s.sid ? `statement "${s.sid}"` : `Statement[${s.index}]`;
+  return `${which} of ${KIND_NAMES[s.kind]} "${s.policy}"`;
+}
+
+function renderResult(r: PolicyDebugResult, style: ChalkInstance): string[] {
+  const ok = r.decision === "allowed";
+  const mark = ok ? style.green(symbols.ok) : style.red(symbols.fail);
+  const decision = ok ? style.green(r.decision) : style.red(r.decision);
+  const lines = [`${mark} ${style.bold(r.action)} ${decision}  ${style.dim(r.resource)}`];
+  for (const s of r.deciding) {
+    const verb = s.effect === "Deny" ? "denied by" : "allowed by";
+    lines.push(`    ${verb} ${describeStatement(s)}: ${JSON.stringify(s.statement)}`);
+  }
+  const fixes = new Set<string>();
+  for (const d of r.diagnoses) {
+    // The explicit-deny diagnosis repeats the quoted statement shown above.
+    if (d.id !== "explicit-deny") lines.push(`    ${d.message}`);
+    if (!fixes.has(d.fix)) {
+      fixes.add(d.fix);
+      lines.push(`    ${style.bold("Fix:")} ${d.fix}`);
+    }
+  }
+  return lines;
+}
+
+export function renderDebugReport(report: PolicyDebugReport, style: ChalkInstance): string {
+  return report.results.flatMap((r) => renderResult(r, style)).join("\n");
+}

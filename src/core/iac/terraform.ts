@@ -1,0 +1,279 @@
+import {
+  attr,
+  type Block,
+  type BodyItem,
+  block,
+  call,
+  type HclValue,
+  ref,
+  renderFile,
+} from "./hcl.js";
+import { resourceName } from "./names.js";
+import type {
+  IacBucket,
+  IacDeveloper,
+  IacLifecycleRule,
+  IacPolicyDocument,
+  IacStack,
+} from "./types.js";
+
+const resource = (type: string, name: string, items: BodyItem[]): Block => ({
+  type: "resource",
+  labels: [type, name],
+  body: items,
+});
+
+/**
+ * Terraform for the `aws` provider (v4+): `aws_s3_bucket` plus one
+ * `aws_s3_bucket_*` resource per setting, as the provider now requires.
+ */
+export function toTerraform(stack: IacStack): string {
+  const blocks: Block[] = [
+    {
+      type: "terraform",
+      labels: [],
+      body: [
+        block(
+          "required_providers",
+          [],
+          [attr("aws", { source: "hashicorp/aws", version: ">= 5.0" })],
+        ),
+      ],
+    },
+  ];
+  if (stack.bucket) {
+    blocks.push({ type: "provider", labels: ["aws"], body: [attr("region", stack.bucket.region)] });
+    blocks.push(...bucketBlocks(stack.bucket));
+  }
+  for (const dev of stack.developers ?? []) blocks.push(...developerBlocks(dev, blocks));
+  return renderFile(blocks);
+}
+
+function bucketBlocks(b: IacBucket): Block[] {
+  const name = resourceName(b.bucket);
+  const bucketId = ref(`aws_s3_bucket.${name}.id`);
+  const blocks: Block[] = [
+    resource("aws_s3_bucket", name, [
+      attr("bucket", b.bucket),
+      ...(b.tags && Object.keys(b.tags).length > 0 ? [attr("tags", b.tags)] : []),
+    ]),
+  ];
+  if (b.publicAccessBlock) {
+    blocks.push(
+      resource("aws_s3_bucket_public_access_block", name, [
+        attr("bucket", bucketId),
+        attr("block_public_acls", b.publicAccessBlock.blockPublicAcls),
+        attr("ignore_public_acls", b.publicAccessBlock.ignorePublicAcls),
+        attr("block_public_policy", b.publicAccessBlock.blockPublicPolicy),
+        attr("restrict_public_buckets", b.publicAccessBlock.restrictPublicBuckets),
+      ]),
+    );
+  }
+  if (b.ownership) {
+    blocks.push(
+      resource("aws_s3_bucket_ownership_controls", name, [
+        attr("bucket", bucketId),
+        block("rule", [], [attr("object_ownership", b.ownership)]),
+      ]),
+    );
+  }
+  if (b.encryption) {
+    blocks.push(
+      resource("aws_s3_bucket_server_side_encryption_configuration", name, [
+        attr("bucket", bucketId),
+        block(
+          "rule",
+          [],
+          [
+            block(
+              "apply_server_side_encryption_by_default",
+              [],
+              [
+                attr("sse_algorithm", b.encryption.algorithm),
+                ...(b.encryption.kmsKeyId
+                  ? [attr("kms_master_key_id", b.encryption.kmsKeyId)]
+                  : []),
+              ],
+            ),
+            attr("bucket_key_enabled", b.encryption.bucketKeyEnabled),
+          ],
+        ),
+      ]),
+    );
+  }
+  if (b.versioning) {
+    blocks.push(
+      resource("aws_s3_bucket_versioning", name, [
+        attr("bucket", bucketId),
+        block("versioning_configuration", [], [attr("status", b.versioning)]),
+      ]),
+    );
+  }
+  if (b.cors?.length) {
+    blocks.push(
+      resource("aws_s3_bucket_cors_configuration", name, [
+        attr("bucket", bucketId),
+        ...b.cors.map((r) =>
+          block(
+            "cors_rule",
+            [],
+            [
+              attr("allowed_origins", r.AllowedOrigins),
+              attr("allowed_methods", r.AllowedMethods),
+              ...(r.AllowedHeaders ? [attr("allowed_headers", r.AllowedHeaders)] : []),
+              ...(r.ExposeHeaders ? [attr("expose_headers", r.ExposeHeaders)] : []),
+              ...(r.MaxAgeSeconds !== undefined ? [attr("max_age_seconds", r.MaxAgeSeconds)] : []),
+            ],
+          ),
+        ),
+      ]),
+    );
+  }
+  if (b.lifecycle?.length) {
+    blocks.push(
+      resource("aws_s3_bucket_lifecycle_configuration", name, [
+        attr("bucket", bucketId),
+        ...b.lifecycle.map(lifecycleRule),
+      ]),
+    );
+  }
+  if (b.logging) {
+    blocks.push(
+      resource("aws_s3_bucket_logging", name, [
+        attr("bucket", bucketId),
+        attr("target_bucket", b.logging.targetBucket),
+        attr("target_prefix", b.logging.targetPrefix),
+      ]),
+    );
+  }
+  if (b.policy) {
+    blocks.push(
+      resource("aws_s3_bucket_policy", name, [
+        attr("bucket", bucketId),
+        attr("policy", jsonencode(b.policy)),
+        // A public-read policy is refused while Block Public Access still blocks policies.
+        ...(b.publicAccessBlock
+          ? [attr("depends_on", [ref(`aws_s3_bucket_public_access_block.${name}`)])]
+          : []),
+      ]),
+    );
+  }
+  blocks.push(
+    { type: "output", labels: ["bucket_name"], body: [attr("value", bucketId)] },
+    {
+      type: "output",
+      labels: ["bucket_arn"],
+      body: [attr("value", ref(`aws_s3_bucket.${name}.arn`))],
+    },
+  );
+  return blocks;
+}
+
+function lifecycleRule(rule: IacLifecycleRule): BodyItem {
+  const prefix = rule.Filter?.Prefix ?? rule.Prefix ?? "";
+  const items: BodyItem[] = [
+    attr("id", rule.ID ?? "rule"),
+    attr("status", rule.Status ?? "Enabled"),
+    block("filter", [], [attr("prefix", prefix)]),
+  ];
+  if (rule.AbortIncompleteMultipartUpload?.DaysAfterInitiation !== undefined) {
+    items.push(
+      block(
+        "abort_incomplete_multipart_upload",
+        [],
+        [attr("days_after_initiation", rule.AbortIncompleteMultipartUpload.DaysAfterInitiation)],
+      ),
+    );
+  }
+  if (rule.Expiration?.Days !== undefined)
+    items.push(block("expiration", [], [attr("days", rule.Expiration.Days)]));
+  for (const t of rule.Transitions ?? []) {
+    items.push(
+      block(
+        "transition",
+        [],
+        [attr("days", t.Days ?? 0), attr("storage_class", t.StorageClass ?? "STANDARD_IA")],
+      ),
+    );
+  }
+  if (rule.NoncurrentVersionExpiration?.NoncurrentDays !== undefined) {
+    items.push(
+      block(
+        "noncurrent_version_expiration",
+        [],
+        [attr("noncurrent_days", rule.NoncurrentVersionExpiration.NoncurrentDays)],
+      ),
+    );
+  }
+  return block("rule", [], items);
+}
+
+/** A policy document as `jsonencode({...})`, so it stays readable and reviewable. */
+function jsonencode(document: IacPolicyDocument): HclValue {
+  return call("jsonencode", document as unknown as HclValue);
+}
+
+function developerBlocks(dev: IacDeveloper, existing: Block[]): Block[] {
+  const user = resourceName(dev.userName);
+  const policy = resourceName(dev.policyName);
+  const has = (type: string, name: string) =>
+    existing.some((b) => b.labels[0] === type && b.labels[1] === name);
+  const blocks: Block[] = [];
+  if (!has("aws_iam_policy", policy)) {
+    blocks.push(
+      resource("aws_iam_policy", policy, [
+        attr("name", dev.policyName),
+        attr("path", dev.path),
+        attr("policy", jsonencode(dev.policyDocument)),
+      ]),
+    );
+  }
+  blocks.push(
+    resource("aws_iam_user", user, [
+      attr("name", dev.userName),
+      attr("path", dev.path),
+      attr("tags", dev.tags),
+    ]),
+  );
+  if (dev.groupName) {
+    const group = resourceName(dev.groupName);
+    if (!has("aws_iam_group", group)) {
+      blocks.push(
+        resource("aws_iam_group", group, [attr("name", dev.groupName), attr("path", dev.path)]),
+        resource("aws_iam_group_policy_attachment", group, [
+          attr("group", ref(`aws_iam_group.${group}.name`)),
+          attr("policy_arn", ref(`aws_iam_policy.${policy}.arn`)),
+        ]),
+      );
+    }
+    blocks.push(
+      resource("aws_iam_user_group_membership", user, [
+        attr("user", ref(`aws_iam_user.${user}.name`)),
+        attr("groups", [ref(`aws_iam_group.${group}.name`)]),
+      ]),
+    );
+  } else {
+    blocks.push(
+      resource("aws_iam_user_policy_attachment", user, [
+        attr("user", ref(`aws_iam_user.${user}.name`)),
+        attr("policy_arn", ref(`aws_iam_policy.${policy}.arn`)),
+      ]),
+    );
+  }
+  if (dev.createKey) {
+    blocks.push(
+      resource("aws_iam_access_key", user, [attr("user", ref(`aws_iam_user.${user}.name`))]),
+      {
+        type: "output",
+        labels: [`${user}_access_key_id`],
+        body: [attr("value", ref(`aws_iam_access_key.${user}.id`))],
+      },
+      {
+        type: "output",
+        labels: [`${user}_secret_access_key`],
+        body: [attr("value", ref(`aws_iam_access_key.${user}.secret`)), attr("sensitive", true)],
+      },
+    );
+  }
+  return blocks;
+}

@@ -1,0 +1,222 @@
+// Inputs of `policy debug`: the requests described by --action, --resource or
+// --bucket/--key, --principal-arn and --context, and (offline) the policies read from
+// files. The evaluation and explanation itself is runPolicyDebug in policy/debug-run.ts,
+// shared with the online mode, which gathers the policies from IAM instead.
+
+import { UsageError } from "./errors.js";
+import { ACCESS_LEVELS } from "./policy/access-levels.js";
+import { arnProblem, parseS3Arn } from "./policy/arn.js";
+import { PolicyInputError } from "./policy/errors.js";
+import type { PolicyMetadata } from "./policy/metadata.js";
+import {
+  buildRequest,
+  COMMON_DEBUG_ACTIONS,
+  contextKeyNeedsMetadata,
+  parseContextArgs,
+} from "./policy/parse.js";
+import { derivePrincipal } from "./policy/principal.js";
+import type { EvaluationRequest, NamedPolicy, PolicySet } from "./policy/types.js";
+import { type ReadOptions, readPolicyFile } from "./policy-files.js";
+
+export interface DebugTarget {
+  /** A full ARN; excludes bucket and key. */
+  resource?: string;
+  bucket?: string;
+  key?: string;
+}
+
+export interface DebugRequestOptions extends DebugTarget {
+  /** Default: the common object and list actions. */
+  actions?: readonly string[];
+  principalArn?: string;
+  /** `key=value` arguments as typed. */
+  context?: readonly string[];
+  /** Owner account of the bucket, when it differs from the caller's. */
+  resourceAccount?: string;
+  now?: Date;
+}
+
+/**
+ * S3 actions s3kit knows without the service metadata: those of the access levels and
+ * the default debug actions. For them the request is built from the action name alone
+ * (object actions act on `bucket/key`, the others on the bucket), which saves loading
+ * the metadata package on every `policy debug`.
+ */
+export const WELL_KNOWN_S3_ACTIONS: ReadonlySet<string> = new Set(
+  [
+    ...COMMON_DEBUG_ACTIONS,
+    ...Object.values(ACCESS_LEVELS).flatMap((l) => [
+      ...l.listActions,
+      ...l.bucketActions,
+      ...l.objectActions,
+    ]),
+  ].map((a) => a.toLowerCase()),
+);
+
+/**
+ * The services whose metadata the requests need: those of actions s3kit does not know
+ * by name (to check the name and find what it acts on), and S3 when a --context key
+ * has a type only the metadata knows. Empty for the common cases.
+ */
+export function metadataServicesFor(
+  actions: readonly string[],
+  contextArgs: readonly string[] = [],
+): string[] {
+  const out = new Set<string>();
+  for (const a of actions) {
+    const action = a.trim().toLowerCase();
+    const colon = action.indexOf(":");
+    if (colon <= 0) continue;
+    const service = action.slice(0, colon);
+    if (!/^[a-z0-9-]+$/.test(service)) continue;
+    if (!WELL_KNOWN_S3_ACTIONS.has(action)) out.add(service);
+  }
+  for (const arg of contextArgs) {
+    const key = arg.slice(0, Math.max(0, arg.indexOf("=")));
+    const service = key.slice(0, key.indexOf(":")).toLowerCase();
+    if (key && contextKeyNeedsMetadata(key) && /^[a-z0-9-]+$/.test(service)) {
+      if (service !== "aws") out.add(service);
+      else out.add("s3"); // any loaded service brings the global aws:* keys
+    }
+  }
+  return [...out].sort();
+}
+
+/** Loaded on demand: the metadata package is the slowest part of a `policy debug` start. */
+async function loadMetadata(services: readonly string[]): Promise<PolicyMetadata | undefined> {
+  if (services.length === 0) return undefined;
+  const { loadPolicyMetadata } = await import("./policy/metadata-load.js");
+  return loadPolicyMetadata(services);
+}
+
+/**
+ * Checks the parts of the request flags that need no policy: the target flags fit
+ * together, the bucket name and principal are valid, --context parses. Throws
+ * UsageError / PolicyInputError (exit 2).
+ */
+export function checkDebugFlags(o: DebugRequestOptions): void {
+  if (o.resource !== undefined && (o.bucket !== undefined || o.key !== undefined)) {
+    throw new UsageError(
+      "--resource cannot be combined with --bucket or --key.",
+      "Give either --resource ARN, or --bucket B (and --key K for object actions).",
+    );
+  }
+  if (o.resource !== undefined) {
+    const problem = arnProblem(o.resource);
+    if (problem) {
+      throw new PolicyInputError(
+        "malformed-arn",
+        `--resource "${o.resource}" ${problem}`,
+        "Use an ARN such as arn:aws:s3:::BUCKET/KEY (or --bucket BUCKET --key KEY).",
+      );
+    }
+  }
+  derivePrincipal(o.principalArn);
+  parseContextArgs(o.context ?? []);
+}
+
+/**
+ * The requests to evaluate: each action on the target. Without --action, the common
+ * object and list actions; with --resource, only those that act on that kind of
+ * resource (object actions on an object ARN, ListBucket on a bucket ARN).
+ */
+export async function buildDebugRequests(o: DebugRequestOptions): Promise<EvaluationRequest[]> {
+  checkDebugFlags(o);
+  let actions: readonly string[] = o.actions?.length ? o.actions : COMMON_DEBUG_ACTIONS;
+  const metadata = await loadMetadata(metadataServicesFor(actions, o.context ?? []));
+  if (!o.actions?.length && o.resource !== undefined) {
+    const loc = parseS3Arn(o.resource);
+    if (!loc) {
+      throw new UsageError(
+        `--resource ${o.resource} is not an S3 bucket or object ARN, so there are no default actions for it.`,
+        "Name the actions with --action.",
+      );
+    }
+    // The default actions are ListBucket (on the bucket) and object actions.
+    const wantObject = loc.key !== undefined;
+    actions = actions.filter((a) => (a.toLowerCase() === "s3:listbucket") !== wantObject);
+  }
+  const context = parseContextArgs(o.context ?? [], metadata);
+  const seen = new Set<string>();
+  const requests: EvaluationRequest[] = [];
+  for (const action of actions) {
+    if (seen.has(action.toLowerCase())) continue;
+    seen.add(action.toLowerCase());
+    requests.push(
+      buildRequest(
+        {
+          action,
+          ...(o.resource !== undefined ? { resource: o.resource } : {}),
+          ...(o.bucket !== undefined ? { bucket: o.bucket } : {}),
+          ...(o.key !== undefined ? { key: o.key } : {}),
+          ...(o.principalArn !== undefined ? { principalArn: o.principalArn } : {}),
+          context,
+          ...(o.resourceAccount !== undefined ? { resourceAccount: o.resourceAccount } : {}),
+          ...(o.now ? { now: o.now } : {}),
+        },
+        metadata,
+      ),
+    );
+  }
+  return requests;
+}
+
+export interface OfflinePolicyFiles {
+  /** Identity policies. */
+  policyFiles?: readonly string[];
+  boundaryFile?: string;
+  bucketPolicyFile?: string;
+  scpFiles?: readonly string[];
+}
+
+/** Reads the policies of an offline check. Missing file: exit 3; not a policy: exit 2. */
+export async function readOfflinePolicySet(
+  files: OfflinePolicyFiles,
+  options: ReadOptions,
+): Promise<PolicySet> {
+  const stdinUses = [
+    ...(files.policyFiles ?? []),
+    files.boundaryFile,
+    files.bucketPolicyFile,
+    ...(files.scpFiles ?? []),
+  ].filter((f) => f === "-").length;
+  if (stdinUses > 1) throw new UsageError("Standard input (-) can be given only once.");
+  const set: PolicySet = {};
+  const read = (f: string, what: string) => readPolicyFile(f, options, what);
+  set.identityPolicies = [];
+  for (const f of files.policyFiles ?? []) set.identityPolicies.push(await read(f, "Policy file"));
+  if (files.boundaryFile !== undefined) {
+    set.boundary = await read(files.boundaryFile, "Boundary file");
+  }
+  if (files.bucketPolicyFile !== undefined) {
+    set.resourcePolicy = await read(files.bucketPolicyFile, "Bucket policy file");
+  }
+  if (files.scpFiles?.length) {
+    set.scps = [];
+    for (const f of files.scpFiles) set.scps.push(await read(f, "SCP file"));
+  }
+  return set;
+}
+
+/** Buckets the policies name literally (no wildcards), for a default --bucket. */
+export function bucketsNamed(set: PolicySet): string[] {
+  const all: NamedPolicy[] = [
+    ...(set.identityPolicies ?? []),
+    ...(set.boundary ? [set.boundary] : []),
+    ...(set.resourcePolicy ? [set.resourcePolicy] : []),
+  ];
+  const out = new Set<string>();
+  for (const p of all) {
+    const statements = Array.isArray(p.document.Statement)
+      ? p.document.Statement
+      : [p.document.Statement];
+    for (const st of statements) {
+      const rs = st.Resource === undefined ? [] : [st.Resource].flat();
+      for (const r of rs) {
+        const b = parseS3Arn(String(r))?.bucket;
+        if (b && !/[*?$]/.test(b)) out.add(b);
+      }
+    }
+  }
+  return [...out].sort();
+}
