@@ -86,6 +86,11 @@ const catalog: readonly CatalogEntry[] = [
     load: () => import("./commands/policy/debug.js"),
   },
   {
+    path: ["policy", "fix"],
+    summary: "Make the smallest policy change that allows the actions; --apply writes it",
+    load: () => import("./commands/policy/fix.js"),
+  },
+  {
     path: ["completion"],
     summary: "Print a shell completion script (bash, zsh, fish)",
     load: () => import("./commands/completion.js"),

@@ -3,9 +3,17 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreatePolicyCommand,
+  CreateUserCommand,
+} from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-import { parseDotenv } from "../support/iam-clients.js";
+import { clients, parseDotenv } from "../support/iam-clients.js";
 import { type AuthMoto, startAuthMoto, tryGet, tryPut } from "../support/moto-auth.js";
 
 const bucket = "s3kit-access-main";
@@ -21,7 +29,8 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-const s3kit = (args: string[]) => runCli(args, { env: moto.adminEnv, cwd: dir });
+const s3kit = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { env: { ...moto.adminEnv, ...env }, cwd: dir });
 const keysFrom = (text: string) => {
   const vars = parseDotenv(text);
   return {
@@ -100,5 +109,100 @@ describe("the developer lifecycle with access control on", () => {
     expect(await tryGet(moto.endpoint, keys, bucket, "uploads/photo.jpg")).toBe(
       "InvalidAccessKeyId",
     );
+  });
+});
+
+describe("a broken policy attached through a group, with access control on", () => {
+  const keys = { accessKeyId: "", secretAccessKey: "" };
+
+  beforeAll(async () => {
+    // Set up as the admin (every request is checked now).
+    const { iam } = clients(moto.endpoint, moto.admin);
+    await iam.send(new CreateUserCommand({ UserName: "gus" }));
+    await iam.send(new CreateGroupCommand({ GroupName: "uploaders" }));
+    await iam.send(new AddUserToGroupCommand({ GroupName: "uploaders", UserName: "gus" }));
+    const policy = await iam.send(
+      new CreatePolicyCommand({
+        PolicyName: "uploaders-s3",
+        PolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "Uploads",
+              Effect: "Allow",
+              Action: ["s3:GetObject", "s3:PutObject"],
+              Resource: `arn:aws:s3:::${bucket}`,
+            },
+          ],
+        }),
+      }),
+    );
+    await iam.send(
+      new AttachGroupPolicyCommand({ GroupName: "uploaders", PolicyArn: policy.Policy?.Arn }),
+    );
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: "gus" }))).AccessKey;
+    keys.accessKeyId = key?.AccessKeyId ?? "";
+    keys.secretAccessKey = key?.SecretAccessKey ?? "";
+  });
+
+  it("the key is denied, and policy debug (with a probe as gus) says why", async () => {
+    expect(await tryPut(moto.endpoint, keys, bucket, "uploads/gus.txt")).toBe("AccessDenied");
+    const { code, stdout, stderr } = await s3kit(
+      [
+        "policy",
+        "debug",
+        "--user",
+        "gus",
+        "--bucket",
+        bucket,
+        "--action",
+        "s3:PutObject",
+        "--key",
+        "uploads/gus.txt",
+        "--probe",
+        "--probe-write",
+      ],
+      {
+        S3KIT_PROBE_ACCESS_KEY_ID: keys.accessKeyId,
+        S3KIT_PROBE_SECRET_ACCESS_KEY: keys.secretAccessKey,
+      },
+    );
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain("Policies: uploaders-s3 v1 (managed, on the group uploaders)");
+    expect(stdout).toMatch(/✗ s3:PutObject implicit-deny/);
+    expect(stdout).toContain(`Add "arn:aws:s3:::${bucket}/*" to the Resource of that statement.`);
+    // The real request agrees with the evaluation.
+    expect(stdout).toMatch(/probe ✗ PutObject: AccessDenied/);
+    expect(stdout).not.toContain("for real, but");
+  });
+
+  it("policy fix --apply repairs it, and the same key then succeeds", async () => {
+    const { code, stdout, stderr } = await s3kit([
+      "policy",
+      "fix",
+      "--user",
+      "gus",
+      "--bucket",
+      bucket,
+      "--action",
+      "s3:GetObject",
+      "s3:PutObject",
+      "--key",
+      "uploads/gus.txt",
+      "--apply",
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/✓ s3:PutObject\s+implicit-deny → allowed/);
+    expect(stderr).toContain("✓ policy uploaders-s3: new default version v2");
+    expect(await tryPut(moto.endpoint, keys, bucket, "uploads/gus.txt")).toBe("ok");
+    expect(await tryGet(moto.endpoint, keys, bucket, "uploads/gus.txt")).toBe("ok");
+  });
+
+  it("policy debug of the caller (an IAM user here) reads the caller's own policies", async () => {
+    const { code, stdout } = await s3kit(["policy", "debug", "--bucket", bucket, "--json"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.subject).toMatchObject({ type: "user", name: "s3kit-test-admin" });
+    expect(report.results.every((r: { decision: string }) => r.decision === "allowed")).toBe(true);
   });
 });

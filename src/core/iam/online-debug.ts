@@ -3,11 +3,14 @@
 // compare with AWS's own simulator and (with --probe) with real requests.
 
 import type { Aws } from "../../aws/clients.js";
-import { type Diagnosis, diagnose } from "../policy/diagnose.js";
-import { createEvaluator } from "../policy/evaluate.js";
-import { loadPolicyMetadata } from "../policy/metadata-load.js";
-import { buildRequest, COMMON_DEBUG_ACTIONS } from "../policy/parse.js";
-import type { Decision, EvaluationRequest, RequestContext, StatementRef } from "../policy/types.js";
+import {
+  type DebugExpectation,
+  type PolicyDebugReport,
+  type PolicyDebugResult,
+  runPolicyDebug,
+} from "../policy/debug-run.js";
+import type { Decision, EvaluationRequest } from "../policy/types.js";
+import { buildDebugRequests, checkDebugFlags } from "../policy-debug.js";
 import {
   type BucketState,
   type Gathered,
@@ -15,7 +18,6 @@ import {
   type PolicySource,
   type PrincipalSelector,
 } from "./gather.js";
-import { usageFromPolicyInput } from "./grant.js";
 import { type ProbeReport, type ProbeStep, probeAccess } from "./probe.js";
 import { type Simulation, simulatePrincipal } from "./simulate.js";
 
@@ -25,7 +27,9 @@ export interface OnlineDebugInput {
   /** Default: the common object and list actions. */
   actions?: readonly string[];
   key?: string;
-  context?: RequestContext;
+  /** `key=value` arguments as typed (--context). */
+  context?: readonly string[];
+  expect?: DebugExpectation;
   /** Ask SimulatePrincipalPolicy too (default true). */
   simulate?: boolean;
   /** Real requests with the principal's own credentials. */
@@ -39,19 +43,14 @@ export interface BucketFinding {
   fix: string;
 }
 
-export interface ActionReport {
-  action: string;
-  resource: string;
-  decision: Decision;
-  deciding: StatementRef[];
-  diagnoses: Diagnosis[];
+export interface OnlineDebugResult extends PolicyDebugResult {
   /** IAM's policy simulator, where the endpoint has one. */
   simulated?: Decision;
-  /** The real request's outcome, with --probe. */
+  /** The real requests' outcomes, with --probe. */
   probe?: ProbeStep[];
 }
 
-export interface PolicySummary {
+export interface PolicySourceSummary {
   name: string;
   kind: PolicySource["kind"];
   via: PolicySource["via"];
@@ -59,58 +58,44 @@ export interface PolicySummary {
   versionId?: string;
 }
 
-export interface OnlineDebugReport {
-  principal: { type: "user" | "role"; name: string; arn: string; groups: string[] };
-  bucket: BucketState;
-  policies: PolicySummary[];
+export interface OnlineDebugReport extends Omit<PolicyDebugReport, "results"> {
+  mode: "online";
+  /** The user or role looked at, and its groups. */
+  subject: { type: "user" | "role"; name: string; arn: string; groups: string[] };
+  sources: PolicySourceSummary[];
   boundary: { arn: string; versionId?: string } | null;
+  bucket: BucketState;
   bucketFindings: BucketFinding[];
-  results: ActionReport[];
+  results: OnlineDebugResult[];
   simulation: Simulation | { status: "skipped"; note: string };
   /** Where AWS's simulator or the probe disagrees with s3kit's evaluation. */
   disagreements: string[];
   probe: ProbeReport | null;
   notes: string[];
-  allAllowed: boolean;
 }
 
-export interface EvaluatedRequests {
+export interface GatheredRequests {
   gathered: Gathered;
   requests: EvaluationRequest[];
 }
 
-/** Builds the requests for the actions (validating them) and gathers the policies. */
-export async function gatherForRequests(
-  aws: Aws,
-  input: Pick<OnlineDebugInput, "bucket" | "principal" | "actions" | "key" | "context">,
-): Promise<EvaluatedRequests> {
-  const metadata = await loadPolicyMetadata();
-  const actions = input.actions?.length ? input.actions : COMMON_DEBUG_ACTIONS;
-  // Validate the actions before any call; the caller ARN is filled in after gathering.
-  const build = (principalArn?: string) => {
-    try {
-      return actions.map((action) =>
-        buildRequest(
-          {
-            action,
-            bucket: input.bucket,
-            ...(input.key !== undefined ? { key: input.key } : {}),
-            ...(input.context ? { context: input.context } : {}),
-            ...(principalArn ? { principalArn } : {}),
-          },
-          metadata,
-        ),
-      );
-    } catch (err) {
-      throw usageFromPolicyInput(err);
-    }
-  };
-  build();
-  const gathered = await gatherPolicies(aws, {
-    bucket: input.bucket,
-    principal: input.principal,
-  });
-  return { gathered, requests: build(gathered.principal.callerArn) };
+type RequestInput = Pick<OnlineDebugInput, "bucket" | "principal" | "actions" | "key" | "context">;
+
+const requestOptions = (input: RequestInput, principalArn?: string) => ({
+  bucket: input.bucket,
+  ...(input.actions?.length ? { actions: input.actions } : {}),
+  ...(input.key !== undefined ? { key: input.key } : {}),
+  ...(input.context ? { context: input.context } : {}),
+  ...(principalArn ? { principalArn } : {}),
+});
+
+/** Checks the request flags (exit 2 before any call), gathers, then builds the requests. */
+export async function gatherForRequests(aws: Aws, input: RequestInput): Promise<GatheredRequests> {
+  checkDebugFlags(requestOptions(input));
+  await buildDebugRequests(requestOptions(input));
+  const gathered = await gatherPolicies(aws, { bucket: input.bucket, principal: input.principal });
+  const requests = await buildDebugRequests(requestOptions(input, gathered.principal.callerArn));
+  return { gathered, requests };
 }
 
 function bucketFindings(bucket: BucketState, region: string): BucketFinding[] {
@@ -144,7 +129,7 @@ function bucketFindings(bucket: BucketState, region: string): BucketFinding[] {
   }
 }
 
-export function summarizeSources(sources: readonly PolicySource[]): PolicySummary[] {
+export function summarizeSources(sources: readonly PolicySource[]): PolicySourceSummary[] {
   return sources.map((s) => ({
     name: s.name,
     kind: s.kind,
@@ -154,37 +139,25 @@ export function summarizeSources(sources: readonly PolicySource[]): PolicySummar
   }));
 }
 
-/** Evaluates and explains each request against what was gathered. */
-export function evaluateGathered(
+/** The engine's `policy debug` report for what was gathered. */
+export function debugGathered(
   gathered: Gathered,
   requests: readonly EvaluationRequest[],
-): ActionReport[] {
-  const evaluator = createEvaluator(gathered.policySet);
-  return requests.map((request) => {
-    const result = evaluator.evaluate(request);
-    const diagnoses =
-      result.decision === "allowed" && gathered.facts.bucket.encryption?.type !== "SSE-KMS"
-        ? []
-        : diagnose({
-            request,
-            policies: gathered.policySet,
-            result,
-            bucket: gathered.facts.bucket,
-            online: gathered.facts.online,
-          });
-    return {
-      action: result.action,
-      resource: result.resource,
-      decision: result.decision,
-      deciding: result.deciding,
-      diagnoses,
-    };
+  expect?: DebugExpectation,
+): PolicyDebugReport {
+  return runPolicyDebug({
+    policies: gathered.policySet,
+    requests,
+    bucket: gathered.facts.bucket,
+    online: gathered.facts.online,
+    ...(expect ? { expect } : {}),
   });
 }
 
 export async function onlineDebug(aws: Aws, input: OnlineDebugInput): Promise<OnlineDebugReport> {
   const { gathered, requests } = await gatherForRequests(aws, input);
-  const results = evaluateGathered(gathered, requests);
+  const base = debugGathered(gathered, requests, input.expect);
+  const results: OnlineDebugResult[] = base.results;
 
   const simulation: OnlineDebugReport["simulation"] =
     input.simulate === false
@@ -211,12 +184,12 @@ export async function onlineDebug(aws: Aws, input: OnlineDebugInput): Promise<On
       ...(input.key ? { key: input.key } : {}),
       write: input.probe.write,
     });
-    if (
-      probe.identity !== gathered.principal.arn &&
-      !probe.identity.includes(`/${gathered.principal.name}/`)
-    ) {
+    const p = gathered.principal;
+    const sameUser = probe.identity === p.arn;
+    const sameRole = p.type === "role" && probe.identity.includes(`:assumed-role/${p.name}/`);
+    if (!sameUser && !sameRole) {
       gathered.notes.push(
-        `The probe ran as ${probe.identity}, not as ${gathered.principal.arn}; its outcomes describe that identity.`,
+        `The probe ran as ${probe.identity}, not as ${p.arn}; its outcomes describe that identity.`,
       );
     }
     for (const r of results) {
@@ -240,21 +213,22 @@ export async function onlineDebug(aws: Aws, input: OnlineDebugInput): Promise<On
 
   const p = gathered.principal;
   return {
-    principal: { type: p.type, name: p.name, arn: p.arn, groups: p.groups },
-    bucket: gathered.bucket,
-    policies: summarizeSources(gathered.sources),
+    mode: "online",
+    ...base,
+    subject: { type: p.type, name: p.name, arn: p.arn, groups: p.groups },
+    sources: summarizeSources(gathered.sources),
     boundary: gathered.boundary
       ? {
           arn: gathered.boundary.arn,
           ...(gathered.boundary.versionId ? { versionId: gathered.boundary.versionId } : {}),
         }
       : null,
+    bucket: gathered.bucket,
     bucketFindings: bucketFindings(gathered.bucket, aws.region),
     results,
     simulation,
     disagreements,
     probe,
     notes: gathered.notes,
-    allAllowed: results.every((r) => r.decision === "allowed"),
   };
 }

@@ -14,12 +14,11 @@ import {
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
 import { ConflictError, UsageError } from "../errors.js";
-import { type DiffLine, formatPolicyJson, lineDiff } from "../policy/diff.js";
-import { type FixChange, type FixRequestOutcome, fixPolicy } from "../policy/fix.js";
-import type { Decision, EvaluationRequest, NamedPolicy, PolicyDocument } from "../policy/types.js";
+import type { Decision } from "../policy/types.js";
+import { type FixPlan, planFix } from "../policy-fix.js";
 import type { Gathered, PolicySource } from "./gather.js";
 import { MANAGED_BY_TAG, S3KIT_PATH } from "./names.js";
-import { evaluateGathered, gatherForRequests, type OnlineDebugInput } from "./online-debug.js";
+import { debugGathered, gatherForRequests, type OnlineDebugInput } from "./online-debug.js";
 import {
   type ConfirmPrune,
   isEntityAlreadyExists,
@@ -27,119 +26,45 @@ import {
   replaceDefaultVersion,
 } from "./policies.js";
 
-export interface FixTarget {
-  kind: "managed" | "inline" | "new";
-  /** The policy's name in results (as `policy debug` shows it). */
-  name: string;
-  policyName: string;
-  arn?: string;
-  via?: PolicySource["via"];
-}
-
-export interface FixPlan {
-  target: FixTarget;
-  before: PolicyDocument;
-  after: PolicyDocument;
-  diff: DiffLine[];
-  changes: FixChange[];
-  outcomes: FixRequestOutcome[];
-  /** Every request is allowed after the change. */
-  complete: boolean;
-  /** Others who get the change too (the members of a group, the users of a shared policy). */
+export type OnlineFixPlan = FixPlan<PolicySource> & {
+  /** Others who get the change too (the members of a group). */
   note?: string;
-}
+};
 
-const EMPTY: PolicyDocument = { Version: "2012-10-17", Statement: [] };
-
-function others(gathered: Gathered, except?: string) {
-  const set = gathered.policySet;
-  return {
-    identityPolicies: (set.identityPolicies ?? []).filter((p: NamedPolicy) => p.name !== except),
-    ...(set.boundary ? { boundary: set.boundary } : {}),
-    ...(set.resourcePolicy ? { resourcePolicy: set.resourcePolicy } : {}),
-  };
-}
-
-function score(plan: FixPlan, bucket: string): number {
-  const newStatements = plan.changes.filter((c) => c.kind === "add-statement").length;
-  const mentions = JSON.stringify(plan.before).includes(bucket) ? 0 : 1;
-  return (plan.complete ? 0 : 10_000) + newStatements * 100 + mentions * 10 + plan.changes.length;
-}
-
-function planFor(
-  target: FixTarget,
-  before: PolicyDocument,
-  requests: readonly EvaluationRequest[],
+/** The smallest change among the principal's own policies (AWS managed ones cannot change). */
+export function planOnlineFix(
   gathered: Gathered,
-): FixPlan {
-  const fixed = fixPolicy(before, requests, {
-    policyName: target.name,
-    others: others(gathered, target.kind === "new" ? undefined : target.name),
-  });
-  return {
-    target,
-    before,
-    after: fixed.document,
-    diff: lineDiff(formatPolicyJson(before), formatPolicyJson(fixed.document)),
-    changes: fixed.changes,
-    outcomes: fixed.outcomes,
-    complete: fixed.complete,
-  };
-}
-
-/**
- * The smallest change: each of the principal's own policies is tried (AWS managed ones
- * cannot be changed), and the one that allows everything with the fewest new
- * statements wins, preferring a policy that already names the bucket. With
- * `newPolicyName`, the missing permissions go into a new managed policy instead.
- */
-export function planFix(
-  gathered: Gathered,
-  requests: readonly EvaluationRequest[],
-  options: { newPolicyName?: string } = {},
-): FixPlan {
-  if (options.newPolicyName) {
-    return planFor(
-      { kind: "new", name: options.newPolicyName, policyName: options.newPolicyName },
-      EMPTY,
-      requests,
-      gathered,
-    );
-  }
+  requests: Parameters<typeof planFix>[0]["requests"],
+  newPolicyName?: string,
+): OnlineFixPlan {
   const candidates = gathered.sources.filter((s) => !s.awsManaged);
-  if (candidates.length === 0) {
+  if (candidates.length === 0 && !newPolicyName) {
+    const p = gathered.principal;
     throw new UsageError(
-      `${gathered.principal.type === "user" ? "User" : "Role"} ${gathered.principal.name} has no policy s3kit can change.`,
+      `${p.type === "user" ? "User" : "Role"} ${p.name} has no policy s3kit can change.`,
       "Pass --new-policy NAME to create a managed policy with the missing permissions and attach it.",
       "NoPolicyToFix",
     );
   }
-  const plans = candidates.map((s) =>
-    planFor(
-      {
-        kind: s.kind,
-        name: s.name,
-        policyName: s.policyName,
-        ...(s.arn ? { arn: s.arn } : {}),
-        via: s.via,
-      },
-      s.document,
-      requests,
-      gathered,
-    ),
-  );
-  const bucket = gathered.bucket.name;
-  const best = plans.sort((a, b) => score(a, bucket) - score(b, bucket))[0] as FixPlan;
-  if (best.target.via?.type === "group" && best.changes.length > 0) {
-    best.note = `The policy is attached to group ${best.target.via.name}: every member of the group gets the change.`;
+  const plan: OnlineFixPlan = planFix({
+    candidates,
+    policies: gathered.policySet,
+    requests,
+    bucket: gathered.bucket.name,
+    ...(newPolicyName ? { newPolicyName } : {}),
+  });
+  const via = plan.candidate?.via;
+  if (via?.type === "group" && plan.changes.length > 0) {
+    plan.note = `The policy is attached to group ${via.name}: every member of the group gets the change.`;
   }
-  return best;
+  return plan;
 }
 
 export interface AppliedFix {
-  target: FixTarget;
   /** What was written: a new default version, an inline policy, a new policy. */
   action: "new-version" | "put-inline" | "created-and-attached";
+  policy: string;
+  arn?: string;
   versionId?: string;
   deletedVersion?: string;
 }
@@ -148,26 +73,26 @@ export interface AppliedFix {
 export async function applyFix(
   aws: Aws,
   gathered: Gathered,
-  plan: FixPlan,
+  plan: OnlineFixPlan,
   confirmPrune: ConfirmPrune,
 ): Promise<AppliedFix> {
   const iam = await aws.iam();
   const text = JSON.stringify(plan.after);
-  const { target } = plan;
+  const source = plan.candidate;
   const principal = gathered.principal;
-  if (target.kind === "managed" && target.arn) {
+  if (source?.kind === "managed" && source.arn) {
     const written = await replaceDefaultVersion(
       iam,
-      target.arn,
-      target.policyName,
+      source.arn,
+      source.policyName,
       text,
       confirmPrune,
     );
-    return { target, action: "new-version", ...written };
+    return { action: "new-version", policy: source.policyName, arn: source.arn, ...written };
   }
-  if (target.kind === "inline" && target.via) {
-    const { type, name } = target.via;
-    const PolicyName = target.policyName;
+  if (source?.kind === "inline") {
+    const { type, name } = source.via;
+    const PolicyName = source.policyName;
     if (type === "user") {
       await iam.send(
         new PutUserPolicyCommand({ UserName: name, PolicyName, PolicyDocument: text }),
@@ -181,15 +106,15 @@ export async function applyFix(
         new PutRolePolicyCommand({ RoleName: name, PolicyName, PolicyDocument: text }),
       );
     }
-    return { target, action: "put-inline" };
+    return { action: "put-inline", policy: PolicyName };
   }
   // A new managed policy, attached to the principal.
   const account = { id: principal.accountId, partition: principal.partition, arn: "" };
-  let arn = policyArn(account, S3KIT_PATH, target.policyName);
+  let arn = policyArn(account, S3KIT_PATH, plan.name);
   try {
     const created = await iam.send(
       new CreatePolicyCommand({
-        PolicyName: target.policyName,
+        PolicyName: plan.name,
         Path: S3KIT_PATH,
         PolicyDocument: text,
         Description: `s3kit policy fix for ${principal.type} ${principal.name}`,
@@ -200,7 +125,7 @@ export async function applyFix(
   } catch (err) {
     if (isEntityAlreadyExists(err)) {
       throw new ConflictError(
-        `A managed policy named ${target.policyName} exists already.`,
+        `A managed policy named ${plan.name} exists already.`,
         "Choose another --new-policy name.",
         "PolicyExists",
       );
@@ -212,7 +137,7 @@ export async function applyFix(
   } else {
     await iam.send(new AttachRolePolicyCommand({ RoleName: principal.name, PolicyArn: arn }));
   }
-  return { target: { ...target, arn }, action: "created-and-attached" };
+  return { action: "created-and-attached", policy: plan.name, arn };
 }
 
 export interface BeforeAfter {
@@ -222,31 +147,46 @@ export interface BeforeAfter {
   after: Decision;
 }
 
-export interface OnlineFixInput extends Omit<OnlineDebugInput, "simulate" | "probe"> {
+export interface OnlineFixInput extends Omit<OnlineDebugInput, "simulate" | "probe" | "expect"> {
   newPolicyName?: string;
   apply: boolean;
   confirm: ConfirmPrune;
 }
 
 export interface OnlineFixReport {
-  principal: { type: "user" | "role"; name: string; arn: string };
+  mode: "online";
+  subject: { type: "user" | "role"; name: string; arn: string };
   bucket: string;
   /** Nothing to do: every action is allowed already. */
   alreadyAllowed: boolean;
-  plan: FixPlan | null;
+  /** Where the change goes: the policy, how it is attached, and the diff. */
+  plan: {
+    policy: string;
+    kind: "managed" | "inline" | "new";
+    via: PolicySource["via"] | null;
+    arn: string | null;
+    changes: FixPlan["changes"];
+    diff: FixPlan["diff"];
+    before: FixPlan["before"];
+    after: FixPlan["after"];
+    note: string | null;
+  } | null;
   applied: AppliedFix | null;
-  /** Per action, before and after the change (after: re-read from IAM and evaluated again). */
+  /** Per action, before and after (after --apply: read back from IAM and evaluated again). */
   results: BeforeAfter[];
+  /** Why a request is still denied. */
+  blocked: { action: string; reason: string }[];
   complete: boolean;
   notes: string[];
 }
 
 export async function onlineFix(aws: Aws, input: OnlineFixInput): Promise<OnlineFixReport> {
   const { gathered, requests } = await gatherForRequests(aws, input);
-  const before = evaluateGathered(gathered, requests);
+  const before = debugGathered(gathered, requests).results;
   const p = gathered.principal;
   const report: OnlineFixReport = {
-    principal: { type: p.type, name: p.name, arn: p.arn },
+    mode: "online",
+    subject: { type: p.type, name: p.name, arn: p.arn },
     bucket: input.bucket,
     alreadyAllowed: before.every((r) => r.decision === "allowed"),
     plan: null,
@@ -257,6 +197,7 @@ export async function onlineFix(aws: Aws, input: OnlineFixInput): Promise<Online
       before: r.decision,
       after: r.decision,
     })),
+    blocked: [],
     complete: false,
     notes: gathered.notes,
   };
@@ -264,25 +205,37 @@ export async function onlineFix(aws: Aws, input: OnlineFixInput): Promise<Online
     report.complete = true;
     return report;
   }
-  const plan = planFix(
-    gathered,
-    requests,
-    input.newPolicyName ? { newPolicyName: input.newPolicyName } : {},
-  );
-  report.plan = plan;
+  const plan = planOnlineFix(gathered, requests, input.newPolicyName);
+  report.plan = {
+    policy: plan.candidate?.policyName ?? plan.name,
+    kind: plan.candidate?.kind ?? "new",
+    via: plan.candidate?.via ?? null,
+    arn: plan.candidate?.arn ?? null,
+    changes: plan.changes,
+    diff: plan.diff,
+    before: plan.before,
+    after: plan.after,
+    note: plan.note ?? null,
+  };
   report.results = plan.outcomes.map((o) => ({
     action: o.request.action,
     resource: o.request.resource,
     before: o.before,
     after: o.after,
   }));
+  report.blocked = plan.outcomes
+    .filter((o) => o.after !== "allowed")
+    .map((o) => ({
+      action: o.request.action,
+      reason: o.reason ?? "no change of a policy allows it",
+    }));
   report.complete = plan.complete;
   if (!input.apply || plan.changes.length === 0) return report;
 
   report.applied = await applyFix(aws, gathered, plan, input.confirm);
   // Read everything back from IAM and evaluate again: the proof the change took.
   const again = await gatherForRequests(aws, input);
-  const after = evaluateGathered(again.gathered, again.requests);
+  const after = debugGathered(again.gathered, again.requests).results;
   report.results = before.map((r, i) => ({
     action: r.action,
     resource: r.resource,
