@@ -262,7 +262,7 @@ async function runOnline(ctx: Context, opts: Options): Promise<number | undefine
     if (plan) {
       const where =
         plan.kind === "new"
-          ? "a new managed policy, attached to the " + r.subject.type
+          ? `a new managed policy, attached to the ${r.subject.type}`
           : plan.kind === "managed"
             ? `managed policy, on the ${plan.via?.type === "group" ? `group ${plan.via.name}` : (plan.via?.type ?? "")}`
             : `inline policy of ${plan.via?.type} ${plan.via?.name}`;

@@ -675,8 +675,6 @@ export async function removeDev(aws: Aws, input: RemoveDevInput): Promise<Remove
   return { removed: true, plan };
 }
 
-export { accessKeys as listAccessKeys, callerAccount, userTags as listUserTags };
-
 /** Deletes a key that was just created but could not be handed over (the file write failed). */
 export async function discardAccessKey(aws: Aws, userName: string, accessKeyId: string) {
   const iam = await aws.iam();
