@@ -20,6 +20,7 @@ interface CatalogEntry {
 
 /** Command groups (`s3kit bucket …`) and what they are for. */
 const groups: Record<string, string> = {
+  iam: "Developers and workload roles: least-privilege access, keys, rotation, offboarding, audit",
   policy: "Write, check and debug IAM policies for S3",
   bucket: "Create buckets with safe defaults; inspect, audit, list and delete them",
   "bucket cors": "Show, set or remove a bucket's CORS configuration",
@@ -41,6 +42,36 @@ const catalog: readonly CatalogEntry[] = [
     summary:
       "Check credentials, clock, endpoint and (with --bucket) a bucket's reachability and safety",
     load: () => import("./commands/doctor.js"),
+  },
+  {
+    path: ["iam", "add-dev"],
+    summary: "Give a developer least-privilege access to a bucket, with an access key",
+    load: () => import("./commands/iam/add-dev.js"),
+  },
+  {
+    path: ["iam", "add-role"],
+    summary: "Create a role with least-privilege access to a bucket for a workload",
+    load: () => import("./commands/iam/add-role.js"),
+  },
+  {
+    path: ["iam", "list-devs"],
+    summary: "List the developers and roles s3kit manages, with their keys' age and last use",
+    load: () => import("./commands/iam/list-devs.js"),
+  },
+  {
+    path: ["iam", "rotate-key"],
+    summary: "Give a developer a new access key and retire the old one",
+    load: () => import("./commands/iam/rotate-key.js"),
+  },
+  {
+    path: ["iam", "remove-dev"],
+    summary: "Offboard a developer: delete keys, password, policies, memberships and the user",
+    load: () => import("./commands/iam/remove-dev.js"),
+  },
+  {
+    path: ["iam", "audit"],
+    summary: "Find old, unused and leftover access keys and users with wildcard access",
+    load: () => import("./commands/iam/audit.js"),
   },
   {
     path: ["policy", "generate"],
@@ -71,6 +102,11 @@ const catalog: readonly CatalogEntry[] = [
     path: ["presign", "post"],
     summary: "Print a presigned browser-form upload (URL and fields, or an HTML form)",
     load: () => import("./commands/presign/post.js"),
+  },
+  {
+    path: ["policy", "fix"],
+    summary: "Make the smallest policy change that allows the actions; --apply writes it",
+    load: () => import("./commands/policy/fix.js"),
   },
   {
     path: ["completion"],

@@ -45,7 +45,8 @@ export class Aws {
   private readonly sdkLogger: Logger;
   private readonly credentialProvider: () => Promise<AwsCredentialIdentity>;
 
-  constructor(settings: AwsSettings, debugLog?: DebugLog) {
+  /** `credentials`: use these keys instead of the credential chain (e.g. a probe's keys). */
+  constructor(settings: AwsSettings, debugLog?: DebugLog, credentials?: AwsCredentialIdentity) {
     this.settings = settings;
     this.debugLog = debugLog;
     // Only the SDK's warnings reach --debug: its info level prints whole responses,
@@ -69,10 +70,12 @@ export class Aws {
       warn: log("warn"),
       error: log("error"),
     };
-    this.credentialProvider = defaultProvider({
-      ...(settings.profile.value ? { profile: settings.profile.value } : {}),
-      logger: this.sdkLogger,
-    });
+    this.credentialProvider = credentials
+      ? async () => credentials
+      : defaultProvider({
+          ...(settings.profile.value ? { profile: settings.profile.value } : {}),
+          logger: this.sdkLogger,
+        });
   }
 
   static async fromOptions(
@@ -228,7 +231,7 @@ async function readProfileConfig(options: ConnectionOptions, env: Env): Promise<
   }
   return {
     region: fromConfig?.region ?? fromCredentials?.region,
-    endpoint_url: fromConfig?.endpoint_url,
+    endpoint_url: fromConfig?.endpoint_url ?? fromCredentials?.endpoint_url,
     ca_bundle: fromConfig?.ca_bundle,
   };
 }

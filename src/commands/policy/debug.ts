@@ -1,6 +1,7 @@
 import { Option } from "commander";
 import { assertValidBucketName } from "../../core/buckets/names.js";
 import { ExitCode, UsageError } from "../../core/errors.js";
+import { parseS3Arn } from "../../core/policy/arn.js";
 import { type DebugExpectation, runPolicyDebug } from "../../core/policy/debug-run.js";
 import { EXAMPLE_KEY } from "../../core/policy/parse.js";
 import { DEFAULT_PRINCIPAL_ARN } from "../../core/policy/principal.js";
@@ -12,8 +13,10 @@ import {
   readOfflinePolicySet,
 } from "../../core/policy-debug.js";
 import { readStdinText } from "../../io/input.js";
-import { defineCommand } from "../context.js";
+import { withSpinner } from "../../io/spinner.js";
+import { type Context, defineCommand } from "../context.js";
 import { renderDebugReport } from "./render-debug.js";
+import { renderOnlineReport } from "./render-online.js";
 
 interface Options {
   policyFile?: string[];
@@ -27,6 +30,12 @@ interface Options {
   key?: string;
   context?: string[];
   expect?: DebugExpectation;
+  user?: string;
+  role?: string;
+  probe?: boolean;
+  probeProfile?: string;
+  probeWrite?: boolean;
+  simulate: boolean;
 }
 
 function plural(n: number, word: string): string {
@@ -40,11 +49,14 @@ export default defineCommand<Options>({
     "s3kit policy debug --policy-file policy.json --bucket-policy-file bucket-policy.json --bucket my-app-uploads --context aws:SecureTransport=false",
     "s3kit policy debug --policy-file policy.json --action s3:ListBucket --bucket my-app-uploads --context s3:prefix=uploads/",
     "s3kit policy debug --policy-file policy.json --resource arn:aws:s3:::my-app-uploads/a.txt --expect allow",
+    "s3kit policy debug --user alice --bucket my-app-uploads --key uploads/a.png   # online: alice's live policies",
+    "s3kit policy debug --role app-server --bucket my-app-uploads --action s3:PutObject",
+    "s3kit policy debug --bucket my-app-uploads --probe --key uploads/a.png         # online, as yourself, with real requests",
   ],
   configure(cmd) {
     cmd
       .description(
-        "Explain why actions are allowed or denied: the decision (allowed, explicit-deny,\nimplicit-deny), the statement that decided it, and what to change.\nOffline: the policies come from files; no AWS call is made and no credentials\nare needed. With --expect, exits 6 when a decision differs.",
+        "Explain why actions are allowed or denied: the decision (allowed, explicit-deny,\nimplicit-deny), the statement that decided it, and what to change.\nOffline (--policy-file …): the policies come from files; no AWS call is made and no\ncredentials are needed. Online (no policy files): the live policies of --user, --role or\nthe caller (attached, inline, groups', boundary), the bucket policy, public-access block\nand encryption are read and evaluated; IAM's policy simulator is asked too where the\nendpoint has one, and --probe makes safe real requests. With --expect, exits 6 when a\ndecision differs.",
       )
       .option("--policy-file <file...>", "identity policies of the caller (JSON; - for stdin)")
       .option("--boundary-file <file>", "the caller's permissions boundary")
@@ -73,7 +85,19 @@ export default defineCommand<Options>({
           "--expect <decision>",
           "exit 6 unless every action is allowed (or denied)",
         ).choices(["allow", "deny"]),
-      );
+      )
+      .option("--user <name>", "online: the IAM user to check (default: the caller)")
+      .option("--role <name>", "online: the IAM role to check")
+      .option(
+        "--probe",
+        "online: also make safe real requests (HeadBucket, a one-key listing, GetObject of --key)",
+      )
+      .option(
+        "--probe-profile <name>",
+        "online: the principal's credentials for --probe (or S3KIT_PROBE_ACCESS_KEY_ID/_SECRET_ACCESS_KEY)",
+      )
+      .option("--probe-write", "online, with --probe: also put and delete a small probe object")
+      .option("--no-simulate", "online: do not ask IAM's policy simulator");
   },
   async run(ctx, _args, opts) {
     const files = {
@@ -82,6 +106,26 @@ export default defineCommand<Options>({
       ...(opts.bucketPolicyFile !== undefined ? { bucketPolicyFile: opts.bucketPolicyFile } : {}),
       scpFiles: opts.scpFile ?? [],
     };
+    const offline =
+      files.policyFiles.length > 0 ||
+      opts.bucketPolicyFile !== undefined ||
+      opts.boundaryFile !== undefined ||
+      files.scpFiles.length > 0;
+    if (!offline) return runOnline(ctx, opts);
+    for (const [flag, given] of [
+      ["--user", opts.user],
+      ["--role", opts.role],
+      ["--probe", opts.probe],
+      ["--probe-profile", opts.probeProfile],
+      ["--probe-write", opts.probeWrite],
+    ] as const) {
+      if (given !== undefined) {
+        throw new UsageError(
+          `${flag} is for online checks, but policy files make this an offline one.`,
+          "Leave out the --policy-file/--bucket-policy-file flags to read the live policies.",
+        );
+      }
+    }
     if (files.policyFiles.length === 0 && opts.bucketPolicyFile === undefined) {
       throw new UsageError(
         "Nothing to evaluate: give the caller's policies with --policy-file (and the bucket policy with --bucket-policy-file).",
@@ -137,20 +181,118 @@ export default defineCommand<Options>({
         `No --key given: object actions were checked on the key "${EXAMPLE_KEY}"; pass --key to check a real one.`,
       );
     }
-    if (!opts.expect) return undefined;
-    const denied = report.results.filter((r) => r.decision !== "allowed").length;
-    const allowed = report.results.length - denied;
-    if (report.expectationMet) {
-      ctx.out.success(
-        `As expected: ${opts.expect === "allow" ? "every action is allowed" : "every action is denied"}.`,
-      );
-      return undefined;
-    }
-    ctx.out.info(
-      opts.expect === "allow"
-        ? `Expected every action to be allowed, but ${denied} of ${report.results.length} ${denied === 1 ? "is" : "are"} denied.`
-        : `Expected every action to be denied, but ${allowed} of ${report.results.length} ${allowed === 1 ? "is" : "are"} allowed.`,
-    );
-    return ExitCode.checkFailed;
+    return expectationExit(ctx, opts.expect, report);
   },
 });
+
+/** --expect: exit 6 when a decision differs (offline and online alike). */
+function expectationExit(
+  ctx: Context,
+  expect: DebugExpectation | undefined,
+  report: { results: { decision: string }[]; expectationMet?: boolean },
+): number | undefined {
+  if (!expect) return undefined;
+  const denied = report.results.filter((r) => r.decision !== "allowed").length;
+  const allowed = report.results.length - denied;
+  if (report.expectationMet) {
+    ctx.out.success(
+      `As expected: ${expect === "allow" ? "every action is allowed" : "every action is denied"}.`,
+    );
+    return undefined;
+  }
+  ctx.out.info(
+    expect === "allow"
+      ? `Expected every action to be allowed, but ${denied} of ${report.results.length} ${denied === 1 ? "is" : "are"} denied.`
+      : `Expected every action to be denied, but ${allowed} of ${report.results.length} ${allowed === 1 ? "is" : "are"} allowed.`,
+  );
+  return ExitCode.checkFailed;
+}
+
+/** Online: the live policies of --user, --role or the caller. */
+async function runOnline(ctx: Context, opts: Options): Promise<number | undefined> {
+  if (opts.user !== undefined && opts.role !== undefined) {
+    throw new UsageError("Give --user or --role, not both.");
+  }
+  if (opts.principalArn !== undefined) {
+    throw new UsageError(
+      "--principal-arn is for offline checks with --policy-file.",
+      "Online, name the principal with --user NAME or --role NAME (default: the caller).",
+    );
+  }
+  if (opts.probeWrite && !opts.probe) {
+    throw new UsageError("--probe-write goes with --probe.", "Add --probe.");
+  }
+  let bucket = opts.bucket;
+  let key = opts.key;
+  if (opts.resource !== undefined) {
+    if (bucket !== undefined || key !== undefined) {
+      throw new UsageError(
+        "--resource cannot be combined with --bucket or --key.",
+        "Give either --resource ARN, or --bucket B (and --key K for object actions).",
+      );
+    }
+    const loc = parseS3Arn(opts.resource);
+    if (!loc) {
+      throw new UsageError(
+        `--resource ${opts.resource} is not an S3 bucket or object ARN.`,
+        "Use arn:aws:s3:::BUCKET or arn:aws:s3:::BUCKET/KEY, or --bucket and --key.",
+      );
+    }
+    bucket = loc.bucket;
+    key = loc.key;
+  }
+  if (bucket === undefined) {
+    throw new UsageError(
+      "Online, policy debug needs --bucket B: the bucket whose access to check.",
+      "For example: s3kit policy debug --user alice --bucket my-app-uploads --key uploads/a.png (or give --policy-file for an offline check).",
+    );
+  }
+  assertValidBucketName(bucket);
+  const { probeCredentials, probeConnection } = await import("../../core/iam/probe.js");
+  const probeCreds = opts.probe
+    ? probeCredentials(
+        {
+          ...(opts.probeProfile ? { probeProfile: opts.probeProfile } : {}),
+          principalIsCaller: opts.user === undefined && opts.role === undefined,
+        },
+        ctx.env,
+      )
+    : undefined;
+  const { onlineDebug } = await import("../../core/iam/online-debug.js");
+  const aws = await ctx.aws();
+  const principal =
+    opts.user !== undefined
+      ? { user: opts.user }
+      : opts.role !== undefined
+        ? { role: opts.role }
+        : { caller: true as const };
+  const report = await withSpinner(
+    ctx.out,
+    `Reading the policies that apply to ${bucket}`,
+    async () =>
+      onlineDebug(aws, {
+        bucket: bucket as string,
+        principal,
+        ...(opts.action ? { actions: opts.action } : {}),
+        ...(key !== undefined ? { key } : {}),
+        ...(opts.context ? { context: opts.context } : {}),
+        ...(opts.expect ? { expect: opts.expect } : {}),
+        simulate: opts.simulate,
+        ...(probeCreds
+          ? {
+              probe: {
+                aws: await probeConnection(aws, ctx.globals, ctx.env, probeCreds),
+                write: opts.probeWrite === true,
+              },
+            }
+          : {}),
+      }),
+  );
+  ctx.out.result(report, (r) => renderOnlineReport(r, ctx.out.style));
+  if (report.results.some((r) => r.exampleKey)) {
+    ctx.out.hint(
+      `No --key given: object actions were checked on the key "${EXAMPLE_KEY}"; pass --key to check a real one.`,
+    );
+  }
+  return expectationExit(ctx, opts.expect, report);
+}

@@ -1,0 +1,183 @@
+import { resolve } from "node:path";
+import { UsageError } from "../../core/errors.js";
+import {
+  CREDENTIAL_FORMATS,
+  deliverCredentials,
+  ENV_STYLES,
+  parseCredentialFormat,
+  parseEnvStyle,
+  precheckCredentialsFile,
+} from "../../core/iam/credentials.js";
+import { addDev, appCredentialValues, discardAccessKey } from "../../core/iam/dev-users.js";
+import { prepareGrant } from "../../core/iam/grant.js";
+import { assertValidIamName, describePrefixes } from "../../core/iam/names.js";
+import { PER_USER_FOLDER } from "../../core/policy/generate.js";
+import { ACCESS_LEVEL_NAMES } from "../../core/policy/templates.js";
+import { confirm } from "../../io/prompt.js";
+import { renderFields } from "../../io/table.js";
+import { defineCommand } from "../context.js";
+
+interface Options {
+  bucket: string;
+  access: string;
+  prefix: string[];
+  perUserPrefix?: boolean;
+  kmsKey?: string;
+  attach: string;
+  key: boolean;
+  newKey?: boolean;
+  adopt?: boolean;
+  format: string;
+  envStyle: string;
+  out?: string;
+  force?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit iam add-dev alice --bucket my-app-uploads --access read-write --out .env",
+    "s3kit iam add-dev bob --bucket my-app-uploads --access read --prefix reports/",
+    "s3kit iam add-dev ci --bucket my-app-uploads --access upload --format shell",
+    "s3kit iam add-dev carol --bucket media --access read-write-delete --per-user-prefix --env-style django --out .env",
+  ],
+  configure(cmd) {
+    cmd
+      .description(
+        "Give a developer access to a bucket: a least-privilege managed policy (the one\n`s3kit policy generate` makes), a group with it attached, the IAM user (path /s3kit/,\ntagged) in that group, and an access key. Re-running converges; an existing user gets\nno second key unless --new-key. The secret is shown once, or written to --out (mode 0600).",
+      )
+      .argument("<name>", "IAM user name (letters, digits and + = , . @ _ -)")
+      .requiredOption("--bucket <name>", "the bucket (it must exist)")
+      .requiredOption("--access <level>", `access level: ${ACCESS_LEVEL_NAMES.join(", ")}`)
+      .option(
+        "--prefix <prefix>",
+        "limit access to keys under this prefix (repeatable)",
+        collect,
+        [],
+      )
+      .option("--per-user-prefix", `limit access to the folder ${PER_USER_FOLDER}`)
+      .option("--kms-key <arn>", "the bucket's SSE-KMS key: adds the KMS permissions")
+      .option("--attach <to>", "attach the policy to a group (default) or the user", "group")
+      .option("--no-key", "create no access key")
+      .option("--new-key", "create another key for a user that has one already")
+      .option("--adopt", "manage an existing user that s3kit did not create")
+      .option("--format <format>", `credentials format: ${CREDENTIAL_FORMATS.join(", ")}`, "dotenv")
+      .option(
+        "--env-style <style>",
+        `variable names: ${ENV_STYLES.join(", ")} (aws: AWS_*; django: django-storages; s3: S3_*)`,
+        "aws",
+      )
+      .option("--out <file>", "write the credentials into this file (merged into a .env, 0600)")
+      .option("--force", "with --out: replace credentials already in the file");
+  },
+  async run(ctx, args, opts) {
+    const userName = String(args[0]);
+    assertValidIamName(userName, "user");
+    const grant = prepareGrant({
+      bucket: opts.bucket,
+      access: opts.access,
+      prefixes: opts.prefix,
+      perUserPrefix: opts.perUserPrefix === true,
+      ...(opts.kmsKey ? { kmsKeyArn: opts.kmsKey } : {}),
+    });
+    if (opts.attach !== "group" && opts.attach !== "user") {
+      throw new UsageError(
+        `Unknown --attach "${opts.attach}".`,
+        "Use --attach group or --attach user.",
+      );
+    }
+    const format = parseCredentialFormat(opts.format);
+    const style = parseEnvStyle(opts.envStyle);
+    if (opts.newKey && !opts.key) {
+      throw new UsageError("--new-key and --no-key contradict each other.", "Give one of them.");
+    }
+    const outPath = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
+    if (outPath && opts.key) {
+      precheckCredentialsFile(outPath, format, style, {
+        force: opts.force === true,
+        profileName: userName,
+      });
+    }
+
+    const aws = await ctx.aws();
+    const result = await addDev(aws, {
+      userName,
+      grant,
+      attach: opts.attach,
+      key: !opts.key ? "none" : opts.newKey ? "new" : "auto",
+      adopt: opts.adopt === true,
+      confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
+      onStep: (message) => ctx.out.success(message),
+    });
+    if (result.bucket.status === "other-region") {
+      ctx.out.warn(
+        `bucket ${grant.bucket} is in ${result.bucket.region ?? "another region"}, not ${aws.region}; apps must use that region.`,
+      );
+    }
+    if (result.keySkipped && opts.key) ctx.out.info(`No new access key: ${result.keySkipped}.`);
+
+    const summary = {
+      user: result.user,
+      bucket: grant.bucket,
+      access: grant.access,
+      prefix: describePrefixes(grant) || null,
+      policy: result.policy,
+      group: result.group ?? null,
+      attachedTo: result.attachedTo,
+      replacedGrant: result.replacedGrant ?? null,
+    };
+    if (!result.accessKey) {
+      ctx.out.result({ ...summary, accessKey: null }, () =>
+        renderFields([
+          ["User", result.user.arn],
+          ["Policy", result.policy.arn],
+          ...(result.group ? [["Group", result.group.arn] as const] : []),
+        ]),
+      );
+      return undefined;
+    }
+
+    const key = result.accessKey;
+    const values = appCredentialValues(aws, userName, key, grant.bucket);
+    let delivery: ReturnType<typeof deliverCredentials>;
+    try {
+      delivery = deliverCredentials({
+        format,
+        style,
+        values,
+        ...(outPath ? { outPath } : {}),
+        force: opts.force === true,
+      });
+    } catch (err) {
+      // Nobody has seen the secret: the key is of no use, so it does not stay behind.
+      await discardAccessKey(aws, userName, key.accessKeyId);
+      throw err;
+    }
+    if (delivery.file) {
+      ctx.out.success(
+        `credentials ${delivery.file.created ? "written to" : "merged into"} ${opts.out} (mode 0600)`,
+      );
+      ctx.out.result(
+        {
+          ...summary,
+          accessKey: { accessKeyId: key.accessKeyId, createDate: key.createDate },
+          file: delivery.file,
+        },
+        () => undefined,
+      );
+      return undefined;
+    }
+    if (ctx.out.json) {
+      ctx.out.jsonDocument({
+        ...summary,
+        accessKey: { ...key },
+        variables: delivery.variables,
+      });
+    } else {
+      ctx.out.data(delivery.text ?? "");
+    }
+    ctx.out.warn("the secret access key is shown only this once; store it now.");
+    return undefined;
+  },
+});

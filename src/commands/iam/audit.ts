@@ -1,0 +1,91 @@
+import { ExitCode } from "../../core/errors.js";
+import {
+  AUDIT_FINDINGS,
+  type AuditFinding,
+  auditIam,
+  DEFAULT_MAX_KEY_AGE_DAYS,
+  DEFAULT_MAX_UNUSED_DAYS,
+  parseDays,
+  parseFailOn,
+  SEVERITIES,
+  type Severity,
+} from "../../core/iam/audit.js";
+import { DEFAULT_CONCURRENCY, parseConcurrency } from "../../core/iam/pool.js";
+import { defineCommand } from "../context.js";
+
+interface Options {
+  maxKeyAge: string;
+  maxUnused: string;
+  failOn: string[];
+  s3kitOnly?: boolean;
+  concurrency: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit iam audit",
+    "s3kit iam audit --max-key-age 60 --fail-on high       # in CI: exit 6 on high findings",
+    "s3kit iam audit --s3kit-only --fail-on key-too-old,inactive-key --json",
+  ],
+  configure(cmd) {
+    cmd
+      .description(
+        `Audit the account's IAM users: access keys older than --max-key-age days (high), active keys\nnever used or unused for --max-unused days (medium), inactive keys left behind (low), and\nusers allowed * or s3:* on * (high). With --fail-on, exits 6 when a finding matches.\nFindings: ${AUDIT_FINDINGS.join(", ")}.`,
+      )
+      .option(
+        "--max-key-age <days>",
+        "oldest acceptable key age in days",
+        String(DEFAULT_MAX_KEY_AGE_DAYS),
+      )
+      .option(
+        "--max-unused <days>",
+        "longest acceptable time since a key was used, in days",
+        String(DEFAULT_MAX_UNUSED_DAYS),
+      )
+      .option(
+        "--fail-on <what>",
+        `exit 6 on findings of this severity or worse (${SEVERITIES.join(", ")}) or with these ids (repeatable, comma-separated)`,
+        collect,
+        [],
+      )
+      .option("--s3kit-only", "only the users s3kit manages (path /s3kit/)")
+      .option("--concurrency <n>", "IAM calls in flight at once", String(DEFAULT_CONCURRENCY));
+  },
+  async run(ctx, _args, opts) {
+    const maxKeyAgeDays = parseDays("--max-key-age", opts.maxKeyAge);
+    const maxUnusedDays = parseDays("--max-unused", opts.maxUnused);
+    const fails = opts.failOn.length > 0 ? parseFailOn(opts.failOn) : undefined;
+    const concurrency = parseConcurrency(opts.concurrency);
+    const report = await auditIam(await ctx.aws(), {
+      maxKeyAgeDays,
+      maxUnusedDays,
+      s3kitOnly: opts.s3kitOnly === true,
+      concurrency,
+      signal: ctx.signal,
+      onThrottle: (ms) => ctx.out.debug(`IAM is throttling; pausing ${ms} ms`),
+    });
+    const failing = fails ? report.findings.filter(fails) : [];
+    const { style } = ctx.out;
+    const mark: Record<Severity, string> = {
+      high: style.red("high  "),
+      medium: style.yellow("medium"),
+      low: style.dim("low   "),
+    };
+    ctx.out.result({ ...report, ok: failing.length === 0 }, (r) => {
+      const head = `${r.users} user${r.users === 1 ? "" : "s"}, ${r.keys} access key${r.keys === 1 ? "" : "s"} checked.`;
+      if (r.findings.length === 0) return `${head} No findings.`;
+      const lines = r.findings.map(
+        (f: AuditFinding) =>
+          `${mark[f.severity]} ${f.id}: ${f.message}\n       ${style.dim(f.fix)}`,
+      );
+      return `${lines.join("\n")}\n${head} ${r.findings.length} finding${r.findings.length === 1 ? "" : "s"}.`;
+    });
+    if (failing.length > 0) {
+      ctx.out.info(`${failing.length} finding${failing.length === 1 ? "" : "s"} match --fail-on.`);
+      return ExitCode.checkFailed;
+    }
+    return undefined;
+  },
+});

@@ -1,0 +1,76 @@
+import { type DevEntry, type KeyInfo, listDevs } from "../../core/iam/list.js";
+import { DEFAULT_CONCURRENCY, parseConcurrency } from "../../core/iam/pool.js";
+import { renderTable } from "../../io/table.js";
+import { defineCommand } from "../context.js";
+
+interface Options {
+  bucket?: string;
+  concurrency: string;
+}
+
+interface Row {
+  dev: DevEntry;
+  key: KeyInfo | undefined;
+}
+
+function lastUsed(key: KeyInfo): string {
+  if (!key.lastUsed) return "never";
+  const days = key.unusedDays ?? 0;
+  return days === 0 ? "today" : `${days}d ago`;
+}
+
+export default defineCommand<Options>({
+  examples: ["s3kit iam list-devs", "s3kit iam list-devs --bucket my-app-uploads --json"],
+  configure(cmd) {
+    cmd
+      .description(
+        "List the IAM users and roles s3kit manages (path /s3kit/): bucket, access level, prefix,\nand each access key (masked) with its status, age and last use.",
+      )
+      .option("--bucket <name>", "only those with access to this bucket")
+      .option("--concurrency <n>", "IAM calls in flight at once", String(DEFAULT_CONCURRENCY));
+  },
+  async run(ctx, _args, opts) {
+    const concurrency = parseConcurrency(opts.concurrency);
+    const devs = await listDevs(await ctx.aws(), {
+      concurrency,
+      signal: ctx.signal,
+      onThrottle: (ms) => ctx.out.debug(`IAM is throttling; pausing ${ms} ms`),
+      ...(opts.bucket ? { bucket: opts.bucket } : {}),
+    });
+    ctx.out.result({ devs }, ({ devs: list }) => {
+      if (list.length === 0) {
+        return opts.bucket
+          ? `No s3kit developers or roles for ${opts.bucket}.`
+          : "No s3kit developers or roles yet; add one with `s3kit iam add-dev NAME --bucket B --access LEVEL`.";
+      }
+      const rows = list.flatMap((dev): Row[] =>
+        dev.keys.length === 0 ? [{ dev, key: undefined }] : dev.keys.map((key) => ({ dev, key })),
+      );
+      const grant = (d: DevEntry) => {
+        const g = opts.bucket ? d.grants.find((x) => x.bucket === opts.bucket) : undefined;
+        return { bucket: g?.bucket ?? d.bucket ?? "-", access: g?.access ?? d.access ?? "-" };
+      };
+      return renderTable(rows, [
+        { header: "NAME", value: (r) => r.dev.name },
+        { header: "TYPE", value: (r) => r.dev.kind },
+        {
+          header: "BUCKET",
+          value: (r) =>
+            grant(r.dev).bucket +
+            (r.dev.grants.length > 1 && !opts.bucket ? ` (+${r.dev.grants.length - 1})` : ""),
+        },
+        { header: "ACCESS", value: (r) => grant(r.dev).access },
+        { header: "PREFIX", value: (r) => r.dev.prefix ?? "-" },
+        { header: "KEY", value: (r) => r.key?.id ?? "-" },
+        { header: "STATUS", value: (r) => r.key?.status.toLowerCase() ?? "-" },
+        {
+          header: "AGE",
+          value: (r) => (r.key?.ageDays != null ? `${r.key.ageDays}d` : "-"),
+          align: "right",
+        },
+        { header: "LAST USED", value: (r) => (r.key ? lastUsed(r.key) : "-") },
+      ]);
+    });
+    return undefined;
+  },
+});

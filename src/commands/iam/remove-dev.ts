@@ -1,0 +1,39 @@
+import { removeDev } from "../../core/iam/dev-users.js";
+import { assertValidIamName } from "../../core/iam/names.js";
+import { confirm } from "../../io/prompt.js";
+import { defineCommand } from "../context.js";
+
+interface Options {
+  ifExists?: boolean;
+}
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit iam remove-dev alice",
+    "s3kit iam remove-dev alice --yes --if-exists   # in a script: no prompt, no error if gone",
+  ],
+  configure(cmd) {
+    cmd
+      .description(
+        "Offboard a developer completely: delete their access keys (first, so they stop working),\nconsole password, MFA devices, inline policies; detach managed policies, remove them from\ngroups, and delete the user. Asks first (--yes to skip). Groups and managed policies\nshared with others stay.",
+      )
+      .argument("<name>", "IAM user name")
+      .option("--if-exists", "exit 0 when the user does not exist");
+  },
+  async run(ctx, args, opts) {
+    const userName = String(args[0]);
+    assertValidIamName(userName, "user");
+    const result = await removeDev(await ctx.aws(), {
+      userName,
+      ifExists: opts.ifExists === true,
+      confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
+      onStep: (message) => ctx.out.success(message),
+    });
+    if (!result.removed) ctx.out.info(`IAM user ${userName} does not exist; nothing to do.`);
+    ctx.out.result(
+      { user: userName, removed: result.removed, deleted: result.plan ?? null },
+      () => undefined,
+    );
+    return undefined;
+  },
+});

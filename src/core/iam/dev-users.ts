@@ -1,0 +1,703 @@
+// The developer lifecycle: add a developer (policy, group, user, key), rotate a key,
+// remove a developer completely. Each step converges: running it again changes only
+// what is not yet as asked.
+
+import {
+  type AccessKeyMetadata,
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreateUserCommand,
+  DeactivateMFADeviceCommand,
+  DeleteAccessKeyCommand,
+  DeleteLoginProfileCommand,
+  DeleteServiceSpecificCredentialCommand,
+  DeleteSigningCertificateCommand,
+  DeleteSSHPublicKeyCommand,
+  DeleteUserCommand,
+  DeleteUserPermissionsBoundaryCommand,
+  DeleteUserPolicyCommand,
+  DeleteVirtualMFADeviceCommand,
+  DetachUserPolicyCommand,
+  GetGroupCommand,
+  GetLoginProfileCommand,
+  GetUserCommand,
+  type IAMClient,
+  ListAccessKeysCommand,
+  ListAttachedGroupPoliciesCommand,
+  ListAttachedUserPoliciesCommand,
+  ListGroupsForUserCommand,
+  ListMFADevicesCommand,
+  ListServiceSpecificCredentialsCommand,
+  ListSigningCertificatesCommand,
+  ListSSHPublicKeysCommand,
+  ListUserPoliciesCommand,
+  ListUserTagsCommand,
+  RemoveUserFromGroupCommand,
+  TagUserCommand,
+  UpdateAccessKeyCommand,
+  type User,
+} from "@aws-sdk/client-iam";
+import type { Aws } from "../../aws/clients.js";
+import { ConflictError, ExitCode, NotFoundError, S3kitError } from "../errors.js";
+import { type BucketCheck, checkBucket } from "./bucket.js";
+import type { CredentialValues } from "./credentials.js";
+import type { Grant } from "./grant.js";
+import {
+  BUCKET_TAG,
+  grantsFromTags,
+  grantTags,
+  isManagedByS3kit,
+  MANAGED_BY_TAG,
+  S3KIT_PATH,
+  type Tag,
+} from "./names.js";
+import {
+  type Account,
+  type ConfirmPrune,
+  callerAccount,
+  type EnsuredPolicy,
+  ensureManagedPolicy,
+  errorCode,
+  isEntityAlreadyExists,
+  isNoSuchEntity,
+  policyArn,
+} from "./policies.js";
+
+/** IAM allows two access keys per user. */
+export const MAX_ACCESS_KEYS = 2;
+
+export type Confirm = ConfirmPrune;
+export type StepReporter = (message: string) => void;
+
+export interface NewAccessKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+  createDate: string;
+}
+
+async function getUser(iam: IAMClient, userName: string): Promise<User | undefined> {
+  try {
+    return (await iam.send(new GetUserCommand({ UserName: userName }))).User;
+  } catch (err) {
+    if (isNoSuchEntity(err)) return undefined;
+    throw err;
+  }
+}
+
+async function userTags(iam: IAMClient, userName: string): Promise<Tag[]> {
+  const tags: Tag[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(
+      new ListUserTagsCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
+    );
+    for (const t of page.Tags ?? []) tags.push({ Key: t.Key ?? "", Value: t.Value ?? "" });
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return tags;
+}
+
+async function accessKeys(iam: IAMClient, userName: string): Promise<AccessKeyMetadata[]> {
+  const keys: AccessKeyMetadata[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(
+      new ListAccessKeysCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
+    );
+    keys.push(...(page.AccessKeyMetadata ?? []));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return keys;
+}
+
+async function createKey(iam: IAMClient, userName: string): Promise<NewAccessKey> {
+  try {
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey;
+    return {
+      accessKeyId: key?.AccessKeyId ?? "",
+      secretAccessKey: key?.SecretAccessKey ?? "",
+      createDate: (key?.CreateDate ?? new Date()).toISOString(),
+    };
+  } catch (err) {
+    if (errorCode(err) === "LimitExceeded") throw keyLimitError(userName);
+    throw err;
+  }
+}
+
+function keyLimitError(userName: string): ConflictError {
+  return new ConflictError(
+    `${userName} already has ${MAX_ACCESS_KEYS} access keys, the most IAM allows.`,
+    `Replace one with \`s3kit iam rotate-key ${userName} --delete-old\`, or delete an unused one (see \`s3kit iam list-devs\`).`,
+    "AccessKeyLimit",
+  );
+}
+
+async function ignoreMissing(work: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await work();
+    return true;
+  } catch (err) {
+    if (isNoSuchEntity(err)) return false;
+    throw err;
+  }
+}
+
+// --- add-dev ---------------------------------------------------------------------
+
+export interface AddDevInput {
+  userName: string;
+  grant: Grant;
+  /** Attach the policy to a group the user joins (default) or to the user. */
+  attach: "group" | "user";
+  /** auto: a key for a user without one; none: --no-key; new: --new-key. */
+  key: "auto" | "none" | "new";
+  /** Take over a user s3kit did not create. */
+  adopt?: boolean;
+  confirm: Confirm;
+  onStep?: StepReporter;
+}
+
+export interface AddDevResult {
+  user: { name: string; arn: string; created: boolean };
+  bucket: BucketCheck;
+  policy: EnsuredPolicy;
+  group?: { name: string; arn: string; created: boolean };
+  attachedTo: "group" | "user";
+  /** The grant for the same bucket this one replaced (another level or prefix). */
+  replacedGrant?: { access: string; policyName: string };
+  accessKey?: NewAccessKey;
+  /** Why no key was created. */
+  keySkipped?: string;
+}
+
+export async function addDev(aws: Aws, input: AddDevInput): Promise<AddDevResult> {
+  const { userName, grant } = input;
+  const step = input.onStep ?? (() => {});
+  const bucket = await checkBucket(aws, grant.bucket);
+  const iam = await aws.iam();
+  const account = await callerAccount(aws);
+
+  // Look before changing anything, so that a refusal leaves everything as it was.
+  const existing = await getUser(iam, userName);
+  const tags = existing ? await userTags(iam, userName) : [];
+  if (existing && !isManagedByS3kit(tags) && !input.adopt) {
+    throw new ConflictError(
+      `IAM user ${userName} exists and was not created by s3kit.`,
+      `Choose another name, or pass --adopt to manage ${userName} with s3kit (its other policies stay).`,
+      "UserNotManaged",
+    );
+  }
+  const keys = existing ? await accessKeys(iam, userName) : [];
+  if (input.key === "new" && keys.length >= MAX_ACCESS_KEYS) throw keyLimitError(userName);
+
+  const policy = await ensureManagedPolicy(iam, {
+    account,
+    name: grant.name,
+    path: S3KIT_PATH,
+    document: grant.document,
+    description: `s3kit: ${grant.access} access to ${grant.bucket}`,
+    tags: [{ ...MANAGED_BY_TAG }, { Key: BUCKET_TAG, Value: grant.bucket }],
+    confirmPrune: input.confirm,
+  });
+  step(`policy ${policy.name} ${policy.status === "unchanged" ? "up to date" : policy.status}`);
+
+  let group: AddDevResult["group"];
+  if (input.attach === "group") {
+    group = await ensureGroup(iam, account, grant.name, policy.arn);
+    step(`group ${group.name} ${group.created ? "created" : "ready"}, policy attached`);
+  }
+
+  const newTags = grantTags(grant, grant.name);
+  let arn: string;
+  if (existing) {
+    await iam.send(new TagUserCommand({ UserName: userName, Tags: newTags }));
+    arn = existing.Arn ?? "";
+  } else {
+    try {
+      const created = await iam.send(
+        new CreateUserCommand({ UserName: userName, Path: S3KIT_PATH, Tags: newTags }),
+      );
+      arn = created.User?.Arn ?? "";
+    } catch (err) {
+      if (isEntityAlreadyExists(err)) {
+        throw new ConflictError(
+          `IAM user ${userName} was created by someone else while s3kit was working.`,
+          "Run the command again.",
+          "UserExists",
+        );
+      }
+      throw err;
+    }
+  }
+  step(`user ${userName} ${existing ? "exists" : "created"} (path ${S3KIT_PATH})`);
+
+  // One grant per bucket: a new level or prefix replaces the old one.
+  const previous = grantsFromTags(tags).find(
+    (g) => g.bucket === grant.bucket && g.policyName !== grant.name,
+  );
+  if (previous?.policyName) {
+    await ignoreMissing(() =>
+      iam.send(
+        new RemoveUserFromGroupCommand({ GroupName: previous.policyName, UserName: userName }),
+      ),
+    );
+    await ignoreMissing(() =>
+      iam.send(
+        new DetachUserPolicyCommand({
+          UserName: userName,
+          PolicyArn: policyArn(account, S3KIT_PATH, previous.policyName),
+        }),
+      ),
+    );
+    step(`previous grant ${previous.access} (${previous.policyName}) removed`);
+  }
+
+  if (input.attach === "group") {
+    await iam.send(new AddUserToGroupCommand({ GroupName: grant.name, UserName: userName }));
+    if (existing) {
+      // Converge from --attach user: the policy now comes through the group only.
+      const attached = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName }));
+      if (attached.AttachedPolicies?.some((p) => p.PolicyArn === policy.arn)) {
+        await iam.send(new DetachUserPolicyCommand({ UserName: userName, PolicyArn: policy.arn }));
+      }
+    }
+    step(`${userName} is in group ${grant.name}`);
+  } else {
+    await iam.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: policy.arn }));
+    if (existing) {
+      await ignoreMissing(() =>
+        iam.send(new RemoveUserFromGroupCommand({ GroupName: grant.name, UserName: userName })),
+      );
+    }
+    step(`policy attached to ${userName}`);
+  }
+
+  const result: AddDevResult = {
+    user: { name: userName, arn, created: !existing },
+    bucket,
+    policy,
+    attachedTo: input.attach,
+  };
+  if (group) result.group = group;
+  if (previous) result.replacedGrant = { access: previous.access, policyName: previous.policyName };
+
+  if (input.key === "none") {
+    result.keySkipped = "--no-key";
+  } else if (input.key === "auto" && keys.length > 0) {
+    result.keySkipped = `${userName} already has ${keys.length === 1 ? "an access key" : `${keys.length} access keys`}; pass --new-key for another`;
+  } else {
+    result.accessKey = await createKey(iam, userName);
+    step(`access key ${result.accessKey.accessKeyId} created`);
+  }
+  return result;
+}
+
+async function ensureGroup(
+  iam: IAMClient,
+  account: Account,
+  name: string,
+  attachArn: string,
+): Promise<{ name: string; arn: string; created: boolean }> {
+  let arn = `arn:${account.partition}:iam::${account.id}:group${S3KIT_PATH}${name}`;
+  let created = false;
+  try {
+    const got = await iam.send(new GetGroupCommand({ GroupName: name, MaxItems: 1 }));
+    arn = got.Group?.Arn ?? arn;
+  } catch (err) {
+    if (!isNoSuchEntity(err)) throw err;
+    try {
+      const made = await iam.send(new CreateGroupCommand({ GroupName: name, Path: S3KIT_PATH }));
+      arn = made.Group?.Arn ?? arn;
+      created = true;
+    } catch (e) {
+      if (!isEntityAlreadyExists(e)) throw e;
+    }
+  }
+  const attached = await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: name }));
+  if (!attached.AttachedPolicies?.some((p) => p.PolicyArn === attachArn)) {
+    await iam.send(new AttachGroupPolicyCommand({ GroupName: name, PolicyArn: attachArn }));
+  }
+  return { name, arn, created };
+}
+
+// --- rotate-key ------------------------------------------------------------------
+
+export interface RotateKeyInput {
+  userName: string;
+  /** What happens to the old key: made inactive (default), deleted, or left active. */
+  old: "deactivate" | "delete" | "keep";
+  /** The key to replace, when the user has two. */
+  keyId?: string;
+  confirm: Confirm;
+  onStep?: StepReporter;
+}
+
+export interface RotateKeyResult {
+  user: { name: string; arn: string };
+  /** The bucket of the user's latest grant, for the env variables. */
+  bucket?: string;
+  accessKey: NewAccessKey;
+  oldKey?: { accessKeyId: string; status: "inactive" | "deleted" | "active" };
+  /** An inactive key deleted to make room for the new one. */
+  removedInactiveKey?: string;
+  /** Every key the user had before: a credentials file holding one of them may be updated. */
+  previousKeyIds: string[];
+}
+
+export async function userKeys(
+  aws: Aws,
+  userName: string,
+): Promise<{ user: User; keys: AccessKeyMetadata[]; tags: Tag[] }> {
+  const iam = await aws.iam();
+  const user = await getUser(iam, userName);
+  if (!user) throw userNotFound(userName);
+  const [keys, tags] = await Promise.all([accessKeys(iam, userName), userTags(iam, userName)]);
+  return { user, keys, tags };
+}
+
+function userNotFound(userName: string): NotFoundError {
+  return new NotFoundError(
+    `IAM user ${userName} does not exist.`,
+    "List the developers with `s3kit iam list-devs`.",
+    "NoSuchUser",
+  );
+}
+
+export async function rotateKey(aws: Aws, input: RotateKeyInput): Promise<RotateKeyResult> {
+  const { userName } = input;
+  const step = input.onStep ?? (() => {});
+  const iam = await aws.iam();
+  const { user, keys, tags } = await userKeys(aws, userName);
+
+  let old: AccessKeyMetadata | undefined;
+  let removeFirst: AccessKeyMetadata | undefined;
+  if (input.keyId) {
+    old = keys.find((k) => k.AccessKeyId === input.keyId);
+    if (!old) {
+      throw new NotFoundError(
+        `${userName} has no access key ${input.keyId}.`,
+        `Its keys: ${keys.map((k) => k.AccessKeyId).join(", ") || "none"}.`,
+        "NoSuchAccessKey",
+      );
+    }
+    if (keys.length >= MAX_ACCESS_KEYS) removeFirst = keys.find((k) => k !== old);
+  } else {
+    const active = keys.filter((k) => k.Status === "Active");
+    const inactive = keys.filter((k) => k.Status !== "Active");
+    if (active.length > 1) {
+      throw new ConflictError(
+        `${userName} has two active access keys; s3kit cannot tell which one to rotate, and IAM has no room for a third.`,
+        `Delete the one that is no longer used (\`aws iam delete-access-key --user-name ${userName} --access-key-id ID\`), then rotate the other.`,
+        "AccessKeyLimit",
+      );
+    }
+    old = active[0] ?? inactive[0];
+    if (keys.length >= MAX_ACCESS_KEYS) removeFirst = inactive.find((k) => k !== old);
+  }
+  if (removeFirst) {
+    if (removeFirst.Status === "Active") {
+      throw new ConflictError(
+        `${userName} has two access keys and the other one (${removeFirst.AccessKeyId}) is still active; there is no room for a new key.`,
+        `Delete it first (\`aws iam delete-access-key --user-name ${userName} --access-key-id ${removeFirst.AccessKeyId}\`).`,
+        "AccessKeyLimit",
+      );
+    }
+    const ok = await input.confirm(
+      `${userName} has two access keys; delete the inactive key ${removeFirst.AccessKeyId} to make room for the new one?`,
+    );
+    if (!ok) throw cancelled();
+  }
+
+  if (removeFirst?.AccessKeyId) {
+    await iam.send(
+      new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: removeFirst.AccessKeyId }),
+    );
+    step(`inactive key ${removeFirst.AccessKeyId} deleted`);
+  }
+  const accessKey = await createKey(iam, userName);
+  step(`new access key ${accessKey.accessKeyId} created`);
+
+  const result: RotateKeyResult = {
+    user: { name: userName, arn: user.Arn ?? "" },
+    accessKey,
+    previousKeyIds: keys.map((k) => k.AccessKeyId ?? ""),
+  };
+  const bucket = tags.find((t) => t.Key === BUCKET_TAG)?.Value;
+  if (bucket) result.bucket = bucket;
+  if (removeFirst?.AccessKeyId) result.removedInactiveKey = removeFirst.AccessKeyId;
+  if (old?.AccessKeyId) {
+    const id = old.AccessKeyId;
+    if (input.old === "delete") {
+      await iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: id }));
+      result.oldKey = { accessKeyId: id, status: "deleted" };
+      step(`old key ${id} deleted`);
+    } else if (input.old === "deactivate") {
+      await iam.send(
+        new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: id, Status: "Inactive" }),
+      );
+      result.oldKey = { accessKeyId: id, status: "inactive" };
+      step(`old key ${id} made inactive`);
+    } else {
+      result.oldKey = { accessKeyId: id, status: old.Status === "Active" ? "active" : "inactive" };
+    }
+  }
+  return result;
+}
+
+function cancelled(): S3kitError {
+  return new S3kitError({
+    code: "Cancelled",
+    message: "Cancelled; nothing was changed.",
+    exitCode: ExitCode.failure,
+  });
+}
+
+// --- remove-dev ------------------------------------------------------------------
+
+export interface RemoveDevPlan {
+  user: { name: string; arn: string; managedByS3kit: boolean };
+  accessKeys: string[];
+  loginProfile: boolean;
+  inlinePolicies: string[];
+  attachedPolicies: string[];
+  groups: string[];
+  mfaDevices: string[];
+  signingCertificates: string[];
+  sshPublicKeys: string[];
+  serviceSpecificCredentials: string[];
+  permissionsBoundary?: string;
+}
+
+export interface RemoveDevInput {
+  userName: string;
+  ifExists: boolean;
+  confirm: Confirm;
+  onStep?: StepReporter;
+}
+
+export interface RemoveDevResult {
+  removed: boolean;
+  plan?: RemoveDevPlan;
+}
+
+async function listAll<T>(
+  fetch: (marker: string | undefined) => Promise<{ items: T[]; marker?: string | undefined }>,
+): Promise<T[]> {
+  const out: T[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await fetch(marker);
+    out.push(...page.items);
+    marker = page.marker;
+  } while (marker);
+  return out;
+}
+
+const m = (marker: string | undefined) => (marker ? { Marker: marker } : {});
+
+/** Everything that must go before IAM lets a user be deleted. */
+export async function planRemoveDev(
+  aws: Aws,
+  userName: string,
+): Promise<RemoveDevPlan | undefined> {
+  const iam = await aws.iam();
+  const user = await getUser(iam, userName);
+  if (!user) return undefined;
+  const UserName = userName;
+  const [tags, keys, loginProfile, inline, attached, groups, mfa, certs, ssh, serviceCreds] =
+    await Promise.all([
+      userTags(iam, userName),
+      accessKeys(iam, userName),
+      iam.send(new GetLoginProfileCommand({ UserName })).then(
+        () => true,
+        (err) => {
+          if (isNoSuchEntity(err)) return false;
+          throw err;
+        },
+      ),
+      listAll(async (marker) => {
+        const p = await iam.send(new ListUserPoliciesCommand({ UserName, ...m(marker) }));
+        return { items: p.PolicyNames ?? [], marker: p.IsTruncated ? p.Marker : undefined };
+      }),
+      listAll(async (marker) => {
+        const p = await iam.send(new ListAttachedUserPoliciesCommand({ UserName, ...m(marker) }));
+        return {
+          items: (p.AttachedPolicies ?? []).map((x) => x.PolicyArn ?? ""),
+          marker: p.IsTruncated ? p.Marker : undefined,
+        };
+      }),
+      listAll(async (marker) => {
+        const p = await iam.send(new ListGroupsForUserCommand({ UserName, ...m(marker) }));
+        return {
+          items: (p.Groups ?? []).map((g) => g.GroupName ?? ""),
+          marker: p.IsTruncated ? p.Marker : undefined,
+        };
+      }),
+      listAll(async (marker) => {
+        const p = await iam.send(new ListMFADevicesCommand({ UserName, ...m(marker) }));
+        return {
+          items: (p.MFADevices ?? []).map((d) => d.SerialNumber ?? ""),
+          marker: p.IsTruncated ? p.Marker : undefined,
+        };
+      }),
+      listAll(async (marker) => {
+        const p = await iam.send(new ListSigningCertificatesCommand({ UserName, ...m(marker) }));
+        return {
+          items: (p.Certificates ?? []).map((c) => c.CertificateId ?? ""),
+          marker: p.IsTruncated ? p.Marker : undefined,
+        };
+      }),
+      listAll(async (marker) => {
+        const p = await iam.send(new ListSSHPublicKeysCommand({ UserName, ...m(marker) }));
+        return {
+          items: (p.SSHPublicKeys ?? []).map((k) => k.SSHPublicKeyId ?? ""),
+          marker: p.IsTruncated ? p.Marker : undefined,
+        };
+      }),
+      iam.send(new ListServiceSpecificCredentialsCommand({ UserName })).then(
+        (p) => (p.ServiceSpecificCredentials ?? []).map((c) => c.ServiceSpecificCredentialId ?? ""),
+        // Not every IAM-compatible endpoint has service-specific credentials.
+        () => [] as string[],
+      ),
+    ]);
+  const plan: RemoveDevPlan = {
+    user: { name: userName, arn: user.Arn ?? "", managedByS3kit: isManagedByS3kit(tags) },
+    accessKeys: keys.map((k) => k.AccessKeyId ?? ""),
+    loginProfile,
+    inlinePolicies: inline,
+    attachedPolicies: attached,
+    groups,
+    mfaDevices: mfa,
+    signingCertificates: certs,
+    sshPublicKeys: ssh,
+    serviceSpecificCredentials: serviceCreds,
+  };
+  const boundary = user.PermissionsBoundary?.PermissionsBoundaryArn;
+  if (boundary) plan.permissionsBoundary = boundary;
+  return plan;
+}
+
+export function describeRemovePlan(plan: RemoveDevPlan): string {
+  const n = (count: number, what: string, plural = `${what}s`) =>
+    count === 0 ? undefined : `${count} ${count === 1 ? what : plural}`;
+  const parts = [
+    n(plan.accessKeys.length, "access key"),
+    plan.loginProfile ? "a console password" : undefined,
+    n(plan.inlinePolicies.length, "inline policy", "inline policies"),
+    n(plan.attachedPolicies.length, "attached policy", "attached policies"),
+    n(plan.groups.length, "group membership"),
+    n(plan.mfaDevices.length, "MFA device"),
+    n(plan.signingCertificates.length, "signing certificate"),
+    n(plan.sshPublicKeys.length, "SSH key"),
+    n(plan.serviceSpecificCredentials.length, "service credential"),
+  ].filter((p): p is string => p !== undefined);
+  return parts.length > 0 ? parts.join(", ") : "nothing attached";
+}
+
+export async function removeDev(aws: Aws, input: RemoveDevInput): Promise<RemoveDevResult> {
+  const { userName } = input;
+  const step = input.onStep ?? (() => {});
+  const plan = await planRemoveDev(aws, userName);
+  if (!plan) {
+    if (input.ifExists) return { removed: false };
+    throw userNotFound(userName);
+  }
+  const note = plan.user.managedByS3kit ? "" : " (it was not created by s3kit)";
+  const ok = await input.confirm(
+    `Delete IAM user ${userName}${note} with ${describeRemovePlan(plan)}? Its keys stop working at once.`,
+  );
+  if (!ok) throw cancelled();
+
+  const iam = await aws.iam();
+  const UserName = userName;
+  // Keys first: whatever happens next, the credentials stop working.
+  for (const id of plan.accessKeys) {
+    await ignoreMissing(() => iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId: id })));
+  }
+  if (plan.accessKeys.length) step(`access keys deleted: ${plan.accessKeys.join(", ")}`);
+  if (plan.loginProfile) {
+    await ignoreMissing(() => iam.send(new DeleteLoginProfileCommand({ UserName })));
+    step("console password deleted");
+  }
+  for (const serial of plan.mfaDevices) {
+    await ignoreMissing(() =>
+      iam.send(new DeactivateMFADeviceCommand({ UserName, SerialNumber: serial })),
+    );
+    if (serial.startsWith("arn:")) {
+      await ignoreMissing(() =>
+        iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial })),
+      );
+    }
+  }
+  for (const id of plan.signingCertificates) {
+    await ignoreMissing(() =>
+      iam.send(new DeleteSigningCertificateCommand({ UserName, CertificateId: id })),
+    );
+  }
+  for (const id of plan.sshPublicKeys) {
+    await ignoreMissing(() =>
+      iam.send(new DeleteSSHPublicKeyCommand({ UserName, SSHPublicKeyId: id })),
+    );
+  }
+  for (const id of plan.serviceSpecificCredentials) {
+    await ignoreMissing(() =>
+      iam.send(
+        new DeleteServiceSpecificCredentialCommand({ UserName, ServiceSpecificCredentialId: id }),
+      ),
+    );
+  }
+  for (const name of plan.inlinePolicies) {
+    await ignoreMissing(() =>
+      iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName: name })),
+    );
+  }
+  if (plan.inlinePolicies.length)
+    step(`inline policies deleted: ${plan.inlinePolicies.join(", ")}`);
+  for (const arn of plan.attachedPolicies) {
+    await ignoreMissing(() => iam.send(new DetachUserPolicyCommand({ UserName, PolicyArn: arn })));
+  }
+  if (plan.attachedPolicies.length)
+    step(`policies detached: ${plan.attachedPolicies.map((a) => a.split("/").pop()).join(", ")}`);
+  for (const group of plan.groups) {
+    await ignoreMissing(() =>
+      iam.send(new RemoveUserFromGroupCommand({ GroupName: group, UserName })),
+    );
+  }
+  if (plan.groups.length) step(`removed from ${plan.groups.join(", ")}`);
+  if (plan.permissionsBoundary) {
+    await ignoreMissing(() => iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName })));
+  }
+  await iam.send(new DeleteUserCommand({ UserName }));
+  step(`user ${userName} deleted`);
+  return { removed: true, plan };
+}
+
+/** Deletes a key that was just created but could not be handed over (the file write failed). */
+export async function discardAccessKey(aws: Aws, userName: string, accessKeyId: string) {
+  const iam = await aws.iam();
+  await ignoreMissing(() =>
+    iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId })),
+  );
+}
+
+/** What an app needs besides the key: region, endpoint (a custom one is named), bucket. */
+export function appCredentialValues(
+  aws: Aws,
+  userName: string,
+  key: NewAccessKey,
+  bucket: string | undefined,
+): CredentialValues {
+  const values: CredentialValues = {
+    userName,
+    accessKeyId: key.accessKeyId,
+    secretAccessKey: key.secretAccessKey,
+    region: aws.region,
+    endpoint: aws.endpoint("s3"),
+  };
+  if (aws.usesCustomEndpoint) values.customEndpoint = aws.endpoint("s3");
+  if (bucket) values.bucket = bucket;
+  return values;
+}

@@ -1,0 +1,499 @@
+// Online `policy debug` and `policy fix`: everything that decides whether a principal
+// may act on a bucket, read from IAM and S3 and turned into the policy engine's input.
+// The principal's attached and inline policies (default versions), its groups'
+// attached and inline policies, its permissions boundary, the bucket policy, the
+// bucket's public-access block and default encryption; plus the facts only an online
+// look can give (policies attached to someone else, non-default policy versions).
+
+import {
+  GetAccountAuthorizationDetailsCommand,
+  type GetAccountAuthorizationDetailsCommandOutput,
+  GetGroupPolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  type IAMClient,
+  ListAttachedGroupPoliciesCommand,
+  ListAttachedRolePoliciesCommand,
+  ListAttachedUserPoliciesCommand,
+  ListEntitiesForPolicyCommand,
+  ListGroupPoliciesCommand,
+  ListGroupsForUserCommand,
+  ListRolePoliciesCommand,
+  ListUserPoliciesCommand,
+  type ManagedPolicyDetail,
+} from "@aws-sdk/client-iam";
+import {
+  GetBucketEncryptionCommand,
+  GetBucketPolicyCommand,
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  type PublicAccessBlockConfiguration,
+} from "@aws-sdk/client-s3";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import type { Aws } from "../../aws/clients.js";
+import { mapAwsError, regionFromError } from "../../aws/errors.js";
+import { NotFoundError, UsageError } from "../errors.js";
+import type {
+  BucketFacts,
+  DetachedPolicy,
+  OnlineFacts,
+  PolicyVersionFact,
+} from "../policy/diagnose.js";
+import type { NamedPolicy, PolicyDocument, PolicySet } from "../policy/types.js";
+import { decodePolicyDocument, errorCode } from "./policies.js";
+import { allPages } from "./pool.js";
+
+export type PrincipalSelector = { user: string } | { role: string } | { caller: true };
+
+export interface GatheredPrincipal {
+  type: "user" | "role";
+  name: string;
+  /** The user or role ARN (what IAM APIs and SimulatePrincipalPolicy take). */
+  arn: string;
+  /** The ARN the evaluation uses as the caller: the user, or a session of the role. */
+  callerArn: string;
+  accountId: string;
+  partition: string;
+  groups: string[];
+}
+
+/** Where an identity policy comes from: what `policy fix --apply` writes to. */
+export interface PolicySource {
+  /** The name in the evaluation results, e.g. `s3kit-b-read` or `inline:uploads (group devs)`. */
+  name: string;
+  kind: "managed" | "inline";
+  /** The user, group or role it is attached to or inlined in. */
+  via: { type: "user" | "group" | "role"; name: string };
+  /** Managed policies. */
+  arn?: string;
+  policyName: string;
+  versionId?: string;
+  /** AWS managed policies cannot be changed. */
+  awsManaged?: boolean;
+  document: PolicyDocument;
+}
+
+export interface BucketState {
+  name: string;
+  /** exists, missing, forbidden (exists, the caller may not look), other-region */
+  status: "exists" | "missing" | "forbidden" | "other-region";
+  region?: string;
+  policy?: PolicyDocument;
+  publicAccessBlock?: PublicAccessBlockConfiguration | null;
+  encryption?: { type: "SSE-S3" } | { type: "SSE-KMS"; kmsKeyArn: string } | { type: "none" };
+}
+
+export interface Gathered {
+  principal: GatheredPrincipal;
+  sources: PolicySource[];
+  boundary?: { arn: string; versionId?: string; document: PolicyDocument };
+  bucket: BucketState;
+  policySet: PolicySet;
+  facts: { bucket: BucketFacts; online: OnlineFacts };
+  /** What could not be read, in plain words (the evaluation is then incomplete). */
+  notes: string[];
+}
+
+export interface GatherOptions {
+  bucket: string;
+  principal: PrincipalSelector;
+  /** Look for policies attached elsewhere and non-default versions (default true). */
+  online?: boolean;
+}
+
+function m(marker: string | undefined) {
+  return marker ? { Marker: marker } : {};
+}
+
+async function managedDocument(
+  iam: IAMClient,
+  arn: string,
+): Promise<{ versionId: string; document: PolicyDocument }> {
+  const policy = await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
+  const versionId = policy.Policy?.DefaultVersionId ?? "v1";
+  const version = await iam.send(
+    new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }),
+  );
+  return { versionId, document: decodePolicyDocument(version.PolicyVersion?.Document) };
+}
+
+/** The principal the command is about: --user, --role, or the caller's own identity. */
+export async function resolvePrincipal(
+  aws: Aws,
+  selector: PrincipalSelector,
+): Promise<GatheredPrincipal> {
+  const iam = await aws.iam();
+  if ("caller" in selector) {
+    const sts = await aws.sts();
+    const id = await sts.send(new GetCallerIdentityCommand({}));
+    const arn = id.Arn ?? "";
+    const user = /^arn:[^:]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+    if (user) return resolvePrincipal(aws, { user });
+    const role = /^arn:[^:]+:sts::\d{12}:assumed-role\/([^/]+)\//.exec(arn)?.[1];
+    if (role) return resolvePrincipal(aws, { role });
+    throw new UsageError(
+      `The caller ${arn || "(unknown)"} is not an IAM user or role session, so there are no policies to look at.`,
+      "Name the principal with --user NAME or --role NAME.",
+      "UnsupportedPrincipal",
+    );
+  }
+  const partitionOf = (arn: string) => arn.split(":")[1] || "aws";
+  const accountOf = (arn: string) => arn.split(":")[4] ?? "";
+  try {
+    if ("user" in selector) {
+      const user = (await iam.send(new GetUserCommand({ UserName: selector.user }))).User;
+      const arn = user?.Arn ?? "";
+      const groups = (
+        await allPages((marker) =>
+          iam.send(new ListGroupsForUserCommand({ UserName: selector.user, ...m(marker) })),
+        )
+      ).flatMap((p) => (p.Groups ?? []).map((g) => g.GroupName ?? ""));
+      return {
+        type: "user",
+        name: selector.user,
+        arn,
+        callerArn: arn,
+        accountId: accountOf(arn),
+        partition: partitionOf(arn),
+        groups,
+      };
+    }
+    const role = (await iam.send(new GetRoleCommand({ RoleName: selector.role }))).Role;
+    const arn = role?.Arn ?? "";
+    const partition = partitionOf(arn);
+    const accountId = accountOf(arn);
+    return {
+      type: "role",
+      name: selector.role,
+      arn,
+      callerArn: `arn:${partition}:sts::${accountId}:assumed-role/${selector.role}/s3kit-debug`,
+      accountId,
+      partition,
+      groups: [],
+    };
+  } catch (err) {
+    if (errorCode(err) === "NoSuchEntity") {
+      const [kind, name] = "user" in selector ? ["user", selector.user] : ["role", selector.role];
+      throw new NotFoundError(
+        `IAM ${kind} ${name} does not exist.`,
+        kind === "user"
+          ? "List the developers with `s3kit iam list-devs`, or leave out --user to debug your own access."
+          : "Check the role name (`aws iam list-roles`).",
+        kind === "user" ? "NoSuchUser" : "NoSuchRole",
+      );
+    }
+    throw err;
+  }
+}
+
+async function principalSources(
+  iam: IAMClient,
+  p: GatheredPrincipal,
+): Promise<{ sources: PolicySource[]; boundaryArn?: string }> {
+  const sources: PolicySource[] = [];
+  const addManaged = async (arns: string[], via: PolicySource["via"]) => {
+    for (const arn of arns) {
+      const { versionId, document } = await managedDocument(iam, arn);
+      const policyName = arn.slice(arn.lastIndexOf("/") + 1);
+      sources.push({
+        name: via.type === "group" ? `${policyName} (group ${via.name})` : policyName,
+        kind: "managed",
+        via,
+        arn,
+        policyName,
+        versionId,
+        ...(/^arn:[^:]+:iam::aws:policy\//.test(arn) ? { awsManaged: true } : {}),
+        document,
+      });
+    }
+  };
+  const addInline = (
+    names: string[],
+    via: PolicySource["via"],
+    get: (name: string) => Promise<string | undefined>,
+  ) =>
+    Promise.all(
+      names.map(async (policyName) => {
+        sources.push({
+          name: `inline:${policyName} (${via.type} ${via.name})`,
+          kind: "inline",
+          via,
+          policyName,
+          document: decodePolicyDocument(await get(policyName)),
+        });
+      }),
+    );
+
+  let boundaryArn: string | undefined;
+  if (p.type === "user") {
+    const UserName = p.name;
+    const user = (await iam.send(new GetUserCommand({ UserName }))).User;
+    boundaryArn = user?.PermissionsBoundary?.PermissionsBoundaryArn;
+    const attached = (
+      await allPages((marker) =>
+        iam.send(new ListAttachedUserPoliciesCommand({ UserName, ...m(marker) })),
+      )
+    ).flatMap((x) => (x.AttachedPolicies ?? []).map((a) => a.PolicyArn ?? ""));
+    await addManaged(attached, { type: "user", name: UserName });
+    const inline = (
+      await allPages((marker) => iam.send(new ListUserPoliciesCommand({ UserName, ...m(marker) })))
+    ).flatMap((x) => x.PolicyNames ?? []);
+    await addInline(
+      inline,
+      { type: "user", name: UserName },
+      async (PolicyName) =>
+        (await iam.send(new GetUserPolicyCommand({ UserName, PolicyName }))).PolicyDocument,
+    );
+    for (const GroupName of p.groups) {
+      const gAttached = (
+        await allPages((marker) =>
+          iam.send(new ListAttachedGroupPoliciesCommand({ GroupName, ...m(marker) })),
+        )
+      ).flatMap((x) => (x.AttachedPolicies ?? []).map((a) => a.PolicyArn ?? ""));
+      await addManaged(gAttached, { type: "group", name: GroupName });
+      const gInline = (
+        await allPages((marker) =>
+          iam.send(new ListGroupPoliciesCommand({ GroupName, ...m(marker) })),
+        )
+      ).flatMap((x) => x.PolicyNames ?? []);
+      await addInline(
+        gInline,
+        { type: "group", name: GroupName },
+        async (PolicyName) =>
+          (await iam.send(new GetGroupPolicyCommand({ GroupName, PolicyName }))).PolicyDocument,
+      );
+    }
+  } else {
+    const RoleName = p.name;
+    const role = (await iam.send(new GetRoleCommand({ RoleName }))).Role;
+    boundaryArn = role?.PermissionsBoundary?.PermissionsBoundaryArn;
+    const attached = (
+      await allPages((marker) =>
+        iam.send(new ListAttachedRolePoliciesCommand({ RoleName, ...m(marker) })),
+      )
+    ).flatMap((x) => (x.AttachedPolicies ?? []).map((a) => a.PolicyArn ?? ""));
+    await addManaged(attached, { type: "role", name: RoleName });
+    const inline = (
+      await allPages((marker) => iam.send(new ListRolePoliciesCommand({ RoleName, ...m(marker) })))
+    ).flatMap((x) => x.PolicyNames ?? []);
+    await addInline(
+      inline,
+      { type: "role", name: RoleName },
+      async (PolicyName) =>
+        (await iam.send(new GetRolePolicyCommand({ RoleName, PolicyName }))).PolicyDocument,
+    );
+  }
+  // Inline policies were read in parallel: keep a stable order for output and diffs.
+  sources.sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
+  return boundaryArn ? { sources, boundaryArn } : { sources };
+}
+
+function order(s: PolicySource): number {
+  return (s.via.type === "group" ? 2 : 0) + (s.kind === "inline" ? 1 : 0);
+}
+
+function statusOf(err: unknown): number | undefined {
+  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
+/** Bucket existence, region, policy, public-access block and default encryption. */
+export async function bucketState(
+  aws: Aws,
+  bucket: string,
+  accountId: string,
+  notes: string[],
+): Promise<BucketState> {
+  const s3 = await aws.s3();
+  const state: BucketState = { name: bucket, status: "exists" };
+  try {
+    const head = await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    if (head.BucketRegion) state.region = head.BucketRegion;
+    if (head.BucketRegion && head.BucketRegion !== aws.region) state.status = "other-region";
+  } catch (err) {
+    const status = statusOf(err);
+    const other = regionFromError(err);
+    if (status === 404) state.status = "missing";
+    else if (status === 301 || (other && other !== aws.region)) {
+      state.status = "other-region";
+      if (other) state.region = other;
+    } else if (status === 403) state.status = "forbidden";
+    else throw mapAwsError(err, { bucket });
+  }
+  if (state.status !== "exists") return state;
+
+  const readable = async <T>(what: string, read: () => Promise<T>, absent: string[]) => {
+    try {
+      return await read();
+    } catch (err) {
+      if (absent.includes(errorCode(err)) || (statusOf(err) === 404 && absent.length > 0)) {
+        return undefined;
+      }
+      notes.push(`Could not read the bucket's ${what}: ${mapAwsError(err, { bucket }).message}`);
+      return null;
+    }
+  };
+  const [policy, pab, encryption] = await Promise.all([
+    readable(
+      "policy",
+      async () => (await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy,
+      ["NoSuchBucketPolicy"],
+    ),
+    readable(
+      "public-access block",
+      async () =>
+        (await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })))
+          .PublicAccessBlockConfiguration,
+      ["NoSuchPublicAccessBlockConfiguration"],
+    ),
+    readable(
+      "default encryption",
+      async () =>
+        (await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket })))
+          .ServerSideEncryptionConfiguration,
+      ["ServerSideEncryptionConfigurationNotFoundError"],
+    ),
+  ]);
+  if (typeof policy === "string" && policy.trim() !== "") {
+    try {
+      state.policy = JSON.parse(policy) as PolicyDocument;
+    } catch {
+      notes.push("The bucket policy is not valid JSON; it was left out of the evaluation.");
+    }
+  }
+  if (pab !== null) state.publicAccessBlock = pab ?? null;
+  if (encryption !== null) {
+    const rule = encryption?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
+    if (!rule) state.encryption = { type: "none" };
+    else if (rule.SSEAlgorithm?.startsWith("aws:kms")) {
+      state.encryption = {
+        type: "SSE-KMS",
+        kmsKeyArn: kmsKeyArn(rule.KMSMasterKeyID, aws.region, accountId),
+      };
+    } else state.encryption = { type: "SSE-S3" };
+  }
+  return state;
+}
+
+/** Bucket encryption may name the key by id, alias or ARN; policies need the key ARN. */
+export function kmsKeyArn(id: string | undefined, region: string, accountId: string): string {
+  if (!id) return `arn:aws:kms:${region}:${accountId}:alias/aws/s3`;
+  if (id.startsWith("arn:")) return id;
+  if (id.startsWith("alias/")) return `arn:aws:kms:${region}:${accountId}:${id}`;
+  return `arn:aws:kms:${region}:${accountId}:key/${id}`;
+}
+
+/**
+ * Customer managed policies the principal does not have that mention the bucket, and the
+ * non-default versions of the ones it has: one paginated call for the whole account.
+ */
+async function onlineFacts(
+  iam: IAMClient,
+  bucket: string,
+  sources: readonly PolicySource[],
+  notes: string[],
+): Promise<OnlineFacts> {
+  let pages: GetAccountAuthorizationDetailsCommandOutput[];
+  try {
+    pages = await allPages((marker) =>
+      iam.send(
+        new GetAccountAuthorizationDetailsCommand({ Filter: ["LocalManagedPolicy"], ...m(marker) }),
+      ),
+    );
+  } catch (err) {
+    notes.push(
+      `Could not list the account's policies (${mapAwsError(err).message}); policies attached to others and old versions were not checked.`,
+    );
+    return {};
+  }
+  const attached = new Set(sources.filter((s) => s.arn).map((s) => s.arn));
+  const policies: ManagedPolicyDetail[] = pages.flatMap((p) => p.Policies ?? []);
+  const documentOf = (doc: string | undefined) => {
+    try {
+      return decodePolicyDocument(doc);
+    } catch {
+      return undefined;
+    }
+  };
+  const detachedPolicies: DetachedPolicy[] = [];
+  const policyVersions: PolicyVersionFact[] = [];
+  for (const p of policies) {
+    const arn = p.Arn ?? "";
+    const name = p.PolicyName ?? arn.slice(arn.lastIndexOf("/") + 1);
+    if (attached.has(arn)) {
+      for (const v of p.PolicyVersionList ?? []) {
+        if (v.IsDefaultVersion) continue;
+        const document = documentOf(v.Document);
+        if (!document) continue;
+        policyVersions.push({
+          policyName: name,
+          policyArn: arn,
+          versionId: v.VersionId ?? "",
+          defaultVersionId: p.DefaultVersionId ?? "",
+          document,
+        });
+      }
+      continue;
+    }
+    const current = p.PolicyVersionList?.find((v) => v.IsDefaultVersion);
+    const document = documentOf(current?.Document);
+    if (!document || !JSON.stringify(document).includes(bucket)) continue;
+    const attachedTo: string[] = [];
+    try {
+      const entities = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn }));
+      for (const g of entities.PolicyGroups ?? []) attachedTo.push(`group/${g.GroupName}`);
+      for (const u of entities.PolicyUsers ?? []) attachedTo.push(`user/${u.UserName}`);
+      for (const r of entities.PolicyRoles ?? []) attachedTo.push(`role/${r.RoleName}`);
+    } catch {
+      // Who has it is a detail; the policy itself still tells the story.
+    }
+    detachedPolicies.push({ name, arn, attachedTo, document });
+  }
+  return { detachedPolicies, policyVersions };
+}
+
+/** Reads everything that decides the principal's access to the bucket. */
+export async function gatherPolicies(aws: Aws, options: GatherOptions): Promise<Gathered> {
+  const iam = await aws.iam();
+  const notes: string[] = [];
+  const principal = await resolvePrincipal(aws, options.principal);
+  const [{ sources, boundaryArn }, bucket] = await Promise.all([
+    principalSources(iam, principal),
+    bucketState(aws, options.bucket, principal.accountId, notes),
+  ]);
+  let boundary: Gathered["boundary"];
+  if (boundaryArn) {
+    const { versionId, document } = await managedDocument(iam, boundaryArn);
+    boundary = { arn: boundaryArn, versionId, document };
+  }
+  const online =
+    options.online === false ? {} : await onlineFacts(iam, options.bucket, sources, notes);
+  const policySet: PolicySet = {
+    identityPolicies: sources.map((s): NamedPolicy => ({ name: s.name, document: s.document })),
+  };
+  if (boundary) {
+    policySet.boundary = {
+      name: `boundary:${boundary.arn.slice(boundary.arn.lastIndexOf("/") + 1)}`,
+      document: boundary.document,
+    };
+  }
+  if (bucket.policy)
+    policySet.resourcePolicy = { name: `bucket-policy:${bucket.name}`, document: bucket.policy };
+  const bucketFacts: BucketFacts = {};
+  if (bucket.encryption?.type === "SSE-KMS" || bucket.encryption?.type === "SSE-S3") {
+    bucketFacts.encryption = bucket.encryption;
+  }
+  const result: Gathered = {
+    principal,
+    sources,
+    bucket,
+    policySet,
+    facts: { bucket: bucketFacts, online },
+    notes,
+  };
+  if (boundary) result.boundary = boundary;
+  return result;
+}

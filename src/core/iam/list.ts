@@ -1,0 +1,288 @@
+// `iam list-devs`: the users and roles s3kit manages (path /s3kit/), their grants and
+// keys. One listing call per page, then a few calls per user with bounded concurrency
+// and a shared back-off when IAM throttles.
+
+import {
+  type AccessKeyMetadata,
+  GetAccessKeyLastUsedCommand,
+  GetAccountAuthorizationDetailsCommand,
+  type IAMClient,
+  ListAccessKeysCommand,
+  ListRolesCommand,
+  ListRoleTagsCommand,
+  ListUsersCommand,
+  ListUserTagsCommand,
+} from "@aws-sdk/client-iam";
+import type { Aws } from "../../aws/clients.js";
+import {
+  ACCESS_TAG,
+  BUCKET_TAG,
+  type GrantRecord,
+  grantsFromTags,
+  maskKeyId,
+  PREFIX_TAG,
+  S3KIT_PATH,
+  type Tag,
+  tagOf,
+} from "./names.js";
+import { errorCode, isNoSuchEntity } from "./policies.js";
+import { allPages, Backoff, mapPool, type PoolOptions } from "./pool.js";
+
+/** A user or role deleted between the listing and the calls about it is left out. */
+export async function unlessDeleted<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (err) {
+    if (isNoSuchEntity(err)) return undefined;
+    throw err;
+  }
+}
+
+export interface KeyInfo {
+  /** Masked: `AKIA************MPLE`. */
+  id: string;
+  status: "Active" | "Inactive";
+  createDate: string | null;
+  ageDays: number | null;
+  lastUsed: string | null;
+  lastUsedService: string | null;
+  /** Days since last use; null when never used. */
+  unusedDays: number | null;
+}
+
+export interface DevEntry {
+  kind: "user" | "role";
+  name: string;
+  arn: string;
+  createDate: string | null;
+  /** The latest grant's bucket, level and prefix (from the tags). */
+  bucket: string | null;
+  access: string | null;
+  prefix: string | null;
+  grants: GrantRecord[];
+  keys: KeyInfo[];
+}
+
+export interface ListDevsOptions extends PoolOptions {
+  bucket?: string;
+  /** Include roles (default true). */
+  roles?: boolean;
+  now?: Date;
+}
+
+const DAY = 86_400_000;
+
+export function daysBetween(from: Date | undefined, now: Date): number | null {
+  if (!from) return null;
+  return Math.max(0, Math.floor((now.getTime() - from.getTime()) / DAY));
+}
+
+async function listTags(
+  iam: IAMClient,
+  call: <X>(fn: () => Promise<X>) => Promise<X>,
+  kind: "user" | "role",
+  name: string,
+): Promise<Tag[]> {
+  const pages = await allPages((marker) =>
+    call(() =>
+      kind === "user"
+        ? iam.send(
+            new ListUserTagsCommand({ UserName: name, ...(marker ? { Marker: marker } : {}) }),
+          )
+        : iam.send(
+            new ListRoleTagsCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }),
+          ),
+    ),
+  );
+  return pages.flatMap((p) =>
+    (p.Tags ?? []).map((t) => ({ Key: t.Key ?? "", Value: t.Value ?? "" })),
+  );
+}
+
+/** A key as audit sees it: with the full id, for the commands in its fixes. */
+export interface KeyDetails extends KeyInfo {
+  accessKeyId: string;
+}
+
+/** One user's keys with their age and last use. */
+export async function describeKeys(
+  iam: IAMClient,
+  call: <X>(fn: () => Promise<X>) => Promise<X>,
+  userName: string,
+  now: Date,
+): Promise<KeyDetails[]> {
+  const pages = await allPages((marker) =>
+    call(() =>
+      iam.send(
+        new ListAccessKeysCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
+      ),
+    ),
+  );
+  const keys: AccessKeyMetadata[] = pages.flatMap((p) => p.AccessKeyMetadata ?? []);
+  const out: KeyDetails[] = [];
+  for (const key of keys) {
+    const used = await call(() =>
+      iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId ?? "" })),
+    );
+    const last = used.AccessKeyLastUsed?.LastUsedDate;
+    const service = used.AccessKeyLastUsed?.ServiceName;
+    out.push({
+      accessKeyId: key.AccessKeyId ?? "",
+      id: maskKeyId(key.AccessKeyId ?? ""),
+      status: key.Status === "Active" ? "Active" : "Inactive",
+      createDate: key.CreateDate?.toISOString() ?? null,
+      ageDays: daysBetween(key.CreateDate, now),
+      lastUsed: last?.toISOString() ?? null,
+      lastUsedService: last && service && service !== "N/A" ? service : null,
+      unusedDays: last ? daysBetween(last, now) : null,
+    });
+  }
+  return out;
+}
+
+function entryFrom(
+  kind: "user" | "role",
+  principal: PrincipalInfo,
+  name: string,
+  tags: Tag[],
+  keys: KeyInfo[],
+): DevEntry {
+  return {
+    kind,
+    name,
+    arn: principal.Arn ?? "",
+    createDate: principal.CreateDate?.toISOString() ?? null,
+    bucket: tagOf(tags, BUCKET_TAG) ?? null,
+    access: tagOf(tags, ACCESS_TAG) ?? null,
+    prefix: tagOf(tags, PREFIX_TAG) || null,
+    grants: grantsFromTags(tags),
+    keys,
+  };
+}
+
+/** What entries need of a user or role, from either listing. */
+interface PrincipalInfo {
+  Arn?: string | undefined;
+  CreateDate?: Date | undefined;
+}
+
+interface Listed {
+  principal: PrincipalInfo;
+  name: string;
+  /** Known when the listing carried them (GetAccountAuthorizationDetails). */
+  tags?: Tag[];
+}
+
+const toTags = (tags: { Key?: string; Value?: string }[] | undefined): Tag[] =>
+  (tags ?? []).map((t) => ({ Key: t.Key ?? "", Value: t.Value ?? "" }));
+
+/**
+ * Users and roles under /s3kit/ with their tags in a few pages
+ * (GetAccountAuthorizationDetails), which saves one ListUserTags call per user; undefined
+ * when the caller may not make that call.
+ */
+async function listWithDetails(
+  iam: IAMClient,
+  call: <X>(fn: () => Promise<X>) => Promise<X>,
+  roles: boolean,
+): Promise<{ users: Listed[]; roles: Listed[] } | undefined> {
+  try {
+    const pages = await allPages((marker) =>
+      call(() =>
+        iam.send(
+          new GetAccountAuthorizationDetailsCommand({
+            Filter: roles ? ["User", "Role"] : ["User"],
+            ...(marker ? { Marker: marker } : {}),
+          }),
+        ),
+      ),
+    );
+    const under = (path: string | undefined) => path?.startsWith(S3KIT_PATH) === true;
+    return {
+      users: pages
+        .flatMap((p) => p.UserDetailList ?? [])
+        .filter((u) => under(u.Path))
+        .map((u) => ({ principal: u, name: u.UserName ?? "", tags: toTags(u.Tags) })),
+      roles: pages
+        .flatMap((p) => p.RoleDetailList ?? [])
+        .filter((r) => under(r.Path))
+        .map((r) => ({ principal: r, name: r.RoleName ?? "", tags: toTags(r.Tags) })),
+    };
+  } catch (err) {
+    if (["AccessDenied", "AccessDeniedException"].includes(errorCode(err))) return undefined;
+    throw err;
+  }
+}
+
+/** The plain listings, for callers without iam:GetAccountAuthorizationDetails. */
+async function listPlain(
+  iam: IAMClient,
+  call: <X>(fn: () => Promise<X>) => Promise<X>,
+  roles: boolean,
+): Promise<{ users: Listed[]; roles: Listed[] }> {
+  const userPages = await allPages((marker) =>
+    call(() =>
+      iam.send(
+        new ListUsersCommand({ PathPrefix: S3KIT_PATH, ...(marker ? { Marker: marker } : {}) }),
+      ),
+    ),
+  );
+  const rolePages = roles
+    ? await allPages((marker) =>
+        call(() =>
+          iam.send(
+            new ListRolesCommand({ PathPrefix: S3KIT_PATH, ...(marker ? { Marker: marker } : {}) }),
+          ),
+        ),
+      )
+    : [];
+  return {
+    users: userPages
+      .flatMap((p) => p.Users ?? [])
+      .map((u) => ({ principal: u, name: u.UserName ?? "" })),
+    roles: rolePages
+      .flatMap((p) => p.Roles ?? [])
+      .map((r) => ({ principal: r, name: r.RoleName ?? "" })),
+  };
+}
+
+export async function listDevs(aws: Aws, options: ListDevsOptions = {}): Promise<DevEntry[]> {
+  const iam = await aws.iam();
+  const now = options.now ?? new Date();
+  const backoff = new Backoff(options);
+  const listCall = <X>(fn: () => Promise<X>) => backoff.run(fn);
+  const withRoles = options.roles !== false;
+  const listed =
+    (await listWithDetails(iam, listCall, withRoles)) ??
+    (await listPlain(iam, listCall, withRoles));
+
+  const userEntries = await mapPool(
+    listed.users,
+    ({ principal, name, tags }, call) =>
+      unlessDeleted(async () => {
+        const [userTags, keys] = await Promise.all([
+          tags ?? listTags(iam, call, "user", name),
+          describeKeys(iam, call, name, now),
+        ]);
+        // Only the masked id leaves list-devs.
+        const masked = keys.map(({ accessKeyId: _full, ...rest }) => rest);
+        return entryFrom("user", principal, name, userTags, masked);
+      }),
+    options,
+  );
+  const roleEntries = await mapPool(
+    listed.roles,
+    ({ principal, name, tags }, call) =>
+      unlessDeleted(async () =>
+        entryFrom("role", principal, name, tags ?? (await listTags(iam, call, "role", name)), []),
+      ),
+    options,
+  );
+  const all = [...userEntries, ...roleEntries]
+    .filter((e): e is DevEntry => e !== undefined)
+    .sort((a, b) => a.kind.localeCompare(b.kind) * -1 || a.name.localeCompare(b.name));
+  if (!options.bucket) return all;
+  return all.filter(
+    (e) => e.bucket === options.bucket || e.grants.some((g) => g.bucket === options.bucket),
+  );
+}

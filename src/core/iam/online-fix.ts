@@ -1,0 +1,247 @@
+// Online `policy fix`: pick the principal's policy whose smallest change allows the
+// requested actions (the engine's fixPolicy: add the missing `/*`, add a missing
+// action, point a resource at the right bucket), show the diff, and with --apply write
+// it: a new default version of a managed policy, PutUserPolicy / PutGroupPolicy /
+// PutRolePolicy for inline ones, or a new managed policy attached to the principal.
+
+import {
+  AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
+  CreatePolicyCommand,
+  PutGroupPolicyCommand,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+} from "@aws-sdk/client-iam";
+import type { Aws } from "../../aws/clients.js";
+import { ConflictError, UsageError } from "../errors.js";
+import type { Decision } from "../policy/types.js";
+import { type FixPlan, planFix } from "../policy-fix.js";
+import type { Gathered, PolicySource } from "./gather.js";
+import { MANAGED_BY_TAG, S3KIT_PATH } from "./names.js";
+import { debugGathered, gatherForRequests, type OnlineDebugInput } from "./online-debug.js";
+import {
+  type ConfirmPrune,
+  isEntityAlreadyExists,
+  policyArn,
+  replaceDefaultVersion,
+} from "./policies.js";
+
+export type OnlineFixPlan = FixPlan<PolicySource> & {
+  /** Others who get the change too (the members of a group). */
+  note?: string;
+};
+
+/** The smallest change among the principal's own policies (AWS managed ones cannot change). */
+export function planOnlineFix(
+  gathered: Gathered,
+  requests: Parameters<typeof planFix>[0]["requests"],
+  newPolicyName?: string,
+): OnlineFixPlan {
+  const candidates = gathered.sources.filter((s) => !s.awsManaged);
+  if (candidates.length === 0 && !newPolicyName) {
+    const p = gathered.principal;
+    throw new UsageError(
+      `${p.type === "user" ? "User" : "Role"} ${p.name} has no policy s3kit can change.`,
+      "Pass --new-policy NAME to create a managed policy with the missing permissions and attach it.",
+      "NoPolicyToFix",
+    );
+  }
+  const plan: OnlineFixPlan = planFix({
+    candidates,
+    policies: gathered.policySet,
+    requests,
+    bucket: gathered.bucket.name,
+    ...(newPolicyName ? { newPolicyName } : {}),
+  });
+  const via = plan.candidate?.via;
+  if (via?.type === "group" && plan.changes.length > 0) {
+    plan.note = `The policy is attached to group ${via.name}: every member of the group gets the change.`;
+  }
+  return plan;
+}
+
+export interface AppliedFix {
+  /** What was written: a new default version, an inline policy, a new policy. */
+  action: "new-version" | "put-inline" | "created-and-attached";
+  policy: string;
+  arn?: string;
+  versionId?: string;
+  deletedVersion?: string;
+}
+
+/** Writes the planned document where it belongs. */
+export async function applyFix(
+  aws: Aws,
+  gathered: Gathered,
+  plan: OnlineFixPlan,
+  confirmPrune: ConfirmPrune,
+): Promise<AppliedFix> {
+  const iam = await aws.iam();
+  const text = JSON.stringify(plan.after);
+  const source = plan.candidate;
+  const principal = gathered.principal;
+  if (source?.kind === "managed" && source.arn) {
+    const written = await replaceDefaultVersion(
+      iam,
+      source.arn,
+      source.policyName,
+      text,
+      confirmPrune,
+    );
+    return { action: "new-version", policy: source.policyName, arn: source.arn, ...written };
+  }
+  if (source?.kind === "inline") {
+    const { type, name } = source.via;
+    const PolicyName = source.policyName;
+    if (type === "user") {
+      await iam.send(
+        new PutUserPolicyCommand({ UserName: name, PolicyName, PolicyDocument: text }),
+      );
+    } else if (type === "group") {
+      await iam.send(
+        new PutGroupPolicyCommand({ GroupName: name, PolicyName, PolicyDocument: text }),
+      );
+    } else {
+      await iam.send(
+        new PutRolePolicyCommand({ RoleName: name, PolicyName, PolicyDocument: text }),
+      );
+    }
+    return { action: "put-inline", policy: PolicyName };
+  }
+  // A new managed policy, attached to the principal.
+  const account = { id: principal.accountId, partition: principal.partition, arn: "" };
+  let arn = policyArn(account, S3KIT_PATH, plan.name);
+  try {
+    const created = await iam.send(
+      new CreatePolicyCommand({
+        PolicyName: plan.name,
+        Path: S3KIT_PATH,
+        PolicyDocument: text,
+        Description: `s3kit policy fix for ${principal.type} ${principal.name}`,
+        Tags: [{ ...MANAGED_BY_TAG }],
+      }),
+    );
+    arn = created.Policy?.Arn ?? arn;
+  } catch (err) {
+    if (isEntityAlreadyExists(err)) {
+      throw new ConflictError(
+        `A managed policy named ${plan.name} exists already.`,
+        "Choose another --new-policy name.",
+        "PolicyExists",
+      );
+    }
+    throw err;
+  }
+  if (principal.type === "user") {
+    await iam.send(new AttachUserPolicyCommand({ UserName: principal.name, PolicyArn: arn }));
+  } else {
+    await iam.send(new AttachRolePolicyCommand({ RoleName: principal.name, PolicyArn: arn }));
+  }
+  return { action: "created-and-attached", policy: plan.name, arn };
+}
+
+export interface BeforeAfter {
+  action: string;
+  resource: string;
+  before: Decision;
+  after: Decision;
+}
+
+export interface OnlineFixInput extends Omit<OnlineDebugInput, "simulate" | "probe" | "expect"> {
+  newPolicyName?: string;
+  apply: boolean;
+  confirm: ConfirmPrune;
+}
+
+export interface OnlineFixReport {
+  mode: "online";
+  subject: { type: "user" | "role"; name: string; arn: string };
+  bucket: string;
+  /** Nothing to do: every action is allowed already. */
+  alreadyAllowed: boolean;
+  /** Where the change goes: the policy, how it is attached, and the diff. */
+  plan: {
+    policy: string;
+    kind: "managed" | "inline" | "new";
+    via: PolicySource["via"] | null;
+    arn: string | null;
+    changes: FixPlan["changes"];
+    diff: FixPlan["diff"];
+    before: FixPlan["before"];
+    after: FixPlan["after"];
+    note: string | null;
+  } | null;
+  applied: AppliedFix | null;
+  /** Per action, before and after (after --apply: read back from IAM and evaluated again). */
+  results: BeforeAfter[];
+  /** Why a request is still denied. */
+  blocked: { action: string; reason: string }[];
+  complete: boolean;
+  notes: string[];
+}
+
+export async function onlineFix(aws: Aws, input: OnlineFixInput): Promise<OnlineFixReport> {
+  const { gathered, requests } = await gatherForRequests(aws, input);
+  const before = debugGathered(gathered, requests).results;
+  const p = gathered.principal;
+  const report: OnlineFixReport = {
+    mode: "online",
+    subject: { type: p.type, name: p.name, arn: p.arn },
+    bucket: input.bucket,
+    alreadyAllowed: before.every((r) => r.decision === "allowed"),
+    plan: null,
+    applied: null,
+    results: before.map((r) => ({
+      action: r.action,
+      resource: r.resource,
+      before: r.decision,
+      after: r.decision,
+    })),
+    blocked: [],
+    complete: false,
+    notes: gathered.notes,
+  };
+  if (report.alreadyAllowed) {
+    report.complete = true;
+    return report;
+  }
+  const plan = planOnlineFix(gathered, requests, input.newPolicyName);
+  report.plan = {
+    policy: plan.candidate?.policyName ?? plan.name,
+    kind: plan.candidate?.kind ?? "new",
+    via: plan.candidate?.via ?? null,
+    arn: plan.candidate?.arn ?? null,
+    changes: plan.changes,
+    diff: plan.diff,
+    before: plan.before,
+    after: plan.after,
+    note: plan.note ?? null,
+  };
+  report.results = plan.outcomes.map((o) => ({
+    action: o.request.action,
+    resource: o.request.resource,
+    before: o.before,
+    after: o.after,
+  }));
+  report.blocked = plan.outcomes
+    .filter((o) => o.after !== "allowed")
+    .map((o) => ({
+      action: o.request.action,
+      reason: o.reason ?? "no change of a policy allows it",
+    }));
+  report.complete = plan.complete;
+  if (!input.apply || plan.changes.length === 0) return report;
+
+  report.applied = await applyFix(aws, gathered, plan, input.confirm);
+  // Read everything back from IAM and evaluate again: the proof the change took.
+  const again = await gatherForRequests(aws, input);
+  const after = debugGathered(again.gathered, again.requests).results;
+  report.results = before.map((r, i) => ({
+    action: r.action,
+    resource: r.resource,
+    before: r.decision,
+    after: after[i]?.decision ?? r.decision,
+  }));
+  report.complete = after.every((r) => r.decision === "allowed");
+  return report;
+}

@@ -1,0 +1,367 @@
+// Online `policy debug` and `policy fix` from the built binary against moto: the live
+// policies of a user or role, read back and evaluated; --apply writes the fix.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  CreateGroupCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  ListAttachedUserPoliciesCommand,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+} from "@aws-sdk/client-iam";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { runAgainstMoto, runCli } from "../support/cli.js";
+import { clients, createBucket, uniqueName } from "../support/iam-clients.js";
+
+const endpoint = inject("motoEndpoint");
+const { iam } = clients(endpoint);
+const bucket = uniqueName("online");
+const user = uniqueName("broken");
+const group = uniqueName("broken-team");
+let policyArn: string;
+
+const doc = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+
+beforeAll(async () => {
+  await createBucket(endpoint, bucket);
+  await iam.send(new CreateUserCommand({ UserName: user }));
+  await iam.send(new CreateGroupCommand({ GroupName: group }));
+  await iam.send(new AddUserToGroupCommand({ GroupName: group, UserName: user }));
+  const created = await iam.send(
+    new CreatePolicyCommand({
+      PolicyName: `${group}-uploads`,
+      PolicyDocument: doc(
+        {
+          Sid: "List",
+          Effect: "Allow",
+          Action: "s3:ListBucket",
+          Resource: `arn:aws:s3:::${bucket}`,
+        },
+        {
+          Sid: "Uploads",
+          Effect: "Allow",
+          Action: ["s3:GetObject", "s3:PutObject"],
+          Resource: `arn:aws:s3:::${bucket}`,
+        },
+      ),
+    }),
+  );
+  policyArn = created.Policy?.Arn as string;
+  await iam.send(new AttachGroupPolicyCommand({ GroupName: group, PolicyArn: policyArn }));
+});
+
+describe("policy debug online", () => {
+  it("finds the missing /* in a policy attached through a group", async () => {
+    const { code, stdout, stderr } = await runAgainstMoto([
+      "policy",
+      "debug",
+      "--user",
+      user,
+      "--bucket",
+      bucket,
+      "--key",
+      "uploads/a.png",
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain(
+      `User ${user} (arn:aws:iam::123456789012:user/${user}), in group ${group}`,
+    );
+    expect(stdout).toContain(`Policies: ${group}-uploads v1 (managed, on the group ${group})`);
+    expect(stdout).toMatch(/✓ s3:ListBucket allowed/);
+    expect(stdout).toMatch(/✗ s3:PutObject implicit-deny\s+arn:aws:s3:::.*\/uploads\/a\.png/);
+    expect(stdout).toContain(
+      `Fix: Add "arn:aws:s3:::${bucket}/*" to the Resource of that statement.`,
+    );
+    expect(stdout).toContain(
+      "does not implement SimulatePrincipalPolicy; the results are s3kit's own evaluation.",
+    );
+  });
+
+  it("gives the same as JSON, and --expect allow exits 6", async () => {
+    const { code, stdout } = await runAgainstMoto([
+      "policy",
+      "debug",
+      "--user",
+      user,
+      "--bucket",
+      bucket,
+      "--action",
+      "s3:PutObject",
+      "--json",
+      "--expect",
+      "allow",
+    ]);
+    expect(code).toBe(6);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({
+      mode: "online",
+      subject: { type: "user", name: user, groups: [group] },
+      bucket: { name: bucket, status: "exists" },
+      simulation: { status: "unsupported" },
+      expectationMet: false,
+    });
+    expect(report.sources[0]).toMatchObject({ kind: "managed", arn: policyArn, versionId: "v1" });
+    expect(report.results[0].diagnoses.map((d: { id: string }) => d.id)).toContain(
+      "missing-object-wildcard",
+    );
+  });
+
+  it("evaluates a role", async () => {
+    const role = uniqueName("app");
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: role,
+        AssumeRolePolicyDocument: doc({
+          Effect: "Allow",
+          Principal: { Service: "ec2.amazonaws.com" },
+          Action: "sts:AssumeRole",
+        }),
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: role,
+        PolicyName: "read",
+        PolicyDocument: doc({
+          Effect: "Allow",
+          Action: "s3:GetObject",
+          Resource: `arn:aws:s3:::${bucket}/*`,
+        }),
+      }),
+    );
+    const { code, stdout } = await runAgainstMoto([
+      "policy",
+      "debug",
+      "--role",
+      role,
+      "--bucket",
+      bucket,
+      "--action",
+      "s3:GetObject",
+      "s3:PutObject",
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.subject).toMatchObject({ type: "role", name: role });
+    expect(report.principal.arn).toBe(`arn:aws:sts::123456789012:assumed-role/${role}/s3kit-debug`);
+    expect(report.results.map((r: { decision: string }) => r.decision)).toEqual([
+      "allowed",
+      "implicit-deny",
+    ]);
+  });
+
+  it("says when the bucket does not exist, and a missing user is exit 3", async () => {
+    const missing = await runAgainstMoto([
+      "policy",
+      "debug",
+      "--user",
+      user,
+      "--bucket",
+      "s3kit-no-such-bucket-x",
+    ]);
+    expect(missing.code).toBe(0);
+    expect(missing.stdout).toContain(
+      "Bucket s3kit-no-such-bucket-x does not exist, so every request to it fails",
+    );
+    const nobody = await runAgainstMoto([
+      "policy",
+      "debug",
+      "--user",
+      "s3kit-nobody-x",
+      "--bucket",
+      bucket,
+    ]);
+    expect(nobody.code).toBe(3);
+    expect(nobody.stderr).toContain("IAM user s3kit-nobody-x does not exist.");
+  });
+});
+
+describe("policy fix online", () => {
+  it("shows the diff without changing anything, then --apply writes a new default version", async () => {
+    const args = [
+      "policy",
+      "fix",
+      "--user",
+      user,
+      "--bucket",
+      bucket,
+      "--action",
+      "s3:GetObject",
+      "s3:PutObject",
+      "--key",
+      "uploads/a.png",
+    ];
+    const dry = await runAgainstMoto(args);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`Policy ${group}-uploads (managed policy, on the group ${group})`);
+    expect(dry.stdout).toContain(`+         "arn:aws:s3:::${bucket}/*"`);
+    expect(dry.stdout).toContain(`every member of the group gets the change`);
+    expect(dry.stdout).toContain("After the change (not applied):");
+    expect(dry.stderr).toContain("Nothing was changed; run again with --apply");
+    const version = async () =>
+      (await iam.send(new GetPolicyCommand({ PolicyArn: policyArn }))).Policy?.DefaultVersionId;
+    expect(await version()).toBe("v1");
+
+    const applied = await runAgainstMoto([...args, "--apply"]);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain("Read back and evaluated again:");
+    expect(applied.stdout).toMatch(/✓ s3:PutObject\s+implicit-deny → allowed/);
+    expect(applied.stderr).toContain(`✓ policy ${group}-uploads: new default version v2`);
+    expect(await version()).toBe("v2");
+    const v2 = await iam.send(
+      new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: "v2" }),
+    );
+    expect(decodeURIComponent(v2.PolicyVersion?.Document ?? "")).toContain(
+      `arn:aws:s3:::${bucket}/*`,
+    );
+
+    const after = await runAgainstMoto([
+      "policy",
+      "debug",
+      "--user",
+      user,
+      "--bucket",
+      bucket,
+      "--action",
+      "s3:PutObject",
+      "--expect",
+      "allow",
+    ]);
+    expect(after.code).toBe(0);
+  });
+
+  it("--new-policy creates and attaches a policy for a user without one", async () => {
+    const bare = uniqueName("bare");
+    await iam.send(new CreateUserCommand({ UserName: bare }));
+    const none = await runAgainstMoto([
+      "policy",
+      "fix",
+      "--user",
+      bare,
+      "--bucket",
+      bucket,
+      "--apply",
+    ]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`User ${bare} has no policy s3kit can change.`);
+    const name = uniqueName("bare-access");
+    const { code, stdout } = await runAgainstMoto([
+      "policy",
+      "fix",
+      "--user",
+      bare,
+      "--bucket",
+      bucket,
+      "--action",
+      "s3:GetObject",
+      "--apply",
+      "--new-policy",
+      name,
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.applied).toMatchObject({ action: "created-and-attached", policy: name });
+    expect(report.results).toEqual([
+      expect.objectContaining({
+        action: "s3:GetObject",
+        before: "implicit-deny",
+        after: "allowed",
+      }),
+    ]);
+    const attached = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: bare }));
+    expect(attached.AttachedPolicies?.map((p) => p.PolicyName)).toEqual([name]);
+  });
+
+  it("exits 6 when an explicit deny keeps an action denied, and names it", async () => {
+    const denied = uniqueName("denied");
+    await iam.send(new CreateUserCommand({ UserName: denied }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: denied,
+        PolicyName: "rules",
+        PolicyDocument: doc(
+          { Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` },
+          { Sid: "NoDeletes", Effect: "Deny", Action: "s3:DeleteObject", Resource: "*" },
+        ),
+      }),
+    );
+    const { code, stdout } = await runAgainstMoto([
+      "policy",
+      "fix",
+      "--user",
+      denied,
+      "--bucket",
+      bucket,
+      "--action",
+      "s3:DeleteObject",
+    ]);
+    expect(code).toBe(6);
+    expect(stdout).toContain(
+      's3:DeleteObject stays denied: explicitly denied by statement "NoDeletes"',
+    );
+  });
+});
+
+describe("policy fix offline", () => {
+  const dir = mkdtempSync(join(tmpdir(), "s3kit-fix-"));
+  const file = join(dir, "policy.json");
+  writeFileSync(
+    file,
+    doc({
+      Sid: "Uploads",
+      Effect: "Allow",
+      Action: ["s3:PutObject"],
+      Resource: "arn:aws:s3:::app-uploads",
+    }),
+  );
+
+  it("prints the diff and the fixed policy as data, without any AWS call", async () => {
+    const { code, stdout } = await runCli([
+      "policy",
+      "fix",
+      "--policy-file",
+      file,
+      "--action",
+      "s3:PutObject",
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ mode: "offline", complete: true });
+    expect(report.after.Statement[0].Resource).toEqual([
+      "arn:aws:s3:::app-uploads",
+      "arn:aws:s3:::app-uploads/*",
+    ]);
+    expect(report.results).toEqual([
+      expect.objectContaining({
+        action: "s3:PutObject",
+        before: "implicit-deny",
+        after: "allowed",
+      }),
+    ]);
+  });
+
+  it("refuses --apply and --user offline (exit 2)", async () => {
+    const apply = await runCli(["policy", "fix", "--policy-file", file, "--apply"]);
+    expect(apply.code).toBe(2);
+    expect(apply.stderr).toContain("--apply is for online fixes");
+    const badName = await runCli([
+      "policy",
+      "fix",
+      "--policy-file",
+      file,
+      "--new-policy",
+      "has space",
+    ]);
+    expect(badName.code).toBe(2);
+  });
+});
