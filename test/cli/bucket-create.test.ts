@@ -17,6 +17,7 @@ import {
   PutBucketLifecycleConfigurationCommand,
   PutBucketPolicyCommand,
   PutBucketTaggingCommand,
+  PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { runAgainstMoto } from "../support/cli.js";
@@ -74,7 +75,12 @@ describe("bucket create with the safe defaults", () => {
   const bucket = uniqueBucket("create-defaults");
 
   it("creates the bucket and every default, read back with a plain SDK client", async () => {
-    const { code, stdout, stderr } = await runAgainstMoto(["bucket", "create", bucket]);
+    const { code, stdout, stderr } = await runAgainstMoto([
+      "bucket",
+      "create",
+      "--tls-policy",
+      bucket,
+    ]);
     expect(code, stderr).toBe(0);
     expect(stderr).toContain(`Created bucket ${bucket} in us-east-1 with safe defaults.`);
     expect(stdout).toMatch(/public access block\s+set\s+all four settings on/);
@@ -131,7 +137,13 @@ describe("bucket create with the safe defaults", () => {
   });
 
   it("changes nothing when run again and reports every setting as unchanged", async () => {
-    const { code, stdout, stderr } = await runAgainstMoto(["bucket", "create", bucket, "--json"]);
+    const { code, stdout, stderr } = await runAgainstMoto([
+      "bucket",
+      "create",
+      "--tls-policy",
+      bucket,
+      "--json",
+    ]);
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout) as Report;
     expect(report).toMatchObject({ bucket, existed: true, created: false, changed: false });
@@ -149,14 +161,20 @@ describe("bucket create with the safe defaults", () => {
       "logging",
     ]);
 
-    const human = await runAgainstMoto(["bucket", "create", bucket]);
+    const human = await runAgainstMoto(["bucket", "create", "--tls-policy", bucket]);
     expect(human.code).toBe(0);
     expect(human.stderr).toContain(`${bucket} already has every setting: nothing changed.`);
     expect(human.stdout).not.toMatch(/\b(set|updated)\b/);
   });
 
   it("makes only read calls on a re-run (checked with --debug)", async () => {
-    const { code, stderr } = await runAgainstMoto(["bucket", "create", bucket, "--debug"]);
+    const { code, stderr } = await runAgainstMoto([
+      "bucket",
+      "create",
+      "--tls-policy",
+      bucket,
+      "--debug",
+    ]);
     expect(code).toBe(0);
     const operations = [...stderr.matchAll(/→ S3 (\w+)/g)].map((m) => m[1]);
     expect(operations).toContain("HeadBucket");
@@ -167,6 +185,7 @@ describe("bucket create with the safe defaults", () => {
     const first = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--expire-days",
       "30",
@@ -181,6 +200,7 @@ describe("bucket create with the safe defaults", () => {
     const second = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--expire-days",
       "60",
@@ -196,7 +216,7 @@ describe("bucket create with the safe defaults", () => {
     expect(lifecycle.Rules?.some((r) => r.ID === "s3kit-abort-incomplete-multipart")).toBe(true);
 
     // Without --expire-days the rule stays: unrequested settings are left alone.
-    const third = await runAgainstMoto(["bucket", "create", bucket, "--json"]);
+    const third = await runAgainstMoto(["bucket", "create", "--tls-policy", bucket, "--json"]);
     expect(JSON.parse(third.stdout).changed).toBe(false);
   });
 
@@ -237,7 +257,14 @@ describe("bucket create with the safe defaults", () => {
         Tagging: { TagSet: [{ Key: "owner", Value: "team-a" }] },
       }),
     );
-    const { code, stderr } = await runAgainstMoto(["bucket", "create", other, "--tag", "env=dev"]);
+    const { code, stderr } = await runAgainstMoto([
+      "bucket",
+      "create",
+      "--tls-policy",
+      other,
+      "--tag",
+      "env=dev",
+    ]);
     expect(code, stderr).toBe(0);
     const policy = await policyOf(other);
     expect(policy.Statement.map((s) => s.Sid).sort()).toEqual([
@@ -255,7 +282,15 @@ describe("bucket create with the safe defaults", () => {
       owner: "team-a",
       env: "dev",
     });
-    const again = await runAgainstMoto(["bucket", "create", other, "--tag", "env=dev", "--json"]);
+    const again = await runAgainstMoto([
+      "bucket",
+      "create",
+      "--tls-policy",
+      other,
+      "--tag",
+      "env=dev",
+      "--json",
+    ]);
     expect(JSON.parse(again.stdout).changed).toBe(false);
   });
 });
@@ -266,6 +301,7 @@ describe("bucket create options", () => {
     const { code, stderr } = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--cors-origin",
       "https://app.example.com",
@@ -289,6 +325,7 @@ describe("bucket create options", () => {
     const methods = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--cors-origin",
       "https://app.example.com",
@@ -315,6 +352,7 @@ describe("bucket create options", () => {
     const fromFile = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--cors-file",
       file,
@@ -340,6 +378,7 @@ describe("bucket create options", () => {
     const { code, stderr } = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--versioning",
       "--noncurrent-expire-days",
@@ -383,7 +422,14 @@ describe("bucket create options", () => {
   it("uses SSE-KMS with a bucket key for --kms-key", async () => {
     const bucket = uniqueBucket("create-kms");
     const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    const { code, stderr } = await runAgainstMoto(["bucket", "create", bucket, "--kms-key", key]);
+    const { code, stderr } = await runAgainstMoto([
+      "bucket",
+      "create",
+      "--tls-policy",
+      bucket,
+      "--kms-key",
+      key,
+    ]);
     expect(code, stderr).toBe(0);
     const out = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
     expect(out.ServerSideEncryptionConfiguration?.Rules?.[0]).toEqual({
@@ -391,7 +437,7 @@ describe("bucket create options", () => {
       BucketKeyEnabled: true,
     });
     // Without --kms-key, the stronger encryption is kept, not downgraded to SSE-S3.
-    const again = await runAgainstMoto(["bucket", "create", bucket, "--json"]);
+    const again = await runAgainstMoto(["bucket", "create", "--tls-policy", bucket, "--json"]);
     expect(statuses(JSON.parse(again.stdout)).encryption).toBe("unchanged");
   });
 
@@ -400,6 +446,7 @@ describe("bucket create options", () => {
     const { code, stderr } = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--public-read",
       "--public-prefix",
@@ -424,7 +471,13 @@ describe("bucket create options", () => {
       Resource: `arn:aws:s3:::${bucket}/images/*`,
     });
 
-    const privateAgain = await runAgainstMoto(["bucket", "create", bucket, "--json"]);
+    const privateAgain = await runAgainstMoto([
+      "bucket",
+      "create",
+      "--tls-policy",
+      bucket,
+      "--json",
+    ]);
     expect(privateAgain.code).toBe(0);
     expect(statuses(JSON.parse(privateAgain.stdout))).toMatchObject({
       publicAccessBlock: "updated",
@@ -438,6 +491,7 @@ describe("bucket create options", () => {
     const eu = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--region",
       "eu-west-1",
@@ -451,7 +505,7 @@ describe("bucket create options", () => {
     expect(location.LocationConstraint).toBe("eu-west-1");
 
     const east = uniqueBucket("create-east");
-    const us = await runAgainstMoto(["bucket", "create", east, "--debug"]);
+    const us = await runAgainstMoto(["bucket", "create", "--tls-policy", east, "--debug"]);
     expect(us.code, us.stderr).toBe(0);
     expect(us.stderr).toMatch(new RegExp(`→ S3 CreateBucket \\{"Bucket":"${east}"\\}`));
   });
@@ -464,7 +518,7 @@ describe("bucket create options", () => {
         CreateBucketConfiguration: { LocationConstraint: "eu-central-1" },
       }),
     );
-    const wrong = await runAgainstMoto(["bucket", "create", bucket]);
+    const wrong = await runAgainstMoto(["bucket", "create", "--tls-policy", bucket]);
     expect(wrong.code).toBe(5);
     expect(wrong.stderr).toContain(
       `Bucket ${bucket} is in eu-central-1, but s3kit is using us-east-1.`,
@@ -473,6 +527,7 @@ describe("bucket create options", () => {
     const right = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--region",
       "eu-central-1",
@@ -489,7 +544,12 @@ describe("bucket create options", () => {
   it("exits 5 with a hint when another account owns the name", async () => {
     const bucket = uniqueBucket("create-taken");
     await rawS3({ account: "111122223333" }).send(new CreateBucketCommand({ Bucket: bucket }));
-    const { code, stdout, stderr } = await runAgainstMoto(["bucket", "create", bucket]);
+    const { code, stdout, stderr } = await runAgainstMoto([
+      "bucket",
+      "create",
+      "--tls-policy",
+      bucket,
+    ]);
     expect(code).toBe(5);
     expect(stdout).toBe("");
     expect(stderr).toContain(`The bucket name "${bucket}" is taken by another AWS account`);
@@ -519,6 +579,7 @@ describe("bucket create options", () => {
     const { code, stderr } = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--access-log-bucket",
       logs,
@@ -537,6 +598,7 @@ describe("bucket create --dry-run", () => {
     const { code, stdout, stderr } = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--cors-origin",
       "https://app.example.com",
@@ -565,10 +627,11 @@ describe("bucket create --dry-run", () => {
 
   it("shows the difference from an existing bucket as JSON", async () => {
     const bucket = uniqueBucket("create-drydiff");
-    expect((await runAgainstMoto(["bucket", "create", bucket])).code).toBe(0);
+    expect((await runAgainstMoto(["bucket", "create", "--tls-policy", bucket])).code).toBe(0);
     const { code, stdout } = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--versioning",
       "--dry-run",
@@ -595,6 +658,7 @@ describe("bucket create --dry-run", () => {
     const human = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--kms-key",
       "alias/app",
@@ -612,6 +676,7 @@ describe("bucket create --generate-name", () => {
     const { code, stdout, stderr } = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       "--generate-name",
       "--env",
       "dev",
@@ -628,6 +693,7 @@ describe("bucket create --generate-name", () => {
     const second = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       "--generate-name",
       "--env",
       "dev",
@@ -643,6 +709,7 @@ describe("bucket create --generate-name", () => {
     const both = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       "my-name",
       "--generate-name",
       "--env",
@@ -652,7 +719,14 @@ describe("bucket create --generate-name", () => {
     ]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain("NAME and --generate-name exclude each other.");
-    const missing = await runAgainstMoto(["bucket", "create", "--generate-name", "--project", "x"]);
+    const missing = await runAgainstMoto([
+      "bucket",
+      "create",
+      "--tls-policy",
+      "--generate-name",
+      "--project",
+      "x",
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("--generate-name needs --env.");
   });
@@ -664,6 +738,7 @@ describe("bucket create rolls back a bucket it created when a later step fails",
     const { code, stdout, stderr } = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--access-log-bucket",
       "no-such-log-bucket-s3kit",
@@ -688,6 +763,7 @@ describe("bucket create rolls back a bucket it created when a later step fails",
     const { code, stdout, stderr } = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--access-log-bucket",
       "no-such-log-bucket-s3kit",
@@ -703,5 +779,33 @@ describe("bucket create rolls back a bucket it created when a later step fails",
     expect(await exists(bucket)).toBe(true);
     const pab = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
     expect(pab.PublicAccessBlockConfiguration?.BlockPublicAcls).toBe(true);
+  });
+});
+
+describe("bucket create on a plain-HTTP endpoint", () => {
+  it("leaves the TLS-only policy out by default and says why, so objects can still be written", async () => {
+    const bucket = uniqueBucket("plainhttp");
+    const { code, stderr } = await runAgainstMoto(["bucket", "create", bucket]);
+    expect(code).toBe(0);
+    expect(stderr).toContain("uses plain HTTP, so the TLS-only bucket policy was not applied");
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).rejects.toMatchObject({
+      name: "NoSuchBucketPolicy",
+    });
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "a.txt", Body: "a" }));
+
+    const applied = await runAgainstMoto(["bucket", "create", "--tls-policy", bucket, "--json"]);
+    expect(applied.code).toBe(0);
+    const policy = JSON.parse(
+      (await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? "{}",
+    );
+    expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toContain(
+      "S3kitDenyInsecureTransport",
+    );
+
+    const removed = await runAgainstMoto(["bucket", "create", "--no-tls-policy", bucket]);
+    expect(removed.code).toBe(0);
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).rejects.toMatchObject({
+      name: "NoSuchBucketPolicy",
+    });
   });
 });

@@ -49,6 +49,7 @@ describe("bucket info", () => {
     const created = await runAgainstMoto([
       "bucket",
       "create",
+      "--tls-policy",
       bucket,
       "--cors-origin",
       "https://app.example.com",
@@ -227,7 +228,7 @@ describe("bucket audit", () => {
 
   it("finds only 'versioning off' (low) on a bucket s3kit created, and nothing with --versioning", async () => {
     const bucket = uniqueBucket("audit-safe");
-    expect((await runAgainstMoto(["bucket", "create", bucket])).code).toBe(0);
+    expect((await runAgainstMoto(["bucket", "create", "--tls-policy", bucket])).code).toBe(0);
     const { code, stdout } = await runAgainstMoto([
       "bucket",
       "audit",
@@ -242,7 +243,9 @@ describe("bucket audit", () => {
     expect(report).toMatchObject({ failOn: "medium", failed: false });
     expect((await runAgainstMoto(["bucket", "audit", bucket, "--fail-on", "low"])).code).toBe(6);
 
-    expect((await runAgainstMoto(["bucket", "create", bucket, "--versioning"])).code).toBe(0);
+    expect(
+      (await runAgainstMoto(["bucket", "create", "--tls-policy", bucket, "--versioning"])).code,
+    ).toBe(0);
     const clean = await runAgainstMoto(["bucket", "audit", bucket, "--fail-on", "low"]);
     expect(clean.code).toBe(0);
     expect(clean.stdout.trim()).toBe(`${bucket}: no findings.`);

@@ -191,8 +191,8 @@ describe("planBucket for an existing bucket", () => {
       tags: { owner: "team" },
     };
     const desired = desiredState(spec({ tags: { env: "dev" } }), state);
-    expect(desired.policy.Id).toBe("team");
-    expect(desired.policy.Statement.map((s) => s.Sid)).toEqual([
+    expect(desired.policy?.Id).toBe("team");
+    expect(desired.policy?.Statement.map((s) => s.Sid)).toEqual([
       "S3kitDenyInsecureTransport",
       "S3kitDenyOutdatedTls",
       "Ci",
@@ -218,5 +218,55 @@ describe("planBucket for an existing bucket", () => {
     expect(changes(plan)).toEqual({ publicAccessBlock: "update", policy: "update" });
     const statements = desiredOf<{ Statement: { Sid: string }[] }>(plan, "policy").Statement;
     expect(statements.map((s) => s.Sid)).not.toContain("S3kitPublicRead");
+  });
+});
+
+describe("the TLS-only policy modes", () => {
+  const sids = (plan: BucketPlan) =>
+    (desiredOf<{ Statement: { Sid?: string }[] } | null>(plan, "policy")?.Statement ?? []).map(
+      (s) => s.Sid,
+    );
+
+  it("keep: a new bucket gets no policy at all", () => {
+    const plan = planBucket(spec({ tlsPolicy: "keep" }), null);
+    const policy = plan.steps.find((s) => s.setting === "policy");
+    expect(policy).toMatchObject({ change: "unchanged", desired: null });
+    expect(policy?.call).toBeUndefined();
+  });
+
+  it("keep: an existing TLS policy stays as it is", () => {
+    const withTls = applied(planBucket(spec(), null));
+    const plan = planBucket(spec({ tlsPolicy: "keep" }), withTls);
+    expect(changes(plan)).toEqual({});
+  });
+
+  it("keep: a public-read statement still comes alone", () => {
+    expect(sids(planBucket(spec({ tlsPolicy: "keep", publicRead: { prefix: "" } }), null))).toEqual(
+      ["S3kitPublicRead"],
+    );
+  });
+
+  it("remove: s3kit's TLS statements go and others stay", () => {
+    const withTls = applied(planBucket(spec(), null));
+    withTls.policy?.Statement.push({
+      Sid: "Theirs",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:DeleteBucket",
+      Resource: "arn:aws:s3:::my-app",
+    });
+    const plan = planBucket(spec({ tlsPolicy: "remove" }), withTls);
+    expect(sids(plan)).toEqual(["Theirs"]);
+  });
+
+  it("remove: a policy that held only the TLS statements is deleted", () => {
+    const withTls = applied(planBucket(spec(), null));
+    const plan = planBucket(spec({ tlsPolicy: "remove" }), withTls);
+    const policy = plan.steps.find((s) => s.setting === "policy");
+    expect(policy).toMatchObject({
+      change: "update",
+      desired: null,
+      call: { operation: "DeleteBucketPolicy" },
+    });
   });
 });

@@ -32,7 +32,21 @@ describe("parseCreateFlags", () => {
       bucket: "my-app",
       region: "eu-west-1",
       versioning: false,
+      tlsPolicy: "apply",
     });
+  });
+
+  it("applies the TLS-only policy by default, keeps it on a plain-HTTP endpoint, and obeys the flags", () => {
+    const ctx = { region: "eu-west-1", yes: false };
+    expect(parseCreateFlags({ name: "b-1" }, ctx).tlsPolicy).toBe("apply");
+    expect(parseCreateFlags({ name: "b-1" }, { ...ctx, plainHttpEndpoint: true }).tlsPolicy).toBe(
+      "keep",
+    );
+    expect(
+      parseCreateFlags({ name: "b-1", tlsPolicy: true }, { ...ctx, plainHttpEndpoint: true })
+        .tlsPolicy,
+    ).toBe("apply");
+    expect(parseCreateFlags({ name: "b-1", tlsPolicy: false }, ctx).tlsPolicy).toBe("remove");
   });
 
   it("collects every option", () => {
@@ -55,6 +69,7 @@ describe("parseCreateFlags", () => {
       true,
     );
     expect(spec).toEqual({
+      tlsPolicy: "apply",
       bucket: "my-app",
       region: "eu-west-1",
       versioning: true,

@@ -25,6 +25,7 @@ interface Options {
   accessLogPrefix?: string;
   publicRead?: boolean;
   publicPrefix?: string;
+  tlsPolicy?: boolean;
   dryRun?: boolean;
 }
 
@@ -82,6 +83,11 @@ export default defineCommand<Options>({
         "make objects publicly readable with a bucket policy (needs --yes; ACL blocks stay on)",
       )
       .option("--public-prefix <prefix>", "make only objects under this prefix public")
+      .option(
+        "--tls-policy",
+        "apply the TLS-only bucket policy even on a plain-HTTP endpoint (applied by default otherwise)",
+      )
+      .option("--no-tls-policy", "remove s3kit's TLS-only statements from the bucket policy")
       .option("--dry-run", "print the plan (API calls and differences) and change nothing");
   },
   async run(ctx, args, opts) {
@@ -109,8 +115,13 @@ export default defineCommand<Options>({
         accessLogPrefix: opts.accessLogPrefix,
         publicRead: opts.publicRead,
         publicPrefix: opts.publicPrefix,
+        tlsPolicy: opts.tlsPolicy,
       },
-      { region: aws.region, yes: ctx.globals.yes },
+      {
+        region: aws.region,
+        yes: ctx.globals.yes,
+        plainHttpEndpoint: aws.endpoint("s3").startsWith("http://"),
+      },
     );
 
     const outcome = await createBucket(aws, spec, {

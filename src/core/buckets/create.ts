@@ -3,6 +3,7 @@
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
+  DeleteBucketPolicyCommand,
   PutBucketCorsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
@@ -80,6 +81,7 @@ const OPERATIONS: Record<string, (s3: S3Client, input: Input) => Promise<unknown
   PutBucketEncryption: (s3, input) => s3.send(new PutBucketEncryptionCommand(input)),
   PutBucketVersioning: (s3, input) => s3.send(new PutBucketVersioningCommand(input)),
   PutBucketPolicy: (s3, input) => s3.send(new PutBucketPolicyCommand(input)),
+  DeleteBucketPolicy: (s3, input) => s3.send(new DeleteBucketPolicyCommand(input)),
   PutBucketLifecycleConfiguration: (s3, input) =>
     s3.send(new PutBucketLifecycleConfigurationCommand(input)),
   PutBucketCors: (s3, input) => s3.send(new PutBucketCorsCommand(input)),
@@ -114,7 +116,7 @@ export async function createBucket(
     );
   }
   const plan = planBucket(spec, current);
-  warnings.push(...httpWarning(aws, plan));
+  warnings.push(...httpWarning(aws, spec, plan));
   if (options.dryRun) return { report: dryRunReport(plan, warnings) };
   return execute(aws, spec, plan, warnings, options);
 }
@@ -150,13 +152,22 @@ function warningsFor(spec: CreateBucketSpec): string[] {
   return warnings;
 }
 
-/** The TLS-only policy and a plain-HTTP endpoint do not go together: say so when the policy is set. */
-function httpWarning(aws: Aws, plan: BucketPlan): string[] {
-  const policy = plan.steps.find((s) => s.setting === "policy");
-  if (!aws.endpoint("s3").startsWith("http://") || policy?.change === "unchanged") return [];
-  return [
-    `the endpoint ${aws.endpoint("s3")} uses plain HTTP, and the bucket policy denies requests without TLS: servers that enforce aws:SecureTransport will refuse plain-HTTP requests to this bucket.`,
-  ];
+/** On a plain-HTTP endpoint the TLS-only policy would refuse every request: say what was done. */
+function httpWarning(aws: Aws, spec: CreateBucketSpec, plan: BucketPlan): string[] {
+  if (!aws.endpoint("s3").startsWith("http://")) return [];
+  if ((spec.tlsPolicy ?? "apply") === "apply") {
+    const policy = plan.steps.find((s) => s.setting === "policy");
+    if (policy?.change === "unchanged") return [];
+    return [
+      `the endpoint ${aws.endpoint("s3")} uses plain HTTP, and the bucket policy denies requests without TLS: servers that enforce aws:SecureTransport will refuse every request to this bucket.`,
+    ];
+  }
+  if (spec.tlsPolicy === "keep") {
+    return [
+      `the endpoint ${aws.endpoint("s3")} uses plain HTTP, so the TLS-only bucket policy was not applied (it would deny every request here); pass --tls-policy to apply it anyway.`,
+    ];
+  }
+  return [];
 }
 
 function dryRunReport(plan: BucketPlan, warnings: string[]): CreateReport {

@@ -42,7 +42,8 @@ export interface DesiredState {
   publicAccessBlock: PublicAccessBlock;
   encryption: Encryption;
   versioning?: Versioning;
-  policy: PolicyDocument;
+  /** null: the bucket should have no policy at all. */
+  policy: PolicyDocument | null;
   lifecycle: LifecycleRule[];
   cors?: CorsRule[];
   tags?: Record<string, string>;
@@ -94,20 +95,34 @@ export function desiredState(spec: CreateBucketSpec, current: BucketState | null
     : ALL_BLOCKED;
 
   const ownedSids = new Set<string>(Object.values(MANAGED_SIDS));
-  const foreignStatements = (current?.policy?.Statement ?? []).filter(
-    (s) => !(s.Sid && ownedSids.has(s.Sid)),
-  );
+  const currentStatements = current?.policy?.Statement ?? [];
+  const foreignStatements = currentStatements.filter((s) => !(s.Sid && ownedSids.has(s.Sid)));
+  const tlsSids = new Set<string>([
+    MANAGED_SIDS.denyInsecureTransport,
+    MANAGED_SIDS.denyOutdatedTls,
+  ]);
+  const tlsMode = spec.tlsPolicy ?? "apply";
+  const tlsStatements =
+    tlsMode === "apply"
+      ? tlsOnlyStatements(spec.bucket, spec.region)
+      : tlsMode === "keep"
+        ? currentStatements.filter((s) => s.Sid !== undefined && tlsSids.has(s.Sid))
+        : [];
   const managedStatements: PolicyStatement[] = [
-    ...tlsOnlyStatements(spec.bucket, spec.region),
+    ...tlsStatements,
     ...(spec.publicRead
       ? [publicReadPolicyStatement(spec.bucket, spec.region, spec.publicRead.prefix)]
       : []),
   ];
-  const policy: PolicyDocument = {
-    Version: current?.policy?.Version ?? POLICY_VERSION,
-    ...(current?.policy?.Id ? { Id: current.policy.Id } : {}),
-    Statement: [...managedStatements, ...foreignStatements],
-  };
+  const statements = [...managedStatements, ...foreignStatements];
+  const policy: PolicyDocument | null =
+    statements.length === 0
+      ? null
+      : {
+          Version: current?.policy?.Version ?? POLICY_VERSION,
+          ...(current?.policy?.Id ? { Id: current.policy.Id } : {}),
+          Statement: statements,
+        };
 
   // s3kit's rules: the abort rule always; the others when asked for, else as they are.
   const currentRules = current?.lifecycle ?? [];
@@ -257,10 +272,25 @@ export function planBucket(spec: CreateBucketSpec, current: BucketState | null):
       input: { Bucket, VersioningConfiguration: { Status: value } },
     }),
   );
-  add<PolicyDocument>("policy", desired.policy, samePolicy, (value) => ({
-    operation: "PutBucketPolicy",
-    input: { Bucket, Policy: JSON.stringify(value) },
-  }));
+  if (desired.policy === null) {
+    const now = before?.policy ?? null;
+    steps.push(
+      now === null
+        ? { setting: "policy", change: "unchanged", current: null, desired: null }
+        : {
+            setting: "policy",
+            change: "update",
+            call: { operation: "DeleteBucketPolicy", input: { Bucket } },
+            current: now,
+            desired: null,
+          },
+    );
+  } else {
+    add<PolicyDocument>("policy", desired.policy, samePolicy, (value) => ({
+      operation: "PutBucketPolicy",
+      input: { Bucket, Policy: JSON.stringify(value) },
+    }));
+  }
   add<LifecycleRule[]>("lifecycle", desired.lifecycle, sameLifecycle, (value) => ({
     operation: "PutBucketLifecycleConfiguration",
     input: { Bucket, LifecycleConfiguration: { Rules: value } },

@@ -40,7 +40,15 @@ export interface CreateBucketSpec {
   accessLog?: { bucket: string; prefix: string };
   /** Public `s3:GetObject` on this prefix ("" for the whole bucket); absent means private. */
   publicRead?: { prefix: string };
+  /**
+   * The TLS-only policy: `apply` it (the default), `remove` it (--no-tls-policy), or `keep`
+   * what the bucket has, the default on a plain-HTTP endpoint, where the policy would deny
+   * every request. Absent means `apply`.
+   */
+  tlsPolicy?: TlsPolicyMode;
 }
+
+export type TlsPolicyMode = "apply" | "remove" | "keep";
 
 /** The flags as commander hands them over (plus the CORS file's text, read by the command). */
 export interface CreateFlags {
@@ -62,12 +70,16 @@ export interface CreateFlags {
   accessLogPrefix?: string | undefined;
   publicRead?: boolean | undefined;
   publicPrefix?: string | undefined;
+  /** true: --tls-policy, false: --no-tls-policy, undefined: neither. */
+  tlsPolicy?: boolean | undefined;
 }
 
 export interface ParseContext {
   region: string;
   /** --yes was given. */
   yes: boolean;
+  /** The S3 endpoint is plain HTTP (a local server), so no request can carry TLS. */
+  plainHttpEndpoint?: boolean;
   /** The random part of generated names (tests pass a fixed one). */
   randomSuffix?: () => string;
 }
@@ -78,6 +90,14 @@ export function parseCreateFlags(flags: CreateFlags, context: ParseContext): Cre
     bucket,
     region: context.region,
     versioning: flags.versioning === true,
+    tlsPolicy:
+      flags.tlsPolicy === true
+        ? "apply"
+        : flags.tlsPolicy === false
+          ? "remove"
+          : context.plainHttpEndpoint
+            ? "keep"
+            : "apply",
   };
 
   if (flags.kmsKey !== undefined) spec.kmsKeyId = parseKmsKey(flags.kmsKey, context.region);
