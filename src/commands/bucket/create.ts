@@ -1,8 +1,11 @@
+import { Option } from "commander";
 import { type CreateReport, createBucket, type SettingReport } from "../../core/buckets/create.js";
 import { describeSetting, settingLabel } from "../../core/buckets/describe.js";
 import { readInputFile } from "../../core/buckets/json-input.js";
 import { assertValidBucketName } from "../../core/buckets/names.js";
 import { parseCreateFlags, TRANSITION_CLASSES } from "../../core/buckets/spec.js";
+import { iacBucket, renderStack } from "../../core/iac/from-specs.js";
+import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
 import type { Output } from "../../io/output.js";
 import { renderTable } from "../../io/table.js";
 import { defineCommand } from "../context.js";
@@ -26,6 +29,7 @@ interface Options {
   publicRead?: boolean;
   publicPrefix?: string;
   tlsPolicy?: boolean;
+  emit?: IacFormat;
   dryRun?: boolean;
 }
 
@@ -37,6 +41,7 @@ export default defineCommand<Options>({
     "s3kit bucket create my-app-logs --expire-days 90 --transition STANDARD_IA:30 GLACIER_IR:60",
     "s3kit bucket create my-app-assets --public-read --public-prefix images/ --yes",
     "s3kit bucket create my-app-uploads --kms-key arn:aws:kms:eu-west-1:123456789012:key/1234abcd-… --dry-run",
+    "s3kit bucket create my-app-uploads --cors-origin https://app.example.com --emit terraform > bucket.tf",
   ],
   configure(cmd) {
     cmd
@@ -88,7 +93,13 @@ export default defineCommand<Options>({
         "apply the TLS-only bucket policy even on a plain-HTTP endpoint (applied by default otherwise)",
       )
       .option("--no-tls-policy", "remove s3kit's TLS-only statements from the bucket policy")
-      .option("--dry-run", "print the plan (API calls and differences) and change nothing");
+      .option("--dry-run", "print the plan (API calls and differences) and change nothing")
+      .addOption(
+        new Option(
+          "--emit <format>",
+          "print the equivalent CloudFormation or Terraform instead of calling any API",
+        ).choices(IAC_FORMATS),
+      );
   },
   async run(ctx, args, opts) {
     const name = args[0] as string | undefined;
@@ -120,9 +131,14 @@ export default defineCommand<Options>({
       {
         region: aws.region,
         yes: ctx.globals.yes,
-        plainHttpEndpoint: aws.endpoint("s3").startsWith("http://"),
+        // A template is for AWS, where the TLS-only policy always applies.
+        plainHttpEndpoint: !opts.emit && aws.endpoint("s3").startsWith("http://"),
       },
     );
+    if (opts.emit) {
+      ctx.out.data(renderStack({ bucket: iacBucket(spec) }, opts.emit));
+      return undefined;
+    }
 
     const outcome = await createBucket(aws, spec, {
       dryRun: opts.dryRun === true,

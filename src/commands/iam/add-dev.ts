@@ -1,5 +1,8 @@
 import { resolve } from "node:path";
+import { Option } from "commander";
 import { UsageError } from "../../core/errors.js";
+import { iacDeveloper, renderStack } from "../../core/iac/from-specs.js";
+import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
 import {
   CREDENTIAL_FORMATS,
   deliverCredentials,
@@ -31,6 +34,7 @@ interface Options {
   envStyle: string;
   out?: string;
   force?: boolean;
+  emit?: IacFormat;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -40,6 +44,7 @@ export default defineCommand<Options>({
     "s3kit iam add-dev alice --bucket my-app-uploads --access read-write --out .env",
     "s3kit iam add-dev bob --bucket my-app-uploads --access read --prefix reports/",
     "s3kit iam add-dev ci --bucket my-app-uploads --access upload --format shell",
+    "s3kit iam add-dev alice --bucket my-app-uploads --access read-write --emit cloudformation",
     "s3kit iam add-dev carol --bucket media --access read-write-delete --per-user-prefix --env-style django --out .env",
   ],
   configure(cmd) {
@@ -69,7 +74,13 @@ export default defineCommand<Options>({
         "aws",
       )
       .option("--out <file>", "write the credentials into this file (merged into a .env, 0600)")
-      .option("--force", "with --out: replace credentials already in the file");
+      .option("--force", "with --out: replace credentials already in the file")
+      .addOption(
+        new Option(
+          "--emit <format>",
+          "print the equivalent CloudFormation or Terraform instead of calling any API",
+        ).choices(IAC_FORMATS),
+      );
   },
   async run(ctx, args, opts) {
     const userName = String(args[0]);
@@ -91,6 +102,11 @@ export default defineCommand<Options>({
     const style = parseEnvStyle(opts.envStyle);
     if (opts.newKey && !opts.key) {
       throw new UsageError("--new-key and --no-key contradict each other.", "Give one of them.");
+    }
+    if (opts.emit) {
+      const developer = iacDeveloper(userName, grant, { attach: opts.attach, createKey: opts.key });
+      ctx.out.data(renderStack({ developers: [developer] }, opts.emit));
+      return undefined;
     }
     const outPath = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
     if (outPath && opts.key) {

@@ -22,7 +22,7 @@ export interface IacLifecycleRule {
 
 export interface IacPolicyDocument {
   Version?: string;
-  Statement: Record<string, unknown>[] | Record<string, unknown>;
+  Statement: object[] | object;
 }
 
 /** The desired state of one bucket (`null` or absent: the setting is not managed). */
