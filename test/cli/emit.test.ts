@@ -129,7 +129,7 @@ describe("iam add-dev --emit", () => {
     ]);
     expect(t.Resources.AliceUser.Properties).toMatchObject({ UserName: "alice", Path: "/s3kit/" });
     const policy = Object.values(
-      t.Resources as Record<string, { Type: string; Properties: Record<string, any> }>,
+      t.Resources as Record<string, { Type: string; Properties: { PolicyDocument: unknown } }>,
     ).find((r) => r.Type === "AWS::IAM::ManagedPolicy");
     expect(JSON.stringify(policy?.Properties.PolicyDocument)).toContain(
       "arn:aws:s3:::emit-shop-uploads/uploads/*",

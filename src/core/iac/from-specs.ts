@@ -4,13 +4,7 @@ import type { Grant } from "../iam/grant.js";
 import { grantTags, S3KIT_PATH } from "../iam/names.js";
 import { toCloudFormation } from "./cloudformation.js";
 import { toTerraform } from "./terraform.js";
-import {
-  IAC_FORMATS,
-  type IacBucket,
-  type IacDeveloper,
-  type IacFormat,
-  type IacStack,
-} from "./types.js";
+import type { IacBucket, IacDeveloper, IacFormat, IacStack } from "./types.js";
 
 /** The bucket `bucket create` would make from this spec, with every setting it would apply. */
 export function iacBucket(spec: CreateBucketSpec): IacBucket {
