@@ -1,14 +1,13 @@
 import { Option } from "commander";
-import { type CreateReport, createBucket, type SettingReport } from "../../core/buckets/create.js";
-import { describeSetting, settingLabel } from "../../core/buckets/describe.js";
+import { createBucket } from "../../core/buckets/create.js";
+import { settingLabel } from "../../core/buckets/describe.js";
 import { readInputFile } from "../../core/buckets/json-input.js";
 import { assertValidBucketName } from "../../core/buckets/names.js";
 import { parseCreateFlags, TRANSITION_CLASSES } from "../../core/buckets/spec.js";
 import { iacBucket, renderStack } from "../../core/iac/from-specs.js";
 import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
-import type { Output } from "../../io/output.js";
-import { renderTable } from "../../io/table.js";
 import { defineCommand } from "../context.js";
+import { renderCreatePlan, renderCreateReport } from "../render/bucket-create.js";
 
 interface Options {
   generateName?: boolean;
@@ -146,7 +145,9 @@ export default defineCommand<Options>({
     });
     const { report } = outcome;
     for (const warning of report.warnings) ctx.out.warn(warning);
-    ctx.out.result(report, (r) => (r.dryRun ? renderPlan(r, ctx.out) : renderReport(r)));
+    ctx.out.result(report, (r) =>
+      r.dryRun ? renderCreatePlan(r, ctx.out) : renderCreateReport(r),
+    );
     if (outcome.error) throw outcome.error;
 
     if (report.dryRun) {
@@ -167,78 +168,3 @@ export default defineCommand<Options>({
     return undefined;
   },
 });
-
-const STATUS_WORDS: Record<SettingReport["status"], string> = {
-  create: "will set",
-  update: "will update",
-  unchanged: "unchanged",
-  created: "set",
-  updated: "updated",
-  failed: "FAILED",
-  "not-applied": "not applied",
-  "rolled-back": "rolled back",
-};
-
-function statusWord(s: SettingReport): string {
-  if (s.setting === "bucket") {
-    if (s.status === "created") return "created";
-    if (s.status === "create") return "will create";
-    if (s.status === "unchanged") return "exists";
-  }
-  return STATUS_WORDS[s.status];
-}
-
-function renderReport(report: CreateReport): string {
-  const rows: { setting: string; status: string; value: string }[] = [];
-  for (const s of report.settings) {
-    const lines = describeSetting(s.setting, s.value);
-    lines.forEach((line, i) => {
-      rows.push({
-        setting: i === 0 ? settingLabel(s.setting) : "",
-        status: i === 0 ? statusWord(s) : "",
-        value: line,
-      });
-    });
-    if (s.error) rows.push({ setting: "", status: "", value: `error: ${s.error.message}` });
-  }
-  return renderTable(rows, [
-    { header: "SETTING", value: (r) => r.setting },
-    { header: "STATUS", value: (r) => r.status },
-    { header: "VALUE", value: (r) => r.value },
-  ]);
-}
-
-/** Shows S3's policy JSON string as an object, so the plan stays readable. */
-function displayInput(input: Record<string, unknown>): string {
-  const shown = { ...input };
-  if (typeof shown.Policy === "string") shown.Policy = JSON.parse(shown.Policy);
-  return JSON.stringify(shown);
-}
-
-function renderPlan(report: CreateReport, out: Output): string {
-  const { style } = out;
-  const lines = [
-    `Plan for ${report.bucket} in ${report.region} (${report.existed ? "the bucket exists: differences from its current state" : "the bucket does not exist yet"}):`,
-    "",
-  ];
-  for (const s of report.settings) {
-    const label = settingLabel(s.setting);
-    const after = describeSetting(s.setting, s.value);
-    if (s.status === "unchanged") {
-      lines.push(style.dim(`= ${label}: ${after.join("; ")} (unchanged)`));
-      continue;
-    }
-    if (s.status === "update") {
-      const before = describeSetting(s.setting, s.previous ?? null);
-      lines.push(style.yellow(`~ ${label}:`));
-      for (const line of before) if (!after.includes(line)) lines.push(style.red(`    - ${line}`));
-      for (const line of after)
-        lines.push(before.includes(line) ? `      ${line}` : style.green(`    + ${line}`));
-    } else {
-      lines.push(style.green(`+ ${label}:${after.length === 1 ? ` ${after[0]}` : ""}`));
-      if (after.length > 1) for (const line of after) lines.push(style.green(`    + ${line}`));
-    }
-    if (s.call) lines.push(`    ${s.call.operation} ${displayInput(s.call.input)}`);
-  }
-  return lines.join("\n");
-}

@@ -5,15 +5,14 @@ import { iacDeveloper, renderStack } from "../../core/iac/from-specs.js";
 import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
 import {
   CREDENTIAL_FORMATS,
-  deliverCredentials,
   ENV_STYLES,
   parseCredentialFormat,
   parseEnvStyle,
   precheckCredentialsFile,
 } from "../../core/iam/credentials.js";
-import { addDev, appCredentialValues, discardAccessKey } from "../../core/iam/dev-users.js";
 import { prepareGrant } from "../../core/iam/grant.js";
 import { assertValidIamName, describePrefixes } from "../../core/iam/names.js";
+import { onboardDeveloper } from "../../core/iam/onboard.js";
 import { PER_USER_FOLDER } from "../../core/policy/generate.js";
 import { ACCESS_LEVEL_NAMES } from "../../core/policy/templates.js";
 import { confirm } from "../../io/prompt.js";
@@ -117,7 +116,7 @@ export default defineCommand<Options>({
     }
 
     const aws = await ctx.aws();
-    const result = await addDev(aws, {
+    const { result, delivery } = await onboardDeveloper(aws, {
       userName,
       grant,
       attach: opts.attach,
@@ -125,6 +124,12 @@ export default defineCommand<Options>({
       adopt: opts.adopt === true,
       confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
       onStep: (message) => ctx.out.success(message),
+      delivery: {
+        format,
+        style,
+        ...(outPath ? { outPath } : {}),
+        force: opts.force === true,
+      },
     });
     if (result.bucket.status === "other-region") {
       ctx.out.warn(
@@ -143,7 +148,7 @@ export default defineCommand<Options>({
       attachedTo: result.attachedTo,
       replacedGrant: result.replacedGrant ?? null,
     };
-    if (!result.accessKey) {
+    if (!result.accessKey || !delivery) {
       ctx.out.result({ ...summary, accessKey: null }, () =>
         renderFields([
           ["User", result.user.arn],
@@ -155,21 +160,6 @@ export default defineCommand<Options>({
     }
 
     const key = result.accessKey;
-    const values = appCredentialValues(aws, userName, key, grant.bucket);
-    let delivery: ReturnType<typeof deliverCredentials>;
-    try {
-      delivery = deliverCredentials({
-        format,
-        style,
-        values,
-        ...(outPath ? { outPath } : {}),
-        force: opts.force === true,
-      });
-    } catch (err) {
-      // Nobody has seen the secret: the key is of no use, so it does not stay behind.
-      await discardAccessKey(aws, userName, key.accessKeyId);
-      throw err;
-    }
     if (delivery.file) {
       ctx.out.success(
         `credentials ${delivery.file.created ? "written to" : "merged into"} ${opts.out} (mode 0600)`,
