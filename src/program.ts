@@ -109,6 +109,12 @@ const catalog: readonly CatalogEntry[] = [
     load: () => import("./commands/policy/fix.js"),
   },
   {
+    path: ["init"],
+    summary:
+      "Set up a bucket, developer access and .env files in one go (asks, or runs from flags)",
+    load: () => import("./commands/init/command.js"),
+  },
+  {
     path: ["completion"],
     summary: "Print a shell completion script (bash, zsh, fish)",
     load: () => import("./commands/completion.js"),

@@ -87,6 +87,12 @@ export class Aws {
     return new Aws(resolveAwsSettings(options, env, profileConfig), debugLog);
   }
 
+  /** The same connection in another region (init lets people pick the bucket's region). */
+  withRegion(region: string, source = "init"): Aws {
+    if (region === this.region) return this;
+    return new Aws({ ...this.settings, region: { value: region, source } }, this.debugLog);
+  }
+
   get region(): string {
     return this.settings.region.value;
   }

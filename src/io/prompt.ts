@@ -44,3 +44,68 @@ export async function guardInterrupt<T>(ask: () => Promise<T>): Promise<T> {
     throw err;
   }
 }
+
+export interface Choice<T extends string> {
+  value: T;
+  name: string;
+  description?: string;
+}
+
+/** Questions for a wizard, asked on the terminal; Ctrl-C at any of them exits 130. */
+export interface Asker {
+  input(
+    message: string,
+    options?: {
+      default?: string;
+      /** true when the answer is fine, otherwise what is wrong (shown under the prompt). */
+      validate?: (value: string) => true | string;
+      /** Live feedback while typing, e.g. ✓ or the first problem. */
+      hint?: (value: string) => string;
+    },
+  ): Promise<string>;
+  select<T extends string>(message: string, choices: Choice<T>[], defaultValue?: T): Promise<T>;
+  confirm(message: string, defaultValue: boolean): Promise<boolean>;
+}
+
+/** An Asker on this terminal; without one it is a usage error naming what to pass instead. */
+export async function terminalAsker(out: Output, withoutTerminal: string): Promise<Asker> {
+  if (!canPrompt(out)) {
+    throw new UsageError(
+      "There is no terminal to ask the questions on.",
+      withoutTerminal,
+      "NoTerminal",
+    );
+  }
+  const prompts = await import("@inquirer/prompts");
+  const context = { input: out.streams.stdin, output: out.streams.stderr };
+  return {
+    input: (message, options = {}) =>
+      guardInterrupt(() =>
+        prompts.input(
+          {
+            message,
+            ...(options.default !== undefined ? { default: options.default } : {}),
+            ...(options.validate ? { validate: options.validate } : {}),
+            ...(options.hint
+              ? {
+                  transformer: (value: string, { isFinal }: { isFinal: boolean }) =>
+                    isFinal || value === ""
+                      ? value
+                      : `${value}  ${out.errStyle.dim(options.hint?.(value) ?? "")}`,
+                }
+              : {}),
+          },
+          context,
+        ),
+      ),
+    select: (message, choices, defaultValue) =>
+      guardInterrupt(() =>
+        prompts.select(
+          { message, choices, ...(defaultValue !== undefined ? { default: defaultValue } : {}) },
+          context,
+        ),
+      ),
+    confirm: (message, defaultValue) =>
+      guardInterrupt(() => prompts.confirm({ message, default: defaultValue }, context)),
+  };
+}

@@ -1,0 +1,284 @@
+import { Option } from "commander";
+import { createBucket } from "../../core/buckets/create.js";
+import { ExitCode, UsageError } from "../../core/errors.js";
+import { iacBucket, iacDeveloper, renderStack } from "../../core/iac/from-specs.js";
+import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
+import { ENV_STYLES, parseEnvStyle } from "../../core/iam/credentials.js";
+import { onboardDeveloper } from "../../core/iam/onboard.js";
+import { type InitAnswers, type InitPlan, parseDevFlag, planInit } from "../../core/init/plan.js";
+import { confirm, terminalAsker } from "../../io/prompt.js";
+import { startSpinner } from "../../io/spinner.js";
+import { type Context, defineCommand } from "../context.js";
+import { renderCreatePlan } from "../render/bucket-create.js";
+import { askInitQuestions } from "./wizard.js";
+
+interface Options {
+  bucket?: string;
+  generateName?: boolean;
+  env?: string;
+  project?: string;
+  publicRead?: boolean;
+  publicPrefix?: string;
+  corsOrigin?: string[];
+  versioning?: boolean;
+  expireDays?: string;
+  expirePrefix?: string;
+  dev: string[];
+  envStyle: string;
+  outDir: string;
+  dryRun?: boolean;
+  emit?: IacFormat;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const FLAGS_HINT =
+  "Without a terminal, init runs from flags: --bucket NAME (or --generate-name --env ENV --project PROJECT), " +
+  "optionally --cors-origin URL…, --versioning, --expire-days N, --public-read, --dev NAME:LEVEL[:PREFIX]…, " +
+  "and --yes to apply. Example: s3kit init --yes --bucket my-app-uploads --cors-origin https://app.example.com --dev alice:read-write";
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit init",
+    "s3kit init --yes --bucket my-app-uploads --cors-origin https://app.example.com --dev alice:read-write --dev ci:upload:builds/",
+    "s3kit init --bucket my-app-uploads --dev alice:read-write --dry-run",
+    "s3kit init --bucket my-app-uploads --dev alice:read-write --emit terraform > s3.tf",
+  ],
+  configure(cmd) {
+    cmd
+      .description(
+        "Set up storage for an app in one go: a bucket with safe defaults (and CORS, versioning, expiry or public-read if asked), least-privilege access for each developer, and their credentials in .env files. On a terminal it asks; otherwise it runs from flags. It shows the plan, asks to confirm, and ends with the equivalent commands for a CI script. Running it again converges.",
+      )
+      .option("--bucket <name>", "the bucket's name")
+      .option("--generate-name", "generate the name ENV-PROJECT-random (with --env and --project)")
+      .option("--env <env>", "environment for --generate-name (dev, staging, prod…)")
+      .option("--project <project>", "project for --generate-name")
+      .option("--public-read", "make objects publicly readable (needs --yes)")
+      .option("--public-prefix <prefix>", "make only objects under this prefix public")
+      .option("--cors-origin <url...>", "frontend origins allowed to use the bucket from a browser")
+      .option("--versioning", "keep old versions of overwritten objects")
+      .option("--expire-days <n>", "delete objects after N days")
+      .option("--expire-prefix <prefix>", "only expire objects under this prefix")
+      .option("--dev <name:level[:prefix]>", "a developer to onboard (repeatable)", collect, [])
+      .option(
+        "--env-style <style>",
+        `variable names in the .env files: ${ENV_STYLES.join(", ")}`,
+        "aws",
+      )
+      .option("--out-dir <dir>", "where the developers' .env.NAME files go", ".")
+      .option("--dry-run", "print the plan and change nothing")
+      .addOption(
+        new Option(
+          "--emit <format>",
+          "print the equivalent CloudFormation or Terraform instead of calling any API",
+        ).choices(IAC_FORMATS),
+      );
+  },
+  async run(ctx, _args, opts) {
+    const aws = await ctx.aws();
+    const fromFlags = hasSetupFlags(opts);
+    let answers: InitAnswers;
+    let region = aws.region;
+    if (fromFlags) {
+      answers = answersFromFlags(opts);
+      const canAsk = ctx.out.streams.stdinIsTTY && ctx.out.streams.stderrIsTTY;
+      if (!canAsk && !ctx.globals.yes && !opts.dryRun && !opts.emit) {
+        throw new UsageError(
+          "init without a terminal applies the plan only with --yes.",
+          "Add --yes to apply it, or --dry-run to see the plan first.",
+          "ConfirmationRequired",
+        );
+      }
+    } else {
+      if (ctx.globals.yes || opts.dryRun || opts.emit) {
+        throw new UsageError("init needs a bucket to set up.", FLAGS_HINT, "MissingBucket");
+      }
+      const ask = await terminalAsker(ctx.out, FLAGS_HINT);
+      const asked = await askInitQuestions(ask, { region: aws.region });
+      region = asked.region;
+      answers = asked;
+    }
+
+    const plainHttp = aws.endpoint("s3").startsWith("http://");
+    const plan = planInit(answers, {
+      region,
+      cwd: ctx.cwd,
+      // In the wizard, choosing public-read was the confirmation.
+      yes: ctx.globals.yes || !fromFlags || opts.dryRun === true || opts.emit !== undefined,
+      plainHttpEndpoint: plainHttp && !opts.emit,
+    });
+
+    if (opts.emit) {
+      const developers = plan.developers.map((d) =>
+        iacDeveloper(d.name, d.grant, { attach: "group", createKey: true }),
+      );
+      ctx.out.data(renderStack({ bucket: iacBucket(plan.bucket), developers }, opts.emit));
+      return undefined;
+    }
+
+    const regional = aws.withRegion(region);
+    const preview = await createBucket(regional, plan.bucket, { dryRun: true });
+    for (const warning of preview.report.warnings) ctx.out.warn(warning);
+    if (!ctx.out.json || opts.dryRun)
+      showPlan(ctx, plan, renderCreatePlan(preview.report, ctx.out), opts.dryRun === true);
+    if (opts.dryRun) {
+      if (ctx.out.json)
+        ctx.out.jsonDocument({
+          dryRun: true,
+          bucket: preview.report,
+          developers: plannedDevelopers(plan),
+          commands: plan.commands,
+        });
+      return undefined;
+    }
+    if (!fromFlags || !ctx.globals.yes) {
+      const go = await confirm(ctx.out, "Apply this plan?", { yes: ctx.globals.yes });
+      if (!go) {
+        ctx.out.info("Nothing was changed.");
+        return ExitCode.ok;
+      }
+    }
+    return apply(ctx, plan, regional, answers);
+  },
+});
+
+function hasSetupFlags(opts: Options): boolean {
+  return Boolean(
+    opts.bucket || opts.generateName || opts.dev.length > 0 || opts.corsOrigin?.length,
+  );
+}
+
+function answersFromFlags(opts: Options): InitAnswers {
+  if (opts.bucket && opts.generateName) {
+    throw new UsageError("--bucket and --generate-name exclude each other.", "Give one of them.");
+  }
+  return {
+    ...(opts.bucket ? { bucket: opts.bucket } : {}),
+    ...(opts.generateName
+      ? { generate: { env: opts.env ?? "", project: opts.project ?? "" } }
+      : {}),
+    ...(opts.publicRead ? { publicRead: { prefix: opts.publicPrefix ?? "" } } : {}),
+    corsOrigins: opts.corsOrigin ?? [],
+    versioning: opts.versioning === true,
+    ...(opts.expireDays !== undefined
+      ? {
+          expire: {
+            days: opts.expireDays,
+            ...(opts.expirePrefix ? { prefix: opts.expirePrefix } : {}),
+          },
+        }
+      : {}),
+    developers: opts.dev.map((d) => parseDevFlag(d, opts.outDir)),
+    envStyle: parseEnvStyle(opts.envStyle),
+  };
+}
+
+function plannedDevelopers(plan: InitPlan) {
+  return plan.developers.map((d) => ({
+    name: d.name,
+    access: d.grant.access,
+    prefixes: d.grant.prefixes,
+    policy: d.grant.name,
+    envFile: d.out,
+  }));
+}
+
+function showPlan(ctx: Context, plan: InitPlan, bucketPlan: string, dryRun: boolean): void {
+  const lines = [bucketPlan];
+  for (const dev of plan.developers) {
+    const scope = dev.grant.prefixes.length > 0 ? ` under ${dev.grant.prefixes.join(", ")}` : "";
+    lines.push(
+      "",
+      `Developer ${dev.name}: ${dev.grant.access} access to ${plan.bucket.bucket}${scope}`,
+      `    policy and group ${dev.grant.name}, user ${dev.name} (path /s3kit/), an access key (if the user has none)`,
+      `    credentials → ${dev.out} (mode 0600, merged into the file if it exists)`,
+    );
+  }
+  const text = lines.join("\n");
+  // The plan is data for a dry run, narration before applying.
+  if (dryRun && !ctx.out.json) ctx.out.data(text);
+  else ctx.out.info(text);
+}
+
+interface StepResult {
+  title: string;
+  detail: string;
+}
+
+async function apply(
+  ctx: Context,
+  plan: InitPlan,
+  aws: Awaited<ReturnType<Context["aws"]>>,
+  answers: InitAnswers,
+) {
+  const done: StepResult[] = [];
+  const step = async (title: string, work: () => Promise<string>) => {
+    const spinner = await startSpinner(ctx.out, title);
+    try {
+      const detail = await work();
+      spinner.succeed(`${title}: ${detail}`);
+      done.push({ title, detail });
+    } catch (err) {
+      spinner.fail();
+      const list = done.map((d) => `  ✓ ${d.title}: ${d.detail}`).join("\n");
+      ctx.out.info(
+        done.length > 0
+          ? `Done before the failure:\n${list}`
+          : "Nothing was done before the failure.",
+      );
+      ctx.out.hint(
+        "Fix the cause and run the same init again: what is done already stays as it is.",
+      );
+      throw err;
+    }
+  };
+
+  await step(`Bucket ${plan.bucket.bucket} in ${plan.bucket.region}`, async () => {
+    const outcome = await createBucket(aws, plan.bucket, {
+      dryRun: false,
+      onInterrupt: (c) => ctx.onInterrupt(c),
+    });
+    if (outcome.error) throw outcome.error;
+    const r = outcome.report;
+    return r.created ? "created with safe defaults" : r.changed ? "updated" : "already set up";
+  });
+
+  const files: { name: string; file: string | null; accessKeyId: string | null }[] = [];
+  for (const dev of plan.developers) {
+    await step(`Developer ${dev.name} (${dev.grant.access})`, async () => {
+      const { result, delivery } = await onboardDeveloper(aws, {
+        userName: dev.name,
+        grant: dev.grant,
+        attach: "group",
+        key: "auto",
+        confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
+        delivery: { format: "dotenv", style: answers.envStyle, outPath: dev.outPath, force: false },
+      });
+      files.push({
+        name: dev.name,
+        file: delivery?.file ? dev.out : null,
+        accessKeyId: result.accessKey?.accessKeyId ?? null,
+      });
+      if (delivery?.file)
+        return `user ${result.user.created ? "created" : "ready"}, credentials in ${dev.out} (0600)`;
+      return `user ready; ${result.keySkipped ?? "no new key"}, ${dev.out} left as it is`;
+    });
+  }
+
+  const summary = {
+    bucket: plan.bucket.bucket,
+    region: plan.bucket.region,
+    steps: done,
+    developers: files,
+    commands: plan.commands,
+  };
+  ctx.out.result(summary, (s) =>
+    [
+      `Set up ${s.bucket} in ${s.region}${files.length > 0 ? ` with ${files.length} developer${files.length === 1 ? "" : "s"}` : ""}.`,
+      "",
+      "The same setup without questions (for a CI script or another environment):",
+      ...s.commands.map((c) => `  ${c}`),
+    ].join("\n"),
+  );
+  return undefined;
+}
