@@ -129,8 +129,12 @@ describe("planInit", () => {
   });
 
   it("needs --yes for public-read from flags", () => {
-    expect(() =>
-      planInit({ ...base, publicRead: { prefix: "" } }, { ...context, yes: false }),
-    ).toThrow(/--yes/);
+    try {
+      planInit({ ...base, publicRead: { prefix: "" } }, { ...context, yes: false });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as UsageError).message).toMatch(/readable by anyone/);
+      expect((err as UsageError).hint).toMatch(/--yes/);
+    }
   });
 });
