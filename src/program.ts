@@ -34,6 +34,31 @@ const catalog: readonly CatalogEntry[] = [
       "Check credentials, clock, endpoint and (with --bucket) a bucket's reachability and safety",
     load: () => import("./commands/doctor.js"),
   },
+  {
+    path: ["cp"],
+    summary: "Copy files to and from S3, or between buckets (multipart, recursive, stdin/stdout)",
+    load: () => import("./commands/cp.js"),
+  },
+  {
+    path: ["ls"],
+    summary: "List buckets, or the objects under s3://BUCKET[/PREFIX]",
+    load: () => import("./commands/ls.js"),
+  },
+  {
+    path: ["rm"],
+    summary: "Delete an object, or everything under a prefix with --recursive",
+    load: () => import("./commands/rm.js"),
+  },
+  {
+    path: ["stat"],
+    summary: "Show an object's size, type, ETag, dates, storage class, encryption and metadata",
+    load: () => import("./commands/stat.js"),
+  },
+  {
+    path: ["exists"],
+    summary: "Exit 0 if an object exists, 3 if it does not (for scripts)",
+    load: () => import("./commands/exists.js"),
+  },
 ];
 
 export interface RunOptions {

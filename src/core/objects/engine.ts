@@ -1,0 +1,1102 @@
+import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
+import { type FileHandle, mkdir, open, rename } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { Readable, Writable } from "node:stream";
+import {
+  type CompletedPart,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  type CopyObjectCommandInput,
+  CreateMultipartUploadCommand,
+  type CreateMultipartUploadCommandInput,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  HeadObjectCommand,
+  type HeadObjectCommandOutput,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+  UploadPartCopyCommand,
+} from "@aws-sdk/client-s3";
+import { ExitCode, InterruptedError, S3kitError } from "../errors.js";
+import { type ChecksumAlgorithm, createHasher, type Hasher, SDK_CHECKSUM } from "./checksums.js";
+import { contentTypeFor } from "./content-type.js";
+import { type BufferLease, type BufferPool, type Limiter, withRetries } from "./limiter.js";
+import type { OpenUpload, TransferSession } from "./session.js";
+import {
+  MAX_OBJECT_SIZE,
+  MAX_PART_SIZE,
+  MAX_PARTS,
+  MAX_SINGLE_PUT,
+  type ObjectSettings,
+  partSizeFor,
+  type Tuning,
+} from "./settings.js";
+import { formatBytes } from "./size.js";
+import type { HashName, Verifier } from "./verify-worker.js";
+
+/** Progress reports from a running transfer (bytes may go back when a part is retried). */
+export interface TransferObserver {
+  bytes?(delta: number): void;
+  retry?(what: string, err: unknown, attempt: number): void;
+}
+
+/** Everything the transfer functions share for one run. */
+export interface Engine {
+  s3: S3Client;
+  signal: AbortSignal;
+  session: TransferSession;
+  limiter: Limiter;
+  pool: BufferPool;
+  tuning: Tuning;
+  settings: ObjectSettings;
+  observer: TransferObserver;
+  /** Hashes large downloads on a worker thread as they arrive. */
+  verifier?: Verifier;
+  /** Objects up to this size are copied with one CopyObject; larger ones in parts. */
+  maxSingleCopy?: number;
+}
+
+export interface ObjectRef {
+  bucket: string;
+  key: string;
+}
+
+export interface TransferOutcome {
+  bytes: number;
+  etag?: string | undefined;
+  parts: number;
+  /** What the download was checked against besides its size: `md5`, a checksum name, or none. */
+  verified?: string | undefined;
+  checksum?: string | undefined;
+}
+
+const FIVE_GIB = 5 * 1024 * 1024 * 1024;
+
+export class ChecksumMismatchError extends S3kitError {
+  constructor(what: string, algorithm: string, expected: string, actual: string) {
+    super({
+      code: "ChecksumMismatch",
+      message: `${what}: the downloaded data does not match the object's ${algorithm} (expected ${expected}, got ${actual}); the partial file was removed.`,
+      hint: "Run the command again; if it keeps failing, the object or the connection is damaged.",
+      exitCode: ExitCode.failure,
+    });
+  }
+}
+
+function interruptedIfAborted(signal: AbortSignal, err?: unknown): unknown {
+  if (signal.aborted) return new InterruptedError("Interrupted; the transfer was stopped.");
+  return err;
+}
+
+/** A signal many requests listen to at once (every part in flight adds a listener). */
+export function sharedSignal(...signals: AbortSignal[]): AbortSignal {
+  const signal = signals.length === 1 ? (signals[0] as AbortSignal) : AbortSignal.any(signals);
+  setMaxListeners(0, signal);
+  return signal;
+}
+
+function sendOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
+  return signal ? { abortSignal: signal as never } : {};
+}
+
+/** The object headers an upload or copy sets, from --content-type, --metadata and friends. */
+export function objectParams(
+  settings: ObjectSettings,
+  nameForType: string | undefined,
+): Omit<CreateMultipartUploadCommandInput, "Bucket" | "Key"> {
+  const contentType =
+    settings.contentType ?? (nameForType ? contentTypeFor(nameForType) : undefined);
+  return {
+    ...(contentType ? { ContentType: contentType } : {}),
+    ...(settings.metadata ? { Metadata: settings.metadata } : {}),
+    ...(settings.cacheControl ? { CacheControl: settings.cacheControl } : {}),
+    ...(settings.storageClass ? { StorageClass: settings.storageClass as never } : {}),
+    ...(settings.sse ? { ServerSideEncryption: settings.sse } : {}),
+    ...(settings.kmsKeyId ? { SSEKMSKeyId: settings.kmsKeyId } : {}),
+    ...(settings.checksum ? { ChecksumAlgorithm: SDK_CHECKSUM[settings.checksum].algorithm } : {}),
+  };
+}
+
+function checksumOf(output: object, algorithm: ChecksumAlgorithm | undefined): string | undefined {
+  if (!algorithm) return undefined;
+  return (output as Record<string, string | undefined>)[SDK_CHECKSUM[algorithm].field];
+}
+
+// ---------------------------------------------------------------------------------------
+// Uploads
+
+/** Fills `buffer` from the file at `position`; a short read means the file shrank. */
+async function readFully(file: FileHandle, buffer: Buffer, position: number, path: string) {
+  let done = 0;
+  while (done < buffer.length) {
+    const { bytesRead } = await file.read(buffer, done, buffer.length - done, position + done);
+    if (bytesRead === 0) {
+      throw new S3kitError({
+        code: "SourceChanged",
+        message: `${path} got shorter while it was being uploaded.`,
+        hint: "Upload it again once nothing is writing to it.",
+        exitCode: ExitCode.failure,
+      });
+    }
+    done += bytesRead;
+  }
+}
+
+async function putObject(
+  engine: Engine,
+  target: ObjectRef,
+  body: Buffer,
+  nameForType: string | undefined,
+  signal: AbortSignal,
+): Promise<TransferOutcome> {
+  const params = objectParams(engine.settings, nameForType);
+  const output = await withRetries(
+    () =>
+      engine.s3.send(
+        new PutObjectCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          Body: body,
+          ContentLength: body.length,
+          ...params,
+        }),
+        sendOptions(signal),
+      ),
+    {
+      signal,
+      onRetry: (err, attempt) => engine.observer.retry?.(`upload of ${target.key}`, err, attempt),
+    },
+  );
+  engine.observer.bytes?.(body.length);
+  return {
+    bytes: body.length,
+    etag: output.ETag,
+    parts: 1,
+    checksum: checksumOf(output, engine.settings.checksum),
+  };
+}
+
+/**
+ * One multipart upload: created, tracked by the session until it completes, aborted on
+ * any failure (and on Ctrl-C by the session) so that no parts are left behind.
+ */
+class MultipartUpload {
+  private upload: OpenUpload | undefined;
+  private readonly parts: CompletedPart[] = [];
+  private readonly failFast = new AbortController();
+  readonly signal: AbortSignal;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly target: ObjectRef,
+    private readonly createParams: Omit<CreateMultipartUploadCommandInput, "Bucket" | "Key">,
+  ) {
+    this.signal = sharedSignal(engine.signal, this.failFast.signal);
+  }
+
+  async create(): Promise<void> {
+    const { s3 } = this.engine;
+    // Not abortable: if Ctrl-C comes while this is in flight, the session waits for the
+    // id and aborts the upload, instead of leaving one nobody knows about.
+    const creating = withRetries(() =>
+      s3.send(
+        new CreateMultipartUploadCommand({
+          Bucket: this.target.bucket,
+          Key: this.target.key,
+          ...this.createParams,
+        }),
+      ),
+    ).then((out) => {
+      if (!out.UploadId) throw new Error("CreateMultipartUpload returned no UploadId");
+      return { bucket: this.target.bucket, key: this.target.key, uploadId: out.UploadId };
+    });
+    this.engine.session.trackCreate(creating);
+    this.upload = await creating;
+    if (this.engine.signal.aborted) throw interruptedIfAborted(this.engine.signal);
+  }
+
+  async uploadPart(partNumber: number, body: Buffer): Promise<void> {
+    const upload = this.upload as OpenUpload;
+    const { s3, observer, settings } = this.engine;
+    const output = await withRetries(
+      () =>
+        s3.send(
+          new UploadPartCommand({
+            Bucket: upload.bucket,
+            Key: upload.key,
+            UploadId: upload.uploadId,
+            PartNumber: partNumber,
+            Body: body,
+            ContentLength: body.length,
+            ...(settings.checksum
+              ? { ChecksumAlgorithm: SDK_CHECKSUM[settings.checksum].algorithm }
+              : {}),
+          }),
+          sendOptions(this.signal),
+        ),
+      {
+        signal: this.signal,
+        onRetry: (err, attempt) =>
+          observer.retry?.(`part ${partNumber} of ${upload.key}`, err, attempt),
+      },
+    );
+    const part: CompletedPart = { PartNumber: partNumber, ETag: output.ETag };
+    if (settings.checksum) {
+      const field = SDK_CHECKSUM[settings.checksum].field;
+      const value = checksumOf(output, settings.checksum);
+      if (value) (part as Record<string, unknown>)[field] = value;
+    }
+    this.parts.push(part);
+    observer.bytes?.(body.length);
+  }
+
+  async uploadPartCopy(partNumber: number, source: ObjectRef, start: number, end: number) {
+    const upload = this.upload as OpenUpload;
+    const output = await withRetries(
+      () =>
+        this.engine.s3.send(
+          new UploadPartCopyCommand({
+            Bucket: upload.bucket,
+            Key: upload.key,
+            UploadId: upload.uploadId,
+            PartNumber: partNumber,
+            CopySource: copySource(source),
+            CopySourceRange: `bytes=${start}-${end}`,
+          }),
+          sendOptions(this.signal),
+        ),
+      { signal: this.signal },
+    );
+    const result = output.CopyPartResult ?? {};
+    const part: CompletedPart = { PartNumber: partNumber, ETag: result.ETag };
+    const checksum = this.engine.settings.checksum;
+    if (checksum) {
+      const value = checksumOf(result, checksum);
+      if (value) (part as Record<string, unknown>)[SDK_CHECKSUM[checksum].field] = value;
+    }
+    this.parts.push(part);
+    this.engine.observer.bytes?.(end - start + 1);
+  }
+
+  async complete(): Promise<{ etag?: string | undefined; checksum?: string | undefined }> {
+    const upload = this.upload as OpenUpload;
+    const parts = [...this.parts].sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
+    const output = await withRetries(() =>
+      this.engine.s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: upload.bucket,
+          Key: upload.key,
+          UploadId: upload.uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
+      ),
+    );
+    this.engine.session.completed(upload.uploadId);
+    return { etag: output.ETag, checksum: checksumOf(output, this.engine.settings.checksum) };
+  }
+
+  /** Runs the part tasks; the first failure stops the rest and aborts the upload. */
+  async run(tasks: (() => Promise<void>)[]): Promise<void> {
+    const failures: unknown[] = [];
+    await Promise.all(
+      tasks.map((task) =>
+        task().catch((err) => {
+          failures.push(err);
+          this.failFast.abort();
+        }),
+      ),
+    );
+    if (failures.length > 0) {
+      throw interruptedIfAborted(this.engine.signal, failures[0]);
+    }
+  }
+
+  async abort(): Promise<void> {
+    this.failFast.abort();
+    if (this.upload) await this.engine.session.abortUpload(this.upload).catch(() => false);
+  }
+}
+
+/** Uploads a local file: one PUT below the threshold, concurrent parts above it. */
+export async function uploadFile(
+  engine: Engine,
+  path: string,
+  size: number,
+  target: ObjectRef,
+): Promise<TransferOutcome> {
+  const { limiter, pool, tuning, signal } = engine;
+  if (size > MAX_OBJECT_SIZE) {
+    throw new S3kitError({
+      code: "ObjectTooLarge",
+      message: `${path} is ${formatBytes(size)}; S3 objects are at most 5 TiB.`,
+      exitCode: ExitCode.usage,
+    });
+  }
+  if (size < tuning.multipartThreshold || size === 0) {
+    return limiter.run(async () => {
+      if (signal.aborted) throw interruptedIfAborted(signal);
+      const lease = await pool.acquire(size);
+      try {
+        if (size > 0) {
+          const file = await open(path, "r");
+          try {
+            await readFully(file, lease.buffer, 0, path);
+          } finally {
+            await file.close();
+          }
+        }
+        return await putObject(engine, target, lease.buffer, path, signal);
+      } catch (err) {
+        throw interruptedIfAborted(signal, err);
+      } finally {
+        lease.release();
+      }
+    });
+  }
+
+  const partSize = partSizeFor(size, tuning.partSize);
+  const count = Math.ceil(size / partSize);
+  const upload = new MultipartUpload(engine, target, objectParams(engine.settings, path));
+  const file = await open(path, "r");
+  try {
+    await limiter.run(() => upload.create());
+    const tasks = Array.from({ length: count }, (_, i) => async () => {
+      await limiter.run(async () => {
+        if (upload.signal.aborted) throw interruptedIfAborted(upload.signal);
+        const offset = i * partSize;
+        const length = Math.min(partSize, size - offset);
+        const lease = await pool.acquire(length);
+        try {
+          if (upload.signal.aborted) throw interruptedIfAborted(upload.signal);
+          await readFully(file, lease.buffer, offset, path);
+          await upload.uploadPart(i + 1, lease.buffer);
+        } finally {
+          lease.release();
+        }
+      });
+    });
+    await upload.run(tasks);
+    const done = await limiter.run(() => upload.complete());
+    return { bytes: size, etag: done.etag, parts: count, checksum: done.checksum };
+  } catch (err) {
+    await upload.abort();
+    throw interruptedIfAborted(signal, err);
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Reads a stream of unknown length in pieces of exactly the requested size (the last one
+ * shorter), so stdin can go up in parts without holding more than the parts in flight.
+ */
+class PieceReader {
+  private readonly iterator: AsyncIterator<Buffer>;
+  private leftover: Buffer | undefined;
+  private ended = false;
+
+  constructor(stream: Readable) {
+    this.iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  /** Fills `buffer`; returns how many bytes were read (fewer only at the end of the stream). */
+  async fill(buffer: Buffer): Promise<number> {
+    let filled = 0;
+    while (filled < buffer.length) {
+      let chunk = this.leftover;
+      this.leftover = undefined;
+      if (!chunk) {
+        if (this.ended) break;
+        const next = await this.iterator.next();
+        if (next.done) {
+          this.ended = true;
+          break;
+        }
+        chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      }
+      const take = Math.min(chunk.length, buffer.length - filled);
+      chunk.copy(buffer, filled, 0, take);
+      filled += take;
+      if (take < chunk.length) this.leftover = chunk.subarray(take);
+    }
+    return filled;
+  }
+}
+
+/**
+ * Uploads a stream of unknown length (stdin). Below the threshold it is one PUT; above, parts
+ * go up while stdin is read, and the part size doubles every 1,000 parts so that 10,000 parts
+ * reach 5 TiB.
+ */
+export async function uploadStream(
+  engine: Engine,
+  stream: Readable,
+  target: ObjectRef,
+): Promise<TransferOutcome> {
+  const { pool, limiter, tuning, signal } = engine;
+  const reader = new PieceReader(stream);
+  const firstSize = Math.max(tuning.multipartThreshold, 1);
+  const buffered: { lease: BufferLease; length: number }[] = [];
+  let total = 0;
+  // Read up to the threshold (in part-sized pieces) to decide between one PUT and parts.
+  while (total < firstSize) {
+    const lease = await pool.acquire(Math.min(tuning.partSize, MAX_SINGLE_PUT));
+    const length = await reader.fill(lease.buffer);
+    buffered.push({ lease, length });
+    total += length;
+    if (length < lease.buffer.length) break;
+  }
+  const atEnd = total < firstSize || (await peekEnd(reader, buffered, pool, tuning.partSize));
+  if (atEnd) {
+    const body =
+      buffered.length === 1
+        ? (buffered[0] as (typeof buffered)[number]).lease.buffer.subarray(0, total)
+        : Buffer.concat(buffered.map((b) => b.lease.buffer.subarray(0, b.length)));
+    try {
+      return await limiter.run(() => putObject(engine, target, body, target.key, signal));
+    } catch (err) {
+      throw interruptedIfAborted(signal, err);
+    } finally {
+      for (const b of buffered) b.lease.release();
+    }
+  }
+
+  const upload = new MultipartUpload(engine, target, objectParams(engine.settings, target.key));
+  const running: Promise<void>[] = [];
+  let failed: unknown;
+  let partNumber = 0;
+  let bytes = 0;
+  const send = (lease: BufferLease, length: number) => {
+    const number = ++partNumber;
+    bytes += length;
+    const task = limiter
+      .run(() => upload.uploadPart(number, lease.buffer.subarray(0, length)))
+      .catch((err) => {
+        failed ??= err;
+        void upload.abort();
+      })
+      .finally(() => lease.release());
+    running.push(task);
+  };
+  try {
+    await limiter.run(() => upload.create());
+    for (const b of buffered) send(b.lease, b.length);
+    buffered.length = 0;
+    for (;;) {
+      if (failed || upload.signal.aborted) break;
+      const size = streamPartSize(tuning.partSize, partNumber);
+      if (partNumber >= MAX_PARTS) {
+        throw new S3kitError({
+          code: "ObjectTooLarge",
+          message: "The input is larger than 10,000 parts can hold.",
+          hint: "Use a larger --part-size.",
+          exitCode: ExitCode.failure,
+        });
+      }
+      const lease = await pool.acquire(size);
+      const length = await reader.fill(lease.buffer);
+      if (length === 0) {
+        lease.release();
+        break;
+      }
+      send(lease, length);
+      if (length < size) break;
+    }
+    await Promise.all(running);
+    if (failed || upload.signal.aborted) throw failed ?? interruptedIfAborted(signal);
+    const done = await limiter.run(() => upload.complete());
+    return { bytes, etag: done.etag, parts: partNumber, checksum: done.checksum };
+  } catch (err) {
+    await Promise.allSettled(running);
+    await upload.abort();
+    throw interruptedIfAborted(signal, err);
+  }
+}
+
+/** After exactly `threshold` bytes: reads one more piece to see whether the stream ended. */
+async function peekEnd(
+  reader: PieceReader,
+  buffered: { lease: BufferLease; length: number }[],
+  pool: BufferPool,
+  partSize: number,
+): Promise<boolean> {
+  const lease = await pool.acquire(partSize);
+  const length = await reader.fill(lease.buffer);
+  if (length === 0) {
+    lease.release();
+    return true;
+  }
+  buffered.push({ lease, length });
+  return false;
+}
+
+export function streamPartSize(base: number, partsSoFar: number): number {
+  return Math.min(MAX_PART_SIZE, base * 2 ** Math.floor(partsSoFar / 1000));
+}
+
+// ---------------------------------------------------------------------------------------
+// Downloads
+
+export interface ObjectInfo {
+  size: number;
+  etag?: string | undefined;
+  /** A checksum of the whole object, when the object has one. */
+  checksum?: { algorithm: ChecksumAlgorithm; value: string } | undefined;
+  encryption?: string | undefined;
+}
+
+/** Whether an ETag is the MD5 of the object's bytes (single-part, not SSE-KMS or SSE-C). */
+function md5FromEtag(info: { etag?: string | undefined; encryption?: string | undefined }) {
+  const etag = info.etag?.replace(/"/g, "");
+  if (!etag || !/^[0-9a-f]{32}$/i.test(etag)) return undefined;
+  if (info.encryption && info.encryption !== "AES256") return undefined;
+  return etag.toLowerCase();
+}
+
+export function objectInfoFromHead(head: HeadObjectCommandOutput | GetObjectCommandOutput) {
+  let checksum: ObjectInfo["checksum"];
+  for (const [algorithm, { field }] of Object.entries(SDK_CHECKSUM)) {
+    const value = (head as unknown as Record<string, unknown>)[field];
+    // "…-12" is a checksum of part checksums: it cannot be checked against the bytes.
+    if (typeof value === "string" && !/-\d+$/.test(value) && head.ChecksumType !== "COMPOSITE") {
+      checksum = { algorithm: algorithm as ChecksumAlgorithm, value };
+      break;
+    }
+  }
+  return {
+    size: head.ContentLength ?? 0,
+    etag: head.ETag,
+    checksum,
+    encryption: head.SSECustomerAlgorithm ? "SSE-C" : head.ServerSideEncryption,
+  } satisfies ObjectInfo;
+}
+
+export async function headObject(engine: Pick<Engine, "s3" | "signal">, source: ObjectRef) {
+  return engine.s3.send(
+    new HeadObjectCommand({ Bucket: source.bucket, Key: source.key, ChecksumMode: "ENABLED" }),
+    sendOptions(engine.signal),
+  );
+}
+
+function temporaryPathFor(destination: string): string {
+  return join(
+    dirname(destination),
+    `.${basename(destination)}.s3kit-${randomBytes(4).toString("hex")}.part`,
+  );
+}
+
+class IncompleteBodyError extends Error {
+  override name = "IncompleteBody";
+}
+
+/** Bytes gathered before one write: fewer, larger writes cost far less than one per socket read. */
+const WRITE_BATCH = 1024 * 1024;
+
+/**
+ * Writes a response body into a file at `cursor.position` (advanced as bytes land on disk,
+ * so a retry resumes after them), up to `end` inclusive. Socket reads are copied into one
+ * reused buffer and written 1 MiB at a time: the small reads then die young (cheap for
+ * the garbage collector) and the kernel sees few, large writes. `onWritten` sees the
+ * bytes in order, before the buffer is reused.
+ */
+async function bodyToFile(
+  body: Readable,
+  file: FileHandle,
+  cursor: { position: number },
+  end: number,
+  onWritten: (data: Buffer) => void,
+): Promise<void> {
+  // Small objects get a buffer of their own size, not a whole batch.
+  const batchSize = Math.max(1, Math.min(WRITE_BATCH, end + 1 - cursor.position));
+  const batch = Buffer.allocUnsafe(batchSize);
+  let filled = 0;
+  const flush = async () => {
+    let offset = 0;
+    while (offset < filled) {
+      const { bytesWritten } = await file.write(
+        batch,
+        offset,
+        filled - offset,
+        cursor.position + offset,
+      );
+      offset += bytesWritten;
+    }
+    onWritten(batch.subarray(0, filled));
+    cursor.position += filled;
+    filled = 0;
+  };
+  let writing: Promise<void> | undefined;
+  const received = new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const finish = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      body.off("data", onData);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      let room = end + 1 - (cursor.position + filled);
+      let offset = 0;
+      while (offset < chunk.length && room > 0) {
+        const take = Math.min(chunk.length - offset, batchSize - filled, room);
+        chunk.copy(batch, filled, offset, offset + take);
+        filled += take;
+        offset += take;
+        room -= take;
+        if (filled === batchSize) {
+          if (offset < chunk.length) {
+            // The rest of this chunk goes in after the write; the stream waits meanwhile.
+            const rest = chunk.subarray(offset);
+            body.pause();
+            writing = flush().then(() => {
+              writing = undefined;
+              onData(rest);
+              body.resume();
+            });
+          } else {
+            body.pause();
+            writing = flush().then(() => {
+              writing = undefined;
+              body.resume();
+            });
+          }
+          writing.catch((err) => {
+            body.destroy();
+            finish(err);
+          });
+          return;
+        }
+      }
+    };
+    body.on("data", onData);
+    body.once("end", () => finish());
+    body.once("error", (err) => finish(err));
+    body.once("close", () =>
+      finish(new IncompleteBodyError("the connection closed before the body ended")),
+    );
+  });
+  try {
+    await received;
+  } catch (err) {
+    // Keep what arrived before the connection broke: the retry starts after it.
+    await writing?.catch(() => {});
+    await flush().catch(() => {});
+    throw err;
+  }
+  await writing;
+  await flush();
+}
+
+/**
+ * Downloads an object to a file: into a temporary file in the target folder, checked
+ * (size; MD5 for single-part ETags; the object's full checksum) and then renamed, so the
+ * target is never a partial file. Large objects come down as concurrent ranges.
+ */
+export async function downloadFile(
+  engine: Engine,
+  source: ObjectRef,
+  destination: string,
+  known?: ObjectInfo,
+): Promise<TransferOutcome> {
+  const { session, signal, tuning } = engine;
+  await mkdir(dirname(destination), { recursive: true });
+  const temporary = temporaryPathFor(destination);
+  session.addTempFile(temporary);
+  try {
+    let outcome: TransferOutcome;
+    if (known && known.size >= tuning.multipartThreshold && known.size > 0) {
+      outcome = await downloadRanges(engine, source, temporary, known);
+    } else {
+      outcome = await downloadWhole(engine, source, temporary);
+    }
+    if (signal.aborted) throw interruptedIfAborted(signal);
+    await rename(temporary, destination);
+    session.forgetTempFile(temporary);
+    return outcome;
+  } catch (err) {
+    await session.removeTempFile(temporary);
+    throw interruptedIfAborted(signal, err);
+  }
+}
+
+/** One GET; retried from the start if the connection breaks. */
+async function downloadWhole(
+  engine: Engine,
+  source: ObjectRef,
+  temporary: string,
+): Promise<TransferOutcome> {
+  const { s3, signal, observer, limiter } = engine;
+  return limiter.run(() =>
+    withRetries(
+      async () => {
+        let reported = 0;
+        const file = await open(temporary, "w");
+        try {
+          const response = await s3.send(
+            new GetObjectCommand({
+              Bucket: source.bucket,
+              Key: source.key,
+              ChecksumMode: "ENABLED",
+            }),
+            sendOptions(signal),
+          );
+          const info = objectInfoFromHead(response);
+          const md5 = md5FromEtag(info);
+          const hasher = md5 ? createHasher("md5") : undefined;
+          const cursor = { position: 0 };
+          await bodyToFile(response.Body as Readable, file, cursor, info.size - 1, (data) => {
+            hasher?.update(data);
+            reported += data.length;
+            observer.bytes?.(data.length);
+          });
+          const written = cursor.position;
+          if (written !== info.size) {
+            throw new IncompleteBodyError(
+              `${source.key}: got ${written} of ${info.size} bytes before the connection ended`,
+            );
+          }
+          let verified: string | undefined;
+          if (hasher && md5) {
+            const actual = hasher.digest();
+            if (actual !== md5)
+              throw new ChecksumMismatchError(
+                `s3://${source.bucket}/${source.key}`,
+                "MD5 (ETag)",
+                md5,
+                actual,
+              );
+            verified = "md5";
+          }
+          // A full-object checksum was checked by the SDK as the body streamed in.
+          if (info.checksum) verified = verified ?? info.checksum.algorithm;
+          return { bytes: written, etag: info.etag, parts: 1, verified };
+        } catch (err) {
+          if (reported > 0) observer.bytes?.(-reported);
+          throw err;
+        } finally {
+          await file.close();
+        }
+      },
+      {
+        signal,
+        onRetry: (err, attempt) => observer.retry?.(`download of ${source.key}`, err, attempt),
+      },
+    ),
+  );
+}
+
+/** Concurrent ranged GETs written in place; a broken range resumes where it stopped. */
+async function downloadRanges(
+  engine: Engine,
+  source: ObjectRef,
+  temporary: string,
+  info: ObjectInfo,
+): Promise<TransferOutcome> {
+  const { s3, signal, observer, limiter, tuning } = engine;
+  const failFast = new AbortController();
+  const rangeSignal = sharedSignal(signal, failFast.signal);
+  const partSize = tuning.partSize;
+  const count = Math.ceil(info.size / partSize);
+  const what = `s3://${source.bucket}/${source.key}`;
+  const expected = expectedDigest(info);
+  const file = await open(temporary, "w");
+  // The worker hashes the file from its start as far as the ranges have filled it in.
+  const job = expected ? engine.verifier?.begin(temporary, expected.algorithm) : undefined;
+  const written = Array.from({ length: count }, (_, i) => i * partSize);
+  let complete = 0;
+  let reported = 0;
+  const advance = () => {
+    while (
+      complete < count &&
+      (written[complete] as number) >= Math.min(info.size, (complete + 1) * partSize)
+    ) {
+      complete++;
+    }
+    const upTo = complete < count ? (written[complete] as number) : info.size;
+    if (upTo - reported >= 4 * 1024 * 1024 || upTo === info.size) {
+      reported = upTo;
+      job?.advance(upTo);
+    }
+  };
+  try {
+    const failures: unknown[] = [];
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        limiter
+          .run(async () => {
+            const start = i * partSize;
+            const end = Math.min(info.size, start + partSize) - 1;
+            const cursor = { position: start };
+            await withRetries(
+              async () => {
+                if (rangeSignal.aborted) throw interruptedIfAborted(signal, new Error("stopped"));
+                const response = await s3.send(
+                  new GetObjectCommand({
+                    Bucket: source.bucket,
+                    Key: source.key,
+                    Range: `bytes=${cursor.position}-${end}`,
+                    ...(info.etag ? { IfMatch: info.etag } : {}),
+                  }),
+                  sendOptions(rangeSignal),
+                );
+                await bodyToFile(response.Body as Readable, file, cursor, end, (data) => {
+                  written[i] = cursor.position + data.length;
+                  observer.bytes?.(data.length);
+                  advance();
+                });
+                if (cursor.position !== end + 1) {
+                  throw new IncompleteBodyError(
+                    `${source.key}: range ended at byte ${cursor.position} instead of ${end + 1}`,
+                  );
+                }
+              },
+              {
+                signal: rangeSignal,
+                onRetry: (err, attempt) =>
+                  observer.retry?.(
+                    `bytes ${cursor.position}-${end} of ${source.key}`,
+                    err,
+                    attempt,
+                  ),
+              },
+            );
+          })
+          .catch((err) => {
+            failures.push(err);
+            failFast.abort();
+          }),
+      ),
+    );
+    if (failures.length > 0) throw failures[0];
+  } catch (err) {
+    job?.cancel();
+    throw err;
+  } finally {
+    await file.close();
+  }
+  if (!expected) return { bytes: info.size, etag: info.etag, parts: count };
+  const actual = job ? await job.finish(info.size) : await hashFile(temporary, expected.algorithm);
+  if (actual !== expected.value) {
+    throw new ChecksumMismatchError(what, expected.label, expected.value, actual);
+  }
+  return { bytes: info.size, etag: info.etag, parts: count, verified: expected.algorithm };
+}
+
+/** What a download is checked against: the full-object checksum, else a single-part MD5 ETag. */
+function expectedDigest(
+  info: ObjectInfo,
+): { algorithm: HashName; value: string; label: string } | undefined {
+  if (info.checksum) {
+    return {
+      algorithm: info.checksum.algorithm,
+      value: info.checksum.value,
+      label: info.checksum.algorithm,
+    };
+  }
+  const md5 = md5FromEtag(info);
+  return md5 ? { algorithm: "md5", value: md5, label: "MD5 (ETag)" } : undefined;
+}
+
+/** Hashes a whole file on this thread (when no worker thread can run). */
+async function hashFile(path: string, algorithm: HashName): Promise<string> {
+  const hasher = createHasher(algorithm);
+  const file = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      hasher.update(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+  } finally {
+    await file.close();
+  }
+  return hasher.digest();
+}
+
+/**
+ * Streams an object to a writable (stdout), in order, resuming with a Range request if
+ * the connection breaks part-way.
+ */
+export async function downloadToStream(
+  engine: Engine,
+  source: ObjectRef,
+  out: Writable,
+): Promise<TransferOutcome> {
+  const { s3, signal, observer } = engine;
+  let position = 0;
+  let info: ObjectInfo | undefined;
+  let hasher: Hasher | undefined;
+  let md5: string | undefined;
+  await withRetries(
+    async () => {
+      const response = await s3.send(
+        new GetObjectCommand({
+          Bucket: source.bucket,
+          Key: source.key,
+          ...(position > 0 ? { Range: `bytes=${position}-` } : {}),
+          ...(position > 0 && info?.etag ? { IfMatch: info.etag } : {}),
+        }),
+        sendOptions(signal),
+      );
+      if (!info) {
+        info = objectInfoFromHead(response);
+        md5 = md5FromEtag(info);
+        hasher = md5 ? createHasher("md5") : undefined;
+      }
+      for await (const chunk of response.Body as Readable) {
+        hasher?.update(chunk);
+        if (!out.write(chunk)) await waitForDrain(out, signal);
+        position += chunk.length;
+        observer.bytes?.(chunk.length);
+      }
+      if (position !== info.size) {
+        throw new IncompleteBodyError(
+          `${source.key}: stream ended at byte ${position} of ${info.size}`,
+        );
+      }
+    },
+    {
+      signal,
+      onRetry: (err, attempt) => observer.retry?.(`download of ${source.key}`, err, attempt),
+    },
+  ).catch((err) => {
+    throw interruptedIfAborted(signal, err);
+  });
+  const final = info as ObjectInfo;
+  let verified: string | undefined;
+  if (hasher && md5) {
+    const actual = hasher.digest();
+    if (actual !== md5) {
+      throw new ChecksumMismatchError(
+        `s3://${source.bucket}/${source.key}`,
+        "MD5 (ETag)",
+        md5,
+        actual,
+      );
+    }
+    verified = "md5";
+  }
+  return { bytes: position, etag: final.etag, parts: 1, verified };
+}
+
+function waitForDrain(out: Writable, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      out.off("drain", done);
+      out.off("error", fail);
+      out.off("close", done);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const fail = (err: unknown) => {
+      out.off("drain", done);
+      out.off("close", done);
+      signal.removeEventListener("abort", done);
+      reject(err);
+    };
+    out.on("drain", done);
+    out.on("close", done);
+    out.on("error", fail);
+    signal.addEventListener("abort", done);
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Copies inside S3
+
+/** `bucket/key` for CopySource, with the key URL-encoded segment by segment. */
+export function copySource(source: ObjectRef): string {
+  return `${source.bucket}/${source.key.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+/** Whether the copy must replace the object's headers instead of keeping the source's. */
+function replacesHeaders(settings: ObjectSettings): boolean {
+  return Boolean(settings.contentType || settings.metadata || settings.cacheControl);
+}
+
+/**
+ * Copies an object server-side: one CopyObject up to 5 GiB, a multipart copy
+ * (UploadPartCopy ranges) above. With new headers, the ones not given keep the source's.
+ */
+export async function copyObject(
+  engine: Engine,
+  source: ObjectRef,
+  target: ObjectRef,
+  knownSize?: number,
+): Promise<TransferOutcome> {
+  const { s3, limiter, signal, settings, tuning } = engine;
+  const maxSingle = engine.maxSingleCopy ?? FIVE_GIB;
+  const replace = replacesHeaders(settings);
+  let head: HeadObjectCommandOutput | undefined;
+  if (knownSize === undefined || replace || knownSize > maxSingle) {
+    head = await limiter.run(() => headObject(engine, source));
+  }
+  const size = head?.ContentLength ?? knownSize ?? 0;
+  const keep = head ? sourceHeaders(head) : {};
+  const params = objectParams(settings, undefined);
+  if (size <= maxSingle) {
+    const input: CopyObjectCommandInput = {
+      Bucket: target.bucket,
+      Key: target.key,
+      CopySource: copySource(source),
+      ...(replace ? { MetadataDirective: "REPLACE", ...keep } : {}),
+      ...params,
+    };
+    const output = await limiter
+      .run(() =>
+        withRetries(() => s3.send(new CopyObjectCommand(input), sendOptions(signal)), { signal }),
+      )
+      .catch((err) => {
+        throw interruptedIfAborted(signal, err);
+      });
+    engine.observer.bytes?.(size);
+    const result = output.CopyObjectResult ?? {};
+    return {
+      bytes: size,
+      etag: result.ETag,
+      parts: 1,
+      checksum: checksumOf(result, settings.checksum),
+    };
+  }
+
+  const partSize = partSizeFor(size, tuning.partSize);
+  const count = Math.ceil(size / partSize);
+  // A multipart copy starts a new object: it takes the source's headers, unless given new ones.
+  const upload = new MultipartUpload(engine, target, { ...keep, ...params });
+  try {
+    await limiter.run(() => upload.create());
+    await upload.run(
+      Array.from(
+        { length: count },
+        (_, i) => () =>
+          limiter.run(() => {
+            const start = i * partSize;
+            const end = Math.min(size, start + partSize) - 1;
+            return upload.uploadPartCopy(i + 1, source, start, end);
+          }),
+      ),
+    );
+    const done = await limiter.run(() => upload.complete());
+    return { bytes: size, etag: done.etag, parts: count, checksum: done.checksum };
+  } catch (err) {
+    await upload.abort();
+    throw interruptedIfAborted(signal, err);
+  }
+}
+
+function sourceHeaders(head: HeadObjectCommandOutput) {
+  return {
+    ...(head.ContentType ? { ContentType: head.ContentType } : {}),
+    ...(head.CacheControl ? { CacheControl: head.CacheControl } : {}),
+    ...(head.ContentDisposition ? { ContentDisposition: head.ContentDisposition } : {}),
+    ...(head.ContentEncoding ? { ContentEncoding: head.ContentEncoding } : {}),
+    ...(head.ContentLanguage ? { ContentLanguage: head.ContentLanguage } : {}),
+    ...(head.Metadata && Object.keys(head.Metadata).length > 0 ? { Metadata: head.Metadata } : {}),
+  };
+}
