@@ -161,6 +161,7 @@ export default defineCommand<Options>({
           )
           .join("\n"),
       );
+      await ctx.out.flushed();
       ctx.out.info(
         `Dry run: would ${verb.dry} ${plural(items.length, "file")} (${formatBytes(summary.bytes)}); nothing was transferred.`,
       );
@@ -226,6 +227,8 @@ export default defineCommand<Options>({
 
     const summary: TransferSummary = { ...result, dryRun: false, skipped };
     ctx.out.result(summary, () => undefined);
+    // Everything written to stdout (the summary, or the object itself with `-`) gets out first.
+    await ctx.out.flushed();
     const seconds = summary.seconds;
     const rate =
       summary.bytes > 0 && seconds >= 0.05

@@ -46,10 +46,12 @@ export default defineCommand<Options>({
         if (out.json) out.jsonLine(bucket);
         else out.data(`${formatDate(bucket.creationDate)}  ${bucket.name}`);
       }
+      await out.flushed();
       return undefined;
     }
     // Without --recursive, names are shown relative to the "folder" of the prefix, like `aws s3 ls`.
     const folder = opts.recursive ? "" : location.key.slice(0, location.key.lastIndexOf("/") + 1);
+    let written = 0;
     for await (const entry of listObjects(aws, location, {
       recursive: opts.recursive === true,
       signal: ctx.signal,
@@ -66,7 +68,10 @@ export default defineCommand<Options>({
           `${formatDate(entry.lastModified)}  ${size.padStart(SIZE_WIDTH)}  ${entry.key.slice(folder.length)}`,
         );
       }
+      // Keep pace with a slow reader instead of buffering the whole listing.
+      if (++written % 1000 === 0) await out.flushed();
     }
+    await out.flushed();
     return undefined;
   },
 });

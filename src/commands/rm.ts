@@ -86,6 +86,7 @@ export default defineCommand<Options>({
         },
       });
       out.result(result, () => undefined);
+      await out.flushed();
       const n = result.keys?.length ?? 0;
       out.info(
         `Dry run: would delete ${n.toLocaleString("en-US")} object${n === 1 ? "" : "s"} under ${where}; nothing was deleted.`,
@@ -126,6 +127,7 @@ export default defineCommand<Options>({
     }
     spinner.stop();
     out.result(result, () => undefined);
+    await out.flushed();
     for (const f of result.failed)
       out.warn(`could not delete s3://${location.bucket}/${f.key}: ${f.code} ${f.message}`);
     const seconds = formatSeconds((performance.now() - started) / 1000);

@@ -67,8 +67,8 @@ export interface TransferOutcome {
   bytes: number;
   etag?: string | undefined;
   parts: number;
-  /** What the download was checked against besides its size: `md5`, a checksum name, or none. */
-  verified?: string | undefined;
+  /** What a download was checked against: `size`, and `md5` (single-part ETag) or a checksum name. */
+  verified?: string[] | undefined;
   checksum?: string | undefined;
 }
 
@@ -556,14 +556,18 @@ function md5FromEtag(info: { etag?: string | undefined; encryption?: string | un
 }
 
 export function objectInfoFromHead(head: HeadObjectCommandOutput | GetObjectCommandOutput) {
+  // A checksum can be checked against the bytes only if it covers the whole object: a
+  // multipart object's checksum is usually of its parts' checksums ("…-12", COMPOSITE),
+  // and without a type saying FULL_OBJECT a multipart object's checksum is not trusted.
+  const multipart = /-\d+"?$/.test(head.ETag ?? "");
   let checksum: ObjectInfo["checksum"];
   for (const [algorithm, { field }] of Object.entries(SDK_CHECKSUM)) {
     const value = (head as unknown as Record<string, unknown>)[field];
-    // "…-12" is a checksum of part checksums: it cannot be checked against the bytes.
-    if (typeof value === "string" && !/-\d+$/.test(value) && head.ChecksumType !== "COMPOSITE") {
-      checksum = { algorithm: algorithm as ChecksumAlgorithm, value };
-      break;
-    }
+    if (typeof value !== "string" || /-\d+$/.test(value)) continue;
+    if (head.ChecksumType === "COMPOSITE") continue;
+    if (multipart && head.ChecksumType !== "FULL_OBJECT") continue;
+    checksum = { algorithm: algorithm as ChecksumAlgorithm, value };
+    break;
   }
   return {
     size: head.ContentLength ?? 0,
@@ -758,7 +762,7 @@ async function downloadWhole(
               `${source.key}: got ${written} of ${info.size} bytes before the connection ended`,
             );
           }
-          let verified: string | undefined;
+          const verified = ["size"];
           if (hasher && md5) {
             const actual = hasher.digest();
             if (actual !== md5)
@@ -768,10 +772,10 @@ async function downloadWhole(
                 md5,
                 actual,
               );
-            verified = "md5";
+            verified.push("md5");
           }
           // A full-object checksum was checked by the SDK as the body streamed in.
-          if (info.checksum) verified = verified ?? info.checksum.algorithm;
+          if (info.checksum) verified.push(info.checksum.algorithm);
           return { bytes: written, etag: info.etag, parts: 1, verified };
         } catch (err) {
           if (reported > 0) observer.bytes?.(-reported);
@@ -877,12 +881,17 @@ async function downloadRanges(
   } finally {
     await file.close();
   }
-  if (!expected) return { bytes: info.size, etag: info.etag, parts: count };
+  if (!expected) return { bytes: info.size, etag: info.etag, parts: count, verified: ["size"] };
   const actual = job ? await job.finish(info.size) : await hashFile(temporary, expected.algorithm);
   if (actual !== expected.value) {
     throw new ChecksumMismatchError(what, expected.label, expected.value, actual);
   }
-  return { bytes: info.size, etag: info.etag, parts: count, verified: expected.algorithm };
+  return {
+    bytes: info.size,
+    etag: info.etag,
+    parts: count,
+    verified: ["size", expected.algorithm],
+  };
 }
 
 /** What a download is checked against: the full-object checksum, else a single-part MD5 ETag. */
@@ -969,7 +978,7 @@ export async function downloadToStream(
     throw interruptedIfAborted(signal, err);
   });
   const final = info as ObjectInfo;
-  let verified: string | undefined;
+  const verified = ["size"];
   if (hasher && md5) {
     const actual = hasher.digest();
     if (actual !== md5) {
@@ -980,7 +989,7 @@ export async function downloadToStream(
         actual,
       );
     }
-    verified = "md5";
+    verified.push("md5");
   }
   return { bytes: position, etag: final.etag, parts: 1, verified };
 }

@@ -87,7 +87,7 @@ export interface ItemResult {
   bytes: number;
   etag?: string | undefined;
   parts: number;
-  verified?: string | undefined;
+  verified?: string[] | undefined;
   checksum?: string | undefined;
 }
 
