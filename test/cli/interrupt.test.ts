@@ -18,13 +18,13 @@ import {
   tempDir,
   waitFor,
 } from "../support/objects.js";
-import { type Proxy, startProxy } from "../support/proxy.js";
+import { startProxy, type TestProxy } from "../support/proxy.js";
 
 const MiB = 1024 * 1024;
 const s3 = directS3();
 let bucket: string;
 let dir: string;
-let slow: Proxy;
+let slow: TestProxy;
 
 beforeAll(async () => {
   bucket = await createBucket(s3, "s3kit-sigint");

@@ -13,7 +13,7 @@ export interface ProxyOptions {
   bytesPerSecond?: number;
 }
 
-export interface Proxy {
+export interface TestProxy {
   endpoint: string;
   /** Connections accepted so far. */
   readonly connections: number;
@@ -26,7 +26,7 @@ export interface Proxy {
  * A loopback TCP proxy for tests: it can reset chosen connections part-way through a
  * request or response (like a flaky network or load balancer) and slow connections down.
  */
-export async function startProxy(options: ProxyOptions): Promise<Proxy> {
+export async function startProxy(options: ProxyOptions): Promise<TestProxy> {
   const target = new URL(options.target);
   const sockets = new Set<Socket>();
   let connections = 0;
