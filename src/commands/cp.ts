@@ -85,7 +85,7 @@ export default defineCommand<Options>({
       .option("--multipart-threshold <size>", "go multipart from this size (default 8MiB)")
       .option(
         "--part-size <size>",
-        "part size, 5MiB to 5GiB (default 8MiB; grown to stay under 10,000 parts)",
+        "part size, 5MiB to 5GiB (default 8MiB for uploads, grown to stay under 10,000 parts;\n16MiB ranges for downloads)",
       )
       .option("--concurrency <n>", "requests in flight at once, 1 to 64 (default 16)")
       .option("--content-type <type>", "Content-Type (default: from the file name)")

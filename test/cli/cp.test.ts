@@ -8,7 +8,7 @@ import {
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runAgainstMoto } from "../support/cli.js";
+import { motoEnv, runAgainstMoto } from "../support/cli.js";
 import {
   createBucket,
   directS3,
@@ -18,6 +18,7 @@ import {
   sha256,
   tempDir,
 } from "../support/objects.js";
+import { startProxy } from "../support/proxy.js";
 
 const MiB = 1024 * 1024;
 const s3 = directS3();
@@ -114,6 +115,83 @@ describe("cp round trips, byte for byte", () => {
     expect(code).toBe(0);
     // The test's client stored a CRC32 too (the SDK's default), which is checked as well.
     expect(JSON.parse(stdout).transfers[0].verified).toEqual(["size", "md5", "crc32"]);
+  });
+});
+
+describe("downloads are verified", () => {
+  // A client that adds no checksum of its own: the object has only its MD5 ETag.
+  const plain = directS3({ requestChecksumCalculation: "WHEN_REQUIRED" });
+
+  it("checks a large single-part object's full CRC32 as its ranges arrive", async () => {
+    const body = readFileSync(randomFile(dir, "crc-ranges.bin", 20 * MiB + 7));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: "verify/crc.bin",
+        Body: body,
+        ChecksumAlgorithm: "CRC32",
+      }),
+    );
+    const target = join(dir, "verify-crc.bin");
+    const { code, stdout } = await runAgainstMoto([
+      "cp",
+      `s3://${bucket}/verify/crc.bin`,
+      target,
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    const [transfer] = JSON.parse(stdout).transfers;
+    expect(transfer.parts).toBe(2); // 16 MiB ranges
+    expect(transfer.verified).toEqual(["size", "crc32"]);
+    expect(sha256(readFileSync(target))).toBe(sha256(body));
+  });
+
+  it("checks a large single-part object's MD5 ETag", async () => {
+    const body = readFileSync(randomFile(dir, "md5-ranges.bin", 9 * MiB));
+    await plain.send(new PutObjectCommand({ Bucket: bucket, Key: "verify/md5.bin", Body: body }));
+    const { code, stdout } = await runAgainstMoto([
+      "cp",
+      `s3://${bucket}/verify/md5.bin`,
+      join(dir, "verify-md5.bin"),
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).transfers[0].verified).toEqual(["size", "md5"]);
+  });
+
+  it.each([
+    ["small (one GET)", 64 * 1024],
+    ["large (ranges)", 9 * MiB],
+  ])("refuses a %s object damaged on the way, leaving no file", async (_name, size) => {
+    const body = readFileSync(randomFile(dir, `damaged-${size}.bin`, size));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `verify/damaged-${size}.bin`,
+        Body: body,
+        ChecksumAlgorithm: "CRC32",
+      }),
+    );
+    // Every response has one bit flipped, past the headers.
+    const proxy = await startProxy({
+      target: motoEnv().AWS_ENDPOINT_URL as string,
+      corruptAt: 8192,
+    });
+    const target = join(dir, `damaged-down-${size}.bin`);
+    try {
+      const { code, stderr } = await runAgainstMoto(
+        ["cp", `s3://${bucket}/verify/damaged-${size}.bin`, target],
+        { env: { AWS_ENDPOINT_URL: proxy.endpoint } },
+      );
+      expect(stderr).toMatch(
+        /the downloaded data does not match the object's crc32 \(expected \S+, got \S+\); the partial file was removed/,
+      );
+      expect(code).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes(".s3kit-"))).toEqual([]);
   });
 });
 

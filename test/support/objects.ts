@@ -3,16 +3,17 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { root } from "../../scripts/servers.mjs";
 import { cleanEnv, motoEnv } from "./cli.js";
 
 const bin = join(root, "bin", "s3kit");
 
 /** An S3 client of the test's own, talking to moto directly: reads back what s3kit did. */
-export function directS3(): S3Client {
+export function directS3(extra: Partial<S3ClientConfig> = {}): S3Client {
   const env = motoEnv();
   return new S3Client({
+    ...extra,
     region: "us-east-1",
     endpoint: env.AWS_ENDPOINT_URL,
     forcePathStyle: true,

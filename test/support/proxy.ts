@@ -11,6 +11,8 @@ export interface ProxyOptions {
   maxResets?: number;
   /** Per-connection throughput limit in each direction, in bytes per second. */
   bytesPerSecond?: number;
+  /** Flips one bit of what the server sends, at this offset of every connection (damaged data). */
+  corruptAt?: number;
 }
 
 export interface TestProxy {
@@ -48,11 +50,20 @@ export async function startProxy(options: ProxyOptions): Promise<TestProxy> {
       client.resetAndDestroy();
       upstream.resetAndDestroy();
     };
+    let fromServer = 0;
     const forward = (from: Socket, to: Socket) => {
       let windowStart = Date.now();
       let windowBytes = 0;
       from.on("data", (chunk: Buffer) => {
         if (cut) return;
+        if (from === upstream && options.corruptAt !== undefined) {
+          const at = options.corruptAt - fromServer;
+          if (at >= 0 && at < chunk.length) {
+            chunk = Buffer.from(chunk);
+            chunk[at] = (chunk[at] as number) ^ 0x01;
+          }
+          fromServer += chunk.length;
+        }
         transferred += chunk.length;
         if (doomed && transferred >= (options.resetAfterBytes ?? 64 * 1024)) {
           // Let part of the chunk through first, so the peer sees a transfer that started.

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { endianness } from "node:os";
 import * as zlib from "node:zlib";
-import { DATA_OFFSET, DATA_SIZE, instantiateCrc, type WasmCrc } from "./crc-wasm.js";
+import { DATA_OFFSET, DATA_SIZE, instantiateCrc, SLICES, type WasmCrc } from "./crc-wasm.js";
 
 /** The checksum algorithms S3 stores with an object (`--checksum`). */
 export const CHECKSUM_ALGORITHMS = ["sha256", "sha1", "crc32", "crc32c", "crc64nvme"] as const;
@@ -224,12 +224,19 @@ const wasmCache = new Map<CrcAlgorithm, WasmCrc | undefined>();
 /** The slicing tables of a CRC as 64-bit entries, the layout the WebAssembly loop reads. */
 export function wasmTables(algorithm: CrcAlgorithm): BigUint64Array {
   const { lo, hi } = tl8(algorithm);
-  const tables = new BigUint64Array(8 * 256);
-  for (let t = 0; t < 8; t++) {
+  const t0 = new BigUint64Array(256);
+  for (let n = 0; n < 256; n++) {
+    t0[n] =
+      (BigInt((hi[0] as Int32Array)[n] as number) & 0xffffffffn) * 0x100000000n +
+      (BigInt((lo[0] as Int32Array)[n] as number) & 0xffffffffn);
+  }
+  // Table k: the CRC of byte n followed by k zero bytes.
+  const tables = new BigUint64Array(SLICES * 256);
+  tables.set(t0, 0);
+  for (let t = 1; t < SLICES; t++) {
     for (let n = 0; n < 256; n++) {
-      tables[t * 256 + n] =
-        (BigInt((hi[t] as Int32Array)[n] as number) & 0xffffffffn) * 0x100000000n +
-        (BigInt((lo[t] as Int32Array)[n] as number) & 0xffffffffn);
+      const previous = tables[(t - 1) * 256 + n] as bigint;
+      tables[t * 256 + n] = (previous >> 8n) ^ (t0[Number(previous & 0xffn)] as bigint);
     }
   }
   return tables;
@@ -241,4 +248,51 @@ function wasmCrc(algorithm: CrcAlgorithm): WasmCrc | undefined {
   const instance = instantiateCrc(wasmTables(algorithm));
   wasmCache.set(algorithm, instance);
   return instance;
+}
+
+/** (a * b) mod P over GF(2), bit-reflected, as in zlib's crc32_combine. */
+function multModP(a: bigint, b: bigint, width: bigint, poly: bigint): bigint {
+  let m = 1n << (width - 1n);
+  let p = 0n;
+  let x = b;
+  while (m !== 0n) {
+    if (a & m) {
+      p ^= x;
+      if ((a & (m - 1n)) === 0n) break;
+    }
+    m >>= 1n;
+    x = x & 1n ? (x >> 1n) ^ poly : x >> 1n;
+  }
+  return p;
+}
+
+/** x^(8 * length) mod P: the operator that moves a CRC past `length` bytes. */
+function shiftOperator(length: number, width: bigint, poly: bigint): bigint {
+  let p = 1n << (width - 1n); // x^0
+  let power = 1n << (width - 2n); // x^1
+  for (let n = BigInt(length) * 8n; n > 0n; n >>= 1n) {
+    if (n & 1n) p = multModP(power, p, width, poly);
+    power = multModP(power, power, width, poly);
+  }
+  return p;
+}
+
+/**
+ * The CRC of consecutive pieces from each piece's finished CRC and length, so the ranges
+ * of a download can be checked as they stream in, in parallel, without reading them again.
+ */
+export function combineCrcs(
+  algorithm: CrcAlgorithm,
+  pieces: readonly { crc: bigint; length: number }[],
+): bigint {
+  const width = algorithm === "crc64nvme" ? 64n : 32n;
+  const poly = POLY[algorithm];
+  let crc: bigint | undefined;
+  for (const piece of pieces) {
+    crc =
+      crc === undefined
+        ? piece.crc
+        : multModP(shiftOperator(piece.length, width, poly), crc, width, poly) ^ piece.crc;
+  }
+  return crc ?? 0n;
 }

@@ -1,10 +1,10 @@
 /**
- * A table-driven reflected CRC (slicing-by-8 over 64-bit words) as a tiny WebAssembly
+ * A table-driven reflected CRC (slicing-by-16 over 64-bit words) as a tiny WebAssembly
  * module, built from its opcodes below. JavaScript has no 64-bit integers that are fast,
  * so the same loop in plain JS (two 32-bit halves, sixteen lookups per word) runs at a
  * third of the speed; checking a 1 GiB download's CRC64NVME is the difference.
  *
- * Memory layout: eight tables of 256 64-bit entries at 0..16 KiB (table k: CRC of byte n
+ * Memory layout: sixteen tables of 256 64-bit entries at 0..32 KiB (table k: CRC of byte n
  * followed by k zero bytes), the data to hash at DATA_OFFSET.
  */
 
@@ -76,43 +76,52 @@ function name(text: string): number[] {
 const CRC = 0;
 const PTR = 1;
 const LEN = 2;
-const END8 = 3;
+const END16 = 3;
 const END = 4;
 const X = 5;
+const Y = 6;
+/** Bytes per loop iteration, and tables. */
+export const SLICES = 16;
+const TABLE_BYTES = 256 * 8;
 
 function functionBody(): number[] {
   const code: number[] = [];
   const get = (local: number) => code.push(op.localGet, local);
   const set = (local: number) => code.push(op.localSet, local);
-  // end = ptr + len; end8 = ptr + (len & ~7)
+  // end = ptr + len; end16 = ptr + (len & ~15)
   get(PTR);
   get(LEN);
   code.push(op.i32Add);
   set(END);
   get(PTR);
   get(LEN);
-  code.push(op.i32Const, ...sleb(-8), op.i32And, op.i32Add);
-  set(END8);
-  // Eight bytes at a time.
+  code.push(op.i32Const, ...sleb(-SLICES), op.i32And, op.i32Add);
+  set(END16);
+  // Sixteen bytes at a time: the CRC folds into the first eight, the second eight are plain data.
   code.push(op.block, op.voidType, op.loop, op.voidType);
   get(PTR);
-  get(END8);
+  get(END16);
   code.push(op.i32GeU, op.brIf, 1);
   get(CRC);
   get(PTR);
   code.push(op.i64Load, 0, 0, op.i64Xor);
   set(X);
-  for (let k = 0; k < 8; k++) {
-    get(X);
-    if (k > 0) code.push(op.i64Const, ...sleb(8 * k), op.i64ShrU);
+  get(PTR);
+  code.push(op.i64Load, 0, 8);
+  set(Y);
+  for (let k = 0; k < 16; k++) {
+    // Byte k of the 16 goes through table 15 - k.
+    code.push(op.localGet, k < 8 ? X : Y);
+    const shift = 8 * (k % 8);
+    if (shift > 0) code.push(op.i64Const, ...sleb(shift), op.i64ShrU);
     code.push(op.i32WrapI64, op.i32Const, ...sleb(255), op.i32And);
     code.push(op.i32Const, 3, op.i32Shl);
-    code.push(op.i64Load, 3, ...uleb((7 - k) * 2048));
+    code.push(op.i64Load, 3, ...uleb((15 - k) * TABLE_BYTES));
     if (k > 0) code.push(op.i64Xor);
   }
   set(CRC);
   get(PTR);
-  code.push(op.i32Const, 8, op.i32Add);
+  code.push(op.i32Const, SLICES, op.i32Add);
   set(PTR);
   code.push(op.br, 0, op.end, op.end);
   // The rest one byte at a time: crc = T0[(crc ^ byte) & 0xff] ^ (crc >> 8)
@@ -134,8 +143,8 @@ function functionBody(): number[] {
   code.push(op.br, 0, op.end, op.end);
   get(CRC);
   code.push(op.end);
-  // Locals: two i32 (end8, end) and one i64 (x).
-  const body = [2, 2, op.i32, 1, op.i64, ...code];
+  // Locals: two i32 (end16, end) and two i64 (x, y).
+  const body = [2, 2, op.i32, 2, op.i64, ...code];
   return [...uleb(body.length), ...body];
 }
 

@@ -20,8 +20,18 @@ import {
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { ExitCode, InterruptedError, S3kitError } from "../errors.js";
-import { type ChecksumAlgorithm, createHasher, type Hasher, SDK_CHECKSUM } from "./checksums.js";
+import {
+  type ChecksumAlgorithm,
+  combineCrcs,
+  crcDigest,
+  createCrc,
+  createHasher,
+  type Hasher,
+  isCrc,
+  SDK_CHECKSUM,
+} from "./checksums.js";
 import { contentTypeFor } from "./content-type.js";
+import { GcPacer } from "./gc-pacer.js";
 import { type BufferLease, type BufferPool, type Limiter, withRetries } from "./limiter.js";
 import type { OpenUpload, TransferSession } from "./session.js";
 import {
@@ -49,6 +59,8 @@ export interface Engine {
   session: TransferSession;
   limiter: Limiter;
   pool: BufferPool;
+  /** Buffers for downloaded bytes on their way to disk. */
+  writePool: BufferPool;
   tuning: Tuning;
   settings: ObjectSettings;
   observer: TransferObserver;
@@ -595,45 +607,80 @@ class IncompleteBodyError extends Error {
   override name = "IncompleteBody";
 }
 
+/** Shared by every download of the run: it counts all bytes received. */
+const gcPacer = new GcPacer();
+
 /** Bytes gathered before one write: fewer, larger writes cost far less than one per socket read. */
-const WRITE_BATCH = 1024 * 1024;
+export const WRITE_BATCH = 1024 * 1024;
 
 /**
  * Writes a response body into a file at `cursor.position` (advanced as bytes land on disk,
- * so a retry resumes after them), up to `end` inclusive. Socket reads are copied into one
- * reused buffer and written 1 MiB at a time: the small reads then die young (cheap for
- * the garbage collector) and the kernel sees few, large writes. `onWritten` sees the
- * bytes in order, before the buffer is reused.
+ * in order, so a retry resumes after them), up to `end` inclusive.
+ *
+ * Socket reads are copied into 1 MiB buffers from a shared pool and written in the
+ * background: the small reads die young (cheap for the garbage collector), the kernel sees
+ * few large writes, and a slow disk does not stall the connection until the pool (the
+ * memory budget for downloads) runs dry. `onWritten` sees the bytes in order.
  */
 async function bodyToFile(
   body: Readable,
   file: FileHandle,
   cursor: { position: number },
   end: number,
+  pool: BufferPool,
   onWritten: (data: Buffer) => void,
+  /** Also sees each batch, in order, while it is written; the buffer is kept until both finish. */
+  observe?: (data: Buffer) => Promise<void>,
 ): Promise<void> {
-  // Small objects get a buffer of their own size, not a whole batch.
-  const batchSize = Math.max(1, Math.min(WRITE_BATCH, end + 1 - cursor.position));
-  const batch = Buffer.allocUnsafe(batchSize);
+  let queued = cursor.position;
+  let lease: BufferLease | undefined;
   let filled = 0;
-  const flush = async () => {
-    let offset = 0;
-    while (offset < filled) {
-      const { bytesWritten } = await file.write(
-        batch,
-        offset,
-        filled - offset,
-        cursor.position + offset,
-      );
-      offset += bytesWritten;
-    }
-    onWritten(batch.subarray(0, filled));
-    cursor.position += filled;
+  let writes: Promise<void> = Promise.resolve();
+  let writeError: unknown;
+  let waitingForBuffer = false;
+  let settled = false;
+
+  const submit = () => {
+    const current = lease;
+    lease = undefined;
+    if (!current) return;
+    const bytes = filled;
     filled = 0;
+    if (bytes === 0) {
+      current.release();
+      return;
+    }
+    const at = queued;
+    queued += bytes;
+    const data = current.buffer.subarray(0, bytes);
+    const observed = observe?.(data);
+    writes = writes
+      .then(async () => {
+        let offset = 0;
+        while (offset < bytes) {
+          const { bytesWritten } = await file.write(
+            current.buffer,
+            offset,
+            bytes - offset,
+            at + offset,
+          );
+          offset += bytesWritten;
+        }
+        await observed;
+        onWritten(data);
+        cursor.position = at + bytes;
+      })
+      .finally(async () => {
+        await observed?.catch(() => {});
+        current.release();
+      });
+    writes.catch((err) => {
+      writeError ??= err;
+      body.destroy(err as Error);
+    });
   };
-  let writing: Promise<void> | undefined;
+
   const received = new Promise<void>((resolve, reject) => {
-    let settled = false;
     const finish = (err?: unknown) => {
       if (settled) return;
       settled = true;
@@ -642,56 +689,54 @@ async function bodyToFile(
       else resolve();
     };
     const onData = (chunk: Buffer) => {
-      let room = end + 1 - (cursor.position + filled);
+      gcPacer.add(chunk.length);
       let offset = 0;
-      while (offset < chunk.length && room > 0) {
-        const take = Math.min(chunk.length - offset, batchSize - filled, room);
-        chunk.copy(batch, filled, offset, offset + take);
+      while (offset < chunk.length) {
+        const room = end + 1 - queued - filled;
+        if (room <= 0) return;
+        if (!lease) {
+          const size = Math.min(WRITE_BATCH, room);
+          lease = pool.tryAcquire(size);
+          if (!lease) {
+            // The download buffers are all in use: wait for a write to finish.
+            const rest = chunk.subarray(offset);
+            waitingForBuffer = true;
+            body.pause();
+            pool.acquire(size).then((acquired) => {
+              waitingForBuffer = false;
+              if (settled) {
+                acquired.release();
+                return;
+              }
+              lease = acquired;
+              onData(rest);
+              if (!waitingForBuffer) body.resume();
+            });
+            return;
+          }
+        }
+        const take = Math.min(chunk.length - offset, lease.buffer.length - filled, room);
+        lease.buffer.set(chunk.subarray(offset, offset + take), filled);
         filled += take;
         offset += take;
-        room -= take;
-        if (filled === batchSize) {
-          if (offset < chunk.length) {
-            // The rest of this chunk goes in after the write; the stream waits meanwhile.
-            const rest = chunk.subarray(offset);
-            body.pause();
-            writing = flush().then(() => {
-              writing = undefined;
-              onData(rest);
-              body.resume();
-            });
-          } else {
-            body.pause();
-            writing = flush().then(() => {
-              writing = undefined;
-              body.resume();
-            });
-          }
-          writing.catch((err) => {
-            body.destroy();
-            finish(err);
-          });
-          return;
-        }
+        if (filled === lease.buffer.length) submit();
       }
     };
     body.on("data", onData);
     body.once("end", () => finish());
-    body.once("error", (err) => finish(err));
+    body.once("error", (err) => finish(writeError ?? err));
     body.once("close", () =>
-      finish(new IncompleteBodyError("the connection closed before the body ended")),
+      finish(writeError ?? new IncompleteBodyError("the connection closed before the body ended")),
     );
   });
   try {
     await received;
-  } catch (err) {
-    // Keep what arrived before the connection broke: the retry starts after it.
-    await writing?.catch(() => {});
-    await flush().catch(() => {});
-    throw err;
+  } finally {
+    // Whatever arrived is written, also when the connection broke: the retry starts after it.
+    submit();
+    await writes.catch(() => {});
   }
-  await writing;
-  await flush();
+  if (writeError) throw writeError;
 }
 
 /**
@@ -751,11 +796,18 @@ async function downloadWhole(
           const md5 = md5FromEtag(info);
           const hasher = md5 ? createHasher("md5") : undefined;
           const cursor = { position: 0 };
-          await bodyToFile(response.Body as Readable, file, cursor, info.size - 1, (data) => {
-            hasher?.update(data);
-            reported += data.length;
-            observer.bytes?.(data.length);
-          });
+          await bodyToFile(
+            response.Body as Readable,
+            file,
+            cursor,
+            info.size - 1,
+            engine.writePool,
+            (data) => {
+              hasher?.update(data);
+              reported += data.length;
+              observer.bytes?.(data.length);
+            },
+          );
           const written = cursor.position;
           if (written !== info.size) {
             throw new IncompleteBodyError(
@@ -788,8 +840,23 @@ async function downloadWhole(
         signal,
         onRetry: (err, attempt) => observer.retry?.(`download of ${source.key}`, err, attempt),
       },
-    ),
+    ).catch((err) => {
+      throw sdkChecksumError(err, `s3://${source.bucket}/${source.key}`) ?? err;
+    }),
   );
+}
+
+/** The SDK's "Checksum mismatch" (a full-object checksum checked as the body streamed in), as s3kit's error. */
+function sdkChecksumError(err: unknown, what: string): ChecksumMismatchError | undefined {
+  const message = (err as Error | undefined)?.message ?? "";
+  const match =
+    /Checksum mismatch: expected "([^"]*)" but received "([^"]*)" in response header "x-amz-checksum-([a-z0-9]+)"/i.exec(
+      message,
+    );
+  if (!match) return undefined;
+  // The SDK calls the value it computed "expected" and the header's value "received".
+  const [, computed, stored, algorithm] = match as unknown as [string, string, string, string];
+  return new ChecksumMismatchError(what, algorithm.toLowerCase(), stored, computed);
 }
 
 /** Concurrent ranged GETs written in place; a broken range resumes where it stopped. */
@@ -802,13 +869,25 @@ async function downloadRanges(
   const { s3, signal, observer, limiter, tuning } = engine;
   const failFast = new AbortController();
   const rangeSignal = sharedSignal(signal, failFast.signal);
-  const partSize = tuning.partSize;
+  // Ranges: larger than upload parts by default (fewer requests; nothing is buffered whole).
+  const partSize = tuning.rangeSize;
   const count = Math.ceil(info.size / partSize);
   const what = `s3://${source.bucket}/${source.key}`;
   const expected = expectedDigest(info);
   const file = await open(temporary, "w");
-  // The worker hashes the file from its start as far as the ranges have filled it in.
-  const job = expected ? engine.verifier?.begin(temporary, expected.algorithm) : undefined;
+  // A full-object CRC is computed per range as the bytes arrive (on this thread, in
+  // WebAssembly) and the range CRCs combined at the end. MD5 and SHA cannot be combined:
+  // for those a worker thread hashes the file from its start as far as it is filled in.
+  const crcAlgorithm = expected && isCrc(expected.algorithm) ? expected.algorithm : undefined;
+  const rangeJob = crcAlgorithm
+    ? engine.verifier?.beginRanges(crcAlgorithm, count, engine.writePool.arena)
+    : undefined;
+  const rangeCrcs =
+    crcAlgorithm && !rangeJob
+      ? Array.from({ length: count }, () => createCrc(crcAlgorithm))
+      : undefined;
+  const job =
+    expected && !crcAlgorithm ? engine.verifier?.begin(temporary, expected.algorithm) : undefined;
   const written = Array.from({ length: count }, (_, i) => i * partSize);
   let complete = 0;
   let reported = 0;
@@ -846,11 +925,20 @@ async function downloadRanges(
                   }),
                   sendOptions(rangeSignal),
                 );
-                await bodyToFile(response.Body as Readable, file, cursor, end, (data) => {
-                  written[i] = cursor.position + data.length;
-                  observer.bytes?.(data.length);
-                  advance();
-                });
+                await bodyToFile(
+                  response.Body as Readable,
+                  file,
+                  cursor,
+                  end,
+                  engine.writePool,
+                  (data) => {
+                    rangeCrcs?.[i]?.update(data);
+                    written[i] = cursor.position + data.length;
+                    observer.bytes?.(data.length);
+                    advance();
+                  },
+                  rangeJob ? (data) => rangeJob.hash(i, data) : undefined,
+                );
                 if (cursor.position !== end + 1) {
                   throw new IncompleteBodyError(
                     `${source.key}: range ended at byte ${cursor.position} instead of ${end + 1}`,
@@ -882,7 +970,17 @@ async function downloadRanges(
     await file.close();
   }
   if (!expected) return { bytes: info.size, etag: info.etag, parts: count, verified: ["size"] };
-  const actual = job ? await job.finish(info.size) : await hashFile(temporary, expected.algorithm);
+  let actual: string;
+  if (crcAlgorithm && (rangeJob || rangeCrcs)) {
+    const values = rangeJob ? await rangeJob.finish() : (rangeCrcs ?? []).map((c) => c.value());
+    const pieces = values.map((crc, i) => ({
+      crc,
+      length: Math.min(info.size, (i + 1) * partSize) - i * partSize,
+    }));
+    actual = crcDigest(crcAlgorithm, combineCrcs(crcAlgorithm, pieces));
+  } else {
+    actual = job ? await job.finish(info.size) : await hashFile(temporary, expected.algorithm);
+  }
   if (actual !== expected.value) {
     throw new ChecksumMismatchError(what, expected.label, expected.value, actual);
   }

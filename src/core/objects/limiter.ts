@@ -38,27 +38,67 @@ export class BufferPool {
   private readonly free: Buffer[] = [];
   private readonly waiting: { cost: number; resolve: () => void }[] = [];
 
+  /**
+   * With `shared`, every buffer is a slot of one SharedArrayBuffer (`arena`), which a worker
+   * thread can be given once and then read from without copies or per-buffer transfers.
+   */
+  readonly arena: SharedArrayBuffer | undefined;
+  private nextSlot = 0;
+
   constructor(
     readonly budget: number,
     readonly reusableSize: number,
+    shared = false,
   ) {
     this.available = budget;
+    if (shared) this.arena = new SharedArrayBuffer(Math.max(budget, reusableSize));
+  }
+
+  private allocate(size: number): Buffer {
+    if (!this.arena) return Buffer.allocUnsafeSlow(size);
+    const offset = this.nextSlot * this.reusableSize;
+    this.nextSlot++;
+    return Buffer.from(this.arena, offset, this.reusableSize);
   }
 
   /** A buffer of exactly `size` bytes (contents undefined); waits while the budget is spent. */
   async acquire(size: number): Promise<BufferLease> {
-    // Buffers of at least half the part size come from the reusable ones, so the last
-    // (shorter) part of a file does not allocate a fresh buffer.
-    const reusable = size <= this.reusableSize && size * 2 >= this.reusableSize;
-    const cost = Math.min(reusable ? this.reusableSize : size, this.budget);
+    const cost = this.costOf(size);
     if (this.available < cost || this.waiting.length > 0) {
       await new Promise<void>((resolve) => this.waiting.push({ cost, resolve }));
     } else {
       this.available -= cost;
     }
+    return this.lend(size, cost);
+  }
+
+  /** A buffer now if the budget allows, else undefined (for callers that cannot wait here). */
+  tryAcquire(size: number): BufferLease | undefined {
+    const cost = this.costOf(size);
+    if (this.available < cost || this.waiting.length > 0) return undefined;
+    this.available -= cost;
+    return this.lend(size, cost);
+  }
+
+  // Buffers of at least half the reusable size come from the reusable ones, so the last
+  // (shorter) part of a file does not allocate a fresh buffer. In an arena, every buffer is a slot.
+  private isReusable(size: number): boolean {
+    if (this.arena) return size <= this.reusableSize;
+    return size <= this.reusableSize && size * 2 >= this.reusableSize;
+  }
+
+  private costOf(size: number): number {
+    if (this.arena && size > this.reusableSize) {
+      throw new Error(`a shared buffer pool lends at most ${this.reusableSize} bytes at a time`);
+    }
+    return Math.min(this.isReusable(size) ? this.reusableSize : size, this.budget);
+  }
+
+  private lend(size: number, cost: number): BufferLease {
+    const reusable = this.isReusable(size);
     const backing = reusable
-      ? (this.free.pop() ?? Buffer.allocUnsafeSlow(this.reusableSize))
-      : Buffer.allocUnsafeSlow(size);
+      ? (this.free.pop() ?? this.allocate(this.reusableSize))
+      : this.allocate(size);
     let released = false;
     return {
       buffer: backing.subarray(0, size),

@@ -14,7 +14,10 @@ export const MAX_CONCURRENCY = 64;
 export interface Tuning {
   /** Files of this size or larger go up (and down) in parts. */
   multipartThreshold: number;
+  /** Part size of uploads and copies. */
   partSize: number;
+  /** Range size of downloads: --part-size when given, else a larger default. */
+  rangeSize: number;
   /** Requests in flight at once (parts and files together). */
   concurrency: number;
 }
@@ -22,6 +25,7 @@ export interface Tuning {
 export const DEFAULT_TUNING: Tuning = {
   multipartThreshold: 8 * MiB,
   partSize: 8 * MiB,
+  rangeSize: 16 * MiB,
   concurrency: 16,
 };
 
@@ -70,6 +74,7 @@ export function parseTuning(raw: RawTuning): Tuning {
   }
   if (raw.partSize !== undefined) {
     tuning.partSize = parseSize(raw.partSize, "--part-size");
+    tuning.rangeSize = tuning.partSize;
     if (tuning.partSize < MIN_PART_SIZE || tuning.partSize > MAX_PART_SIZE) {
       throw new UsageError(
         `--part-size ${raw.partSize} is outside S3's limits for a part (5 MiB to 5 GiB).`,

@@ -26,6 +26,7 @@ import {
   type TransferOutcome,
   uploadFile,
   uploadStream,
+  WRITE_BATCH,
 } from "./engine.js";
 import { compileFilter, type FilterRule } from "./glob.js";
 import { BufferPool, Limiter } from "./limiter.js";
@@ -423,6 +424,9 @@ export interface RunOptions {
   maxSingleCopy?: number;
 }
 
+/** Downloaded bytes waiting for the disk, at most. */
+const DOWNLOAD_BUFFERS = 32 * MiB;
+
 /** The memory held by upload part buffers at once: enough for the parts in flight, capped. */
 export function bufferBudget(tuning: Tuning): number {
   return Math.max(tuning.partSize * 2, Math.min(tuning.concurrency * tuning.partSize, 96 * MiB));
@@ -450,6 +454,7 @@ export async function runTransfers(
     session: options.session,
     limiter: new Limiter(plan.tuning.concurrency),
     pool: new BufferPool(bufferBudget(plan.tuning), plan.tuning.partSize),
+    writePool: new BufferPool(DOWNLOAD_BUFFERS, WRITE_BATCH, true),
     tuning: plan.tuning,
     settings: plan.settings,
     observer: options.observer,

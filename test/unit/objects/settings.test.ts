@@ -13,12 +13,19 @@ describe("parseTuning", () => {
   it("has defaults", () => {
     expect(parseTuning({})).toEqual(DEFAULT_TUNING);
     expect(DEFAULT_TUNING.multipartThreshold).toBe(8 * MiB);
+    // Downloads use larger ranges unless --part-size says otherwise.
+    expect(DEFAULT_TUNING.rangeSize).toBe(16 * MiB);
   });
 
   it("reads sizes and concurrency", () => {
     expect(
       parseTuning({ multipartThreshold: "16MiB", partSize: "10MB", concurrency: "4" }),
-    ).toEqual({ multipartThreshold: 16 * MiB, partSize: 10 * MiB, concurrency: 4 });
+    ).toEqual({
+      multipartThreshold: 16 * MiB,
+      partSize: 10 * MiB,
+      rangeSize: 10 * MiB,
+      concurrency: 4,
+    });
   });
 
   it.each([
