@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
+  combineCrcs,
   crcDigest,
   createCrc,
   createHasher,
@@ -57,6 +58,22 @@ describe("CRCs", () => {
       const crc = createCrc(algorithm, { wasm });
       crc.update(data.subarray(1));
       expect(crc.digest(), algorithm).toBe(reference(data.subarray(1)));
+    }
+  });
+
+  it("combines the CRCs of consecutive pieces into the CRC of the whole", () => {
+    const data = Buffer.alloc(200_003);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 40503) & 0xff;
+    for (const algorithm of ["crc32", "crc32c", "crc64nvme"] as const) {
+      const whole = createCrc(algorithm);
+      whole.update(data);
+      const pieces = [0, 1, 65_536, 100_000, 200_003].slice(1).map((end, i, ends) => {
+        const start = i === 0 ? 0 : (ends[i - 1] as number);
+        const crc = createCrc(algorithm);
+        crc.update(data.subarray(start, end));
+        return { crc: crc.value(), length: end - start };
+      });
+      expect(crcDigest(algorithm, combineCrcs(algorithm, pieces)), algorithm).toBe(whole.digest());
     }
   });
 
