@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { type FileHandle, mkdir, open, rename } from "node:fs/promises";
+import { closeSync, openSync, readSync } from "node:fs";
+import { type FileHandle, mkdir, open, rename, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import {
@@ -64,6 +65,8 @@ export interface Engine {
   tuning: Tuning;
   settings: ObjectSettings;
   observer: TransferObserver;
+  /** Folders already created for downloads. */
+  folders?: Set<string>;
   /** Hashes large downloads on a worker thread as they arrive. */
   verifier?: Verifier;
   /** Objects up to this size are copied with one CopyObject; larger ones in parts. */
@@ -138,6 +141,35 @@ function checksumOf(output: object, algorithm: ChecksumAlgorithm | undefined): s
 
 // ---------------------------------------------------------------------------------------
 // Uploads
+
+/**
+ * Files up to this size are read with synchronous calls (uploads) and downloaded whole into
+ * one buffer: for a small file a read from the page cache takes microseconds, less than the
+ * thread-pool round trips of the asynchronous API, and thousands of small files add up.
+ * (Creating files stays asynchronous: it can take a millisecond, and creations overlap.)
+ */
+export const SMALL_IO = 256 * 1024;
+
+function readSmallFile(path: string, buffer: Buffer): void {
+  const fd = openSync(path, "r");
+  try {
+    let done = 0;
+    while (done < buffer.length) {
+      const n = readSync(fd, buffer, done, buffer.length - done, done);
+      if (n === 0) {
+        throw new S3kitError({
+          code: "SourceChanged",
+          message: `${path} got shorter while it was being uploaded.`,
+          hint: "Upload it again once nothing is writing to it.",
+          exitCode: ExitCode.failure,
+        });
+      }
+      done += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Fills `buffer` from the file at `position`; a short read means the file shrank. */
 async function readFully(file: FileHandle, buffer: Buffer, position: number, path: string) {
@@ -351,7 +383,8 @@ export async function uploadFile(
       if (signal.aborted) throw interruptedIfAborted(signal);
       const lease = await pool.acquire(size);
       try {
-        if (size > 0) {
+        if (size > 0 && size <= SMALL_IO) readSmallFile(path, lease.buffer);
+        else if (size > 0) {
           const file = await open(path, "r");
           try {
             await readFully(file, lease.buffer, 0, path);
@@ -629,8 +662,6 @@ async function bodyToFile(
   end: number,
   pool: BufferPool,
   onWritten: (data: Buffer) => void,
-  /** Also sees each batch, in order, while it is written; the buffer is kept until both finish. */
-  observe?: (data: Buffer) => Promise<void>,
 ): Promise<void> {
   let queued = cursor.position;
   let lease: BufferLease | undefined;
@@ -653,27 +684,17 @@ async function bodyToFile(
     const at = queued;
     queued += bytes;
     const data = current.buffer.subarray(0, bytes);
-    const observed = observe?.(data);
     writes = writes
       .then(async () => {
         let offset = 0;
         while (offset < bytes) {
-          const { bytesWritten } = await file.write(
-            current.buffer,
-            offset,
-            bytes - offset,
-            at + offset,
-          );
+          const { bytesWritten } = await file.write(data, offset, bytes - offset, at + offset);
           offset += bytesWritten;
         }
-        await observed;
         onWritten(data);
         cursor.position = at + bytes;
       })
-      .finally(async () => {
-        await observed?.catch(() => {});
-        current.release();
-      });
+      .finally(() => current.release());
     writes.catch((err) => {
       writeError ??= err;
       body.destroy(err as Error);
@@ -751,7 +772,11 @@ export async function downloadFile(
   known?: ObjectInfo,
 ): Promise<TransferOutcome> {
   const { session, signal, tuning } = engine;
-  await mkdir(dirname(destination), { recursive: true });
+  const folder = dirname(destination);
+  if (!engine.folders?.has(folder)) {
+    await mkdir(folder, { recursive: true });
+    engine.folders?.add(folder);
+  }
   const temporary = temporaryPathFor(destination);
   session.addTempFile(temporary);
   try {
@@ -782,7 +807,7 @@ async function downloadWhole(
     withRetries(
       async () => {
         let reported = 0;
-        const file = await open(temporary, "w");
+        let file: FileHandle | undefined;
         try {
           const response = await s3.send(
             new GetObjectCommand({
@@ -795,20 +820,32 @@ async function downloadWhole(
           const info = objectInfoFromHead(response);
           const md5 = md5FromEtag(info);
           const hasher = md5 ? createHasher("md5") : undefined;
-          const cursor = { position: 0 };
-          await bodyToFile(
-            response.Body as Readable,
-            file,
-            cursor,
-            info.size - 1,
-            engine.writePool,
-            (data) => {
-              hasher?.update(data);
-              reported += data.length;
-              observer.bytes?.(data.length);
-            },
-          );
-          const written = cursor.position;
+          let written: number;
+          if (info.size <= SMALL_IO) {
+            const data = await smallBody(response.Body as Readable, info.size);
+            hasher?.update(data);
+            // Asynchronous: creating a file can take a millisecond, and creations run in parallel.
+            await writeFile(temporary, data);
+            written = data.length;
+            reported = written;
+            observer.bytes?.(written);
+          } else {
+            file = await open(temporary, "w");
+            const cursor = { position: 0 };
+            await bodyToFile(
+              response.Body as Readable,
+              file,
+              cursor,
+              info.size - 1,
+              engine.writePool,
+              (data) => {
+                hasher?.update(data);
+                reported += data.length;
+                observer.bytes?.(data.length);
+              },
+            );
+            written = cursor.position;
+          }
           if (written !== info.size) {
             throw new IncompleteBodyError(
               `${source.key}: got ${written} of ${info.size} bytes before the connection ended`,
@@ -833,7 +870,7 @@ async function downloadWhole(
           if (reported > 0) observer.bytes?.(-reported);
           throw err;
         } finally {
-          await file.close();
+          await file?.close();
         }
       },
       {
@@ -844,6 +881,28 @@ async function downloadWhole(
       throw sdkChecksumError(err, `s3://${source.bucket}/${source.key}`) ?? err;
     }),
   );
+}
+
+/** A small body, whole, in one buffer (the length is known from Content-Length). */
+function smallBody(body: Readable, size: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const data = Buffer.allocUnsafe(size);
+    let filled = 0;
+    body.on("data", (chunk: Buffer) => {
+      const take = Math.min(chunk.length, size - filled);
+      chunk.copy(data, filled, 0, take);
+      filled += take;
+    });
+    body.once("end", () =>
+      filled === size
+        ? resolve(data)
+        : reject(new IncompleteBodyError(`got ${filled} of ${size} bytes before the body ended`)),
+    );
+    body.once("error", reject);
+    body.once("close", () =>
+      reject(new IncompleteBodyError("the connection closed before the body ended")),
+    );
+  });
 }
 
 /** The SDK's "Checksum mismatch" (a full-object checksum checked as the body streamed in), as s3kit's error. */
@@ -875,12 +934,13 @@ async function downloadRanges(
   const what = `s3://${source.bucket}/${source.key}`;
   const expected = expectedDigest(info);
   const file = await open(temporary, "w");
-  // A full-object CRC is computed per range as the bytes arrive (on this thread, in
-  // WebAssembly) and the range CRCs combined at the end. MD5 and SHA cannot be combined:
-  // for those a worker thread hashes the file from its start as far as it is filled in.
+  // A full-object CRC is computed per range as the bytes land on disk (by a worker thread
+  // that reads them back from the page cache; here, if no worker can run) and the range
+  // CRCs are combined at the end. MD5 and SHA cannot be combined: for those the worker
+  // hashes the file from its start as far as it is filled in.
   const crcAlgorithm = expected && isCrc(expected.algorithm) ? expected.algorithm : undefined;
   const rangeJob = crcAlgorithm
-    ? engine.verifier?.beginRanges(crcAlgorithm, count, engine.writePool.arena)
+    ? engine.verifier?.beginRanges(temporary, crcAlgorithm, count)
     : undefined;
   const rangeCrcs =
     crcAlgorithm && !rangeJob
@@ -933,11 +993,12 @@ async function downloadRanges(
                   engine.writePool,
                   (data) => {
                     rangeCrcs?.[i]?.update(data);
+                    // The worker reads the bytes back from the page cache, on its own thread.
+                    rangeJob?.span(i, cursor.position, data.length);
                     written[i] = cursor.position + data.length;
                     observer.bytes?.(data.length);
                     advance();
                   },
-                  rangeJob ? (data) => rangeJob.hash(i, data) : undefined,
                 );
                 if (cursor.position !== end + 1) {
                   throw new IncompleteBodyError(
@@ -965,6 +1026,7 @@ async function downloadRanges(
     if (failures.length > 0) throw failures[0];
   } catch (err) {
     job?.cancel();
+    rangeJob?.cancel();
     throw err;
   } finally {
     await file.close();

@@ -30,35 +30,20 @@ export interface BufferLease {
 }
 
 /**
- * A budget of bytes held in memory at once (upload part buffers), so a transfer streams
- * whatever the file size. Buffers of the usual part size are kept and reused.
+ * A budget of bytes held in memory at once (upload parts, downloaded batches on their way
+ * to disk), so a transfer streams whatever the file size. Buffers of the usual size are kept
+ * and reused.
  */
 export class BufferPool {
   private available: number;
   private readonly free: Buffer[] = [];
   private readonly waiting: { cost: number; resolve: () => void }[] = [];
 
-  /**
-   * With `shared`, every buffer is a slot of one SharedArrayBuffer (`arena`), which a worker
-   * thread can be given once and then read from without copies or per-buffer transfers.
-   */
-  readonly arena: SharedArrayBuffer | undefined;
-  private nextSlot = 0;
-
   constructor(
     readonly budget: number,
     readonly reusableSize: number,
-    shared = false,
   ) {
     this.available = budget;
-    if (shared) this.arena = new SharedArrayBuffer(Math.max(budget, reusableSize));
-  }
-
-  private allocate(size: number): Buffer {
-    if (!this.arena) return Buffer.allocUnsafeSlow(size);
-    const offset = this.nextSlot * this.reusableSize;
-    this.nextSlot++;
-    return Buffer.from(this.arena, offset, this.reusableSize);
   }
 
   /** A buffer of exactly `size` bytes (contents undefined); waits while the budget is spent. */
@@ -81,24 +66,20 @@ export class BufferPool {
   }
 
   // Buffers of at least half the reusable size come from the reusable ones, so the last
-  // (shorter) part of a file does not allocate a fresh buffer. In an arena, every buffer is a slot.
+  // (shorter) part of a file does not allocate a fresh buffer.
   private isReusable(size: number): boolean {
-    if (this.arena) return size <= this.reusableSize;
     return size <= this.reusableSize && size * 2 >= this.reusableSize;
   }
 
   private costOf(size: number): number {
-    if (this.arena && size > this.reusableSize) {
-      throw new Error(`a shared buffer pool lends at most ${this.reusableSize} bytes at a time`);
-    }
     return Math.min(this.isReusable(size) ? this.reusableSize : size, this.budget);
   }
 
   private lend(size: number, cost: number): BufferLease {
     const reusable = this.isReusable(size);
     const backing = reusable
-      ? (this.free.pop() ?? this.allocate(this.reusableSize))
-      : this.allocate(size);
+      ? (this.free.pop() ?? Buffer.allocUnsafeSlow(this.reusableSize))
+      : Buffer.allocUnsafeSlow(size);
     let released = false;
     return {
       buffer: backing.subarray(0, size),

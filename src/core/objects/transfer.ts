@@ -358,7 +358,8 @@ async function* walk(
       if (entry.isDirectory()) {
         stack.push(path);
       } else if (entry.isFile()) {
-        yield { path, size: (await stat(path)).size };
+        // One stat per file: synchronous, as an asynchronous one costs more than the call.
+        yield { path, size: statSync(path).size };
       } else if (entry.isSymbolicLink()) {
         const target = await stat(path).catch(() => undefined);
         if (target?.isFile()) yield { path, size: target.size };
@@ -454,11 +455,12 @@ export async function runTransfers(
     session: options.session,
     limiter: new Limiter(plan.tuning.concurrency),
     pool: new BufferPool(bufferBudget(plan.tuning), plan.tuning.partSize),
-    writePool: new BufferPool(DOWNLOAD_BUFFERS, WRITE_BATCH, true),
+    writePool: new BufferPool(DOWNLOAD_BUFFERS, WRITE_BATCH),
     tuning: plan.tuning,
     settings: plan.settings,
     observer: options.observer,
     verifier: new Verifier(),
+    folders: new Set(),
     ...(options.maxSingleCopy !== undefined ? { maxSingleCopy: options.maxSingleCopy } : {}),
   };
   const transfers: ItemResult[] = [];

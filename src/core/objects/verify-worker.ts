@@ -61,7 +61,6 @@ function makeHasher(algorithm, fd) {
   };
 }
 const jobs = new Map();
-const arenas = new Map();
 const masks = { crc32: 0xffffffffn, crc32c: 0xffffffffn, crc64nvme: 0xffffffffffffffffn };
 function hashTo(job, upTo) {
   while (job.position < upTo) {
@@ -74,25 +73,30 @@ parentPort.on("message", (m) => {
   const job = jobs.get(m.id);
   try {
     if (m.type === "ranges") {
-      jobs.set(m.id, { algorithm: m.algorithm, crcs: new Array(m.count).fill(masks[m.algorithm]) });
-    } else if (m.type === "arena") {
-      arenas.set(m.arena, m.buffer);
-    } else if (m.type === "chunk") {
-      // A batch of one range, in the buffers shared with the main thread: CRC it in order.
+      const fd = fs.openSync(m.path, "r");
+      jobs.set(m.id, { fd, algorithm: m.algorithm, crcs: new Array(m.count).fill(masks[m.algorithm]) });
+    } else if (m.type === "span") {
+      // Bytes of one range just written to the file: read them back (from the page cache,
+      // straight into WebAssembly memory) and fold them into that range's CRC, in order.
       const instance = crcInstance(job.algorithm);
-      const source = new Uint8Array(arenas.get(m.arena), m.offset, m.length);
       let crc = job.crcs[m.range];
-      for (let i = 0; i < m.length; i += dataSize) {
-        const n = Math.min(dataSize, m.length - i);
-        new Uint8Array(instance.memory.buffer, dataOffset, n).set(source.subarray(i, i + n));
-        crc = instance.update(crc, dataOffset, n);
+      for (let done = 0; done < m.length; ) {
+        const n = Math.min(dataSize, m.length - done);
+        const view = new Uint8Array(instance.memory.buffer, dataOffset, n);
+        const read = fs.readSync(job.fd, view, 0, n, m.position + done);
+        if (read === 0) throw new Error("the file is shorter than expected");
+        crc = instance.update(crc, dataOffset, read);
+        done += read;
       }
       job.crcs[m.range] = crc;
-      parentPort.postMessage({ reply: m.reply });
     } else if (m.type === "ranges-finish") {
       const mask = masks[job.algorithm];
+      fs.closeSync(job.fd);
       jobs.delete(m.id);
       parentPort.postMessage({ reply: m.reply, values: job.crcs.map((c) => String(BigInt.asUintN(64, ~c) & mask)) });
+    } else if (m.type === "ranges-cancel") {
+      fs.closeSync(job.fd);
+      jobs.delete(m.id);
     } else if (m.type === "begin") {
       const fd = fs.openSync(m.path, "r");
       jobs.set(m.id, { fd, position: 0, hasher: makeHasher(m.algorithm, fd) });
@@ -116,12 +120,13 @@ parentPort.on("message", (m) => {
 });
 `;
 
-/** CRCs of the ranges of one download, computed on the worker from shared buffers. */
+/** CRCs of the ranges of one download, computed on the worker thread from the file. */
 export interface RangeCrcJob {
-  /** Adds the next bytes of range `range` (a view of the shared arena); resolves once read. */
-  hash(range: number, data: Buffer): Promise<void>;
-  /** The finished CRC of each range. */
+  /** Range `range` has `length` more bytes on disk at `position` (in order within the range). */
+  span(range: number, position: number, length: number): void;
+  /** The finished CRC of each range, once every span is read. */
   finish(): Promise<bigint[]>;
+  cancel(): void;
 }
 
 export interface HashJob {
@@ -143,7 +148,6 @@ export class Verifier {
   >();
   private open = 0;
   private nextReply = 1;
-  private readonly arenas = new Map<SharedArrayBuffer, number>();
   private readonly replies = new Map<
     number,
     { resolve: (m: { values?: string[] }) => void; reject: (err: Error) => void }
@@ -202,6 +206,11 @@ export class Verifier {
     this.replies.clear();
   }
 
+  private release(): void {
+    this.open--;
+    if (this.open === 0) this.worker?.unref();
+  }
+
   private request(worker: Worker, message: object): Promise<{ values?: string[] }> {
     const reply = this.nextReply++;
     return new Promise((resolve, reject) => {
@@ -211,54 +220,36 @@ export class Verifier {
   }
 
   /**
-   * CRCs per range on the worker thread, fed from buffers shared with it (no copy, no
-   * second read of the file), or undefined when no worker can run here.
+   * CRCs per range on the worker thread, which reads each span back from the page cache
+   * as soon as it is written; undefined when no worker can run here.
    */
-  beginRanges(
-    algorithm: CrcAlgorithm,
-    count: number,
-    arena: SharedArrayBuffer | undefined,
-  ): RangeCrcJob | undefined {
-    if (!arena) return undefined;
+  beginRanges(path: string, algorithm: CrcAlgorithm, count: number): RangeCrcJob | undefined {
     const worker = this.start();
     if (!worker) return undefined;
-    let arenaId = this.arenas.get(arena);
-    if (arenaId === undefined) {
-      arenaId = this.arenas.size + 1;
-      this.arenas.set(arena, arenaId);
-      worker.postMessage({ type: "arena", arena: arenaId, buffer: arena });
-    }
     const id = this.nextId++;
     this.open++;
     worker.ref();
-    worker.postMessage({ type: "ranges", id, algorithm, count });
-    let finished = false;
+    worker.postMessage({ type: "ranges", id, path, algorithm, count });
+    let ended = false;
+    const end = () => {
+      if (ended) return false;
+      ended = true;
+      this.release();
+      return true;
+    };
     return {
-      hash: async (range, data) => {
-        if (data.buffer !== arena) throw new Error("range CRCs read buffers from the shared arena");
-        await this.request(worker, {
-          type: "chunk",
-          id,
-          range,
-          arena: arenaId,
-          offset: data.byteOffset,
-          length: data.length,
-        });
+      span: (range, position, length) => {
+        if (!ended) worker.postMessage({ type: "span", id, range, position, length });
       },
       finish: async () => {
         const result = await this.request(worker, { type: "ranges-finish", id });
-        if (!finished) {
-          finished = true;
-          this.release();
-        }
+        end();
         return (result.values ?? []).map((v) => BigInt(v));
       },
+      cancel: () => {
+        if (end()) worker.postMessage({ type: "ranges-cancel", id });
+      },
     };
-  }
-
-  private release(): void {
-    this.open--;
-    if (this.open === 0) this.worker?.unref();
   }
 
   /** A job hashing `path` as it is written, or undefined when no worker can run here. */
