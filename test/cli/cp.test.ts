@@ -250,6 +250,31 @@ describe("cp object settings", () => {
     expect(head.ChecksumSHA256).toBe(Buffer.from(sha256(file), "hex").toString("base64"));
   });
 
+  it("sends a CRC32 by default (full-object for multipart), and none with --checksum none", async () => {
+    const file = randomFile(dir, "default-checksum.bin", 9 * MiB);
+    expect((await runAgainstMoto(["cp", file, `s3://${bucket}/ck/default.bin`])).code).toBe(0);
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: "ck/default.bin", ChecksumMode: "ENABLED" }),
+    );
+    expect(head.ChecksumType).toBe("FULL_OBJECT");
+    const { code, stdout } = await runAgainstMoto([
+      "cp",
+      `s3://${bucket}/ck/default.bin`,
+      join(dir, "default-checksum-down.bin"),
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).transfers[0].verified).toEqual(["size", "crc32"]);
+
+    expect(
+      (await runAgainstMoto(["cp", file, `s3://${bucket}/ck/none.bin`, "--checksum", "none"])).code,
+    ).toBe(0);
+    const bare = await s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: "ck/none.bin", ChecksumMode: "ENABLED" }),
+    );
+    expect(bare.ChecksumCRC32).toBeUndefined();
+  });
+
   it("applies the settings to each part of a multipart upload", async () => {
     const file = randomFile(dir, "multi.json", 9 * MiB);
     const { code } = await runAgainstMoto([

@@ -116,10 +116,27 @@ function sendOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSign
   return signal ? { abortSignal: signal as never } : {};
 }
 
+/**
+ * The checksum an upload carries: --checksum, else CRC32 (as the AWS CLI and SDKs send by
+ * default), so S3 checks every part and the object as it stores them. `--checksum none` sends none.
+ */
+export const DEFAULT_UPLOAD_CHECKSUM: ChecksumAlgorithm = "crc32";
+
+export function uploadChecksum(settings: ObjectSettings): ChecksumAlgorithm | undefined {
+  if (settings.checksum === "none") return undefined;
+  return settings.checksum ?? DEFAULT_UPLOAD_CHECKSUM;
+}
+
+/** The checksum a server-side copy asks for: only one given with --checksum. */
+function copyChecksum(settings: ObjectSettings): ChecksumAlgorithm | undefined {
+  return settings.checksum === "none" ? undefined : settings.checksum;
+}
+
 /** The object headers an upload or copy sets, from --content-type, --metadata and friends. */
 export function objectParams(
   settings: ObjectSettings,
   nameForType: string | undefined,
+  checksum: ChecksumAlgorithm | undefined,
 ): Omit<CreateMultipartUploadCommandInput, "Bucket" | "Key"> {
   const contentType =
     settings.contentType ?? (nameForType ? contentTypeFor(nameForType) : undefined);
@@ -130,7 +147,7 @@ export function objectParams(
     ...(settings.storageClass ? { StorageClass: settings.storageClass as never } : {}),
     ...(settings.sse ? { ServerSideEncryption: settings.sse } : {}),
     ...(settings.kmsKeyId ? { SSEKMSKeyId: settings.kmsKeyId } : {}),
-    ...(settings.checksum ? { ChecksumAlgorithm: SDK_CHECKSUM[settings.checksum].algorithm } : {}),
+    ...(checksum ? { ChecksumAlgorithm: SDK_CHECKSUM[checksum].algorithm } : {}),
   };
 }
 
@@ -195,7 +212,8 @@ async function putObject(
   nameForType: string | undefined,
   signal: AbortSignal,
 ): Promise<TransferOutcome> {
-  const params = objectParams(engine.settings, nameForType);
+  const checksum = uploadChecksum(engine.settings);
+  const params = objectParams(engine.settings, nameForType, checksum);
   const output = await withRetries(
     () =>
       engine.s3.send(
@@ -218,7 +236,7 @@ async function putObject(
     bytes: body.length,
     etag: output.ETag,
     parts: 1,
-    checksum: checksumOf(output, engine.settings.checksum),
+    checksum: checksumOf(output, checksum),
   };
 }
 
@@ -236,6 +254,8 @@ class MultipartUpload {
     private readonly engine: Engine,
     private readonly target: ObjectRef,
     private readonly createParams: Omit<CreateMultipartUploadCommandInput, "Bucket" | "Key">,
+    /** Every part carries this checksum; a CRC is combined into one of the whole object. */
+    private readonly checksum: ChecksumAlgorithm | undefined,
   ) {
     this.signal = sharedSignal(engine.signal, this.failFast.signal);
   }
@@ -250,6 +270,13 @@ class MultipartUpload {
           Bucket: this.target.bucket,
           Key: this.target.key,
           ...this.createParams,
+          ...(this.checksum
+            ? {
+                ChecksumAlgorithm: SDK_CHECKSUM[this.checksum].algorithm,
+                // A full-object CRC (S3 combines the parts') can be checked on download.
+                ...(isCrc(this.checksum) ? { ChecksumType: "FULL_OBJECT" as const } : {}),
+              }
+            : {}),
         }),
       ),
     ).then((out) => {
@@ -263,7 +290,8 @@ class MultipartUpload {
 
   async uploadPart(partNumber: number, body: Buffer): Promise<void> {
     const upload = this.upload as OpenUpload;
-    const { s3, observer, settings } = this.engine;
+    const { s3, observer } = this.engine;
+    const checksum = this.checksum;
     const output = await withRetries(
       () =>
         s3.send(
@@ -274,9 +302,7 @@ class MultipartUpload {
             PartNumber: partNumber,
             Body: body,
             ContentLength: body.length,
-            ...(settings.checksum
-              ? { ChecksumAlgorithm: SDK_CHECKSUM[settings.checksum].algorithm }
-              : {}),
+            ...(checksum ? { ChecksumAlgorithm: SDK_CHECKSUM[checksum].algorithm } : {}),
           }),
           sendOptions(this.signal),
         ),
@@ -287,9 +313,9 @@ class MultipartUpload {
       },
     );
     const part: CompletedPart = { PartNumber: partNumber, ETag: output.ETag };
-    if (settings.checksum) {
-      const field = SDK_CHECKSUM[settings.checksum].field;
-      const value = checksumOf(output, settings.checksum);
+    if (checksum) {
+      const field = SDK_CHECKSUM[checksum].field;
+      const value = checksumOf(output, checksum);
       if (value) (part as Record<string, unknown>)[field] = value;
     }
     this.parts.push(part);
@@ -315,7 +341,7 @@ class MultipartUpload {
     );
     const result = output.CopyPartResult ?? {};
     const part: CompletedPart = { PartNumber: partNumber, ETag: result.ETag };
-    const checksum = this.engine.settings.checksum;
+    const checksum = this.checksum;
     if (checksum) {
       const value = checksumOf(result, checksum);
       if (value) (part as Record<string, unknown>)[SDK_CHECKSUM[checksum].field] = value;
@@ -338,7 +364,7 @@ class MultipartUpload {
       ),
     );
     this.engine.session.completed(upload.uploadId);
-    return { etag: output.ETag, checksum: checksumOf(output, this.engine.settings.checksum) };
+    return { etag: output.ETag, checksum: checksumOf(output, this.checksum) };
   }
 
   /** Runs the part tasks; the first failure stops the rest and aborts the upload. */
@@ -403,7 +429,13 @@ export async function uploadFile(
 
   const partSize = partSizeFor(size, tuning.partSize);
   const count = Math.ceil(size / partSize);
-  const upload = new MultipartUpload(engine, target, objectParams(engine.settings, path));
+  const checksum = uploadChecksum(engine.settings);
+  const upload = new MultipartUpload(
+    engine,
+    target,
+    objectParams(engine.settings, path, undefined),
+    checksum,
+  );
   const file = await open(path, "r");
   try {
     await limiter.run(() => upload.create());
@@ -508,7 +540,12 @@ export async function uploadStream(
     }
   }
 
-  const upload = new MultipartUpload(engine, target, objectParams(engine.settings, target.key));
+  const upload = new MultipartUpload(
+    engine,
+    target,
+    objectParams(engine.settings, target.key, undefined),
+    uploadChecksum(engine.settings),
+  );
   const running: Promise<void>[] = [];
   let failed: unknown;
   let partNumber = 0;
@@ -1208,7 +1245,8 @@ export async function copyObject(
   }
   const size = head?.ContentLength ?? knownSize ?? 0;
   const keep = head ? sourceHeaders(head) : {};
-  const params = objectParams(settings, undefined);
+  const checksum = copyChecksum(settings);
+  const params = objectParams(settings, undefined, checksum);
   if (size <= maxSingle) {
     const input: CopyObjectCommandInput = {
       Bucket: target.bucket,
@@ -1230,14 +1268,19 @@ export async function copyObject(
       bytes: size,
       etag: result.ETag,
       parts: 1,
-      checksum: checksumOf(result, settings.checksum),
+      checksum: checksumOf(result, checksum),
     };
   }
 
   const partSize = partSizeFor(size, tuning.partSize);
   const count = Math.ceil(size / partSize);
   // A multipart copy starts a new object: it takes the source's headers, unless given new ones.
-  const upload = new MultipartUpload(engine, target, { ...keep, ...params });
+  const upload = new MultipartUpload(
+    engine,
+    target,
+    { ...keep, ...objectParams(settings, undefined, undefined) },
+    checksum,
+  );
   try {
     await limiter.run(() => upload.create());
     await upload.run(

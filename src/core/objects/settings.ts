@@ -37,7 +37,8 @@ export interface ObjectSettings {
   storageClass?: string;
   sse?: "AES256" | "aws:kms" | "aws:kms:dsse";
   kmsKeyId?: string;
-  checksum?: ChecksumAlgorithm;
+  /** The checksum uploads carry (default CRC32), or "none". */
+  checksum?: ChecksumAlgorithm | "none";
 }
 
 export const STORAGE_CLASSES = [
@@ -209,14 +210,14 @@ export function parseObjectSettings(raw: RawObjectSettings): ObjectSettings {
   }
   if (raw.checksum !== undefined) {
     const value = raw.checksum.toLowerCase().replace(/-/g, "");
-    if (!(CHECKSUM_ALGORITHMS as readonly string[]).includes(value)) {
+    if (value !== "none" && !(CHECKSUM_ALGORITHMS as readonly string[]).includes(value)) {
       throw new UsageError(
         `--checksum "${raw.checksum}" is not a checksum algorithm S3 supports.`,
-        "Use one of sha256, crc32, crc32c, crc64nvme (or sha1).",
+        "Use one of crc32 (the default), crc32c, crc64nvme, sha256 (or sha1), or none.",
         "InvalidChecksum",
       );
     }
-    settings.checksum = value as ChecksumAlgorithm;
+    settings.checksum = value as ChecksumAlgorithm | "none";
   }
   return settings;
 }

@@ -430,7 +430,7 @@ const DOWNLOAD_BUFFERS = 32 * MiB;
 
 /** The memory held by upload part buffers at once: enough for the parts in flight, capped. */
 export function bufferBudget(tuning: Tuning): number {
-  return Math.max(tuning.partSize * 2, Math.min(tuning.concurrency * tuning.partSize, 96 * MiB));
+  return Math.max(tuning.partSize * 2, Math.min(tuning.concurrency * tuning.partSize, 64 * MiB));
 }
 
 export function createSession(s3: S3Client): TransferSession {

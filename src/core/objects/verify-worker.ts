@@ -14,6 +14,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const fs = require("node:fs");
 const crypto = require("node:crypto");
+const zlib = require("node:zlib");
 const { moduleBytes, tables, dataOffset, dataSize } = workerData;
 let compiled;
 const instances = new Map();
@@ -61,6 +62,7 @@ function makeHasher(algorithm, fd) {
   };
 }
 const jobs = new Map();
+const scratch = Buffer.allocUnsafe(dataSize);
 const masks = { crc32: 0xffffffffn, crc32c: 0xffffffffn, crc64nvme: 0xffffffffffffffffn };
 function hashTo(job, upTo) {
   while (job.position < upTo) {
@@ -74,7 +76,20 @@ parentPort.on("message", (m) => {
   try {
     if (m.type === "ranges") {
       const fd = fs.openSync(m.path, "r");
-      jobs.set(m.id, { fd, algorithm: m.algorithm, crcs: new Array(m.count).fill(masks[m.algorithm]) });
+      // CRC-32 has a native implementation in zlib (Node 20.15+), faster still than ours.
+      const native = m.algorithm === "crc32" && typeof zlib.crc32 === "function";
+      const initial = native ? 0 : masks[m.algorithm];
+      jobs.set(m.id, { fd, native, algorithm: m.algorithm, crcs: new Array(m.count).fill(initial) });
+    } else if (m.type === "span" && job.native) {
+      let crc = job.crcs[m.range];
+      for (let done = 0; done < m.length; ) {
+        const n = Math.min(dataSize, m.length - done);
+        const read = fs.readSync(job.fd, scratch, 0, n, m.position + done);
+        if (read === 0) throw new Error("the file is shorter than expected");
+        crc = zlib.crc32(scratch.subarray(0, read), crc);
+        done += read;
+      }
+      job.crcs[m.range] = crc;
     } else if (m.type === "span") {
       // Bytes of one range just written to the file: read them back (from the page cache,
       // straight into WebAssembly memory) and fold them into that range's CRC, in order.
@@ -93,7 +108,8 @@ parentPort.on("message", (m) => {
       const mask = masks[job.algorithm];
       fs.closeSync(job.fd);
       jobs.delete(m.id);
-      parentPort.postMessage({ reply: m.reply, values: job.crcs.map((c) => String(BigInt.asUintN(64, ~c) & mask)) });
+      const values = job.crcs.map((c) => (job.native ? String(c >>> 0) : String(BigInt.asUintN(64, ~c) & mask)));
+      parentPort.postMessage({ reply: m.reply, values });
     } else if (m.type === "ranges-cancel") {
       fs.closeSync(job.fd);
       jobs.delete(m.id);
