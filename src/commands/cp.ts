@@ -99,7 +99,7 @@ export default defineCommand<Options>({
       .option("--kms-key <id>", "KMS key id or ARN for SSE-KMS (implies --sse aws:kms)")
       .option(
         "--checksum <algorithm>",
-        "have S3 check and store a checksum: sha256, crc32, crc32c, crc64nvme",
+        "checksum S3 checks and stores with an upload: crc32 (default), crc32c, crc64nvme,\nsha256, sha1, or none",
       )
       .option("--dry-run", "list what would be copied; transfer nothing");
   },
