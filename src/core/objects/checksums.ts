@@ -69,6 +69,7 @@ const POLY = {
 
 // CRC-32 (zlib's polynomial): Node's native zlib.crc32 where it exists (Node 20.15+).
 const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+export const hasNativeCrc32 = typeof nativeCrc32 === "function";
 const littleEndian = endianness() === "LE";
 
 /** A CRC hasher: WebAssembly where it runs, else JavaScript tables (`{ wasm: false }` forces those). */
