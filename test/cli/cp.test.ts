@@ -122,27 +122,31 @@ describe("downloads are verified", () => {
   // A client that adds no checksum of its own: the object has only its MD5 ETag.
   const plain = directS3({ requestChecksumCalculation: "WHEN_REQUIRED" });
 
-  it("checks a large single-part object's full CRC32 as its ranges arrive", async () => {
-    const body = readFileSync(randomFile(dir, "crc-ranges.bin", 20 * MiB + 7));
+  it.each([
+    ["CRC32", "crc32"],
+    ["CRC32C", "crc32c"],
+    ["CRC64NVME", "crc64nvme"],
+  ] as const)("checks a large object's full %s as its ranges arrive", async (algorithm, name) => {
+    const body = readFileSync(randomFile(dir, `ranges-${name}.bin`, 20 * MiB + 7));
     await s3.send(
       new PutObjectCommand({
         Bucket: bucket,
-        Key: "verify/crc.bin",
+        Key: `verify/${name}.bin`,
         Body: body,
-        ChecksumAlgorithm: "CRC32",
+        ChecksumAlgorithm: algorithm,
       }),
     );
-    const target = join(dir, "verify-crc.bin");
+    const target = join(dir, `verify-${name}.bin`);
     const { code, stdout } = await runAgainstMoto([
       "cp",
-      `s3://${bucket}/verify/crc.bin`,
+      `s3://${bucket}/verify/${name}.bin`,
       target,
       "--json",
     ]);
     expect(code).toBe(0);
     const [transfer] = JSON.parse(stdout).transfers;
     expect(transfer.parts).toBe(2); // 16 MiB ranges
-    expect(transfer.verified).toEqual(["size", "crc32"]);
+    expect(transfer.verified).toEqual(["size", name]);
     expect(sha256(readFileSync(target))).toBe(sha256(body));
   });
 
