@@ -530,6 +530,19 @@ describe("cp with stdin and stdout", () => {
   });
 });
 
+describe("cp with stdin and a large threshold", () => {
+  it("does not hold more than its memory budget before deciding to go multipart", async () => {
+    const data = readFileSync(randomFile(dir, "stream-threshold.bin", 70 * MiB));
+    const up = await runBinary(
+      ["cp", "-", `s3://${bucket}/stream/threshold.bin`, "--multipart-threshold", "1GiB", "--json"],
+      { input: data, timeoutMs: 60_000 },
+    );
+    expect(up.code).toBe(0);
+    expect(JSON.parse(up.stdout.toString()).transfers[0].parts).toBeGreaterThan(1);
+    expect(sha256(await objectBytes("stream/threshold.bin"))).toBe(sha256(data));
+  });
+});
+
 describe("cp bad input: a clear error and nothing transferred", () => {
   it.each([
     [["cp", "missing-file.txt", "s3://BUCKET/x"], 3, /missing-file\.txt does not exist/],

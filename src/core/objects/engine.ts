@@ -515,7 +515,8 @@ export async function uploadStream(
 ): Promise<TransferOutcome> {
   const { pool, limiter, tuning, signal } = engine;
   const reader = new PieceReader(stream);
-  const firstSize = Math.max(tuning.multipartThreshold, 1);
+  // What is read before deciding must fit in the memory budget (with one more part to peek).
+  const firstSize = Math.max(1, Math.min(tuning.multipartThreshold, pool.budget - tuning.partSize));
   const buffered: { lease: BufferLease; length: number }[] = [];
   let total = 0;
   // Read up to the threshold (in part-sized pieces) to decide between one PUT and parts.
