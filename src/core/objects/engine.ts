@@ -571,19 +571,20 @@ export async function uploadStream(
     for (;;) {
       if (failed || upload.signal.aborted) break;
       const size = streamPartSize(tuning.partSize, partNumber);
+      const lease = await pool.acquire(size);
+      const length = await reader.fill(lease.buffer);
+      if (length === 0) {
+        lease.release();
+        break;
+      }
       if (partNumber >= MAX_PARTS) {
+        lease.release();
         throw new S3kitError({
           code: "ObjectTooLarge",
           message: "The input is larger than 10,000 parts can hold.",
           hint: "Use a larger --part-size.",
           exitCode: ExitCode.failure,
         });
-      }
-      const lease = await pool.acquire(size);
-      const length = await reader.fill(lease.buffer);
-      if (length === 0) {
-        lease.release();
-        break;
       }
       send(lease, length);
       if (length < size) break;
