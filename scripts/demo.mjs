@@ -49,7 +49,9 @@ function fail(problem) {
 /** Shows the command, its output, and checks that it did what the narration says. */
 function step(title, explanation, args, check, { env = adminEnv, as } = {}) {
   const who = as ? `${as}$ ` : "$ ";
-  process.stdout.write(`\n${bold(`▶ ${title}`)}\n${dim(explanation)}\n${who}s3kit ${shown(args)}\n`);
+  process.stdout.write(
+    `\n${bold(`▶ ${title}`)}\n${dim(explanation)}\n${who}s3kit ${shown(args)}\n`,
+  );
   const result = s3kit(args, env);
   process.stdout.write(result.stdout);
   if (result.stderr) process.stdout.write(dim(result.stderr));
@@ -60,7 +62,9 @@ function step(title, explanation, args, check, { env = adminEnv, as } = {}) {
 
 /** A step that is not an s3kit command (curl, or the console), checked the same way. */
 async function action(title, explanation, command, run) {
-  process.stdout.write(`\n${bold(`▶ ${title}`)}\n${dim(explanation)}\n${command ? `$ ${command}\n` : ""}`);
+  process.stdout.write(
+    `\n${bold(`▶ ${title}`)}\n${dim(explanation)}\n${command ? `$ ${command}\n` : ""}`,
+  );
   try {
     const problem = await run();
     if (problem) fail(problem);
@@ -77,7 +81,11 @@ const expectCode = (code, also) => (r) => {
 // The local server starts empty. Like a real account, it gets an administrator (an IAM user
 // allowed everything) and then checks every request against IAM policies: so a broken
 // policy really breaks an upload, and fixing it really fixes it.
-const iam = new IAMClient({ region: "us-east-1", endpoint: moto.endpoint, credentials: localCredentials });
+const iam = new IAMClient({
+  region: "us-east-1",
+  endpoint: moto.endpoint,
+  credentials: localCredentials,
+});
 await iam.send(new CreateUserCommand({ UserName: "admin" }));
 await iam.send(
   new PutUserPolicyCommand({
@@ -101,7 +109,8 @@ const enforce = await fetch(`${moto.endpoint}/moto-api/reset-auth`, {
   headers: { "content-type": "text/plain" },
   body: "0",
 });
-if (!enforce.ok) throw new Error(`could not switch on moto's access control (HTTP ${enforce.status})`);
+if (!enforce.ok)
+  throw new Error(`could not switch on moto's access control (HTTP ${enforce.status})`);
 
 try {
   process.stdout.write(
@@ -129,7 +138,9 @@ try {
     "What does the bucket have?",
     "Every setting, read back; what is not set shows as absent.",
     ["bucket", "info", bucket],
-    expectCode(0, (r) => (r.stdout.includes("http://localhost:3000") ? undefined : "no CORS rule shown")),
+    expectCode(0, (r) =>
+      r.stdout.includes("http://localhost:3000") ? undefined : "no CORS rule shown",
+    ),
   );
 
   step(
@@ -147,7 +158,19 @@ try {
   step(
     "Onboard a developer",
     "That policy (through a group), the IAM user alice, and an access key merged into the app's .env\n(mode 0600, the other lines kept). Re-running converges and creates no second key.",
-    ["iam", "add-dev", "alice", "--bucket", bucket, "--access", "read-write", "--prefix", "uploads/", "--out", ".env"],
+    [
+      "iam",
+      "add-dev",
+      "alice",
+      "--bucket",
+      bucket,
+      "--access",
+      "read-write",
+      "--prefix",
+      "uploads/",
+      "--out",
+      ".env",
+    ],
     expectCode(0, () => {
       const mode = statSync(envFile).mode & 0o777;
       const text = readFileSync(envFile, "utf8");
@@ -186,7 +209,17 @@ try {
   const presign = step(
     "Presign an upload for the browser",
     "A URL that lets whoever holds it PUT this one object for 15 minutes, signed locally with no API call.\nThe Content-Type is signed too: the upload must send exactly that header.",
-    ["presign", "put", `s3://${bucket}/uploads/hello.txt`, "--content-type", "text/plain", "--expires", "15m", "--curl", "hello.txt"],
+    [
+      "presign",
+      "put",
+      `s3://${bucket}/uploads/hello.txt`,
+      "--content-type",
+      "text/plain",
+      "--expires",
+      "15m",
+      "--curl",
+      "hello.txt",
+    ],
     expectCode(0, (r) =>
       r.stdout.includes("X-Amz-Signature=") && !/x-id=|x-amz-checksum/i.test(r.stdout)
         ? undefined
@@ -218,7 +251,9 @@ try {
     "Human sizes; --json streams JSON lines for scripts.",
     ["ls", `s3://${bucket}/uploads/`, "--human"],
     expectCode(0, (r) =>
-      r.stdout.includes("hello.txt") && r.stdout.includes("avatar.png") ? undefined : "an upload is missing",
+      r.stdout.includes("hello.txt") && r.stdout.includes("avatar.png")
+        ? undefined
+        : "an upload is missing",
     ),
   );
 
@@ -228,7 +263,12 @@ try {
     Version: "2012-10-17",
     Statement: [
       { Sid: "List", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}` },
-      { Sid: "Objects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `arn:aws:s3:::${bucket}` },
+      {
+        Sid: "Objects",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject"],
+        Resource: `arn:aws:s3:::${bucket}`,
+      },
     ],
   };
   await action(
@@ -239,7 +279,10 @@ try {
       const admin = new IAMClient({
         region: "us-east-1",
         endpoint: moto.endpoint,
-        credentials: { accessKeyId: adminKey.AccessKeyId, secretAccessKey: adminKey.SecretAccessKey },
+        credentials: {
+          accessKeyId: adminKey.AccessKeyId,
+          secretAccessKey: adminKey.SecretAccessKey,
+        },
       });
       await admin.send(
         new CreatePolicyVersionCommand({
@@ -264,10 +307,24 @@ try {
     "Caught offline, before it ships",
     "policy lint finds the mistake in the file, with line and column; no AWS call.",
     ["policy", "lint", "policy.json"],
-    expectCode(6, (r) => (r.stdout.includes("action-resource-mismatch") ? undefined : "no finding")),
+    expectCode(6, (r) =>
+      r.stdout.includes("action-resource-mismatch") ? undefined : "no finding",
+    ),
   );
 
-  const debugArgs = ["policy", "debug", "--user", "alice", "--bucket", bucket, "--key", "uploads/avatar-2.png", "--action", "s3:PutObject", "s3:GetObject"];
+  const debugArgs = [
+    "policy",
+    "debug",
+    "--user",
+    "alice",
+    "--bucket",
+    bucket,
+    "--key",
+    "uploads/avatar-2.png",
+    "--action",
+    "s3:PutObject",
+    "s3:GetObject",
+  ];
   step(
     "Why was alice denied?",
     "alice's live policies (through her group) and the bucket's settings, each action evaluated: the deciding\nstatement, the diagnosis and the fix. --expect allow makes it a CI check (exit 6).",
@@ -280,7 +337,20 @@ try {
   step(
     "Fix it",
     "The smallest change (add the missing /*) as a diff; --apply writes a new default policy version,\nreads it back and evaluates again.",
-    ["policy", "fix", "--user", "alice", "--bucket", bucket, "--key", "uploads/avatar-2.png", "--action", "s3:PutObject", "s3:GetObject", "--apply"],
+    [
+      "policy",
+      "fix",
+      "--user",
+      "alice",
+      "--bucket",
+      bucket,
+      "--key",
+      "uploads/avatar-2.png",
+      "--action",
+      "s3:PutObject",
+      "s3:GetObject",
+      "--apply",
+    ],
     expectCode(0, (r) => (r.stdout.includes("→ allowed") ? undefined : "no action became allowed")),
   );
 

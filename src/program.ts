@@ -165,6 +165,31 @@ const catalog: readonly CatalogEntry[] = [
     summary: "Remove a bucket's CORS configuration",
     load: () => import("./commands/bucket/cors/delete.js"),
   },
+  {
+    path: ["cp"],
+    summary: "Copy files to and from S3, or between buckets (multipart, recursive, stdin/stdout)",
+    load: () => import("./commands/cp.js"),
+  },
+  {
+    path: ["ls"],
+    summary: "List buckets, or the objects under s3://BUCKET[/PREFIX]",
+    load: () => import("./commands/ls.js"),
+  },
+  {
+    path: ["rm"],
+    summary: "Delete an object, or everything under a prefix with --recursive",
+    load: () => import("./commands/rm.js"),
+  },
+  {
+    path: ["stat"],
+    summary: "Show an object's size, type, ETag, dates, storage class, encryption and metadata",
+    load: () => import("./commands/stat.js"),
+  },
+  {
+    path: ["exists"],
+    summary: "Exit 0 if an object exists, 3 if it does not (for scripts)",
+    load: () => import("./commands/exists.js"),
+  },
 ];
 
 export interface RunOptions {

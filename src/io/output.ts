@@ -1,3 +1,4 @@
+import type { Writable } from "node:stream";
 import type { ChalkInstance } from "chalk";
 import type { ErrorInfo } from "../core/errors.js";
 import type { IOStreams } from "./streams.js";
@@ -116,6 +117,19 @@ export class Output {
   /** One record of a streamed listing (JSON lines). */
   jsonLine(value: unknown): void {
     this.streams.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  /**
+   * Resolves once stdout has taken everything written so far. When stdout is a socket
+   * (a parent process's pipe) writes are asynchronous: long listings wait here after each
+   * page (so memory stays flat) and before the command returns (so exit truncates nothing).
+   */
+  flushed(): Promise<void> {
+    const stdout = this.streams.stdout as Writable & { writableLength?: number };
+    if (!stdout.writableLength) return Promise.resolve();
+    return new Promise((resolve) => {
+      stdout.write("", () => resolve());
+    });
   }
 
   /** Prints a command's result: as JSON with --json, otherwise as the human rendering. */

@@ -1,0 +1,296 @@
+import { isAbsolute, relative } from "node:path";
+import { ExitCode, UsageError } from "../core/errors.js";
+import { folderPrefix } from "../core/objects/endpoints.js";
+import type { FilterRule } from "../core/objects/glob.js";
+import { formatBytes } from "../core/objects/size.js";
+import {
+  type CopyPlan,
+  collectItems,
+  createSession,
+  prepareCopy,
+  runTransfers,
+  type TransferItem,
+  type TransferKind,
+  type TransferSummary,
+} from "../core/objects/transfer.js";
+import { formatSeconds, startProgress } from "../io/progress.js";
+import { startSpinner } from "../io/spinner.js";
+import { defineCommand } from "./context.js";
+
+interface Options {
+  recursive?: boolean;
+  include?: FilterRule[];
+  exclude?: FilterRule[];
+  multipartThreshold?: string;
+  partSize?: string;
+  concurrency?: string;
+  contentType?: string;
+  metadata?: string[];
+  cacheControl?: string;
+  storageClass?: string;
+  sse?: string;
+  kmsKey?: string;
+  checksum?: string;
+  dryRun?: boolean;
+}
+
+const verbs: Record<TransferKind, { done: string; doing: string; dry: string }> = {
+  upload: { done: "Uploaded", doing: "Uploading", dry: "upload" },
+  download: { done: "Downloaded", doing: "Downloading", dry: "download" },
+  copy: { done: "Copied", doing: "Copying", dry: "copy" },
+};
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit cp ./report.pdf s3://my-app-uploads/reports/",
+    "s3kit cp s3://my-app-uploads/reports/report.pdf .",
+    "s3kit cp ./site s3://my-app-site/ --recursive --exclude '*.map' --cache-control 'max-age=300'",
+    "s3kit cp s3://my-app-uploads/images/ ./images --recursive --include '*.jpg'",
+    "s3kit cp s3://my-app-uploads/a.bin s3://my-app-backup/a.bin",
+    "pg_dump app | gzip | s3kit cp - s3://my-app-backup/db/app.sql.gz",
+    "s3kit cp s3://my-app-backup/db/app.sql.gz - | gunzip | psql app",
+  ],
+  configure(cmd) {
+    // --include and --exclude share one list so that their order on the command line counts.
+    const filters: FilterRule[] = [];
+    const collect = (type: FilterRule["type"]) => (pattern: string) => {
+      filters.push({ type, pattern });
+      return filters;
+    };
+    const list = (value: string, previous: string[] = []) => [...previous, value];
+    cmd
+      .description(
+        "Copy files to S3, objects from S3, or objects between buckets (server-side).\n" +
+          "SRC and DST are local paths, s3://BUCKET/KEY locations, or - for stdin/stdout. Files of\n" +
+          "--multipart-threshold or more go in concurrent parts; downloads land in a temporary\n" +
+          "file that is checked (size, MD5 or checksum) and renamed. Ctrl-C aborts open multipart\n" +
+          "uploads and removes partial files.",
+      )
+      .argument("<source>", "local path, s3://BUCKET/KEY, or - for stdin")
+      .argument(
+        "<destination>",
+        "local path, s3://BUCKET/KEY (a trailing / means a folder), or - for stdout",
+      )
+      .option("-r, --recursive", "copy a folder or everything under a prefix")
+      .option(
+        "--include <glob>",
+        "with --recursive: copy what matches (repeatable; the last matching rule wins)",
+        collect("include"),
+      )
+      .option(
+        "--exclude <glob>",
+        "with --recursive: skip what matches (repeatable)",
+        collect("exclude"),
+      )
+      .option("--multipart-threshold <size>", "go multipart from this size (default 8MiB)")
+      .option(
+        "--part-size <size>",
+        "part size, 5MiB to 5GiB (default 8MiB for uploads, grown to stay under 10,000 parts;\n16MiB ranges for downloads)",
+      )
+      .option("--concurrency <n>", "requests in flight at once, 1 to 64 (default 16)")
+      .option("--content-type <type>", "Content-Type (default: from the file name)")
+      .option("--metadata <key=value>", "user metadata (repeatable)", list)
+      .option("--cache-control <value>", 'Cache-Control, e.g. "public, max-age=31536000"')
+      .option(
+        "--storage-class <class>",
+        "STANDARD, STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR, …",
+      )
+      .option("--sse <mode>", "server-side encryption: AES256, aws:kms or aws:kms:dsse")
+      .option("--kms-key <id>", "KMS key id or ARN for SSE-KMS (implies --sse aws:kms)")
+      .option(
+        "--checksum <algorithm>",
+        "checksum S3 checks and stores with an upload: crc32 (default), crc32c, crc64nvme,\nsha256, sha1, or none",
+      )
+      .option("--dry-run", "list what would be copied; transfer nothing");
+  },
+  async run(ctx, args, opts) {
+    const [source, destination] = args as [string, string];
+    const plan = await prepareCopy(
+      {
+        source,
+        destination,
+        recursive: opts.recursive === true,
+        filters: opts.include ?? opts.exclude ?? [],
+        tuning: {
+          multipartThreshold: opts.multipartThreshold,
+          partSize: opts.partSize,
+          concurrency: opts.concurrency,
+        },
+        settings: {
+          contentType: opts.contentType,
+          metadata: opts.metadata,
+          cacheControl: opts.cacheControl,
+          storageClass: opts.storageClass,
+          sse: opts.sse,
+          kmsKey: opts.kmsKey,
+          checksum: opts.checksum,
+        },
+      },
+      ctx.cwd,
+    );
+    if (plan.destination.kind === "stdio" && ctx.out.json) {
+      throw new UsageError(
+        "--json cannot be used when the object is written to stdout.",
+        "Drop --json, or write to a file.",
+      );
+    }
+    const aws = await ctx.aws();
+    const listing =
+      plan.recursive && plan.source.kind === "s3"
+        ? await startSpinner(ctx.out, `Listing ${plan.source.text}…`)
+        : undefined;
+    const { items, skipped } = await collectItems(plan, aws, ctx.signal).finally(() =>
+      listing?.stop(),
+    );
+    // Local paths as the user would type them: relative to the current folder when inside it.
+    const show = (location: string) => {
+      if (!isAbsolute(location)) return location;
+      const rel = relative(ctx.cwd, location);
+      return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? location : rel;
+    };
+    for (const skip of skipped) ctx.out.warn(`skipped ${show(skip.source)}: ${skip.reason}`);
+    const verb = verbs[plan.kind];
+
+    if (opts.dryRun) {
+      const summary = dryRunSummary(plan, items, skipped);
+      ctx.out.result(summary, () =>
+        items
+          .map(
+            (i) =>
+              `(dry run) ${verb.dry}: ${show(i.source)} → ${show(i.destination)}${i.size !== undefined ? ` (${formatBytes(i.size)})` : ""}`,
+          )
+          .join("\n"),
+      );
+      await ctx.out.flushed();
+      ctx.out.info(
+        `Dry run: would ${verb.dry} ${plural(items.length, "file")} (${formatBytes(summary.bytes)}); nothing was transferred.`,
+      );
+      return undefined;
+    }
+    if (items.length === 0) {
+      ctx.out.result(emptySummary(plan, skipped), () => undefined);
+      ctx.out.warn(
+        `nothing to ${verb.dry}: no ${plan.source.kind === "s3" ? "objects" : "files"} under ${plan.source.text}${plan.filters.length > 0 ? " matched the filters" : ""}.`,
+      );
+      return undefined;
+    }
+
+    const s3 = await aws.s3();
+    const session = createSession(s3);
+    const totalBytes = items.every((i) => i.size !== undefined)
+      ? items.reduce((sum, i) => sum + (i.size ?? 0), 0)
+      : undefined;
+    const progress = startProgress(ctx.out, {
+      label: verb.doing,
+      totalBytes,
+      totalFiles: items.length,
+    });
+    const unregister = ctx.onInterrupt(async () => {
+      progress.stop();
+      const report = await session.cleanup();
+      const undone = [
+        report.abortedUploads > 0
+          ? `aborted ${plural(report.abortedUploads, "multipart upload")}`
+          : "",
+        report.removedFiles > 0 ? `removed ${plural(report.removedFiles, "partial file")}` : "",
+      ].filter(Boolean);
+      ctx.out.warn(`interrupted${undone.length > 0 ? `; ${undone.join(" and ")}` : ""}.`);
+    });
+    let result: Awaited<ReturnType<typeof runTransfers>>;
+    try {
+      result = await runTransfers(plan, items, aws, {
+        signal: ctx.signal,
+        session,
+        stdin: ctx.out.streams.stdin,
+        stdout: ctx.out.streams.stdout,
+        observer: {
+          bytes: (delta) => progress.bytes(delta),
+          fileDone: () => progress.fileDone(),
+          fileFailed: (failure) =>
+            progress.log(() =>
+              ctx.out.warn(
+                `failed: ${failure.source} → ${failure.destination}: ${failure.error.message}`,
+              ),
+            ),
+          retry: (what, err, attempt) =>
+            ctx.out.debug(`retrying ${what} (attempt ${attempt + 1}): ${(err as Error).message}`),
+        },
+      });
+    } catch (err) {
+      // Ctrl-C: the interrupt handler reports what it cleaned up; s3kit exits 130.
+      if (ctx.signal.aborted) return ExitCode.interrupted;
+      throw err;
+    } finally {
+      progress.stop();
+    }
+    unregister();
+
+    const summary: TransferSummary = { ...result, dryRun: false, skipped };
+    ctx.out.result(summary, () => undefined);
+    // Everything written to stdout (the summary, or the object itself with `-`) gets out first.
+    await ctx.out.flushed();
+    const seconds = summary.seconds;
+    const rate =
+      summary.bytes > 0 && seconds >= 0.05
+        ? ` (${formatBytes(Math.round(summary.bytes / seconds))}/s)`
+        : "";
+    const first = summary.transfers[0];
+    const what =
+      !plan.recursive && first
+        ? `${show(first.source)} → ${show(first.destination)}`
+        : `${plural(summary.files, "file")} to ${plan.destination.kind === "s3" ? `s3://${plan.destination.bucket}/${folderPrefix(plan.destination.key)}` : show(plan.destination.text)}`;
+    if (summary.failed === 0) {
+      // When the data went to stdout, stderr stays quiet unless someone is watching.
+      if (plan.destination.kind !== "stdio" || ctx.out.interactive) {
+        ctx.out.success(
+          `${verb.done} ${what} (${formatBytes(summary.bytes)}) in ${formatSeconds(seconds)}${rate}`,
+        );
+      }
+      return undefined;
+    }
+    ctx.out.warn(
+      `${verb.done} ${summary.files} of ${plural(items.length, "file")}; ${summary.failed} failed (listed above).`,
+    );
+    const codes = new Set(summary.failures.map((f) => f.exitCode));
+    return codes.size === 1 ? ([...codes][0] as number) : ExitCode.failure;
+  },
+});
+
+function plural(n: number, noun: string): string {
+  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+function dryRunSummary(
+  plan: CopyPlan,
+  items: readonly TransferItem[],
+  skipped: TransferSummary["skipped"],
+): TransferSummary {
+  return {
+    ...emptySummary(plan, skipped),
+    dryRun: true,
+    files: items.length,
+    bytes: items.reduce((sum, i) => sum + (i.size ?? 0), 0),
+    transfers: items.map((i) => ({
+      source: i.source,
+      destination: i.destination,
+      bytes: i.size ?? 0,
+      parts: 0,
+    })),
+  };
+}
+
+function emptySummary(plan: CopyPlan, skipped: TransferSummary["skipped"]): TransferSummary {
+  return {
+    kind: plan.kind,
+    source: plan.source.text,
+    destination: plan.destination.text,
+    dryRun: false,
+    files: 0,
+    bytes: 0,
+    seconds: 0,
+    failed: 0,
+    transfers: [],
+    failures: [],
+    skipped,
+  };
+}

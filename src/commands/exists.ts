@@ -1,0 +1,27 @@
+import { ExitCode } from "../core/errors.js";
+import { parseS3Url } from "../core/location.js";
+import { objectExists } from "../core/objects/head.js";
+import { defineCommand } from "./context.js";
+
+export default defineCommand({
+  examples: [
+    "s3kit exists s3://my-app-uploads/reports/2024.pdf && echo there",
+    "if ! s3kit exists s3://my-app-backup/db/today.sql.gz; then ./backup.sh; fi",
+    "s3kit exists s3://my-app-uploads/logo.png --json",
+  ],
+  configure(cmd) {
+    cmd
+      .description(
+        "Check whether an object exists: exit 0 if it does, 3 if it (or the bucket) does not.\n" +
+          'Prints nothing, except {"exists": true|false} with --json. Other failures (access\n' +
+          "denied, network) exit with their own codes.",
+      )
+      .argument("<location>", "s3://BUCKET/KEY");
+  },
+  async run(ctx, args) {
+    const location = parseS3Url(args[0] as string, { needKey: true });
+    const exists = await objectExists(await ctx.aws(), location);
+    if (ctx.out.json) ctx.out.jsonDocument({ exists });
+    return exists ? ExitCode.ok : ExitCode.notFound;
+  },
+});

@@ -1,0 +1,85 @@
+import { UsageError } from "../core/errors.js";
+import { parseS3Url } from "../core/location.js";
+import { listBuckets, listObjects } from "../core/objects/list.js";
+import { formatBytes } from "../core/objects/size.js";
+import { defineCommand } from "./context.js";
+
+interface Options {
+  recursive?: boolean;
+  human?: boolean;
+}
+
+const DATE_WIDTH = 19;
+const SIZE_WIDTH = 10;
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit ls",
+    "s3kit ls s3://my-app-uploads/",
+    "s3kit ls s3://my-app-uploads/images/ --recursive --human",
+    "s3kit ls s3://my-app-uploads/ --recursive --json | jq -r 'select(.size > 1048576) | .key'",
+  ],
+  configure(cmd) {
+    cmd
+      .description(
+        "Without a location, list your buckets. With s3://BUCKET[/PREFIX], list what is under it:\n" +
+          "objects and, unless --recursive, the next level of prefixes (PRE lines), like folders.\n" +
+          "Long listings stream page by page; --json prints one JSON object per line.",
+      )
+      .argument("[location]", "s3://BUCKET or s3://BUCKET/PREFIX")
+      .option("-r, --recursive", "list every object under the prefix, not only the next level")
+      .option("-H, --human", "sizes in KiB, MiB, GiB");
+  },
+  async run(ctx, args, opts) {
+    const [text] = args as [string | undefined];
+    const location = text === undefined ? undefined : parseS3Url(text);
+    if (!location && opts.recursive) {
+      throw new UsageError(
+        "--recursive lists the objects of a bucket; name one.",
+        "Run `s3kit ls s3://BUCKET --recursive`.",
+      );
+    }
+    const aws = await ctx.aws();
+    const { out } = ctx;
+    if (!location) {
+      for await (const bucket of listBuckets(aws, ctx.signal)) {
+        if (out.json) out.jsonLine(bucket);
+        else out.data(`${formatDate(bucket.creationDate)}  ${bucket.name}`);
+      }
+      await out.flushed();
+      return undefined;
+    }
+    // Without --recursive, names are shown relative to the "folder" of the prefix, like `aws s3 ls`.
+    const folder = opts.recursive ? "" : location.key.slice(0, location.key.lastIndexOf("/") + 1);
+    let written = 0;
+    for await (const entry of listObjects(aws, location, {
+      recursive: opts.recursive === true,
+      signal: ctx.signal,
+    })) {
+      if (out.json) {
+        out.jsonLine(entry);
+      } else if (entry.type === "prefix") {
+        out.data(
+          `${" ".repeat(DATE_WIDTH)}  ${"PRE".padStart(SIZE_WIDTH)}  ${entry.prefix.slice(folder.length)}`,
+        );
+      } else {
+        const size = opts.human ? formatBytes(entry.size) : String(entry.size);
+        out.data(
+          `${formatDate(entry.lastModified)}  ${size.padStart(SIZE_WIDTH)}  ${entry.key.slice(folder.length)}`,
+        );
+      }
+      // Keep pace with a slow reader instead of buffering the whole listing.
+      if (++written % 1000 === 0) await out.flushed();
+    }
+    await out.flushed();
+    return undefined;
+  },
+});
+
+/** Local time, `YYYY-MM-DD HH:MM:SS`, like `aws s3 ls`. */
+function formatDate(iso: string | null): string {
+  if (!iso) return "".padEnd(DATE_WIDTH);
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}

@@ -1,0 +1,31 @@
+import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import { NotFoundError } from "../errors.js";
+
+/** HeadObject says only "404": tell a missing object from a missing bucket. */
+export async function notFoundOr(
+  err: unknown,
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<unknown> {
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const name = (err as { name?: string }).name;
+  if (status !== 404 && name !== "NotFound" && name !== "NoSuchKey") return err;
+  const bucketExists = await s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
+    () => true,
+    (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode !== 404,
+  );
+  if (!bucketExists) {
+    return new NotFoundError(
+      `The bucket ${bucket} does not exist.`,
+      "Check the name; list your buckets with `s3kit ls`.",
+      "NoSuchBucket",
+    );
+  }
+  const parent = key.includes("/") ? key.slice(0, key.lastIndexOf("/") + 1) : "";
+  return new NotFoundError(
+    `s3://${bucket}/${key} does not exist.`,
+    `Check the key; list what is there with \`s3kit ls s3://${bucket}/${parent}\`.`,
+    "NoSuchKey",
+  );
+}

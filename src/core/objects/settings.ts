@@ -1,0 +1,242 @@
+import { UsageError } from "../errors.js";
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "./checksums.js";
+import { GiB, MiB, parseSize } from "./size.js";
+
+/** S3's limits on multipart uploads. */
+export const MIN_PART_SIZE = 5 * MiB;
+export const MAX_PART_SIZE = 5 * GiB;
+export const MAX_PARTS = 10_000;
+export const MAX_SINGLE_PUT = 5 * GiB;
+export const MAX_OBJECT_SIZE = 5 * 1024 * GiB;
+/** The HTTP agent keeps at most this many sockets per host. */
+export const MAX_CONCURRENCY = 64;
+
+export interface Tuning {
+  /** Files of this size or larger go up (and down) in parts. */
+  multipartThreshold: number;
+  /** Part size of uploads and copies. */
+  partSize: number;
+  /** Range size of downloads: --part-size when given, else a larger default. */
+  rangeSize: number;
+  /** Requests in flight at once (parts and files together). */
+  concurrency: number;
+}
+
+export const DEFAULT_TUNING: Tuning = {
+  multipartThreshold: 8 * MiB,
+  partSize: 8 * MiB,
+  rangeSize: 16 * MiB,
+  concurrency: 16,
+};
+
+/** What an upload or copy writes on the object besides its bytes. */
+export interface ObjectSettings {
+  contentType?: string;
+  metadata?: Record<string, string>;
+  cacheControl?: string;
+  storageClass?: string;
+  sse?: "AES256" | "aws:kms" | "aws:kms:dsse";
+  kmsKeyId?: string;
+  /** The checksum uploads carry (default CRC32), or "none". */
+  checksum?: ChecksumAlgorithm | "none";
+}
+
+export const STORAGE_CLASSES = [
+  "STANDARD",
+  "REDUCED_REDUNDANCY",
+  "STANDARD_IA",
+  "ONEZONE_IA",
+  "INTELLIGENT_TIERING",
+  "GLACIER",
+  "DEEP_ARCHIVE",
+  "GLACIER_IR",
+  "OUTPOSTS",
+  "SNOW",
+  "EXPRESS_ONEZONE",
+] as const;
+
+export interface RawTuning {
+  multipartThreshold?: string | undefined;
+  partSize?: string | undefined;
+  concurrency?: string | undefined;
+}
+
+export function parseTuning(raw: RawTuning): Tuning {
+  const tuning = { ...DEFAULT_TUNING };
+  if (raw.multipartThreshold !== undefined) {
+    tuning.multipartThreshold = parseSize(raw.multipartThreshold, "--multipart-threshold");
+    if (tuning.multipartThreshold > MAX_SINGLE_PUT) {
+      throw new UsageError(
+        `--multipart-threshold ${raw.multipartThreshold} is above 5 GiB, the largest single upload S3 accepts.`,
+        "Use a threshold of 5GiB or less (the default is 8MiB).",
+        "InvalidSize",
+      );
+    }
+  }
+  if (raw.partSize !== undefined) {
+    tuning.partSize = parseSize(raw.partSize, "--part-size");
+    tuning.rangeSize = tuning.partSize;
+    if (tuning.partSize < MIN_PART_SIZE || tuning.partSize > MAX_PART_SIZE) {
+      throw new UsageError(
+        `--part-size ${raw.partSize} is outside S3's limits for a part (5 MiB to 5 GiB).`,
+        "Use a part size from 5MiB to 5GiB, e.g. --part-size 16MiB.",
+        "InvalidSize",
+      );
+    }
+  }
+  if (raw.concurrency !== undefined) {
+    const text = raw.concurrency.trim();
+    const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
+      throw new UsageError(
+        `--concurrency "${raw.concurrency}" is not a whole number from 1 to ${MAX_CONCURRENCY}.`,
+        `Give how many requests may run at once, e.g. --concurrency 8 (default ${DEFAULT_TUNING.concurrency}).`,
+        "InvalidConcurrency",
+      );
+    }
+    tuning.concurrency = n;
+  }
+  return tuning;
+}
+
+/** The part size for an object: the chosen one, grown so the object fits in 10,000 parts. */
+export function partSizeFor(size: number, partSize: number): number {
+  const needed = Math.ceil(size / MAX_PARTS);
+  if (needed <= partSize) return partSize;
+  return Math.ceil(needed / MiB) * MiB;
+}
+
+export interface RawObjectSettings {
+  contentType?: string | undefined;
+  metadata?: readonly string[] | undefined;
+  cacheControl?: string | undefined;
+  storageClass?: string | undefined;
+  sse?: string | undefined;
+  kmsKey?: string | undefined;
+  checksum?: string | undefined;
+}
+
+// A header value S3 keeps intact: printable ASCII.
+const HEADER_VALUE = /^[\x20-\x7e]*$/;
+// A metadata name is an HTTP header token.
+const HEADER_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+export function parseObjectSettings(raw: RawObjectSettings): ObjectSettings {
+  const settings: ObjectSettings = {};
+  if (raw.contentType !== undefined) {
+    if (raw.contentType.trim() === "" || !HEADER_VALUE.test(raw.contentType)) {
+      throw new UsageError(
+        `--content-type "${raw.contentType}" is not a valid content type.`,
+        "Give a MIME type such as text/html or application/json.",
+        "InvalidContentType",
+      );
+    }
+    settings.contentType = raw.contentType;
+  }
+  if (raw.cacheControl !== undefined) {
+    if (raw.cacheControl.trim() === "" || !HEADER_VALUE.test(raw.cacheControl)) {
+      throw new UsageError(
+        `--cache-control "${raw.cacheControl}" is not a valid header value.`,
+        'Give a Cache-Control value such as "public, max-age=31536000, immutable".',
+        "InvalidCacheControl",
+      );
+    }
+    settings.cacheControl = raw.cacheControl;
+  }
+  if (raw.metadata && raw.metadata.length > 0) {
+    const metadata: Record<string, string> = {};
+    for (const entry of raw.metadata) {
+      const eq = entry.indexOf("=");
+      const name = eq === -1 ? entry : entry.slice(0, eq);
+      const value = eq === -1 ? undefined : entry.slice(eq + 1);
+      if (value === undefined || !HEADER_TOKEN.test(name) || !HEADER_VALUE.test(value)) {
+        throw new UsageError(
+          `--metadata "${entry}" is not a valid KEY=VALUE pair.`,
+          "Write --metadata KEY=VALUE (repeat it for more); keys are letters, digits and -_. and values printable ASCII.",
+          "InvalidMetadata",
+        );
+      }
+      metadata[name.toLowerCase()] = value;
+    }
+    settings.metadata = metadata;
+  }
+  if (raw.storageClass !== undefined) {
+    const upper = raw.storageClass.toUpperCase();
+    if (!(STORAGE_CLASSES as readonly string[]).includes(upper)) {
+      throw new UsageError(
+        `--storage-class "${raw.storageClass}" is not an S3 storage class.`,
+        `Use one of ${STORAGE_CLASSES.join(", ")}.`,
+        "InvalidStorageClass",
+      );
+    }
+    settings.storageClass = upper;
+  }
+  if (raw.sse !== undefined) {
+    const value = raw.sse.toLowerCase();
+    const sse =
+      value === "aes256" || value === "s3"
+        ? "AES256"
+        : value === "aws:kms" || value === "kms"
+          ? "aws:kms"
+          : value === "aws:kms:dsse"
+            ? "aws:kms:dsse"
+            : undefined;
+    if (!sse) {
+      throw new UsageError(
+        `--sse "${raw.sse}" is not a server-side encryption mode.`,
+        "Use --sse AES256 (SSE-S3), --sse aws:kms (with --kms-key for your key) or --sse aws:kms:dsse.",
+        "InvalidSse",
+      );
+    }
+    settings.sse = sse;
+  }
+  if (raw.kmsKey !== undefined) {
+    if (raw.kmsKey.trim() === "" || !HEADER_VALUE.test(raw.kmsKey)) {
+      throw new UsageError(
+        `--kms-key "${raw.kmsKey}" is not a KMS key id or ARN.`,
+        undefined,
+        "InvalidKmsKey",
+      );
+    }
+    if (settings.sse === "AES256") {
+      throw new UsageError(
+        "--kms-key needs KMS encryption, but --sse AES256 was given.",
+        "Drop --sse (--kms-key implies aws:kms) or use --sse aws:kms.",
+        "InvalidSse",
+      );
+    }
+    settings.sse ??= "aws:kms";
+    settings.kmsKeyId = raw.kmsKey;
+  }
+  if (raw.checksum !== undefined) {
+    const value = raw.checksum.toLowerCase().replace(/-/g, "");
+    if (value !== "none" && !(CHECKSUM_ALGORITHMS as readonly string[]).includes(value)) {
+      throw new UsageError(
+        `--checksum "${raw.checksum}" is not a checksum algorithm S3 supports.`,
+        "Use one of crc32 (the default), crc32c, crc64nvme, sha256 (or sha1), or none.",
+        "InvalidChecksum",
+      );
+    }
+    settings.checksum = value as ChecksumAlgorithm | "none";
+  }
+  return settings;
+}
+
+/** The names of the settings given, for "applies to uploads only" errors. */
+export function givenSettingFlags(raw: RawObjectSettings): string[] {
+  const flags: [keyof RawObjectSettings, string][] = [
+    ["contentType", "--content-type"],
+    ["metadata", "--metadata"],
+    ["cacheControl", "--cache-control"],
+    ["storageClass", "--storage-class"],
+    ["sse", "--sse"],
+    ["kmsKey", "--kms-key"],
+    ["checksum", "--checksum"],
+  ];
+  return flags
+    .filter(([key]) => {
+      const value = raw[key];
+      return Array.isArray(value) ? value.length > 0 : value !== undefined;
+    })
+    .map(([, flag]) => flag);
+}

@@ -1,0 +1,559 @@
+import { type Dirent, statSync } from "node:fs";
+import { opendir, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import type { Readable, Writable } from "node:stream";
+import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import type { Aws } from "../../aws/clients.js";
+import { mapAwsError } from "../../aws/errors.js";
+import { ExitCode, NotFoundError, S3kitError, UsageError } from "../errors.js";
+import {
+  baseName,
+  type Endpoint,
+  folderPrefix,
+  isSafeRelativeKey,
+  parseEndpoint,
+} from "./endpoints.js";
+import {
+  copyObject,
+  downloadFile,
+  downloadToStream,
+  type Engine,
+  headObject,
+  type ObjectInfo,
+  objectInfoFromHead,
+  sharedSignal,
+  type TransferObserver,
+  type TransferOutcome,
+  uploadFile,
+  uploadStream,
+  WRITE_BATCH,
+} from "./engine.js";
+import { compileFilter, type FilterRule } from "./glob.js";
+import { BufferPool, Limiter } from "./limiter.js";
+import { notFoundOr } from "./not-found.js";
+import { TransferSession } from "./session.js";
+import {
+  givenSettingFlags,
+  type ObjectSettings,
+  parseObjectSettings,
+  parseTuning,
+  type RawObjectSettings,
+  type RawTuning,
+  type Tuning,
+} from "./settings.js";
+import { MiB } from "./size.js";
+import { Verifier } from "./verify-worker.js";
+
+export type TransferKind = "upload" | "download" | "copy";
+
+export interface CopyRequest {
+  source: string;
+  destination: string;
+  recursive: boolean;
+  filters: readonly FilterRule[];
+  tuning: RawTuning;
+  settings: RawObjectSettings;
+}
+
+/** A validated `cp`: both sides parsed, the local source checked, flags turned into values. */
+export interface CopyPlan {
+  kind: TransferKind;
+  recursive: boolean;
+  source: Endpoint;
+  destination: Endpoint;
+  filters: readonly FilterRule[];
+  tuning: Tuning;
+  settings: ObjectSettings;
+}
+
+/** One file or object to move. */
+export interface TransferItem {
+  /** A local path, an `s3://` URL or `-`. */
+  source: string;
+  destination: string;
+  size: number | undefined;
+  /** For recursive transfers: the path below the source folder or prefix. */
+  relative?: string;
+  info?: ObjectInfo;
+}
+
+export interface Skipped {
+  source: string;
+  reason: string;
+}
+
+export interface ItemResult {
+  source: string;
+  destination: string;
+  bytes: number;
+  etag?: string | undefined;
+  parts: number;
+  verified?: string[] | undefined;
+  checksum?: string | undefined;
+}
+
+export interface ItemFailure {
+  source: string;
+  destination: string;
+  error: { code: string; message: string; hint?: string };
+  exitCode: number;
+}
+
+export interface TransferSummary {
+  kind: TransferKind;
+  source: string;
+  destination: string;
+  dryRun: boolean;
+  files: number;
+  bytes: number;
+  seconds: number;
+  failed: number;
+  transfers: ItemResult[];
+  failures: ItemFailure[];
+  skipped: Skipped[];
+}
+
+/**
+ * Checks a `cp` before anything is transferred: locations, flags, and that a local source
+ * exists (exit 3 with the path) and is a folder exactly when --recursive is given.
+ */
+export async function prepareCopy(request: CopyRequest, cwd: string): Promise<CopyPlan> {
+  const tuning = parseTuning(request.tuning);
+  const source = parseEndpoint(request.source, cwd);
+  const destination = parseEndpoint(request.destination, cwd);
+  let kind: TransferKind;
+  if (source.kind === "s3" && destination.kind === "s3") kind = "copy";
+  else if (destination.kind === "s3") kind = "upload";
+  else if (source.kind === "s3") kind = "download";
+  else {
+    throw new UsageError(
+      `Neither "${request.source}" nor "${request.destination}" is an S3 location.`,
+      "One side of cp must be s3://BUCKET/KEY; use your shell's cp for local copies.",
+      "InvalidLocation",
+    );
+  }
+  const settingFlags = givenSettingFlags(request.settings);
+  if (kind === "download" && settingFlags.length > 0) {
+    throw new UsageError(
+      `${settingFlags.join(", ")} ${settingFlags.length === 1 ? "applies" : "apply"} to uploads and copies, not downloads.`,
+      "Drop the flag, or use `s3kit stat` to see what the object has.",
+    );
+  }
+  const settings = parseObjectSettings(request.settings);
+  if (request.filters.length > 0 && !request.recursive) {
+    throw new UsageError(
+      "--include and --exclude work with --recursive.",
+      "Add --recursive to copy a folder or prefix, or drop the filters.",
+    );
+  }
+  if (request.recursive && (source.kind === "stdio" || destination.kind === "stdio")) {
+    throw new UsageError(
+      "--recursive cannot read from stdin or write to stdout.",
+      "Name a folder or an s3:// prefix on both sides.",
+    );
+  }
+  if (source.kind === "local") {
+    const info = await stat(source.path).catch(() => undefined);
+    if (!info) {
+      throw new NotFoundError(
+        `${source.text} does not exist.`,
+        "Check the path; relative paths start from the current folder.",
+        "SourceNotFound",
+      );
+    }
+    if (info.isDirectory() && !request.recursive) {
+      throw new UsageError(
+        `${source.text} is a folder.`,
+        `Pass --recursive to upload everything in it: s3kit cp ${source.text} ${request.destination} --recursive`,
+        "SourceIsFolder",
+      );
+    }
+    if (!info.isDirectory() && request.recursive) {
+      throw new UsageError(
+        `${source.text} is a file, but --recursive copies a folder.`,
+        "Drop --recursive to upload one file.",
+      );
+    }
+    if (!info.isDirectory() && !info.isFile()) {
+      throw new UsageError(`${source.text} is not a regular file.`, "Pipe it in with `-` instead.");
+    }
+  }
+  if (source.kind === "s3" && !request.recursive) {
+    if (source.key === "" || source.key.endsWith("/")) {
+      throw new UsageError(
+        `${source.text} names a ${source.key === "" ? "bucket" : "prefix"}, not an object.`,
+        `Pass --recursive to copy everything under it, or name one object: s3://${source.bucket}/KEY.`,
+        "InvalidLocation",
+      );
+    }
+  }
+  if (source.kind === "stdio" && destination.kind === "s3") {
+    if (destination.key === "" || destination.key.endsWith("/")) {
+      throw new UsageError(
+        `${destination.text} names no object key for the data from stdin.`,
+        `Name the object: s3://${destination.bucket}/${destination.key}data.bin`,
+        "InvalidLocation",
+      );
+    }
+  }
+  if (kind === "download" && destination.kind === "local" && request.recursive) {
+    const existing = await stat(destination.path).catch(() => undefined);
+    if (existing && !existing.isDirectory()) {
+      throw new UsageError(
+        `${destination.text} is a file; a recursive download needs a folder.`,
+        "Name a folder (it is created if it does not exist).",
+      );
+    }
+  }
+  if (kind === "copy" && request.recursive && source.kind === "s3" && destination.kind === "s3") {
+    const from = folderPrefix(source.key);
+    const to = folderPrefix(destination.key);
+    if (source.bucket === destination.bucket && to.startsWith(from)) {
+      throw new UsageError(
+        `${destination.text} is inside ${source.text}.`,
+        "Copy to a prefix outside the source, or to another bucket.",
+      );
+    }
+  }
+  return {
+    kind,
+    recursive: request.recursive,
+    source,
+    destination,
+    filters: request.filters,
+    tuning,
+    settings,
+  };
+}
+
+function s3Url(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
+
+/** Splits an `s3://` URL produced by this module. */
+function splitUrl(url: string): { bucket: string; key: string } {
+  const rest = url.slice("s3://".length);
+  const slash = rest.indexOf("/");
+  return { bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
+}
+
+/** The files or objects a plan moves: one, or everything under a folder or prefix that the filters let through. */
+export async function collectItems(
+  plan: CopyPlan,
+  aws: Aws,
+  signal: AbortSignal,
+): Promise<{ items: TransferItem[]; skipped: Skipped[] }> {
+  const { source, destination } = plan;
+  const skipped: Skipped[] = [];
+  if (!plan.recursive) return { items: [await singleItem(plan, aws, signal)], skipped };
+  const filter = compileFilter(plan.filters);
+  const items: TransferItem[] = [];
+  if (source.kind === "local" && destination.kind === "s3") {
+    const prefix = folderPrefix(destination.key);
+    for await (const file of walk(source.path, skipped)) {
+      const rel = relative(source.path, file.path).split(sep).join("/");
+      if (!filter(rel)) continue;
+      items.push({
+        source: file.path,
+        destination: s3Url(destination.bucket, prefix + rel),
+        size: file.size,
+        relative: rel,
+      });
+    }
+  } else if (source.kind === "s3") {
+    const prefix = folderPrefix(source.key);
+    const s3 = await aws.s3();
+    for await (const object of listAll(s3, source.bucket, prefix, signal)) {
+      const rel = object.key.slice(prefix.length);
+      if (object.key.endsWith("/")) continue; // folder markers
+      if (!filter(rel)) continue;
+      const url = s3Url(source.bucket, object.key);
+      if (destination.kind === "local") {
+        if (!isSafeRelativeKey(rel)) {
+          skipped.push({
+            source: url,
+            reason: "the key is not a safe file name (.., absolute or \\)",
+          });
+          continue;
+        }
+        items.push({
+          source: url,
+          destination: join(destination.path, ...rel.split("/")),
+          size: object.size,
+          relative: rel,
+        });
+      } else if (destination.kind === "s3") {
+        items.push({
+          source: url,
+          destination: s3Url(destination.bucket, folderPrefix(destination.key) + rel),
+          size: object.size,
+          relative: rel,
+        });
+      }
+    }
+  }
+  items.sort((a, b) => (a.relative ?? "").localeCompare(b.relative ?? ""));
+  return { items, skipped };
+}
+
+async function singleItem(plan: CopyPlan, aws: Aws, signal: AbortSignal): Promise<TransferItem> {
+  const { source, destination } = plan;
+  if (source.kind === "stdio" && destination.kind === "s3") {
+    return { source: "-", destination: destination.text, size: undefined };
+  }
+  if (source.kind === "local" && destination.kind === "s3") {
+    const size = (await stat(source.path)).size;
+    const key =
+      destination.key === "" || destination.key.endsWith("/")
+        ? destination.key + baseName(source.path)
+        : destination.key;
+    return { source: source.path, destination: s3Url(destination.bucket, key), size };
+  }
+  if (source.kind !== "s3") throw new Error("unreachable: the plan has an S3 source");
+  const info = await headSource(aws, source.bucket, source.key, signal);
+  if (destination.kind === "stdio") {
+    return { source: source.text, destination: "-", size: info.size, info };
+  }
+  if (destination.kind === "local") {
+    const existing = statSync(destination.path, { throwIfNoEntry: false });
+    const path =
+      destination.isDirectoryName || existing?.isDirectory()
+        ? join(destination.path, baseName(source.key))
+        : destination.path;
+    return { source: source.text, destination: path, size: info.size, info };
+  }
+  const key =
+    destination.key === "" || destination.key.endsWith("/")
+      ? destination.key + baseName(source.key)
+      : destination.key;
+  return {
+    source: source.text,
+    destination: s3Url(destination.bucket, key),
+    size: info.size,
+    info,
+  };
+}
+
+async function headSource(aws: Aws, bucket: string, key: string, signal: AbortSignal) {
+  const s3 = await aws.s3();
+  try {
+    return objectInfoFromHead(await headObject({ s3, signal }, { bucket, key }));
+  } catch (err) {
+    throw await notFoundOr(err, s3, bucket, key);
+  }
+}
+
+/** Files below a folder, depth first; symbolic links to files are followed, to folders not. */
+async function* walk(
+  root: string,
+  skipped: Skipped[],
+): AsyncGenerator<{ path: string; size: number }> {
+  const stack = [root];
+  while (stack.length > 0) {
+    const folder = stack.pop() as string;
+    const entries: Dirent[] = [];
+    for await (const entry of await opendir(folder)) entries.push(entry);
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) {
+        stack.push(path);
+      } else if (entry.isFile()) {
+        // One stat per file: synchronous, as an asynchronous one costs more than the call.
+        yield { path, size: statSync(path).size };
+      } else if (entry.isSymbolicLink()) {
+        const target = await stat(path).catch(() => undefined);
+        if (target?.isFile()) yield { path, size: target.size };
+        else
+          skipped.push({ source: path, reason: target ? "a link to a folder" : "a broken link" });
+      } else {
+        skipped.push({ source: path, reason: "not a regular file" });
+      }
+    }
+  }
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  etag?: string | undefined;
+  lastModified?: Date | undefined;
+  storageClass?: string | undefined;
+}
+
+/** Every object under a prefix, page by page (1,000 keys a page). */
+export async function* listAll(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  signal?: AbortSignal,
+): AsyncGenerator<ListedObject> {
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix || undefined,
+        ContinuationToken: token,
+      }),
+      signal ? { abortSignal: signal as never } : {},
+    );
+    for (const o of page.Contents ?? []) {
+      if (o.Key === undefined) continue;
+      yield {
+        key: o.Key,
+        size: o.Size ?? 0,
+        etag: o.ETag,
+        lastModified: o.LastModified,
+        storageClass: o.StorageClass,
+      };
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+}
+
+export interface RunOptions {
+  signal: AbortSignal;
+  session: TransferSession;
+  observer: TransferObserver & {
+    fileStarted?(item: TransferItem): void;
+    fileDone?(result: ItemResult): void;
+    fileFailed?(failure: ItemFailure): void;
+  };
+  stdin?: Readable;
+  stdout?: Writable;
+  /** Objects up to this size are copied with one CopyObject (5 GiB; lower only in tests). */
+  maxSingleCopy?: number;
+}
+
+/** Downloaded bytes waiting for the disk, at most. */
+const DOWNLOAD_BUFFERS = 32 * MiB;
+
+/** The memory held by upload part buffers at once: enough for the parts in flight, capped. */
+export function bufferBudget(tuning: Tuning): number {
+  return Math.max(tuning.partSize * 2, Math.min(tuning.concurrency * tuning.partSize, 64 * MiB));
+}
+
+export function createSession(s3: S3Client): TransferSession {
+  return new TransferSession(s3);
+}
+
+/**
+ * Runs the transfers with bounded concurrency. A failed file does not stop the others
+ * (they are reported); Ctrl-C stops everything and the session cleans up.
+ */
+export async function runTransfers(
+  plan: CopyPlan,
+  items: readonly TransferItem[],
+  aws: Aws,
+  options: RunOptions,
+): Promise<Omit<TransferSummary, "skipped" | "dryRun">> {
+  const s3 = await aws.s3();
+  const started = performance.now();
+  const engine: Engine = {
+    s3,
+    signal: sharedSignal(options.signal),
+    session: options.session,
+    limiter: new Limiter(plan.tuning.concurrency),
+    pool: new BufferPool(bufferBudget(plan.tuning), plan.tuning.partSize),
+    writePool: new BufferPool(DOWNLOAD_BUFFERS, WRITE_BATCH),
+    tuning: plan.tuning,
+    settings: plan.settings,
+    observer: options.observer,
+    verifier: new Verifier(),
+    folders: new Set(),
+    ...(options.maxSingleCopy !== undefined ? { maxSingleCopy: options.maxSingleCopy } : {}),
+  };
+  const transfers: ItemResult[] = [];
+  const failures: ItemFailure[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !options.signal.aborted) {
+      const item = items[next++] as TransferItem;
+      options.observer.fileStarted?.(item);
+      try {
+        const outcome = await transferOne(engine, plan.kind, item, options);
+        const result: ItemResult = {
+          source: item.source,
+          destination: item.destination,
+          bytes: outcome.bytes,
+          etag: outcome.etag,
+          parts: outcome.parts,
+          ...(outcome.verified ? { verified: outcome.verified } : {}),
+          ...(outcome.checksum ? { checksum: outcome.checksum } : {}),
+        };
+        transfers.push(result);
+        options.observer.fileDone?.(result);
+      } catch (err) {
+        if (options.signal.aborted || items.length === 1) throw err;
+        const mapped = err instanceof S3kitError ? err : mapAwsError(err);
+        const failure: ItemFailure = {
+          source: item.source,
+          destination: item.destination,
+          error: mapped.toJSON(),
+          exitCode: mapped.exitCode,
+        };
+        failures.push(failure);
+        options.observer.fileFailed?.(failure);
+      }
+    }
+  };
+  // Files in flight: as many as requests may be, since most files are one request.
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(plan.tuning.concurrency, items.length) }, worker),
+    );
+  } finally {
+    await engine.verifier?.close();
+  }
+  if (options.signal.aborted) {
+    throw new S3kitError({
+      code: "Interrupted",
+      message: "Interrupted; the transfer was stopped.",
+      exitCode: ExitCode.interrupted,
+    });
+  }
+  transfers.sort((a, b) => a.destination.localeCompare(b.destination));
+  return {
+    kind: plan.kind,
+    source: plan.source.text,
+    destination: plan.destination.text,
+    files: transfers.length,
+    bytes: transfers.reduce((sum, t) => sum + t.bytes, 0),
+    seconds: (performance.now() - started) / 1000,
+    failed: failures.length,
+    transfers,
+    failures,
+  };
+}
+
+async function transferOne(
+  engine: Engine,
+  kind: TransferKind,
+  item: TransferItem,
+  options: RunOptions,
+): Promise<TransferOutcome> {
+  if (kind === "upload") {
+    const target = splitUrl(item.destination);
+    if (item.source === "-") {
+      if (!options.stdin) throw new Error("no stdin to read");
+      return uploadStream(engine, options.stdin, target);
+    }
+    return uploadFile(engine, item.source, item.size ?? 0, target);
+  }
+  const source = splitUrl(item.source);
+  if (kind === "download") {
+    if (item.destination === "-") {
+      if (!options.stdout) throw new Error("no stdout to write");
+      return downloadToStream(engine, source, options.stdout);
+    }
+    let info = item.info;
+    if (!info && item.size !== undefined && item.size >= engine.tuning.multipartThreshold) {
+      // Ranged downloads need the ETag and checksum of the whole object first.
+      info = await engine.limiter.run(async () =>
+        objectInfoFromHead(await headObject(engine, source)),
+      );
+    }
+    return downloadFile(engine, source, item.destination, info);
+  }
+  return copyObject(engine, source, splitUrl(item.destination), item.size);
+}

@@ -1,0 +1,133 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { motoEnv } from "../support/cli.js";
+import {
+  createBucket,
+  directS3,
+  finished,
+  randomFile,
+  removeDir,
+  spawnCli,
+  tempDir,
+  waitFor,
+} from "../support/objects.js";
+import { startProxy, type TestProxy } from "../support/proxy.js";
+
+const MiB = 1024 * 1024;
+const s3 = directS3();
+let bucket: string;
+let dir: string;
+let slow: TestProxy;
+
+beforeAll(async () => {
+  bucket = await createBucket(s3, "s3kit-sigint");
+  dir = tempDir();
+  // A slow network (2 MiB/s per connection), so there is time to press Ctrl-C mid-transfer.
+  slow = await startProxy({
+    target: motoEnv().AWS_ENDPOINT_URL as string,
+    bytesPerSecond: 2 * MiB,
+  });
+});
+afterAll(async () => {
+  await slow.close();
+  removeDir(dir);
+});
+
+async function openUploads(): Promise<{ key: string; id: string }[]> {
+  const out = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+  return (out.Uploads ?? []).map((u) => ({ key: u.Key as string, id: u.UploadId as string }));
+}
+
+describe("Ctrl-C", () => {
+  it("during an upload aborts the open multipart upload and exits 130", async () => {
+    const file = randomFile(dir, "upload.bin", 40 * MiB);
+    const child = spawnCli(
+      ["cp", file, `s3://${bucket}/interrupted.bin`, "--part-size", "5MiB", "--concurrency", "2"],
+      { endpoint: slow.endpoint },
+    );
+    const done = finished(child);
+    // Wait until the upload is open and at least one part has gone up.
+    const [upload] = await waitFor(async () => {
+      const uploads = await openUploads();
+      return uploads.length > 0 && uploads;
+    }, "the multipart upload to start");
+    await waitFor(async () => {
+      const parts = await s3.send(
+        new ListPartsCommand({ Bucket: bucket, Key: upload?.key, UploadId: upload?.id }),
+      );
+      return (parts.Parts?.length ?? 0) > 0;
+    }, "a first part");
+    child.kill("SIGINT");
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain("interrupted; aborted 1 multipart upload");
+    // Read back with an independent client: nothing left open, no object created.
+    expect(await openUploads()).toEqual([]);
+    await expect(
+      s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "interrupted.bin" })),
+    ).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+  });
+
+  it("during a download removes the partial file and exits 130", async () => {
+    const file = randomFile(dir, "source.bin", 24 * MiB);
+    const { readFileSync } = await import("node:fs");
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: "big.bin", Body: readFileSync(file) }),
+    );
+    const target = join(dir, "downloads");
+    const child = spawnCli(["cp", `s3://${bucket}/big.bin`, `${target}/`, "--concurrency", "2"], {
+      endpoint: slow.endpoint,
+    });
+    const done = finished(child);
+    // The partial file appears in the target folder while the download runs.
+    const partial = await waitFor(() => {
+      try {
+        return readdirSync(target).find((f) => f.endsWith(".part"));
+      } catch {
+        return undefined;
+      }
+    }, "the partial download file");
+    expect(partial).toMatch(/^\.big\.bin\.s3kit-[0-9a-f]+\.part$/);
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill("SIGINT");
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain("interrupted; removed 1 partial file");
+    expect(readdirSync(target)).toEqual([]);
+  });
+
+  it("during a recursive download removes every partial file", async () => {
+    for (const name of ["a", "b", "c"]) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: `many/${name}.bin`,
+          Body: Buffer.alloc(6 * MiB, 1),
+        }),
+      );
+    }
+    const target = join(dir, "many-down");
+    const child = spawnCli(["cp", `s3://${bucket}/many/`, target, "--recursive"], {
+      endpoint: slow.endpoint,
+    });
+    const done = finished(child);
+    await waitFor(() => {
+      try {
+        return readdirSync(target).filter((f) => f.endsWith(".part")).length >= 2;
+      } catch {
+        return false;
+      }
+    }, "partial files");
+    child.kill("SIGINT");
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(readdirSync(target).filter((f) => f.endsWith(".part"))).toEqual([]);
+  });
+});

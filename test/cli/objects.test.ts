@@ -1,0 +1,252 @@
+import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runAgainstMoto } from "../support/cli.js";
+import { createBucket, directS3 } from "../support/objects.js";
+
+const s3 = directS3();
+
+async function put(bucket: string, key: string, body = "x", extra: object = {}) {
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...extra }));
+}
+
+async function putMany(bucket: string, keys: readonly string[]) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next < keys.length) await put(bucket, keys[next++] as string);
+    }),
+  );
+}
+
+async function count(bucket: string, prefix = ""): Promise<number> {
+  let total = 0;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    total += page.KeyCount ?? 0;
+    token = page.NextContinuationToken;
+  } while (token);
+  return total;
+}
+
+describe("ls", () => {
+  let bucket: string;
+  const many = Array.from({ length: 2500 }, (_, i) => `many/item-${String(i).padStart(4, "0")}`);
+
+  beforeAll(async () => {
+    bucket = await createBucket(s3, "s3kit-ls");
+    await putMany(bucket, many);
+    await put(bucket, "top.txt", "hello");
+    await put(bucket, "docs/readme.md", "r".repeat(2048));
+    await put(bucket, "docs/guide/intro.md", "i");
+  });
+
+  it("lists buckets without a location", async () => {
+    const { code, stdout } = await runAgainstMoto(["ls"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  ${bucket}$`, "m"),
+    );
+    const json = await runAgainstMoto(["ls", "--json"]);
+    const buckets = json.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(buckets).toContainEqual(expect.objectContaining({ type: "bucket", name: bucket }));
+  });
+
+  it("lists one level with PRE lines, names relative to the prefix", async () => {
+    const { code, stdout } = await runAgainstMoto(["ls", `s3://${bucket}`]);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^\s+PRE {2}docs\/$/);
+    expect(lines[1]).toMatch(/^\s+PRE {2}many\/$/);
+    expect(lines[2]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {11}5 {2}top\.txt$/);
+    const docs = await runAgainstMoto(["ls", `s3://${bucket}/docs/`, "--human"]);
+    expect(docs.stdout.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/PRE {2}guide\/$/),
+      expect.stringMatching(/ {3}2\.0 KiB {2}readme\.md$/),
+    ]);
+  });
+
+  it("follows pagination over 2,500 keys (streamed JSON lines)", async () => {
+    const { code, stdout, stderr } = await runAgainstMoto([
+      "ls",
+      `s3://${bucket}/many/`,
+      "--recursive",
+      "--json",
+    ]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const entries = stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(entries).toHaveLength(2500);
+    expect(entries.map((e) => e.key)).toEqual(many);
+    expect(entries[0]).toMatchObject({ type: "object", size: 1, storageClass: "STANDARD" });
+    expect(entries[0].lastModified).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it("lists every key with --recursive", async () => {
+    const { code, stdout } = await runAgainstMoto(["ls", `s3://${bucket}`, "--recursive"]);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(2503);
+    expect(lines.at(-1)).toMatch(/ top\.txt$/);
+    expect(lines).toContainEqual(expect.stringMatching(/ docs\/guide\/intro\.md$/));
+  });
+
+  it("fails with exit 3 for a missing bucket and exit 2 for a bad location", async () => {
+    const missing = await runAgainstMoto(["ls", "s3://s3kit-no-such-bucket-ls"]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/bucket/i);
+    const bad = await runAgainstMoto(["ls", "my-bucket/prefix"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"my-bucket/prefix" is not an S3 location.');
+    const badName = await runAgainstMoto(["ls", "s3://UPPER"]);
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toContain('Invalid bucket name "UPPER"');
+  });
+});
+
+describe("rm", () => {
+  let bucket: string;
+  beforeAll(async () => {
+    bucket = await createBucket(s3, "s3kit-rm");
+  });
+
+  it("deletes one object, and says so when it does not exist (exit 3)", async () => {
+    await put(bucket, "one.txt");
+    const { code, stderr } = await runAgainstMoto(["rm", `s3://${bucket}/one.txt`]);
+    expect(code).toBe(0);
+    expect(stderr).toContain(`✓ Deleted s3://${bucket}/one.txt`);
+    expect(await count(bucket, "one.txt")).toBe(0);
+    const again = await runAgainstMoto(["rm", `s3://${bucket}/one.txt`]);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toContain(`s3://${bucket}/one.txt does not exist.`);
+  });
+
+  it("refuses a prefix without --recursive", async () => {
+    const { code, stderr } = await runAgainstMoto(["rm", `s3://${bucket}/dir/`]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("names a prefix, not an object");
+  });
+
+  it("deletes a prefix recursively in batches: asks first, --dry-run lists, --yes deletes", async () => {
+    const keys = Array.from({ length: 2100 }, (_, i) => `tmp/f${i}`);
+    await putMany(bucket, keys);
+    await put(bucket, "tmpfile-outside-the-prefix");
+    await put(bucket, "keep/me");
+
+    const asked = await runAgainstMoto(["rm", `s3://${bucket}/tmp`, "--recursive"]);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toContain(`Delete 1,000+ objects under s3://${bucket}/tmp/?`);
+    expect(asked.stderr).toContain("Pass --yes");
+    expect(await count(bucket, "tmp/")).toBe(2100);
+
+    const dry = await runAgainstMoto(["rm", `s3://${bucket}/tmp/`, "--recursive", "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout.trim().split("\n")).toHaveLength(2100);
+    expect(dry.stdout).toContain(`(dry run) delete: s3://${bucket}/tmp/f0\n`);
+    expect(dry.stderr).toContain("would delete 2,100 objects");
+    expect(await count(bucket, "tmp/")).toBe(2100);
+
+    const { code, stdout, stderr } = await runAgainstMoto([
+      "rm",
+      `s3://${bucket}/tmp/`,
+      "--recursive",
+      "--yes",
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      location: `s3://${bucket}/tmp/`,
+      dryRun: false,
+      deleted: 2100,
+      failed: [],
+    });
+    expect(stderr).toContain("Deleted 2,100 objects");
+    expect(await count(bucket, "tmp/")).toBe(0);
+    // `tmp` meant the folder tmp/, not every key starting with "tmp".
+    expect(await count(bucket, "tmpfile")).toBe(1);
+    expect(await count(bucket, "keep/")).toBe(1);
+
+    const empty = await runAgainstMoto(["rm", `s3://${bucket}/tmp/`, "--recursive", "--yes"]);
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toContain("Nothing to delete");
+  });
+});
+
+describe("stat and exists", () => {
+  let bucket: string;
+  beforeAll(async () => {
+    bucket = await createBucket(s3, "s3kit-stat");
+    await put(bucket, "report.csv", "a,b\n1,2\n", {
+      ContentType: "text/csv",
+      CacheControl: "max-age=60",
+      Metadata: { owner: "alice" },
+      ServerSideEncryption: "AES256",
+      StorageClass: "STANDARD_IA",
+    });
+  });
+
+  it("shows an object's metadata", async () => {
+    const { code, stdout } = await runAgainstMoto(["stat", `s3://${bucket}/report.csv`]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Location:      s3://${bucket}/report.csv`);
+    expect(stdout).toMatch(/Size: +8 bytes/);
+    expect(stdout).toMatch(/Content-Type: +text\/csv/);
+    expect(stdout).toMatch(/ETag: +"[0-9a-f]{32}"/);
+    expect(stdout).toMatch(/Storage class: +STANDARD_IA/);
+    expect(stdout).toMatch(/Encryption: +AES256/);
+    expect(stdout).toMatch(/Cache-Control: +max-age=60/);
+    expect(stdout).toMatch(/Metadata: +owner=alice/);
+  });
+
+  it("prints the same as JSON", async () => {
+    const { code, stdout } = await runAgainstMoto(["stat", `s3://${bucket}/report.csv`, "--json"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      bucket,
+      key: "report.csv",
+      size: 8,
+      contentType: "text/csv",
+      storageClass: "STANDARD_IA",
+      encryption: { algorithm: "AES256" },
+      metadata: { owner: "alice" },
+      cacheControl: "max-age=60",
+    });
+  });
+
+  it("stat exits 3 for a missing object, naming it", async () => {
+    const { code, stderr } = await runAgainstMoto(["stat", `s3://${bucket}/nope.csv`]);
+    expect(code).toBe(3);
+    expect(stderr).toContain(`s3://${bucket}/nope.csv does not exist.`);
+  });
+
+  it("exists: exit 0 or 3, nothing on stdout; {exists} with --json", async () => {
+    const yes = await runAgainstMoto(["exists", `s3://${bucket}/report.csv`]);
+    expect(yes).toEqual({ code: 0, stdout: "", stderr: "" });
+    const no = await runAgainstMoto(["exists", `s3://${bucket}/missing.csv`]);
+    expect(no).toEqual({ code: 3, stdout: "", stderr: "" });
+    const noBucket = await runAgainstMoto(["exists", "s3://s3kit-no-such-bucket-e/k"]);
+    expect(noBucket.code).toBe(3);
+    const json = await runAgainstMoto(["exists", `s3://${bucket}/missing.csv`, "--json"]);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toEqual({ exists: false });
+    const jsonYes = await runAgainstMoto(["exists", `s3://${bucket}/report.csv`, "--json"]);
+    expect(JSON.parse(jsonYes.stdout)).toEqual({ exists: true });
+  });
+
+  it("exists needs a key, and a valid location (exit 2)", async () => {
+    const bare = await runAgainstMoto(["exists", `s3://${bucket}`]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("names a bucket but no object key");
+    const bad = await runAgainstMoto(["exists", "not-a-location"]);
+    expect(bad.code).toBe(2);
+  });
+});

@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { streamPartSize } from "../../../src/core/objects/engine.js";
+import {
+  DEFAULT_TUNING,
+  MAX_PARTS,
+  parseObjectSettings,
+  parseTuning,
+  partSizeFor,
+} from "../../../src/core/objects/settings.js";
+import { GiB, MiB } from "../../../src/core/objects/size.js";
+
+describe("parseTuning", () => {
+  it("has defaults", () => {
+    expect(parseTuning({})).toEqual(DEFAULT_TUNING);
+    expect(DEFAULT_TUNING.multipartThreshold).toBe(8 * MiB);
+    // Downloads use larger ranges unless --part-size says otherwise.
+    expect(DEFAULT_TUNING.rangeSize).toBe(16 * MiB);
+  });
+
+  it("reads sizes and concurrency", () => {
+    expect(
+      parseTuning({ multipartThreshold: "16MiB", partSize: "10MB", concurrency: "4" }),
+    ).toEqual({
+      multipartThreshold: 16 * MiB,
+      partSize: 10 * MiB,
+      rangeSize: 10 * MiB,
+      concurrency: 4,
+    });
+  });
+
+  it.each([
+    [{ concurrency: "0" }, /--concurrency "0" is not a whole number from 1 to 64/],
+    [{ concurrency: "-2" }, /--concurrency "-2"/],
+    [{ concurrency: "1.5" }, /--concurrency "1.5"/],
+    [{ concurrency: "many" }, /--concurrency "many"/],
+    [{ concurrency: "65" }, /--concurrency "65"/],
+    [{ partSize: "1MiB" }, /--part-size 1MiB is outside S3's limits/],
+    [{ partSize: "6GiB" }, /outside S3's limits/],
+    [{ partSize: "-5MiB" }, /--part-size "-5MiB" is negative/],
+    [{ multipartThreshold: "big" }, /--multipart-threshold "big" is not a size/],
+    [{ multipartThreshold: "6GiB" }, /above 5 GiB/],
+  ])("rejects %j", (raw, message) => {
+    expect(() => parseTuning(raw)).toThrow(message);
+  });
+});
+
+describe("part sizes", () => {
+  it("keeps the chosen part size while it fits in 10,000 parts", () => {
+    expect(partSizeFor(64 * MiB, 8 * MiB)).toBe(8 * MiB);
+    expect(partSizeFor(8 * MiB * MAX_PARTS, 8 * MiB)).toBe(8 * MiB);
+  });
+
+  it("grows the part size (to whole MiB) to stay under 10,000 parts", () => {
+    const size = 100 * GiB;
+    const part = partSizeFor(size, 8 * MiB);
+    expect(part % MiB).toBe(0);
+    expect(Math.ceil(size / part)).toBeLessThanOrEqual(MAX_PARTS);
+    expect(part).toBeGreaterThan(8 * MiB);
+    const fiveTiB = 5 * 1024 * GiB;
+    expect(Math.ceil(fiveTiB / partSizeFor(fiveTiB, 8 * MiB))).toBeLessThanOrEqual(MAX_PARTS);
+  });
+
+  it("doubles the part size of a stream every 1,000 parts, so 10,000 parts reach 5 TiB", () => {
+    expect(streamPartSize(8 * MiB, 0)).toBe(8 * MiB);
+    expect(streamPartSize(8 * MiB, 999)).toBe(8 * MiB);
+    expect(streamPartSize(8 * MiB, 1000)).toBe(16 * MiB);
+    let total = 0;
+    for (let i = 0; i < MAX_PARTS; i++) total += streamPartSize(8 * MiB, i);
+    expect(total).toBeGreaterThanOrEqual(5 * 1024 * GiB);
+    expect(streamPartSize(8 * MiB, 9999)).toBeLessThanOrEqual(5 * GiB);
+  });
+});
+
+describe("parseObjectSettings", () => {
+  it("reads every setting", () => {
+    expect(
+      parseObjectSettings({
+        contentType: "text/html; charset=utf-8",
+        metadata: ["Owner=alice", "build=42"],
+        cacheControl: "public, max-age=60",
+        storageClass: "standard_ia",
+        kmsKey: "arn:aws:kms:eu-west-1:123456789012:key/abc",
+        checksum: "CRC64NVME",
+      }),
+    ).toEqual({
+      contentType: "text/html; charset=utf-8",
+      metadata: { owner: "alice", build: "42" },
+      cacheControl: "public, max-age=60",
+      storageClass: "STANDARD_IA",
+      sse: "aws:kms",
+      kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/abc",
+      checksum: "crc64nvme",
+    });
+    expect(parseObjectSettings({ sse: "aes256" }).sse).toBe("AES256");
+    expect(parseObjectSettings({ checksum: "crc-32c" }).checksum).toBe("crc32c");
+  });
+
+  it.each([
+    [{ metadata: ["novalue"] }, /--metadata "novalue" is not a valid KEY=VALUE pair/],
+    [{ metadata: ["bad key=1"] }, /not a valid KEY=VALUE/],
+    [{ metadata: ["k=caf\u00e9"] }, /not a valid KEY=VALUE/],
+    [{ storageClass: "FAST" }, /--storage-class "FAST" is not an S3 storage class/],
+    [{ sse: "rot13" }, /--sse "rot13" is not a server-side encryption mode/],
+    [{ sse: "AES256", kmsKey: "k" }, /--kms-key needs KMS encryption/],
+    [{ checksum: "md5" }, /--checksum "md5" is not a checksum algorithm/],
+    [{ contentType: "" }, /--content-type "" is not a valid content type/],
+    [{ cacheControl: "a\nb" }, /--cache-control/],
+  ])("rejects %j", (raw, message) => {
+    expect(() => parseObjectSettings(raw)).toThrow(message);
+  });
+});
