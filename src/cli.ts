@@ -37,4 +37,14 @@ const code = await runProgram({
     return () => cleanups.delete(cleanup);
   },
 });
+// On a socket (stdio of a parent Node process) writes are asynchronous: exiting before they
+// are flushed would cut the output short.
+await Promise.all([flush(process.stdout), flush(process.stderr)]);
 if (!interrupted) process.exit(code);
+
+function flush(stream: NodeJS.WriteStream): Promise<void> {
+  if (!stream.writableLength) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.write("", () => resolve());
+  });
+}
