@@ -1,12 +1,9 @@
 import { readFileSync } from "node:fs";
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
-import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { loadSharedConfigFiles } from "@smithy/core/config";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentity, Logger } from "@smithy/types";
 import { UsageError } from "../core/errors.js";
 import { describeCredentialSource } from "./credential-source.js";
@@ -41,7 +38,7 @@ export class Aws {
   private readonly debugLog: DebugLog | undefined;
   private readonly clients = new Map<Service, Promise<unknown>>();
   private credentialsPromise: Promise<Credentials> | undefined;
-  private handler: NodeHttpHandler | undefined;
+  private handler: Promise<NodeHttpHandler> | undefined;
   private readonly sdkLogger: Logger;
   private readonly credentialProvider: () => Promise<AwsCredentialIdentity>;
 
@@ -70,12 +67,21 @@ export class Aws {
       warn: log("warn"),
       error: log("error"),
     };
+    let chain: (() => Promise<AwsCredentialIdentity>) | undefined;
     this.credentialProvider = credentials
       ? async () => credentials
-      : defaultProvider({
-          ...(settings.profile.value ? { profile: settings.profile.value } : {}),
-          logger: this.sdkLogger,
-        });
+      : async () => {
+          // The provider chain is imported on first use: presigning and other commands
+          // that only sign should not pay for it when the keys are in the environment.
+          if (!chain) {
+            const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
+            chain = defaultProvider({
+              ...(settings.profile.value ? { profile: settings.profile.value } : {}),
+              logger: this.sdkLogger,
+            });
+          }
+          return chain();
+        };
   }
 
   static async fromOptions(
@@ -84,7 +90,8 @@ export class Aws {
     debugLog?: DebugLog,
   ): Promise<Aws> {
     const profileConfig = await readProfileConfig(options, env);
-    return new Aws(resolveAwsSettings(options, env, profileConfig), debugLog);
+    const settings = resolveAwsSettings(options, env, profileConfig);
+    return new Aws(settings, debugLog, environmentCredentials(settings, env));
   }
 
   /** The same connection in another region (init lets people pick the bucket's region). */
@@ -166,32 +173,43 @@ export class Aws {
     let client = this.clients.get(service) as Promise<T> | undefined;
     if (!client) {
       const endpoint = this.settings.endpoints[service]?.value;
-      client = create({
-        region: this.region,
-        ...(endpoint ? { endpoint } : {}),
-        credentials: () => this.credentials(),
-        requestHandler: this.httpHandler(),
-        retryMode: "standard",
-        logger: this.sdkLogger,
-      }).then((c) => {
-        annotateErrors(c as never, { endpoint: this.endpoint(service), region: this.region });
-        if (this.debugLog) addDebugLogging(c as never, service, this.debugLog);
-        return c;
-      });
+      client = this.httpHandler()
+        .then((requestHandler) =>
+          create({
+            region: this.region,
+            ...(endpoint ? { endpoint } : {}),
+            credentials: () => this.credentials(),
+            requestHandler,
+            retryMode: "standard",
+            logger: this.sdkLogger,
+          }),
+        )
+        .then((c) => {
+          annotateErrors(c as never, { endpoint: this.endpoint(service), region: this.region });
+          if (this.debugLog) addDebugLogging(c as never, service, this.debugLog);
+          return c;
+        });
       this.clients.set(service, client);
     }
     return client;
   }
 
-  private httpHandler(): NodeHttpHandler {
-    this.handler ??= new NodeHttpHandler({
-      // An unreachable host fails within the retry budget instead of hanging.
-      connectionTimeout: 5_000,
-      socketTimeout: 120_000,
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64, ...this.tlsOptions() }),
-      logger: this.sdkLogger,
-    });
+  private httpHandler(): Promise<NodeHttpHandler> {
+    this.handler ??= Promise.all([
+      import("@smithy/node-http-handler"),
+      import("node:http"),
+      import("node:https"),
+    ]).then(
+      ([{ NodeHttpHandler }, { Agent: HttpAgent }, { Agent: HttpsAgent }]) =>
+        new NodeHttpHandler({
+          // An unreachable host fails within the retry budget instead of hanging.
+          connectionTimeout: 5_000,
+          socketTimeout: 120_000,
+          httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+          httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64, ...this.tlsOptions() }),
+          logger: this.sdkLogger,
+        }),
+    );
     return this.handler;
   }
 
@@ -218,6 +236,32 @@ interface BaseClientConfig {
   requestHandler: NodeHttpHandler;
   retryMode: string;
   logger: Logger;
+}
+
+/**
+ * Keys in the environment, read the way the SDK's first provider reads them (and only
+ * when no profile is selected, as the SDK does). Tagged like the SDK tags them, so
+ * `whoami` names the source the same way.
+ */
+function environmentCredentials(
+  settings: AwsSettings,
+  env: Env,
+): AwsCredentialIdentity | undefined {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (settings.profile.value !== undefined || !accessKeyId || !secretAccessKey) return undefined;
+  const expiration = env.AWS_CREDENTIAL_EXPIRATION
+    ? new Date(env.AWS_CREDENTIAL_EXPIRATION)
+    : undefined;
+  return Object.assign(
+    {
+      accessKeyId,
+      secretAccessKey,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+      ...(expiration && !Number.isNaN(expiration.getTime()) ? { expiration } : {}),
+    },
+    { $source: { CREDENTIALS_ENV_VARS: "g" } },
+  );
 }
 
 async function readProfileConfig(options: ConnectionOptions, env: Env): Promise<ProfileConfig> {
