@@ -44,86 +44,10 @@ const catalog: readonly CatalogEntry[] = [
     load: () => import("./commands/doctor.js"),
   },
   {
-    path: ["iam", "add-dev"],
-    summary: "Give a developer least-privilege access to a bucket, with an access key",
-    load: () => import("./commands/iam/add-dev.js"),
-  },
-  {
-    path: ["iam", "add-role"],
-    summary: "Create a role with least-privilege access to a bucket for a workload",
-    load: () => import("./commands/iam/add-role.js"),
-  },
-  {
-    path: ["iam", "list-devs"],
-    summary: "List the developers and roles s3kit manages, with their keys' age and last use",
-    load: () => import("./commands/iam/list-devs.js"),
-  },
-  {
-    path: ["iam", "rotate-key"],
-    summary: "Give a developer a new access key and retire the old one",
-    load: () => import("./commands/iam/rotate-key.js"),
-  },
-  {
-    path: ["iam", "remove-dev"],
-    summary: "Offboard a developer: delete keys, password, policies, memberships and the user",
-    load: () => import("./commands/iam/remove-dev.js"),
-  },
-  {
-    path: ["iam", "audit"],
-    summary: "Find old, unused and leftover access keys and users with wildcard access",
-    load: () => import("./commands/iam/audit.js"),
-  },
-  {
-    path: ["policy", "generate"],
-    summary: "Print a least-privilege IAM policy for a bucket and access level",
-    load: () => import("./commands/policy/generate.js"),
-  },
-  {
-    path: ["policy", "lint"],
-    summary: "Check policy files for mistakes (unknown actions, missing /*, wildcards, …)",
-    load: () => import("./commands/policy/lint.js"),
-  },
-  {
-    path: ["policy", "debug"],
-    summary: "Explain why an action is allowed or denied, which statement decided, and the fix",
-    load: () => import("./commands/policy/debug.js"),
-  },
-  {
-    path: ["presign", "get"],
-    summary: "Print a presigned URL that downloads an object",
-    load: () => import("./commands/presign/get.js"),
-  },
-  {
-    path: ["presign", "put"],
-    summary: "Print a presigned URL that uploads an object, and the headers to send",
-    load: () => import("./commands/presign/put.js"),
-  },
-  {
-    path: ["presign", "post"],
-    summary: "Print a presigned browser-form upload (URL and fields, or an HTML form)",
-    load: () => import("./commands/presign/post.js"),
-  },
-  {
-    path: ["policy", "fix"],
-    summary: "Make the smallest policy change that allows the actions; --apply writes it",
-    load: () => import("./commands/policy/fix.js"),
-  },
-  {
     path: ["init"],
     summary:
       "Set up a bucket, developer access and .env files in one go (asks, or runs from flags)",
     load: () => import("./commands/init/command.js"),
-  },
-  {
-    path: ["completion"],
-    summary: "Print a shell completion script (bash, zsh, fish)",
-    load: () => import("./commands/completion.js"),
-  },
-  {
-    path: ["__complete"],
-    summary: "Complete a command line (used by the completion scripts)",
-    load: () => import("./commands/complete.js"),
-    hidden: true,
   },
   {
     path: ["bucket", "create"],
@@ -166,6 +90,71 @@ const catalog: readonly CatalogEntry[] = [
     load: () => import("./commands/bucket/cors/delete.js"),
   },
   {
+    path: ["policy", "generate"],
+    summary: "Print a least-privilege IAM policy for a bucket and access level",
+    load: () => import("./commands/policy/generate.js"),
+  },
+  {
+    path: ["policy", "lint"],
+    summary: "Check policy files for mistakes (unknown actions, missing /*, wildcards, …)",
+    load: () => import("./commands/policy/lint.js"),
+  },
+  {
+    path: ["policy", "debug"],
+    summary: "Explain why an action is allowed or denied, which statement decided, and the fix",
+    load: () => import("./commands/policy/debug.js"),
+  },
+  {
+    path: ["policy", "fix"],
+    summary: "Make the smallest policy change that allows the actions; --apply writes it",
+    load: () => import("./commands/policy/fix.js"),
+  },
+  {
+    path: ["iam", "add-dev"],
+    summary: "Give a developer least-privilege access to a bucket, with an access key",
+    load: () => import("./commands/iam/add-dev.js"),
+  },
+  {
+    path: ["iam", "add-role"],
+    summary: "Create a role with least-privilege access to a bucket for a workload",
+    load: () => import("./commands/iam/add-role.js"),
+  },
+  {
+    path: ["iam", "list-devs"],
+    summary: "List the developers and roles s3kit manages, with their keys' age and last use",
+    load: () => import("./commands/iam/list-devs.js"),
+  },
+  {
+    path: ["iam", "rotate-key"],
+    summary: "Give a developer a new access key and retire the old one",
+    load: () => import("./commands/iam/rotate-key.js"),
+  },
+  {
+    path: ["iam", "remove-dev"],
+    summary: "Offboard a developer: delete keys, password, policies, memberships and the user",
+    load: () => import("./commands/iam/remove-dev.js"),
+  },
+  {
+    path: ["iam", "audit"],
+    summary: "Find old, unused and leftover access keys and users with wildcard access",
+    load: () => import("./commands/iam/audit.js"),
+  },
+  {
+    path: ["presign", "get"],
+    summary: "Print a presigned URL that downloads an object",
+    load: () => import("./commands/presign/get.js"),
+  },
+  {
+    path: ["presign", "put"],
+    summary: "Print a presigned URL that uploads an object, and the headers to send",
+    load: () => import("./commands/presign/put.js"),
+  },
+  {
+    path: ["presign", "post"],
+    summary: "Print a presigned browser-form upload (URL and fields, or an HTML form)",
+    load: () => import("./commands/presign/post.js"),
+  },
+  {
     path: ["cp"],
     summary: "Copy files to and from S3, or between buckets (multipart, recursive, stdin/stdout)",
     load: () => import("./commands/cp.js"),
@@ -189,6 +178,17 @@ const catalog: readonly CatalogEntry[] = [
     path: ["exists"],
     summary: "Exit 0 if an object exists, 3 if it does not (for scripts)",
     load: () => import("./commands/exists.js"),
+  },
+  {
+    path: ["completion"],
+    summary: "Print a shell completion script (bash, zsh, fish)",
+    load: () => import("./commands/completion.js"),
+  },
+  {
+    path: ["__complete"],
+    summary: "Complete a command line (used by the completion scripts)",
+    load: () => import("./commands/complete.js"),
+    hidden: true,
   },
 ];
 
@@ -217,8 +217,7 @@ export async function runProgram(options: RunOptions): Promise<number> {
   let commanderMessage = "";
   const program = new Command("s3kit")
     .description(
-      "Provision and operate S3 storage: safe buckets, least-privilege policies, developer keys,\n" +
-        "AccessDenied debugging, presigned URLs and transfers.",
+      "Provision and operate S3 storage: safe buckets, least-privilege policies, developer keys, AccessDenied debugging, presigned URLs and transfers.",
     )
     .version(version, "-v, --version", "print the version")
     .helpOption("-h, --help", "show help")
@@ -278,8 +277,11 @@ function addGlobalOptions(program: Command): void {
 
 const rootHelpFooter = `
 Examples:
-  $ s3kit whoami
-  $ s3kit doctor --bucket my-app-uploads
+  $ s3kit init
+  $ s3kit bucket create my-app-uploads --cors-origin https://app.example.com
+  $ s3kit iam add-dev alice --bucket my-app-uploads --access read-write --out .env
+  $ s3kit policy debug --user alice --bucket my-app-uploads --key uploads/a.png
+  $ s3kit presign put s3://my-app-uploads/uploads/a.png --content-type image/png
   $ s3kit --endpoint-url http://127.0.0.1:9000 whoami --json
 
 Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 access denied or no credentials,
