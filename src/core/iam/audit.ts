@@ -15,6 +15,7 @@ import type { Aws } from "../../aws/clients.js";
 import { UsageError } from "../errors.js";
 import type { PolicyDocument, PolicyStatement } from "../policy/types.js";
 import { describeKeys, type KeyDetails, unlessDeleted } from "./list.js";
+import { markerInput } from "./listing.js";
 import { S3KIT_PATH } from "./names.js";
 import { decodePolicyDocument } from "./policies.js";
 import { allPages, Backoff, mapPool, type PoolOptions } from "./pool.js";
@@ -141,7 +142,7 @@ export async function auditIam(aws: Aws, options: AuditOptions = {}): Promise<Au
       iam.send(
         new GetAccountAuthorizationDetailsCommand({
           Filter: ["User", "Group", "LocalManagedPolicy"],
-          ...(marker ? { Marker: marker } : {}),
+          ...markerInput(marker),
         }),
       ),
     ),

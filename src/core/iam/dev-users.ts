@@ -25,7 +25,6 @@ import {
   GetLoginProfileCommand,
   GetUserCommand,
   type IAMClient,
-  ListAccessKeysCommand,
   ListAttachedGroupPoliciesCommand,
   ListAttachedUserPoliciesCommand,
   ListGroupsForUserCommand,
@@ -34,7 +33,6 @@ import {
   ListSigningCertificatesCommand,
   ListSSHPublicKeysCommand,
   ListUserPoliciesCommand,
-  ListUserTagsCommand,
   RemoveUserFromGroupCommand,
   TagUserCommand,
   UpdateAccessKeyCommand,
@@ -45,6 +43,7 @@ import { ConflictError, ExitCode, NotFoundError, S3kitError } from "../errors.js
 import { type BucketCheck, checkBucket } from "./bucket.js";
 import type { CredentialValues } from "./credentials.js";
 import type { Grant } from "./grant.js";
+import { listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
 import {
   BUCKET_TAG,
   grantsFromTags,
@@ -65,6 +64,7 @@ import {
   isNoSuchEntity,
   policyArn,
 } from "./policies.js";
+import { allPages } from "./pool.js";
 
 /** IAM allows two access keys per user. */
 export const MAX_ACCESS_KEYS = 2;
@@ -85,32 +85,6 @@ async function getUser(iam: IAMClient, userName: string): Promise<User | undefin
     if (isNoSuchEntity(err)) return undefined;
     throw err;
   }
-}
-
-async function userTags(iam: IAMClient, userName: string): Promise<Tag[]> {
-  const tags: Tag[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(
-      new ListUserTagsCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
-    );
-    for (const t of page.Tags ?? []) tags.push({ Key: t.Key ?? "", Value: t.Value ?? "" });
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-  return tags;
-}
-
-async function accessKeys(iam: IAMClient, userName: string): Promise<AccessKeyMetadata[]> {
-  const keys: AccessKeyMetadata[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(
-      new ListAccessKeysCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
-    );
-    keys.push(...(page.AccessKeyMetadata ?? []));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-  return keys;
 }
 
 async function createKey(iam: IAMClient, userName: string): Promise<NewAccessKey> {
@@ -182,7 +156,7 @@ export async function addDev(aws: Aws, input: AddDevInput): Promise<AddDevResult
 
   // Look before changing anything, so that a refusal leaves everything as it was.
   const existing = await getUser(iam, userName);
-  const tags = existing ? await userTags(iam, userName) : [];
+  const tags = existing ? await listPrincipalTags(iam, "user", userName) : [];
   if (existing && !isManagedByS3kit(tags) && !input.adopt) {
     throw new ConflictError(
       `IAM user ${userName} exists and was not created by s3kit.`,
@@ -190,7 +164,7 @@ export async function addDev(aws: Aws, input: AddDevInput): Promise<AddDevResult
       "UserNotManaged",
     );
   }
-  const keys = existing ? await accessKeys(iam, userName) : [];
+  const keys = existing ? await listAccessKeys(iam, userName) : [];
   if (input.key === "new" && keys.length >= MAX_ACCESS_KEYS) throw keyLimitError(userName);
 
   const policy = await ensureManagedPolicy(iam, {
@@ -354,7 +328,10 @@ export async function userKeys(
   const iam = await aws.iam();
   const user = await getUser(iam, userName);
   if (!user) throw userNotFound(userName);
-  const [keys, tags] = await Promise.all([accessKeys(iam, userName), userTags(iam, userName)]);
+  const [keys, tags] = await Promise.all([
+    listAccessKeys(iam, userName),
+    listPrincipalTags(iam, "user", userName),
+  ]);
   return { user, keys, tags };
 }
 
@@ -483,21 +460,6 @@ export interface RemoveDevResult {
   plan?: RemoveDevPlan;
 }
 
-async function listAll<T>(
-  fetch: (marker: string | undefined) => Promise<{ items: T[]; marker?: string | undefined }>,
-): Promise<T[]> {
-  const out: T[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await fetch(marker);
-    out.push(...page.items);
-    marker = page.marker;
-  } while (marker);
-  return out;
-}
-
-const m = (marker: string | undefined) => (marker ? { Marker: marker } : {});
-
 /** Everything that must go before IAM lets a user be deleted. */
 export async function planRemoveDev(
   aws: Aws,
@@ -509,8 +471,8 @@ export async function planRemoveDev(
   const UserName = userName;
   const [tags, keys, loginProfile, inline, attached, groups, mfa, certs, ssh, serviceCreds] =
     await Promise.all([
-      userTags(iam, userName),
-      accessKeys(iam, userName),
+      listPrincipalTags(iam, "user", userName),
+      listAccessKeys(iam, userName),
       iam.send(new GetLoginProfileCommand({ UserName })).then(
         () => true,
         (err) => {
@@ -518,45 +480,32 @@ export async function planRemoveDev(
           throw err;
         },
       ),
-      listAll(async (marker) => {
-        const p = await iam.send(new ListUserPoliciesCommand({ UserName, ...m(marker) }));
-        return { items: p.PolicyNames ?? [], marker: p.IsTruncated ? p.Marker : undefined };
-      }),
-      listAll(async (marker) => {
-        const p = await iam.send(new ListAttachedUserPoliciesCommand({ UserName, ...m(marker) }));
-        return {
-          items: (p.AttachedPolicies ?? []).map((x) => x.PolicyArn ?? ""),
-          marker: p.IsTruncated ? p.Marker : undefined,
-        };
-      }),
-      listAll(async (marker) => {
-        const p = await iam.send(new ListGroupsForUserCommand({ UserName, ...m(marker) }));
-        return {
-          items: (p.Groups ?? []).map((g) => g.GroupName ?? ""),
-          marker: p.IsTruncated ? p.Marker : undefined,
-        };
-      }),
-      listAll(async (marker) => {
-        const p = await iam.send(new ListMFADevicesCommand({ UserName, ...m(marker) }));
-        return {
-          items: (p.MFADevices ?? []).map((d) => d.SerialNumber ?? ""),
-          marker: p.IsTruncated ? p.Marker : undefined,
-        };
-      }),
-      listAll(async (marker) => {
-        const p = await iam.send(new ListSigningCertificatesCommand({ UserName, ...m(marker) }));
-        return {
-          items: (p.Certificates ?? []).map((c) => c.CertificateId ?? ""),
-          marker: p.IsTruncated ? p.Marker : undefined,
-        };
-      }),
-      listAll(async (marker) => {
-        const p = await iam.send(new ListSSHPublicKeysCommand({ UserName, ...m(marker) }));
-        return {
-          items: (p.SSHPublicKeys ?? []).map((k) => k.SSHPublicKeyId ?? ""),
-          marker: p.IsTruncated ? p.Marker : undefined,
-        };
-      }),
+      allPages((marker) =>
+        iam.send(new ListUserPoliciesCommand({ UserName, ...markerInput(marker) })),
+      ).then((pages) => pages.flatMap((p) => p.PolicyNames ?? [])),
+      allPages((marker) =>
+        iam.send(new ListAttachedUserPoliciesCommand({ UserName, ...markerInput(marker) })),
+      ).then((pages) =>
+        pages.flatMap((p) => (p.AttachedPolicies ?? []).map((x) => x.PolicyArn ?? "")),
+      ),
+      allPages((marker) =>
+        iam.send(new ListGroupsForUserCommand({ UserName, ...markerInput(marker) })),
+      ).then((pages) => pages.flatMap((p) => (p.Groups ?? []).map((g) => g.GroupName ?? ""))),
+      allPages((marker) =>
+        iam.send(new ListMFADevicesCommand({ UserName, ...markerInput(marker) })),
+      ).then((pages) =>
+        pages.flatMap((p) => (p.MFADevices ?? []).map((d) => d.SerialNumber ?? "")),
+      ),
+      allPages((marker) =>
+        iam.send(new ListSigningCertificatesCommand({ UserName, ...markerInput(marker) })),
+      ).then((pages) =>
+        pages.flatMap((p) => (p.Certificates ?? []).map((c) => c.CertificateId ?? "")),
+      ),
+      allPages((marker) =>
+        iam.send(new ListSSHPublicKeysCommand({ UserName, ...markerInput(marker) })),
+      ).then((pages) =>
+        pages.flatMap((p) => (p.SSHPublicKeys ?? []).map((k) => k.SSHPublicKeyId ?? "")),
+      ),
       iam.send(new ListServiceSpecificCredentialsCommand({ UserName })).then(
         (p) => (p.ServiceSpecificCredentials ?? []).map((c) => c.ServiceSpecificCredentialId ?? ""),
         // Not every IAM-compatible endpoint has service-specific credentials.

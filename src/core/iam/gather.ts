@@ -44,6 +44,7 @@ import type {
   PolicyVersionFact,
 } from "../policy/diagnose.js";
 import type { NamedPolicy, PolicyDocument, PolicySet } from "../policy/types.js";
+import { markerInput } from "./listing.js";
 import { decodePolicyDocument, errorCode } from "./policies.js";
 import { allPages } from "./pool.js";
 
@@ -105,10 +106,6 @@ export interface GatherOptions {
   online?: boolean;
 }
 
-function m(marker: string | undefined) {
-  return marker ? { Marker: marker } : {};
-}
-
 async function managedDocument(
   iam: IAMClient,
   arn: string,
@@ -149,7 +146,9 @@ export async function resolvePrincipal(
       const arn = user?.Arn ?? "";
       const groups = (
         await allPages((marker) =>
-          iam.send(new ListGroupsForUserCommand({ UserName: selector.user, ...m(marker) })),
+          iam.send(
+            new ListGroupsForUserCommand({ UserName: selector.user, ...markerInput(marker) }),
+          ),
         )
       ).flatMap((p) => (p.Groups ?? []).map((g) => g.GroupName ?? ""));
       return {
@@ -235,12 +234,14 @@ async function principalSources(
     boundaryArn = user?.PermissionsBoundary?.PermissionsBoundaryArn;
     const attached = (
       await allPages((marker) =>
-        iam.send(new ListAttachedUserPoliciesCommand({ UserName, ...m(marker) })),
+        iam.send(new ListAttachedUserPoliciesCommand({ UserName, ...markerInput(marker) })),
       )
     ).flatMap((x) => (x.AttachedPolicies ?? []).map((a) => a.PolicyArn ?? ""));
     await addManaged(attached, { type: "user", name: UserName });
     const inline = (
-      await allPages((marker) => iam.send(new ListUserPoliciesCommand({ UserName, ...m(marker) })))
+      await allPages((marker) =>
+        iam.send(new ListUserPoliciesCommand({ UserName, ...markerInput(marker) })),
+      )
     ).flatMap((x) => x.PolicyNames ?? []);
     await addInline(
       inline,
@@ -251,13 +252,13 @@ async function principalSources(
     for (const GroupName of p.groups) {
       const gAttached = (
         await allPages((marker) =>
-          iam.send(new ListAttachedGroupPoliciesCommand({ GroupName, ...m(marker) })),
+          iam.send(new ListAttachedGroupPoliciesCommand({ GroupName, ...markerInput(marker) })),
         )
       ).flatMap((x) => (x.AttachedPolicies ?? []).map((a) => a.PolicyArn ?? ""));
       await addManaged(gAttached, { type: "group", name: GroupName });
       const gInline = (
         await allPages((marker) =>
-          iam.send(new ListGroupPoliciesCommand({ GroupName, ...m(marker) })),
+          iam.send(new ListGroupPoliciesCommand({ GroupName, ...markerInput(marker) })),
         )
       ).flatMap((x) => x.PolicyNames ?? []);
       await addInline(
@@ -273,12 +274,14 @@ async function principalSources(
     boundaryArn = role?.PermissionsBoundary?.PermissionsBoundaryArn;
     const attached = (
       await allPages((marker) =>
-        iam.send(new ListAttachedRolePoliciesCommand({ RoleName, ...m(marker) })),
+        iam.send(new ListAttachedRolePoliciesCommand({ RoleName, ...markerInput(marker) })),
       )
     ).flatMap((x) => (x.AttachedPolicies ?? []).map((a) => a.PolicyArn ?? ""));
     await addManaged(attached, { type: "role", name: RoleName });
     const inline = (
-      await allPages((marker) => iam.send(new ListRolePoliciesCommand({ RoleName, ...m(marker) })))
+      await allPages((marker) =>
+        iam.send(new ListRolePoliciesCommand({ RoleName, ...markerInput(marker) })),
+      )
     ).flatMap((x) => x.PolicyNames ?? []);
     await addInline(
       inline,
@@ -400,7 +403,10 @@ async function onlineFacts(
   try {
     pages = await allPages((marker) =>
       iam.send(
-        new GetAccountAuthorizationDetailsCommand({ Filter: ["LocalManagedPolicy"], ...m(marker) }),
+        new GetAccountAuthorizationDetailsCommand({
+          Filter: ["LocalManagedPolicy"],
+          ...markerInput(marker),
+        }),
       ),
     );
   } catch (err) {

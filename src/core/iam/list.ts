@@ -3,17 +3,14 @@
 // and a shared back-off when IAM throttles.
 
 import {
-  type AccessKeyMetadata,
   GetAccessKeyLastUsedCommand,
   GetAccountAuthorizationDetailsCommand,
   type IAMClient,
-  ListAccessKeysCommand,
   ListRolesCommand,
-  ListRoleTagsCommand,
   ListUsersCommand,
-  ListUserTagsCommand,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
+import { listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
 import {
   ACCESS_TAG,
   BUCKET_TAG,
@@ -77,28 +74,6 @@ export function daysBetween(from: Date | undefined, now: Date): number | null {
   return Math.max(0, Math.floor((now.getTime() - from.getTime()) / DAY));
 }
 
-async function listTags(
-  iam: IAMClient,
-  call: <X>(fn: () => Promise<X>) => Promise<X>,
-  kind: "user" | "role",
-  name: string,
-): Promise<Tag[]> {
-  const pages = await allPages((marker) =>
-    call(() =>
-      kind === "user"
-        ? iam.send(
-            new ListUserTagsCommand({ UserName: name, ...(marker ? { Marker: marker } : {}) }),
-          )
-        : iam.send(
-            new ListRoleTagsCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }),
-          ),
-    ),
-  );
-  return pages.flatMap((p) =>
-    (p.Tags ?? []).map((t) => ({ Key: t.Key ?? "", Value: t.Value ?? "" })),
-  );
-}
-
 /** A key as audit sees it: with the full id, for the commands in its fixes. */
 export interface KeyDetails extends KeyInfo {
   accessKeyId: string;
@@ -111,14 +86,7 @@ export async function describeKeys(
   userName: string,
   now: Date,
 ): Promise<KeyDetails[]> {
-  const pages = await allPages((marker) =>
-    call(() =>
-      iam.send(
-        new ListAccessKeysCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
-      ),
-    ),
-  );
-  const keys: AccessKeyMetadata[] = pages.flatMap((p) => p.AccessKeyMetadata ?? []);
+  const keys = await listAccessKeys(iam, userName, call);
   const out: KeyDetails[] = [];
   for (const key of keys) {
     const used = await call(() =>
@@ -192,7 +160,7 @@ async function listWithDetails(
         iam.send(
           new GetAccountAuthorizationDetailsCommand({
             Filter: roles ? ["User", "Role"] : ["User"],
-            ...(marker ? { Marker: marker } : {}),
+            ...markerInput(marker),
           }),
         ),
       ),
@@ -221,18 +189,12 @@ async function listPlain(
   roles: boolean,
 ): Promise<{ users: Listed[]; roles: Listed[] }> {
   const userPages = await allPages((marker) =>
-    call(() =>
-      iam.send(
-        new ListUsersCommand({ PathPrefix: S3KIT_PATH, ...(marker ? { Marker: marker } : {}) }),
-      ),
-    ),
+    call(() => iam.send(new ListUsersCommand({ PathPrefix: S3KIT_PATH, ...markerInput(marker) }))),
   );
   const rolePages = roles
     ? await allPages((marker) =>
         call(() =>
-          iam.send(
-            new ListRolesCommand({ PathPrefix: S3KIT_PATH, ...(marker ? { Marker: marker } : {}) }),
-          ),
+          iam.send(new ListRolesCommand({ PathPrefix: S3KIT_PATH, ...markerInput(marker) })),
         ),
       )
     : [];
@@ -261,7 +223,7 @@ export async function listDevs(aws: Aws, options: ListDevsOptions = {}): Promise
     ({ principal, name, tags }, call) =>
       unlessDeleted(async () => {
         const [userTags, keys] = await Promise.all([
-          tags ?? listTags(iam, call, "user", name),
+          tags ?? listPrincipalTags(iam, "user", name, call),
           describeKeys(iam, call, name, now),
         ]);
         // Only the masked id leaves list-devs.
@@ -274,7 +236,13 @@ export async function listDevs(aws: Aws, options: ListDevsOptions = {}): Promise
     listed.roles,
     ({ principal, name, tags }, call) =>
       unlessDeleted(async () =>
-        entryFrom("role", principal, name, tags ?? (await listTags(iam, call, "role", name)), []),
+        entryFrom(
+          "role",
+          principal,
+          name,
+          tags ?? (await listPrincipalTags(iam, "role", name, call)),
+          [],
+        ),
       ),
     options,
   );

@@ -11,7 +11,6 @@ import {
   GetRoleCommand,
   type IAMClient,
   ListAttachedRolePoliciesCommand,
-  ListRoleTagsCommand,
   type Role,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
@@ -21,6 +20,7 @@ import { ConflictError, UsageError } from "../errors.js";
 import type { PolicyDocument } from "../policy/types.js";
 import { type BucketCheck, checkBucket } from "./bucket.js";
 import type { Grant } from "./grant.js";
+import { listPrincipalTags } from "./listing.js";
 import {
   BUCKET_TAG,
   grantsFromTags,
@@ -28,7 +28,6 @@ import {
   isManagedByS3kit,
   MANAGED_BY_TAG,
   S3KIT_PATH,
-  type Tag,
 } from "./names.js";
 import {
   type ConfirmPrune,
@@ -102,19 +101,6 @@ async function getRole(iam: IAMClient, name: string): Promise<Role | undefined> 
   }
 }
 
-async function roleTags(iam: IAMClient, name: string): Promise<Tag[]> {
-  const out: Tag[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(
-      new ListRoleTagsCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }),
-    );
-    for (const t of page.Tags ?? []) out.push({ Key: t.Key ?? "", Value: t.Value ?? "" });
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-  return out;
-}
-
 export async function addRole(aws: Aws, input: AddRoleInput): Promise<AddRoleResult> {
   const { roleName, grant } = input;
   const step = input.onStep ?? (() => {});
@@ -124,7 +110,7 @@ export async function addRole(aws: Aws, input: AddRoleInput): Promise<AddRoleRes
   const trust = trustPolicy(input.trust, account.partition);
 
   const existing = await getRole(iam, roleName);
-  const tags = existing ? await roleTags(iam, roleName) : [];
+  const tags = existing ? await listPrincipalTags(iam, "role", roleName) : [];
   if (existing && !isManagedByS3kit(tags) && !input.adopt) {
     throw new ConflictError(
       `IAM role ${roleName} exists and was not created by s3kit.`,

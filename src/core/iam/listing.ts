@@ -1,0 +1,48 @@
+// IAM listings every part of s3kit needs, each following every page (Marker / IsTruncated).
+import {
+  type AccessKeyMetadata,
+  type IAMClient,
+  ListAccessKeysCommand,
+  ListRoleTagsCommand,
+  ListUserTagsCommand,
+} from "@aws-sdk/client-iam";
+import type { Tag } from "./names.js";
+import { allPages } from "./pool.js";
+
+/** Wraps each call, e.g. with the throttling back-off of a worker pool. */
+export type CallWrapper = <X>(fn: () => Promise<X>) => Promise<X>;
+const direct: CallWrapper = (fn) => fn();
+
+/** The Marker parameter of the next page, when there is one. */
+export function markerInput(marker: string | undefined): { Marker?: string } {
+  return marker ? { Marker: marker } : {};
+}
+
+export async function listPrincipalTags(
+  iam: IAMClient,
+  kind: "user" | "role",
+  name: string,
+  call: CallWrapper = direct,
+): Promise<Tag[]> {
+  const pages = await allPages((marker) =>
+    call(() =>
+      kind === "user"
+        ? iam.send(new ListUserTagsCommand({ UserName: name, ...markerInput(marker) }))
+        : iam.send(new ListRoleTagsCommand({ RoleName: name, ...markerInput(marker) })),
+    ),
+  );
+  return pages.flatMap((p) =>
+    (p.Tags ?? []).map((t) => ({ Key: t.Key ?? "", Value: t.Value ?? "" })),
+  );
+}
+
+export async function listAccessKeys(
+  iam: IAMClient,
+  userName: string,
+  call: CallWrapper = direct,
+): Promise<AccessKeyMetadata[]> {
+  const pages = await allPages((marker) =>
+    call(() => iam.send(new ListAccessKeysCommand({ UserName: userName, ...markerInput(marker) }))),
+  );
+  return pages.flatMap((p) => p.AccessKeyMetadata ?? []);
+}
