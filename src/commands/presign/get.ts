@@ -1,16 +1,9 @@
-import { UsageError } from "../../core/errors.js";
-import { signBatch } from "../../core/presign/batch.js";
 import { buildCurlCommand, parseDuration, parseS3Location } from "../../core/presign/index.js";
-import {
-  checkSignOptions,
-  DEFAULT_EXPIRES,
-  expiresAtFor,
-  presignTarget,
-} from "../../core/presign/options.js";
+import { checkSignOptions, DEFAULT_EXPIRES, presignTarget } from "../../core/presign/options.js";
 import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
 import type { GetPresignOptions, PresignedRequest } from "../../core/presign/types.js";
-import { readLineChunks } from "../../io/lines.js";
 import { defineCommand } from "../context.js";
+import { signStdinBatch } from "./stdin-batch.js";
 
 interface Options {
   expires: string;
@@ -100,39 +93,11 @@ export default defineCommand<Options>({
       return undefined;
     }
 
-    if (opts.curl !== undefined) {
-      throw new UsageError(
-        "--curl goes with one location, not with --stdin.",
-        "Drop --curl: with --stdin one URL is printed per line.",
-        "InvalidOption",
-      );
-    }
-    checkSignOptions("GET", options, target.bucket);
-    const session = await openPresignSession(await ctx.aws());
-    if (ctx.out.streams.stdinIsTTY) {
-      ctx.out.info(
-        `Reading ${target.bucket === undefined ? "s3://bucket/key locations" : "keys"} from the terminal, one per line; end with Ctrl-D.`,
-      );
-    }
-    const expiresAt = expiresAtFor(session.signingDate, options.expiresIn as number);
-    const warning = sessionExpiryWarning(session, expiresAt);
-    if (warning) ctx.out.warn(warning);
-    try {
-      await signBatch({
-        presigner: session.presigner,
-        method: "GET",
-        options,
-        bucket: target.bucket,
-        lines: readLineChunks(ctx.out.streams.stdin),
-        render: ctx.out.json ? (r) => `${JSON.stringify(r)}\n` : (r) => `${r.url}\n`,
-        write: (text) => ctx.out.stream(text),
-        signal: ctx.signal,
-        expiresAt: new Date(expiresAt),
-      });
-    } finally {
-      // Everything signed reaches the reader, also when a bad line stops the batch.
-      await ctx.out.flush();
-    }
-    return undefined;
+    return signStdinBatch(ctx, {
+      method: "GET",
+      options,
+      bucket: target.bucket,
+      curl: opts.curl,
+    });
   },
 });

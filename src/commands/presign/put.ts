@@ -1,11 +1,8 @@
 import { Option } from "commander";
-import { UsageError } from "../../core/errors.js";
-import { signBatch } from "../../core/presign/batch.js";
 import { buildCurlCommand, parseDuration, parseS3Location } from "../../core/presign/index.js";
 import {
   checkSignOptions,
   DEFAULT_EXPIRES,
-  expiresAtFor,
   locationFromVariadic,
   parseContentLength,
   parseMetadata,
@@ -17,8 +14,8 @@ import type {
   PutPresignOptions,
   ServerSideEncryption,
 } from "../../core/presign/types.js";
-import { readLineChunks } from "../../io/lines.js";
 import { defineCommand } from "../context.js";
+import { signStdinBatch } from "./stdin-batch.js";
 
 interface Options {
   expires: string;
@@ -121,49 +118,13 @@ export default defineCommand<Options>({
       return undefined;
     }
 
-    if (opts.curl !== undefined) {
-      throw new UsageError(
-        "--curl goes with one location, not with --stdin.",
-        "Drop --curl: with --stdin one URL is printed per line.",
-        "InvalidOption",
-      );
-    }
-    checkSignOptions("PUT", options, target.bucket);
-    const session = await openPresignSession(await ctx.aws());
-    if (ctx.out.streams.stdinIsTTY) {
-      ctx.out.info(
-        `Reading ${target.bucket === undefined ? "s3://bucket/key locations" : "keys"} from the terminal, one per line; end with Ctrl-D.`,
-      );
-    }
-    const expiresAt = expiresAtFor(session.signingDate, options.expiresIn as number);
-    const warning = sessionExpiryWarning(session, expiresAt);
-    if (warning) ctx.out.warn(warning);
-    let announced = ctx.out.json;
-    try {
-      await signBatch({
-        presigner: session.presigner,
-        method: "PUT",
-        options,
-        bucket: target.bucket,
-        lines: readLineChunks(ctx.out.streams.stdin),
-        render: ctx.out.json
-          ? (r) => `${JSON.stringify(r)}\n`
-          : (r) => {
-              if (!announced) {
-                announced = true;
-                announceHeaders(ctx.out.info.bind(ctx.out), r);
-              }
-              return `${r.url}\n`;
-            },
-        write: (text) => ctx.out.stream(text),
-        signal: ctx.signal,
-        expiresAt: new Date(expiresAt),
-      });
-    } finally {
-      // Everything signed reaches the reader, also when a bad line stops the batch.
-      await ctx.out.flush();
-    }
-    return undefined;
+    return signStdinBatch(ctx, {
+      method: "PUT",
+      options,
+      bucket: target.bucket,
+      curl: opts.curl,
+      onFirst: (r) => announceHeaders(ctx.out.info.bind(ctx.out), r),
+    });
   },
 });
 
