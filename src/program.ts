@@ -236,7 +236,7 @@ export async function runProgram(options: RunOptions): Promise<number> {
 
   let exitCode: number = ExitCode.ok;
   try {
-    await buildCommands(program, findTarget(argv), async (mod, command, params) => {
+    await buildCommands(program, argv, async (mod, command, params) => {
       const globals = readGlobals(command.optsWithGlobals());
       out = new Output(streams, { ...globals, env });
       const ctx = createContext(globals, out, options);
@@ -315,7 +315,8 @@ function findTarget(argv: readonly string[]): CatalogEntry | undefined {
 
 type Action = (mod: CommandModule<never>, command: Command, params: unknown[]) => Promise<void>;
 
-async function buildCommands(program: Command, target: CatalogEntry | undefined, action: Action) {
+async function buildCommands(program: Command, argv: readonly string[], action: Action) {
+  const target = findTarget(argv);
   const parents = new Map<string, Command>();
   const parentOf = (path: readonly string[]): Command => {
     let parent = program;
@@ -335,7 +336,10 @@ async function buildCommands(program: Command, target: CatalogEntry | undefined,
     return parent;
   };
 
-  for (const entry of catalog) {
+  // With the command known, commander needs only its path: registering the other thirty
+  // takes longer than parsing. Help (which may list them) and suggestions need them all.
+  const asksForHelp = argv.some((a) => a === "help" || a === "--help" || a === "-h");
+  for (const entry of target && !asksForHelp ? [target] : catalog) {
     const cmd = parentOf(entry.path)
       .command(entry.path.at(-1) as string, { hidden: entry.hidden === true })
       .summary(entry.summary);

@@ -2,17 +2,16 @@ import { readFileSync } from "node:fs";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
-import { loadSharedConfigFiles } from "@smithy/core/config";
 import type { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentity, Logger } from "@smithy/types";
 import { UsageError } from "../core/errors.js";
 import { describeCredentialSource } from "./credential-source.js";
 import { addDebugLogging } from "./debug.js";
 import { annotateErrors } from "./errors.js";
+import { readProfileConfig } from "./profile-config.js";
 import {
   type AwsSettings,
   type ConnectionOptions,
-  type ProfileConfig,
   resolveAwsSettings,
   type Service,
 } from "./settings.js";
@@ -262,26 +261,4 @@ function environmentCredentials(
     },
     { $source: { CREDENTIALS_ENV_VARS: "g" } },
   );
-}
-
-async function readProfileConfig(options: ConnectionOptions, env: Env): Promise<ProfileConfig> {
-  const name = options.profile ?? env.AWS_PROFILE ?? env.AWS_DEFAULT_PROFILE ?? "default";
-  const files = await loadSharedConfigFiles({
-    ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
-    ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
-  });
-  const fromConfig = files.configFile[name];
-  const fromCredentials = files.credentialsFile[name];
-  if (options.profile && !fromConfig && !fromCredentials) {
-    throw new UsageError(
-      `The profile "${name}" is not in the AWS config or credentials files.`,
-      "List profiles with `aws configure list-profiles`, or create one with `aws configure --profile NAME`.",
-      "ProfileNotFound",
-    );
-  }
-  return {
-    region: fromConfig?.region ?? fromCredentials?.region,
-    endpoint_url: fromConfig?.endpoint_url ?? fromCredentials?.endpoint_url,
-    ca_bundle: fromConfig?.ca_bundle,
-  };
 }

@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import { UsageError } from "../core/errors.js";
 
 export type Service = "s3" | "iam" | "sts";
@@ -172,6 +171,13 @@ export function normalizeEndpoint(raw: string, source = "--endpoint-url"): strin
 
 /** Local servers (MinIO, moto, versitygw) have no wildcard DNS, so buckets go in the path. */
 export function isLocalHost(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, "");
-  return host === "localhost" || host.endsWith(".localhost") || isIP(host) !== 0;
+  // The URL parser writes every IP address one way: IPv6 in brackets, IPv4 as a dotted quad
+  // (127.1 and 0x7f.0.0.1 become 127.0.0.1), so no address parser is needed here.
+  const host = new URL(endpoint).hostname;
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host.startsWith("[") ||
+    /^\d{1,3}(\.\d{1,3}){3}$/.test(host)
+  );
 }

@@ -1,29 +1,9 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-
-/** The source files bundled into the chunks a run of s3kit loaded (from the build's metafile). */
-async function loadedSources(args: string[], env: Record<string, string> = {}): Promise<string[]> {
-  const trace = join(mkdtempSync(join(tmpdir(), "s3kit-trace-")), "loads.txt");
-  await runCli(args, {
-    env: {
-      ...env,
-      NODE_OPTIONS: `--import ${join(import.meta.dirname, "../support/trace-loads.mjs")}`,
-      S3KIT_TRACE_FILE: trace,
-    },
-  });
-  const meta = JSON.parse(
-    readFileSync(join(import.meta.dirname, "../../dist/meta.json"), "utf8"),
-  ) as {
-    outputs: Record<string, { inputs: Record<string, unknown> }>;
-  };
-  return readFileSync(trace, "utf8")
-    .split("\n")
-    .filter((url) => url.includes("/dist/"))
-    .flatMap((url) => Object.keys(meta.outputs[`dist/${url.split("/dist/")[1]}`]?.inputs ?? {}));
-}
+import { runTracingLoads } from "../support/loaded-sources.js";
 
 describe("help and version", () => {
   it("prints the version", async () => {
@@ -143,9 +123,8 @@ describe("usage errors exit 2 before any API call", () => {
 
 describe("start-up", () => {
   it("loads only the STS client for whoami", async () => {
-    const sources = await loadedSources(["whoami", "--endpoint-url", "http://127.0.0.1:1"], {
-      AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
-      AWS_SECRET_ACCESS_KEY: "x",
+    const { sources } = await runTracingLoads(["whoami", "--endpoint-url", "http://127.0.0.1:1"], {
+      env: { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "x" },
     });
     expect(sources.some((s) => s.includes("@aws-sdk/client-sts/"))).toBe(true);
     expect(sources.some((s) => s.includes("@aws-sdk/client-s3/"))).toBe(false);
@@ -153,8 +132,58 @@ describe("start-up", () => {
   });
 
   it("loads no SDK code for --help", async () => {
-    const sources = await loadedSources(["--help"]);
+    const { sources } = await runTracingLoads(["--help"]);
     expect(sources).toContain("src/program.ts");
     expect(sources.filter((s) => s.includes("@aws-sdk/") || s.includes("@smithy/"))).toEqual([]);
+  });
+});
+
+describe("code cache", () => {
+  const args = ["policy", "generate", "--bucket", "my-app-uploads", "--access", "read-write"];
+  const cacheFiles = (home: string): string[] => {
+    const dirs = readdirSync(join(home, "s3kit"));
+    expect(dirs).toHaveLength(1);
+    const dir = join(home, "s3kit", dirs[0] as string);
+    return readdirSync(dir).map((name) => join(dir, name));
+  };
+
+  it("keeps compiled code per user and gives the same results with it, or with a bad one", async () => {
+    const home = mkdtempSync(join(tmpdir(), "s3kit-xdg-"));
+    const env = { XDG_CACHE_HOME: home };
+    const first = await runCli(args, { env });
+    expect(first.code, first.stderr).toBe(0);
+    const files = cacheFiles(home);
+    expect(files.length).toBeGreaterThan(2);
+    expect(files.every((f) => f.endsWith(".js.cache"))).toBe(true);
+    expect(statSync(join(home, "s3kit")).mode & 0o777).toBe(0o700);
+    const written = files.map((f) => statSync(f).mtimeMs);
+
+    const second = await runCli(args, { env });
+    expect(second).toEqual(first);
+    // Accepted caches are not written again.
+    expect(files.map((f) => statSync(f).mtimeMs)).toEqual(written);
+
+    // Garbage after a valid header: V8 refuses it, s3kit compiles and writes a good one.
+    for (const f of files) {
+      const data = readFileSync(f);
+      data.fill(0x5a, 16);
+      writeFileSync(f, data);
+    }
+    const third = await runCli(args, { env });
+    expect(third).toEqual(first);
+    expect(
+      files.some((f) =>
+        readFileSync(f)
+          .subarray(16)
+          .some((b) => b !== 0x5a),
+      ),
+    ).toBe(true);
+  });
+
+  it("writes nothing with S3KIT_NO_CODE_CACHE", async () => {
+    const home = mkdtempSync(join(tmpdir(), "s3kit-xdg-"));
+    const result = await runCli(args, { env: { XDG_CACHE_HOME: home, S3KIT_NO_CODE_CACHE: "1" } });
+    expect(result.code).toBe(0);
+    expect(readdirSync(home)).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
+import { runTracingLoads } from "../support/loaded-sources.js";
 
 const dir = mkdtempSync(join(tmpdir(), "s3kit-policy-debug-"));
 
@@ -608,9 +609,7 @@ describe("policy debug: bad input", () => {
 
 describe("policy debug needs no AWS", () => {
   it("works with no credentials and no network, and loads no SDK code", async () => {
-    const trace = join(mkdtempSync(join(tmpdir(), "s3kit-trace-")), "loads.txt");
-    writeFileSync(trace, "");
-    const { code, stdout, stderr } = await runCli(
+    const { code, stdout, stderr, sources } = await runTracingLoads(
       [
         "policy",
         "debug",
@@ -630,22 +629,11 @@ describe("policy debug needs no AWS", () => {
           HTTP_PROXY: "http://127.0.0.1:9",
           AWS_CONFIG_FILE: join(dir, "no-config"),
           AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"),
-          NODE_OPTIONS: `--import ${join(import.meta.dirname, "../support/trace-loads.mjs")}`,
-          S3KIT_TRACE_FILE: trace,
         },
       },
     );
     expect(code, stderr).toBe(0);
     expect(stdout).toContain("✓ s3:PutObject allowed");
-    const meta = JSON.parse(
-      readFileSync(join(import.meta.dirname, "../../dist/meta.json"), "utf8"),
-    ) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
-    const urls = readFileSync(trace, "utf8").split("\n").filter(Boolean);
-    const sources = urls.flatMap((url) =>
-      url.includes("/dist/")
-        ? Object.keys(meta.outputs[`dist/${url.split("/dist/")[1]}`]?.inputs ?? {})
-        : [url],
-    );
     expect(sources).toContain("src/commands/policy/debug.ts");
     expect(
       sources.filter(

@@ -1,13 +1,7 @@
-/**
- * Bad input to the presign commands: exit 2 with a message and a hint, nothing on
- * stdout, and no credentials looked up (these runs have none).
- */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { localEnv } from "../../scripts/servers.mjs";
 import { runCli } from "../support/cli.js";
+import { runTracingLoads } from "../support/loaded-sources.js";
 
 // Credentials and an endpoint nobody listens on: signing needs no server.
 const offline = localEnv("http://127.0.0.1:9");
@@ -249,24 +243,10 @@ describe("presign output details", () => {
 
 describe("presign start-up", () => {
   it("loads neither the S3 client nor the SDK presigner", async () => {
-    const trace = join(mkdtempSync(join(tmpdir(), "s3kit-trace-")), "loads.txt");
-    const { code } = await runCli(["presign", "get", "s3://my-bucket/k"], {
-      env: {
-        ...offline,
-        NODE_OPTIONS: `--import ${join(import.meta.dirname, "../support/trace-loads.mjs")}`,
-        S3KIT_TRACE_FILE: trace,
-      },
+    const { code, sources } = await runTracingLoads(["presign", "get", "s3://my-bucket/k"], {
+      env: offline,
     });
     expect(code).toBe(0);
-    const meta = JSON.parse(
-      readFileSync(join(import.meta.dirname, "../../dist/meta.json"), "utf8"),
-    ) as {
-      outputs: Record<string, { inputs: Record<string, unknown> }>;
-    };
-    const sources = readFileSync(trace, "utf8")
-      .split("\n")
-      .filter((url) => url.includes("/dist/"))
-      .flatMap((url) => Object.keys(meta.outputs[`dist/${url.split("/dist/")[1]}`]?.inputs ?? {}));
     expect(sources).toContain("src/core/presign/presigner.ts");
     expect(
       sources.filter((s) => /@aws-sdk\/(client-s3|s3-request-presigner|signature-v4)/.test(s)),

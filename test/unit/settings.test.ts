@@ -130,6 +130,11 @@ describe("path style", () => {
     ["http://[::1]:5000", true],
     ["http://minio.localhost", true],
     ["http://10.0.0.5", true],
+    ["http://127.1:9000", true],
+    ["http://0x7f.0.0.1", true],
+    ["http://[2001:db8::5]:9000", true],
+    ["https://10.0.0.5.nip.io", false],
+    ["https://s3.1.example.com", false],
     ["https://s3.example.com", false],
     ["https://abc.r2.cloudflarestorage.com", false],
   ])("%s → %s", (endpoint, expected) => {
