@@ -239,12 +239,14 @@ export async function runProgram(options: RunOptions): Promise<number> {
     await buildCommands(program, argv, async (mod, command, params) => {
       const globals = readGlobals(command.optsWithGlobals());
       out = new Output(streams, { ...globals, env });
+      await out.useColor();
       const ctx = createContext(globals, out, options);
       // commander passes the positional arguments, then the options object and the command.
       exitCode = (await mod.run(ctx, params.slice(0, -2), command.opts() as never)) ?? ExitCode.ok;
     });
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {
+    await out.useColor();
     exitCode = handleError(err, out, commanderMessage);
   }
   return exitCode;

@@ -1,8 +1,7 @@
 import type { Writable } from "node:stream";
-import type { ChalkInstance } from "chalk";
 import type { ErrorInfo } from "../core/errors.js";
 import type { IOStreams } from "./streams.js";
-import { colorEnabled, makeStyle, symbols } from "./style.js";
+import { colorEnabled, loadStyle, plainStyle, type Style, symbols } from "./style.js";
 
 export interface OutputOptions {
   json: boolean;
@@ -19,23 +18,30 @@ export interface OutputOptions {
 export class Output {
   readonly streams: IOStreams;
   readonly options: OutputOptions;
-  private stdoutStyle: ChalkInstance | undefined;
-  private stderrStyle: ChalkInstance | undefined;
+  private stdoutStyle: Style = plainStyle;
+  private stderrStyle: Style = plainStyle;
 
   constructor(streams: IOStreams, options: OutputOptions) {
     this.streams = streams;
     this.options = options;
   }
 
-  /** Styles for stdout, coloured only if stdout is a terminal (decided on first use). */
-  get style(): ChalkInstance {
-    this.stdoutStyle ??= makeStyle(colorEnabled(this.streams.stdoutIsTTY, this.options));
+  /**
+   * Decides on colour for each stream (only on a terminal, unless NO_COLOR, --no-color or
+   * FORCE_COLOR say otherwise); until then, and where it is off, text is left plain.
+   */
+  async useColor(): Promise<void> {
+    this.stdoutStyle = await loadStyle(colorEnabled(this.streams.stdoutIsTTY, this.options));
+    this.stderrStyle = await loadStyle(colorEnabled(this.streams.stderrIsTTY, this.options));
+  }
+
+  /** Styles for stdout. */
+  get style(): Style {
     return this.stdoutStyle;
   }
 
-  /** Styles for stderr, coloured only if stderr is a terminal. */
-  get errStyle(): ChalkInstance {
-    this.stderrStyle ??= makeStyle(colorEnabled(this.streams.stderrIsTTY, this.options));
+  /** Styles for stderr. */
+  get errStyle(): Style {
     return this.stderrStyle;
   }
 

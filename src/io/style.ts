@@ -1,4 +1,24 @@
-import { Chalk, type ChalkInstance } from "chalk";
+/** The colours s3kit writes with: chalk's, or ones that leave the text as it is. */
+export interface Style {
+  red: Paint;
+  green: Paint;
+  yellow: Paint;
+  cyan: Paint;
+  bold: Paint;
+  dim: Paint;
+}
+type Paint = (text: string) => string;
+
+const asIs: Paint = (text) => text;
+/** Colour off. chalk is not loaded for it: it brings the terminal modules (~3 ms). */
+export const plainStyle: Style = {
+  red: asIs,
+  green: asIs,
+  yellow: asIs,
+  cyan: asIs,
+  bold: asIs,
+  dim: asIs,
+};
 
 export interface ColorSettings {
   /** false when --no-color was given. */
@@ -15,8 +35,10 @@ export function colorEnabled(isTTY: boolean, settings: ColorSettings): boolean {
   return isTTY && env.TERM !== "dumb";
 }
 
-export function makeStyle(enabled: boolean): ChalkInstance {
-  return new Chalk({ level: enabled ? 1 : 0 });
+export async function loadStyle(enabled: boolean): Promise<Style> {
+  if (!enabled) return plainStyle;
+  const { Chalk } = await import("chalk");
+  return new Chalk({ level: 1 });
 }
 
 export const symbols = {

@@ -121,6 +121,35 @@ describe("usage errors exit 2 before any API call", () => {
   });
 });
 
+describe("colour", () => {
+  const red = "\u001b[31m";
+  const generate = ["policy", "generate", "--bucket", "my-app-uploads", "--access", "read"];
+
+  it("is off when the output is not a terminal", async () => {
+    const ok = await runCli(generate);
+    expect(ok.stdout).not.toContain("\u001b[");
+    const failed = await runCli(["presign", "get", "not-a-location"]);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/^error: /);
+  });
+
+  it("is on with FORCE_COLOR, for errors too, and NO_COLOR and --no-color win", async () => {
+    const failed = await runCli(["presign", "get", "not-a-location"], {
+      env: { FORCE_COLOR: "1" },
+    });
+    expect(failed.code).toBe(2);
+    expect(failed.stderr.startsWith(`${red}error:`)).toBe(true);
+    const usage = await runCli(["no-such-command"], { env: { FORCE_COLOR: "1" } });
+    expect(usage.stderr.startsWith(`${red}error:`)).toBe(true);
+    for (const off of [
+      runCli(["presign", "get", "x"], { env: { FORCE_COLOR: "1", NO_COLOR: "1" } }),
+      runCli(["--no-color", "presign", "get", "x"], { env: { FORCE_COLOR: "1" } }),
+    ]) {
+      expect((await off).stderr).toMatch(/^error: /);
+    }
+  });
+});
+
 describe("start-up", () => {
   it("loads only the STS client for whoami", async () => {
     const { sources } = await runTracingLoads(["whoami", "--endpoint-url", "http://127.0.0.1:1"], {

@@ -1,4 +1,3 @@
-import type { ChalkInstance } from "chalk";
 import { assertValidBucketName } from "../../core/buckets/names.js";
 import { ExitCode, UsageError } from "../../core/errors.js";
 import { parseS3Arn } from "../../core/policy/arn.js";
@@ -15,6 +14,7 @@ import { planFix } from "../../core/policy-fix.js";
 import { readStdinText } from "../../io/input.js";
 import { confirm } from "../../io/prompt.js";
 import { withSpinner } from "../../io/spinner.js";
+import type { Style } from "../../io/style.js";
 import { symbols } from "../../io/style.js";
 import { type Context, defineCommand } from "../context.js";
 
@@ -41,7 +41,7 @@ interface Row {
   after: Decision;
 }
 
-function renderRows(rows: readonly Row[], style: ChalkInstance, heading: string): string {
+function renderRows(rows: readonly Row[], style: Style, heading: string): string {
   const width = Math.max(...rows.map((r) => r.action.length));
   const mark = (d: Decision) => (d === "allowed" ? style.green(d) : style.red(d));
   return [
@@ -53,7 +53,7 @@ function renderRows(rows: readonly Row[], style: ChalkInstance, heading: string)
   ].join("\n");
 }
 
-function renderDiff(diff: Parameters<typeof formatDiff>[0], style: ChalkInstance): string {
+function renderDiff(diff: Parameters<typeof formatDiff>[0], style: Style): string {
   return formatDiff(diff, 3)
     .split("\n")
     .map((l) => (l.startsWith("+ ") ? style.green(l) : l.startsWith("- ") ? style.red(l) : l))

@@ -1,4 +1,3 @@
-import type { ChalkInstance } from "chalk";
 import { Option } from "commander";
 import { assertValidBucketName } from "../../core/buckets/names.js";
 import { ExitCode, UsageError } from "../../core/errors.js";
@@ -9,6 +8,7 @@ import {
   type PolicyLintReport,
 } from "../../core/policy-lint.js";
 import { readStdinText } from "../../io/input.js";
+import type { Style } from "../../io/style.js";
 import { defineCommand } from "../context.js";
 
 interface Options {
@@ -17,7 +17,7 @@ interface Options {
   strict?: boolean;
 }
 
-function render(report: PolicyLintReport, style: ChalkInstance): string {
+function render(report: PolicyLintReport, style: Style): string {
   const lines: string[] = [];
   for (const file of report.files) {
     for (const f of file.findings) {

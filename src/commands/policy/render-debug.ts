@@ -2,12 +2,12 @@
 // show evaluation results: one line per action, the deciding statements quoted, then
 // what is wrong and the fix.
 
-import type { ChalkInstance } from "chalk";
 import type {
   PolicyDebugReport,
   PolicyDebugResult,
   QuotedStatement,
 } from "../../core/policy/debug-run.js";
+import type { Style } from "../../io/style.js";
 import { symbols } from "../../io/style.js";
 
 const KIND_NAMES = {
@@ -22,7 +22,7 @@ export function describeStatement(s: QuotedStatement): string {
   return `${which} of ${KIND_NAMES[s.kind]} "${s.policy}"`;
 }
 
-function renderResult(r: PolicyDebugResult, style: ChalkInstance): string[] {
+function renderResult(r: PolicyDebugResult, style: Style): string[] {
   const ok = r.decision === "allowed";
   const mark = ok ? style.green(symbols.ok) : style.red(symbols.fail);
   const decision = ok ? style.green(r.decision) : style.red(r.decision);
@@ -43,6 +43,6 @@ function renderResult(r: PolicyDebugResult, style: ChalkInstance): string[] {
   return lines;
 }
 
-export function renderDebugReport(report: PolicyDebugReport, style: ChalkInstance): string {
+export function renderDebugReport(report: PolicyDebugReport, style: Style): string {
   return report.results.flatMap((r) => renderResult(r, style)).join("\n");
 }

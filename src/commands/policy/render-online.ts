@@ -2,8 +2,8 @@
 // bucket's settings, then each action as offline (decision, deciding statement,
 // diagnoses and fixes) with IAM's simulator and the probe beside it.
 
-import type { ChalkInstance } from "chalk";
 import type { OnlineDebugReport } from "../../core/iam/online-debug.js";
+import type { Style } from "../../io/style.js";
 import { symbols } from "../../io/style.js";
 import { renderDebugReport } from "./render-debug.js";
 
@@ -40,7 +40,7 @@ function describeBucket(r: OnlineDebugReport): string {
   return `${b.name}: ${b.status === "other-region" ? "in another region, " : ""}${parts.join(", ")}`;
 }
 
-export function renderOnlineReport(r: OnlineDebugReport, style: ChalkInstance): string {
+export function renderOnlineReport(r: OnlineDebugReport, style: Style): string {
   const s = r.subject;
   const lines: string[] = [];
   lines.push(
@@ -77,7 +77,7 @@ export function renderOnlineReport(r: OnlineDebugReport, style: ChalkInstance): 
   return lines.join("\n").replace(/\n+$/, "");
 }
 
-function appendExtras(lines: string[], r: OnlineDebugReport, index: number, style: ChalkInstance) {
+function appendExtras(lines: string[], r: OnlineDebugReport, index: number, style: Style) {
   const result = r.results[index];
   if (!result) return;
   if (result.simulated) {
