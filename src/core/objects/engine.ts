@@ -723,7 +723,9 @@ export const WRITE_BATCH = 1024 * 1024;
  * Socket reads are copied into 1 MiB buffers from a shared pool and written in the
  * background: the small reads die young (cheap for the garbage collector), the kernel sees
  * few large writes, and a slow disk does not stall the connection until the pool (the
- * memory budget for downloads) runs dry. `onWritten` sees the bytes in order.
+ * memory budget for downloads) runs dry. `onWritten` sees the bytes in order once written;
+ * `onReceived` sees them in order as they arrive, still in the CPU's cache, which is where
+ * checksums cost least (every byte it sees is written, or the download fails).
  */
 async function bodyToFile(
   body: Readable,
@@ -732,6 +734,7 @@ async function bodyToFile(
   end: number,
   pool: BufferPool,
   onWritten: (data: Buffer) => void,
+  onReceived?: (bytes: Buffer) => void,
 ): Promise<void> {
   let queued = cursor.position;
   let lease: BufferLease | undefined;
@@ -803,7 +806,9 @@ async function bodyToFile(
           }
         }
         const take = Math.min(chunk.length - offset, lease.buffer.length - filled, room);
-        lease.buffer.set(chunk.subarray(offset, offset + take), filled);
+        const bytes = chunk.subarray(offset, offset + take);
+        onReceived?.(bytes);
+        lease.buffer.set(bytes, filled);
         filled += take;
         offset += take;
         if (filled === lease.buffer.length) submit();
@@ -905,10 +910,10 @@ async function downloadWhole(
               info.size - 1,
               engine.writePool,
               (data) => {
-                hasher?.update(data);
                 reported += data.length;
                 observer.bytes?.(data.length);
               },
+              hasher ? (bytes) => hasher.update(bytes) : undefined,
             );
             written = cursor.position;
           }
@@ -1000,8 +1005,8 @@ async function downloadRanges(
   const what = `s3://${source.bucket}/${source.key}`;
   const expected = expectedDigest(info);
   const file = await open(temporary, "w");
-  // A full-object CRC is computed per range as the bytes land on disk and the range CRCs
-  // are combined at the end: CRC-32 here (zlib, native), the others (WebAssembly) on a
+  // A full-object CRC is computed per range as the bytes arrive and the range CRCs are
+  // combined at the end: CRC-32 here (zlib, native), the others (WebAssembly) on a
   // worker thread that reads each written span back from the page cache, or here if no
   // worker can run. MD5 and SHA cannot be combined: for those the worker hashes the file
   // from its start as far as it is filled in.
@@ -1065,13 +1070,13 @@ async function downloadRanges(
                     end,
                     engine.writePool,
                     (data) => {
-                      rangeCrcs?.[i]?.update(data);
                       // The worker reads the bytes back from the page cache, on its own thread.
                       rangeJob?.span(i, cursor.position, data.length);
                       written[i] = cursor.position + data.length;
                       observer.bytes?.(data.length);
                       advance();
                     },
+                    rangeCrcs ? (bytes) => rangeCrcs[i]?.update(bytes) : undefined,
                   );
                   if (cursor.position !== end + 1) {
                     throw new IncompleteBodyError(
