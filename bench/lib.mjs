@@ -44,3 +44,24 @@ export function printTable(title, rows, ratioTo) {
     );
   }
 }
+
+/**
+ * The environments start-up is measured in: as it is, and (where it is set) without
+ * NODE_EXTRA_CA_CERTS, which makes every Node process read and parse a CA bundle first.
+ */
+export function startupEnvironments(base) {
+  const environments = [
+    {
+      label: base.NODE_EXTRA_CA_CERTS
+        ? "environment as is (NODE_EXTRA_CA_CERTS set)"
+        : "environment as is",
+      env: base,
+    },
+  ];
+  if (base.NODE_EXTRA_CA_CERTS) {
+    const withoutCa = { ...base };
+    delete withoutCa.NODE_EXTRA_CA_CERTS;
+    environments.push({ label: "env -u NODE_EXTRA_CA_CERTS", env: withoutCa });
+  }
+  return environments;
+}

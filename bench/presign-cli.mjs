@@ -5,6 +5,8 @@
 // Node's start-up depends on the environment: NODE_EXTRA_CA_CERTS, when set, makes every
 // Node process load and parse a CA bundle first. Each measurement runs twice, once with
 // the environment as it is and once without that variable (for s3kit and node alike).
+// s3kit keeps compiled code in a per-user cache, filled by the warm-up runs; the "first
+// run" row shows a start without it.
 //
 // `node bench/presign-cli.mjs [keys]` (default 100000); RUNS=n sets the start-up samples.
 import { spawn, spawnSync } from "node:child_process";
@@ -12,7 +14,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } f
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { localCredentials, root } from "../scripts/servers.mjs";
-import { hasCommand, median, printTable, timeCommands } from "./lib.mjs";
+import { hasCommand, median, printTable, startupEnvironments, timeCommands } from "./lib.mjs";
 
 const keys = Number(process.argv[2] ?? 100_000);
 const runs = Number(process.env.RUNS ?? 20);
@@ -30,19 +32,7 @@ Object.assign(base, {
   AWS_CONFIG_FILE: "/dev/null",
   AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
 });
-const withoutCa = { ...base };
-delete withoutCa.NODE_EXTRA_CA_CERTS;
-const environments = [
-  {
-    label: base.NODE_EXTRA_CA_CERTS
-      ? "environment as is (NODE_EXTRA_CA_CERTS set)"
-      : "environment as is",
-    env: base,
-  },
-];
-if (base.NODE_EXTRA_CA_CERTS) {
-  environments.push({ label: "env -u NODE_EXTRA_CA_CERTS", env: withoutCa });
-}
+const environments = startupEnvironments(base);
 const aws = hasCommand("aws");
 const hasTime = existsSync("/usr/bin/time");
 if (!aws) process.stdout.write("(aws CLI not installed: its rows are missing)\n");
@@ -67,6 +57,11 @@ try {
       { name: "node -e 0", cmd: [process.execPath, "-e", "0"] },
       { name: "s3kit --version", cmd: [...s3kit, "--version"] },
       { name: "s3kit presign get", cmd: [...s3kit, "presign", "get", location] },
+      {
+        name: "presign get (first run)",
+        cmd: [...s3kit, "presign", "get", location],
+        env: { S3KIT_NO_CODE_CACHE: "1" },
+      },
     ];
     if (aws) commands.push({ name: "aws s3 presign", cmd: ["aws", "s3", "presign", location] });
     const rows = timeCommands(commands, { runs, warmup: 3, env });
