@@ -53,9 +53,9 @@ export function codeCacheDir(env: Env, version: string): string | undefined {
  * every function the run compiled. Any failure to read or write one only costs speed.
  */
 export function enableCodeCache(bundleDir: string, cacheDir: string): void {
-  const builtin = (Module as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
-  if (typeof builtin === "function") {
-    builtin(cacheDir);
+  const node = Module as { enableCompileCache?: (dir: string) => unknown };
+  if (typeof node.enableCompileCache === "function") {
+    node.enableCompileCache(cacheDir);
     return;
   }
   const prefix = bundleDir.endsWith(sep) ? bundleDir : `${bundleDir}${sep}`;
