@@ -1,4 +1,4 @@
-// One bundled build: dist/cli.js plus lazily loaded chunks (one per command and per SDK client).
+// One bundled build: dist/boot.js plus lazily loaded chunks (one per command and per SDK client).
 //
 // The sources are ES modules, and esbuild splits code into chunks only in that format. The
 // chunks are then converted to CommonJS, one by one, because Node 20 starts a CommonJS
@@ -35,7 +35,7 @@ const lazyChildProcess = {
 };
 
 const result = await build({
-  entryPoints: ["src/cli.ts"],
+  entryPoints: ["src/boot.ts"],
   outdir: "dist",
   bundle: true,
   splitting: true,
