@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { root } from "../scripts/servers.mjs";
-import { printTable, timeCommands } from "./lib.mjs";
+import { printTable, startupEnvironments, timeCommands } from "./lib.mjs";
 
 // `npm run bench -- policy` passes the benchmark's name: only a number is a count.
 const count = Number(process.argv[2]) > 0 ? Number(process.argv[2]) : 200_000;
@@ -211,17 +211,7 @@ try {
       cmd: [...s3kit, "policy", "lint", "--bucket", "app-uploads", join(dir, "policy.json")],
     },
   ];
-  const withoutCa = { ...process.env };
-  delete withoutCa.NODE_EXTRA_CA_CERTS;
-  const environments = [
-    [
-      `environment as is${process.env.NODE_EXTRA_CA_CERTS ? " (NODE_EXTRA_CA_CERTS set)" : ""}`,
-      process.env,
-    ],
-    ["without NODE_EXTRA_CA_CERTS", withoutCa],
-  ];
-  for (const [label, env] of environments) {
-    if (label.startsWith("without") && !process.env.NODE_EXTRA_CA_CERTS) continue;
+  for (const { label, env } of startupEnvironments(process.env)) {
     const rows = timeCommands(commands, { runs, env });
     printTable(`Wall time, ${label} (median of ${runs} interleaved runs)`, rows, "s3kit --version");
     const version = rows.find((r) => r.name === "s3kit --version");

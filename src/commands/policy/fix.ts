@@ -14,8 +14,7 @@ import { planFix } from "../../core/policy-fix.js";
 import { readStdinText } from "../../io/input.js";
 import { confirm } from "../../io/prompt.js";
 import { withSpinner } from "../../io/spinner.js";
-import type { Style } from "../../io/style.js";
-import { symbols } from "../../io/style.js";
+import { type Style, symbols } from "../../io/style.js";
 import { type Context, defineCommand } from "../context.js";
 
 interface Options {

@@ -7,8 +7,7 @@ import type {
   PolicyDebugResult,
   QuotedStatement,
 } from "../../core/policy/debug-run.js";
-import type { Style } from "../../io/style.js";
-import { symbols } from "../../io/style.js";
+import { type Style, symbols } from "../../io/style.js";
 
 const KIND_NAMES = {
   identity: "identity policy",

@@ -3,8 +3,7 @@
 // diagnoses and fixes) with IAM's simulator and the probe beside it.
 
 import type { OnlineDebugReport } from "../../core/iam/online-debug.js";
-import type { Style } from "../../io/style.js";
-import { symbols } from "../../io/style.js";
+import { type Style, symbols } from "../../io/style.js";
 import { renderDebugReport } from "./render-debug.js";
 
 function describeBucket(r: OnlineDebugReport): string {
