@@ -19,3 +19,9 @@ export function startVersitygw(options?: {
   quiet?: boolean;
 }): Promise<LocalServer & { dir: string }>;
 export function localEnv(endpoint: string): Record<string, string>;
+export const MINIO_VERSION: string;
+export function ensureMinio(): string;
+export function startMinio(options?: {
+  port?: number;
+  quiet?: boolean;
+}): Promise<LocalServer & { dir: string }>;

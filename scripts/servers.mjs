@@ -1,5 +1,5 @@
 // Local S3/IAM/STS servers for tests, the demo and people: moto server (installed into a
-// project-local virtual environment) and versitygw (installed with `go install`).
+// project-local virtual environment), versitygw and MinIO (both installed with `go install`).
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -11,10 +11,13 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const MOTO_VERSION = "5.2.5";
 export const VERSITYGW_VERSION = "v1.8.0";
 export const CFN_LINT_VERSION = "1.58.0";
+// MinIO publishes no semver tags for `go install`; this pseudo-version is a commit of its main branch.
+export const MINIO_VERSION = "v0.0.0-20260212201848-7aac2a2c5b7c";
 const venv = join(root, ".venv");
 const motoServer = join(venv, "bin", "moto_server");
 const toolsBin = join(root, ".tools", "bin");
 const versitygwBin = join(toolsBin, "versitygw");
+const minioBin = join(toolsBin, "minio");
 
 /** Credentials the local servers accept; moto's account is 123456789012. */
 export const localCredentials = {
@@ -58,21 +61,28 @@ export function ensureCfnLint() {
   return bin;
 }
 
-export function ensureVersitygw() {
-  if (existsSync(versitygwBin)) return versitygwBin;
-  log(
-    `Installing versitygw ${VERSITYGW_VERSION} into .tools/bin with go install (once, a few minutes)…`,
-  );
+function goInstall(bin, name, module) {
+  if (existsSync(bin)) return bin;
+  log(`Installing ${name} into .tools/bin with go install (once, a few minutes)…`);
   mkdirSync(toolsBin, { recursive: true });
-  execFileSync(
-    "go",
-    ["install", `github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}`],
-    {
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, GOBIN: toolsBin },
-    },
+  execFileSync("go", ["install", module], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, GOBIN: toolsBin },
+  });
+  return bin;
+}
+
+export function ensureVersitygw() {
+  return goInstall(
+    versitygwBin,
+    `versitygw ${VERSITYGW_VERSION}`,
+    `github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}`,
   );
-  return versitygwBin;
+}
+
+/** MinIO runs as a separate test server only (it is AGPL; s3kit neither links nor ships it). */
+export function ensureMinio() {
+  return goInstall(minioBin, "MinIO", `github.com/minio/minio@${MINIO_VERSION}`);
 }
 
 export function freePort() {
@@ -87,7 +97,8 @@ export function freePort() {
   });
 }
 
-async function waitFor(url, child, name, timeoutMs = 60_000) {
+/** Waits until the server answers `url` (any status, or a 2xx with `ok`). */
+async function waitFor(url, child, name, { timeoutMs = 60_000, ok = false } = {}) {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   child.once("exit", () => {
@@ -96,11 +107,12 @@ async function waitFor(url, child, name, timeoutMs = 60_000) {
   while (Date.now() < deadline) {
     if (exited) throw new Error(`${name} exited before it was ready`);
     try {
-      await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      return;
+      const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      if (!ok || res.ok) return;
     } catch {
-      await new Promise((r) => setTimeout(r, 150));
+      // not listening yet
     }
+    await new Promise((r) => setTimeout(r, 150));
   }
   child.kill();
   throw new Error(`${name} did not answer at ${url} within ${timeoutMs / 1000} s`);
@@ -153,6 +165,47 @@ export async function startVersitygw({ port, quiet = true } = {}) {
   );
   const endpoint = `http://127.0.0.1:${p}`;
   await waitFor(endpoint, child, "versitygw");
+  return {
+    endpoint,
+    port: p,
+    pid: child.pid,
+    dir,
+    stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })),
+  };
+}
+
+/** Starts MinIO (real policy enforcement, an admin API for users) over a temporary directory. */
+export async function startMinio({ port, quiet = true } = {}) {
+  const bin = ensureMinio();
+  const p = port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), "s3kit-minio-"));
+  const child = spawn(
+    bin,
+    [
+      "server",
+      join(dir, "data"),
+      "--address",
+      `127.0.0.1:${p}`,
+      "--console-address",
+      "127.0.0.1:0",
+      "--quiet",
+    ],
+    {
+      stdio: ["ignore", quiet ? "ignore" : "inherit", quiet ? "ignore" : "inherit"],
+      env: {
+        ...process.env,
+        MINIO_ROOT_USER: localCredentials.accessKeyId,
+        MINIO_ROOT_PASSWORD: localCredentials.secretAccessKey,
+        MINIO_BROWSER: "off",
+        MINIO_UPDATE: "off",
+        MINIO_CI_CD: "1",
+        // MinIO keeps its config in the data folder; the home folder stays untouched.
+        HOME: dir,
+      },
+    },
+  );
+  const endpoint = `http://127.0.0.1:${p}`;
+  await waitFor(`${endpoint}/minio/health/ready`, child, "MinIO", { ok: true });
   return {
     endpoint,
     port: p,

@@ -92,3 +92,16 @@ export function runAgainstVersitygw(
 ): Promise<CliResult> {
   return runCli(args, { ...options, env: { ...versitygwEnv(), ...options.env } });
 }
+
+/** Environment pointing s3kit at the MinIO started by the global setup (its root user). */
+export function minioEnv(): Record<string, string> {
+  return localEnv(inject("minioEndpoint"));
+}
+
+/** Runs s3kit against MinIO, which enforces policies for real. */
+export function runAgainstMinio(
+  args: readonly string[],
+  options: CliOptions = {},
+): Promise<CliResult> {
+  return runCli(args, { ...options, env: { ...minioEnv(), ...options.env } });
+}
