@@ -115,7 +115,7 @@ describe("cdn create --emit", () => {
   });
 
   it("a bucket and its CDN in one template share one bucket policy", () => {
-    const bucket = iacBucket({ bucket: "one-stack", region: "eu-west-1" });
+    const bucket = iacBucket({ bucket: "one-stack", region: "eu-west-1", versioning: false });
     const cdn = iacCdn({ bucket: "one-stack", region: "eu-west-1", prefix: "", domains: [] });
     const cfn = toCloudFormation({ bucket, cdn }) as {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;

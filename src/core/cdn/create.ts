@@ -17,7 +17,7 @@ import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
 import { readBucketState, requireBucket } from "../buckets/read.js";
 import { type BucketState, type PolicyDocument, samePolicy } from "../buckets/state.js";
-import { ExitCode, S3kitError } from "../errors.js";
+import { ExitCode, InterruptedError, S3kitError } from "../errors.js";
 import { checkCertificate } from "./certificate.js";
 import {
   convergedConfig,
@@ -103,6 +103,8 @@ export interface CdnCreateOptions {
   /** How long a rollback waits for CloudFront to deploy the disabled distribution before deleting it. */
   rollbackTimeoutMs: number;
   pollMs: number;
+  /** Called while a rollback waits for CloudFront. */
+  onPoll?: (elapsedMs: number) => void;
   signal?: AbortSignal;
   /** Registers cleanup for Ctrl-C (returns an unregister function). */
   onInterrupt?: (cleanup: () => Promise<void>) => () => void;
@@ -428,7 +430,12 @@ async function execute(aws: Aws, plan: Plan, options: CdnCreateOptions): Promise
     rollbackTimeoutMs: number;
     pollMs: number;
     signal?: AbortSignal;
+    onPoll?: (elapsedMs: number) => void;
   }) => removeCreatedDistribution(aws, spec.bucket, created, opts);
+  // After Ctrl-C the interrupt cleanup removes what was created; no further step may start.
+  const stopIfInterrupted = () => {
+    if (options.signal?.aborted) throw new InterruptedError();
+  };
 
   const steps = [plan.oac.step, plan.distribution.step, plan.policy.step];
   let current: CdnStep | undefined;
@@ -453,6 +460,7 @@ async function execute(aws: Aws, plan: Plan, options: CdnCreateOptions): Promise
     }
     const oacId = live.oacId ?? "";
 
+    stopIfInterrupted();
     current = plan.distribution.step;
     const d = plan.distribution;
     if (d.step.status === "create") {
@@ -489,6 +497,7 @@ async function execute(aws: Aws, plan: Plan, options: CdnCreateOptions): Promise
       d.step.status = "updated";
     }
 
+    stopIfInterrupted();
     current = plan.policy.step;
     if (plan.policy.step.call) {
       const desired = withCloudFrontStatement(
@@ -505,6 +514,7 @@ async function execute(aws: Aws, plan: Plan, options: CdnCreateOptions): Promise
     return { report: report(plan, false, created.distribution !== undefined, live) };
   } catch (err) {
     unregister?.();
+    if (err instanceof InterruptedError) throw err;
     const step = current as CdnStep;
     const mapped =
       step.resource === "bucketPolicy"
