@@ -417,6 +417,17 @@ describe("cdn create: bad input and failures", () => {
     expect(await oacNamed(`s3kit-${bucket}`)).toEqual([]);
   });
 
+  it("says so when the endpoint has no CloudFront, instead of a bare not-found", async () => {
+    const bucket = await newBucket("cdn-nocf");
+    const run = await create([bucket], {
+      AWS_ENDPOINT_URL_CLOUDFRONT: `${env.AWS_ENDPOINT_URL}/no-cloudfront-here`,
+    });
+    expect(run.code).toBe(1);
+    const error = JSON.parse(run.stderr.trim().split("\n").at(-1) as string).error;
+    expect(error.code).toBe("CloudFrontNotSupported");
+    expect(error.message).toContain("CloudFront is not available on");
+  });
+
   it("exits 2 for a prefix that would widen the policy, before any API call", async () => {
     const run = await runCli(["cdn", "create", "some-bucket", "--prefix", "img"], {
       env: { ...motoEnv(), AWS_ENDPOINT_URL: "http://127.0.0.1:1" },

@@ -51,3 +51,27 @@ export function cloudFrontError(err: unknown, operation: string): S3kitError {
     { cause: err },
   );
 }
+
+/**
+ * A listing call that an endpoint without CloudFront answers (404, 405, 501, or "not
+ * implemented"): say that, instead of a bare "Not found".
+ */
+export function listingError(err: unknown, operation: string, endpoint: string): S3kitError {
+  const mapped = cloudFrontError(err, operation);
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const unsupported =
+    status === 404 ||
+    status === 405 ||
+    status === 501 ||
+    /NotImplemented|UnknownOperation|InvalidAction/i.test(mapped.code);
+  if (!unsupported) return mapped;
+  return new S3kitError(
+    {
+      code: "CloudFrontNotSupported",
+      message: `CloudFront is not available on ${endpoint} (${operation} answered ${mapped.code}).`,
+      hint: "The cdn commands need AWS CloudFront: run them against AWS, or point AWS_ENDPOINT_URL_CLOUDFRONT at an endpoint that implements it.",
+      exitCode: ExitCode.failure,
+    },
+    { cause: err },
+  );
+}

@@ -12,6 +12,7 @@ import {
   ListTagsForResourceCommand,
 } from "@aws-sdk/client-cloudfront";
 import type { Aws } from "../../aws/clients.js";
+import { listingError } from "./errors.js";
 import { BUCKET_TAG, MANAGED_BY_TAG, originServesBucket } from "./names.js";
 
 export interface FrontDistribution {
@@ -40,7 +41,11 @@ export async function distributionsInFront(aws: Aws, bucket: string): Promise<Fr
   const summaries: DistributionSummary[] = [];
   let marker: string | undefined;
   do {
-    const page = await cf.send(new ListDistributionsCommand(marker ? { Marker: marker } : {}));
+    const page = await cf
+      .send(new ListDistributionsCommand(marker ? { Marker: marker } : {}))
+      .catch((err) => {
+        throw listingError(err, "ListDistributions", aws.endpoint("cloudfront"));
+      });
     const list = page.DistributionList;
     summaries.push(...(list?.Items ?? []));
     marker = list?.IsTruncated ? list.NextMarker : undefined;
@@ -96,9 +101,11 @@ export async function listOriginAccessControls(aws: Aws): Promise<OriginAccessCo
   const all: OriginAccessControl[] = [];
   let marker: string | undefined;
   do {
-    const page = await cf.send(
-      new ListOriginAccessControlsCommand(marker ? { Marker: marker } : {}),
-    );
+    const page = await cf
+      .send(new ListOriginAccessControlsCommand(marker ? { Marker: marker } : {}))
+      .catch((err) => {
+        throw listingError(err, "ListOriginAccessControls", aws.endpoint("cloudfront"));
+      });
     const list = page.OriginAccessControlList;
     for (const o of list?.Items ?? []) {
       all.push({
