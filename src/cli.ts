@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   // are flushed would cut the output short.
   await Promise.all([flush(process.stdout), flush(process.stderr)]);
   // After Ctrl-C the cleanup decides when s3kit exits (130).
-  if (!interrupts.interrupted) process.exit(code);
+  if (interrupts.interrupted) interrupts.finished();
+  else process.exit(code);
 }
 
 function flush(stream: NodeJS.WriteStream): Promise<void> {

@@ -8,6 +8,8 @@ export interface InterruptOptions {
   exit: (code: number) => void;
   /** How long cleanup may take before s3kit gives up and says what is left. */
   deadlineMs?: number;
+  /** After cleanup, how long the command may take to finish what it prints. */
+  graceMs?: number;
 }
 
 /** How many pending steps the "still cleaning up" line names before it summarises. */
@@ -26,6 +28,10 @@ export class Interrupts {
   readonly #options: InterruptOptions;
   #presses = 0;
   #exiting = false;
+  #finish: () => void = () => {};
+  readonly #finished = new Promise<void>((resolve) => {
+    this.#finish = resolve;
+  });
 
   constructor(options: InterruptOptions) {
     this.#options = options;
@@ -38,6 +44,11 @@ export class Interrupts {
 
   get interrupted(): boolean {
     return this.#presses > 0;
+  }
+
+  /** The command has returned (and its output is flushed). */
+  finished(): void {
+    this.#finish();
   }
 
   register(cleanup: InterruptCleanup): () => void {
@@ -83,8 +94,13 @@ export class Interrupts {
       timer = setTimeout(() => resolve("timeout"), deadlineMs);
       timer.unref();
     });
-    void Promise.race([settled, deadline]).then((outcome) => {
+    void Promise.race([settled, deadline]).then(async (outcome) => {
       clearTimeout(timer);
+      // A cleanup often ends with the command reporting it (what was aborted, a secret
+      // that could not be saved): let that out before exiting, within a short grace.
+      if (running.length > 0 && outcome !== "timeout") {
+        await Promise.race([this.#finished, sleep(this.#options.graceMs ?? 2_000)]);
+      }
       const left = this.#pending(running);
       this.#exit(
         left,
@@ -135,6 +151,10 @@ export class Interrupts {
   #write(text: string): void {
     this.#options.stderr.write(`${text}\n`);
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function summarise(steps: readonly PendingStep[]): string {

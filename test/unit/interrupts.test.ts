@@ -9,7 +9,7 @@ import type { InterruptCleanup, PendingStep } from "../../src/core/cleanup.js";
 import { TransferSession } from "../../src/core/objects/session.js";
 import { Interrupts } from "../../src/io/interrupts.js";
 
-function harness(deadlineMs = 5_000) {
+function harness(deadlineMs = 5_000, graceMs = 5_000) {
   const stderr = new PassThrough();
   let text = "";
   stderr.setEncoding("utf8").on("data", (d: string) => {
@@ -19,6 +19,7 @@ function harness(deadlineMs = 5_000) {
   const interrupts = new Interrupts({
     stderr,
     deadlineMs,
+    graceMs,
     exit: (code) => {
       exited = code;
     },
@@ -66,8 +67,22 @@ describe("Ctrl-C", () => {
     expect(h.exited()).toBeUndefined();
     c.finish(true);
     await tick();
+    // The command reports what was cleaned up: s3kit waits for it to return.
+    expect(h.exited()).toBeUndefined();
+    h.interrupts.finished();
+    await tick();
     expect(h.exited()).toBe(130);
     expect(h.stderr()).toBe("");
+  });
+
+  it("waits for the command only a short grace after the cleanup", async () => {
+    const h = harness(5_000, 30);
+    const c = controlled(abortStep);
+    h.interrupts.register(c.cleanup);
+    h.interrupts.press();
+    c.finish(true);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(h.exited()).toBe(130);
   });
 
   it("exits at once when nothing is registered", async () => {
@@ -103,6 +118,7 @@ describe("Ctrl-C", () => {
     h.interrupts.press();
     c.finish(true);
     h.interrupts.press();
+    h.interrupts.finished();
     await tick();
     expect(h.stderr()).toBe("");
     expect(h.exited()).toBe(130);
@@ -114,6 +130,7 @@ describe("Ctrl-C", () => {
     h.interrupts.register(c.cleanup);
     h.interrupts.press();
     c.finish(false);
+    h.interrupts.finished();
     await tick();
     expect(h.exited()).toBe(130);
     expect(h.stderr()).toContain("warning: cleanup could not finish; still to do by hand:");
