@@ -19,6 +19,12 @@ export interface ProxyOptions {
    * the client goes away never reach the server.
    */
   latencyMs?: number | readonly [number, number];
+  /**
+   * Sees every piece of a request before the server does (synchronously, so a test can
+   * change the world between the client sending and the server answering); "reset"
+   * cuts the connection off instead, as a dropped network would.
+   */
+  inspect?: (chunk: Buffer) => "pass" | "reset";
 }
 
 export interface TestProxy {
@@ -84,7 +90,10 @@ export async function startProxy(options: ProxyOptions): Promise<TestProxy> {
         held.push({ due: Date.now() + latency, chunk });
         timer ??= setTimeout(release, latency);
       };
-      from.on("data", (chunk: Buffer) => hold(chunk));
+      from.on("data", (chunk: Buffer) => {
+        if (options.inspect?.(chunk) === "reset") cutOff();
+        else hold(chunk);
+      });
       from.on("end", () => hold(null));
       from.on("close", () => {
         // The client went away: what it sent and the server has not seen yet is lost.
@@ -97,6 +106,10 @@ export async function startProxy(options: ProxyOptions): Promise<TestProxy> {
       let windowBytes = 0;
       from.on("data", (chunk: Buffer) => {
         if (cut) return;
+        if (from === client && options.inspect?.(chunk) === "reset") {
+          cutOff();
+          return;
+        }
         if (from === upstream && options.corruptAt !== undefined) {
           const at = options.corruptAt - fromServer;
           if (at >= 0 && at < chunk.length) {
