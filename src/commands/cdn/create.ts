@@ -81,7 +81,6 @@ export default defineCommand<Options>({
       pollMs: POLL_MS,
       signal: ctx.signal,
       onInterrupt: (cleanup) => ctx.onInterrupt(cleanup),
-      onInterruptCleanup: (message) => ctx.out.warn(`interrupted: ${message}`),
       onPoll: (elapsed) =>
         ctx.out.info(
           `A step failed: waiting for CloudFront to deploy the disabled distribution this run created, so it can be deleted (${Math.round(elapsed / 1000)} s; usually a few minutes)…`,

@@ -61,12 +61,20 @@ export default defineCommand<Options>({
       ctx.out,
       d ? `Disabling ${d.id} and waiting for CloudFront to deploy that` : "Removing",
     );
-    // Ctrl-C while waiting leaves a disabled distribution: say how to finish.
-    const unregister = ctx.onInterrupt(() =>
-      ctx.out.warn(
-        `interrupted: ${d ? `${d.id} is disabled (or being disabled) but not deleted; ` : ""}run \`s3kit cdn delete ${bucket} --yes\` again to finish.`,
-      ),
-    );
+    // Ctrl-C while waiting leaves a disabled distribution: nothing to undo, but say how to finish.
+    let finished = false;
+    const unregister = ctx.onInterrupt({
+      run: () => {},
+      pending: () =>
+        finished
+          ? []
+          : [
+              {
+                doing: `deleting ${d ? `the disabled distribution ${d.id} and ` : ""}what else s3kit set up for ${bucket}`,
+                command: `s3kit cdn delete ${bucket} --region ${aws.region} --yes`,
+              },
+            ],
+    });
     let report: Awaited<ReturnType<typeof deleteCdn>>;
     try {
       report = await deleteCdn(aws, target, {
@@ -87,6 +95,7 @@ export default defineCommand<Options>({
       unregister();
     }
     spinner.stop();
+    finished = report.deleted;
     ctx.out.result(report, renderSteps);
     if (ctx.signal.aborted) {
       throw new InterruptedError(

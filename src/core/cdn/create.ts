@@ -15,8 +15,10 @@ import {
 import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
+import { awsCliCommand } from "../aws-cli-command.js";
 import { readBucketState, requireBucket } from "../buckets/read.js";
 import { type BucketState, type PolicyDocument, samePolicy } from "../buckets/state.js";
+import type { RegisterCleanup } from "../cleanup.js";
 import { ExitCode, InterruptedError, S3kitError } from "../errors.js";
 import { checkCertificate } from "./certificate.js";
 import {
@@ -107,9 +109,7 @@ export interface CdnCreateOptions {
   onPoll?: (elapsedMs: number) => void;
   signal?: AbortSignal;
   /** Registers cleanup for Ctrl-C (returns an unregister function). */
-  onInterrupt?: (cleanup: () => Promise<void>) => () => void;
-  /** Told what an interrupted run left behind. */
-  onInterruptCleanup?: (message: string) => void;
+  onInterrupt?: RegisterCleanup;
 }
 
 const NEW_OAC = "<id of the new origin access control>";
@@ -419,9 +419,37 @@ async function execute(aws: Aws, plan: Plan, options: CdnCreateOptions): Promise
   let unregister: (() => void) | undefined;
   const registerCleanup = () => {
     unregister?.();
-    unregister = options.onInterrupt?.(async () => {
-      const left = await rollback({ ...options, rollbackTimeoutMs: 0 });
-      if (left) options.onInterruptCleanup?.(left);
+    unregister = options.onInterrupt?.({
+      // No waiting here: a distribution still deploying is left disabled, and named below.
+      run: async () => {
+        await rollback({ ...options, rollbackTimeoutMs: 0 });
+      },
+      pending: () => {
+        if (created.distribution) {
+          return [
+            {
+              doing: `deleting the CloudFront distribution ${created.distribution.id} (and the origin access control) that this run created`,
+              command: `s3kit cdn delete ${spec.bucket} --region ${aws.region} --yes`,
+            },
+          ];
+        }
+        if (created.oac) {
+          return [
+            {
+              doing: `deleting the origin access control ${created.oac.id} that this run created`,
+              command: awsCliCommand(aws, "cloudfront", [
+                "cloudfront",
+                "delete-origin-access-control",
+                "--id",
+                created.oac.id,
+                "--if-match",
+                created.oac.etag,
+              ]),
+            },
+          ];
+        }
+        return [];
+      },
     });
   };
 
