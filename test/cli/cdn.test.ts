@@ -24,6 +24,7 @@ import { evaluate } from "../../src/core/policy/evaluate.js";
 import type { PolicyDocument } from "../../src/core/policy/types.js";
 import { motoEnv, runAgainstMoto, runCli, versitygwEnv } from "../support/cli.js";
 import { runTracingLoads } from "../support/loaded-sources.js";
+import { finished, spawnCli, waitFor } from "../support/objects.js";
 import { rawS3, uniqueBucket } from "../support/raw-s3.js";
 import { type RefusingProxy, startRefusingProxy } from "../support/refusing-proxy.js";
 
@@ -478,6 +479,35 @@ describe("cdn create: bad input and failures", () => {
       ]);
       expect(await oacNamed(`s3kit-${bucket}`)).toHaveLength(1);
     });
+  });
+});
+
+describe("Ctrl-C during cdn create", () => {
+  let proxy: RefusingProxy;
+  beforeAll(async () => {
+    proxy = await startRefusingProxy(
+      env.AWS_ENDPOINT_URL as string,
+      () => false,
+      (method, url) => method === "PUT" && url.searchParams.has("policy"),
+    );
+  });
+  afterAll(() => proxy.close());
+
+  it("removes the distribution and control the run had created, and exits 130", async () => {
+    const bucket = await newBucket("cdn-sigint");
+    const child = spawnCli(["cdn", "create", bucket], {
+      env: { AWS_ENDPOINT_URL_S3: proxy.endpoint },
+    });
+    const done = finished(child);
+    // The run hangs at the bucket policy, after creating the control and the distribution.
+    await waitFor(() => proxy.held > 0, "the bucket policy request");
+    expect(await distributionsFor(bucket)).toHaveLength(1);
+    child.kill("SIGINT");
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).not.toContain("could not finish");
+    expect(await distributionsFor(bucket)).toEqual([]);
+    expect(await oacNamed(`s3kit-${bucket}`)).toEqual([]);
   });
 });
 

@@ -4,22 +4,34 @@ export interface RefusingProxy {
   endpoint: string;
   /** Requests refused so far. */
   readonly refused: number;
+  /** Requests held (never answered) so far. */
+  readonly held: number;
   close(): Promise<void>;
 }
 
+type Match = (method: string, url: URL) => boolean;
+
 /**
  * An HTTP proxy in front of a local server that answers chosen requests with an S3
- * AccessDenied error itself, as S3 does for a caller without the permission, and passes
- * every other request through: a step can fail where no local server fails it.
+ * AccessDenied error itself, as S3 does for a caller without the permission, holds others
+ * unanswered (a step that hangs, to press Ctrl-C during), and passes every other request
+ * through: a step can fail where no local server fails it.
  */
 export async function startRefusingProxy(
   target: string,
-  refuse: (method: string, url: URL) => boolean,
+  refuse: Match,
+  hold: Match = () => false,
 ): Promise<RefusingProxy> {
   const upstream = new URL(target);
   let refused = 0;
+  let held = 0;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://proxy");
+    if (hold(req.method ?? "GET", url)) {
+      held++;
+      req.resume();
+      return;
+    }
     if (refuse(req.method ?? "GET", url)) {
       refused++;
       req.resume();
@@ -51,6 +63,9 @@ export async function startRefusingProxy(
     endpoint: `http://127.0.0.1:${address.port}`,
     get refused() {
       return refused;
+    },
+    get held() {
+      return held;
     },
     close: () =>
       new Promise((resolve) => {
