@@ -509,6 +509,8 @@ async function execute(aws: Aws, plan: Plan, options: CdnCreateOptions): Promise
       d.step.status = "created";
       d.step.details = describeSettings(config);
     } else if (d.step.status === "update" && d.existing) {
+      // The ETag is the planned one: if the distribution changed since, CloudFront refuses
+      // (PreconditionFailed) rather than s3kit overwriting a change it did not plan for.
       const config = convergedConfig(
         (await distributionConfig(aws, d.existing.id)).config,
         spec,
