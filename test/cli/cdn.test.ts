@@ -429,6 +429,17 @@ describe("cdn create: bad input and failures", () => {
     expect(error.message).toContain("CloudFront is not available on");
   });
 
+  it("cdn delete: exits 2 for a bad --timeout, naming that flag, before any API call", async () => {
+    const offline = { env: { ...motoEnv(), AWS_ENDPOINT_URL: "http://127.0.0.1:1" } };
+    const long = await runCli(["cdn", "delete", "some-bucket", "--timeout", "2d"], offline);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain("--timeout 2d is longer than a day");
+    const bad = await runCli(["cdn", "delete", "some-bucket", "--timeout", "soon"], offline);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--timeout is not a duration: "soon"');
+    expect(bad.stderr).not.toContain("--expires");
+  });
+
   it("exits 2 for a prefix that would widen the policy, before any API call", async () => {
     const run = await runCli(["cdn", "create", "some-bucket", "--prefix", "img"], {
       env: { ...motoEnv(), AWS_ENDPOINT_URL: "http://127.0.0.1:1" },

@@ -5,7 +5,7 @@ import {
   deleteCdn,
   findCdnToDelete,
 } from "../../core/cdn/delete.js";
-import { ExitCode, InterruptedError, S3kitError } from "../../core/errors.js";
+import { ExitCode, InterruptedError, S3kitError, UsageError } from "../../core/errors.js";
 import { parseDuration } from "../../core/presign/duration.js";
 import { confirm } from "../../io/prompt.js";
 import { startSpinner } from "../../io/spinner.js";
@@ -40,7 +40,7 @@ export default defineCommand<Options>({
   async run(ctx, args, opts) {
     const bucket = args[0] as string;
     assertValidBucketName(bucket);
-    const timeoutMs = parseDuration(opts.timeout ?? "30m", 24 * 3600) * 1000;
+    const timeoutMs = parseTimeout(opts.timeout ?? "30m");
     const aws = await ctx.aws();
     const target = await findCdnToDelete(aws, bucket);
     const d = target.distribution;
@@ -115,4 +115,27 @@ export default defineCommand<Options>({
 
 function renderSteps(r: CdnDeleteReport): string {
   return r.steps.map((s) => `${s.status.padEnd(7)}  ${s.detail}`).join("\n");
+}
+
+const MAX_TIMEOUT_SECONDS = 24 * 3600;
+
+function parseTimeout(text: string): number {
+  let seconds: number;
+  try {
+    seconds = parseDuration(text, Number.MAX_SAFE_INTEGER);
+  } catch (err) {
+    throw new UsageError(
+      `--timeout ${(err as Error).message.replace(/^Invalid duration/, "is not a duration:")}`,
+      "Use seconds (900) or a number with a unit: 30s, 15m, 1h.",
+      "InvalidTimeout",
+    );
+  }
+  if (seconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(
+      `--timeout ${text} is longer than a day; CloudFront deploys a change in minutes.`,
+      "Use --timeout 1h or less, or --no-wait and run the command again later.",
+      "InvalidTimeout",
+    );
+  }
+  return seconds * 1000;
 }
