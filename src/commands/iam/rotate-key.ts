@@ -1,14 +1,12 @@
 import { resolve } from "node:path";
 import { UsageError } from "../../core/errors.js";
+import { rotateDeveloperKey } from "../../core/iam/backend.js";
 import {
   CREDENTIAL_FORMATS,
-  deliverCredentials,
   ENV_STYLES,
   parseCredentialFormat,
   parseEnvStyle,
-  precheckCredentialsFile,
 } from "../../core/iam/credentials.js";
-import { appCredentialValues, rotateKey, userKeys } from "../../core/iam/dev-users.js";
 import { assertValidIamName, maskKeyId } from "../../core/iam/names.js";
 import { confirm } from "../../io/prompt.js";
 import { defineCommand } from "../context.js";
@@ -56,31 +54,18 @@ export default defineCommand<Options>({
     const style = parseEnvStyle(opts.envStyle);
     const outPath = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
 
-    const aws = await ctx.aws();
-    if (outPath) {
-      // The file may hold this user's current key (that is what rotation replaces), nobody else's.
-      const { keys } = await userKeys(aws, userName);
-      precheckCredentialsFile(outPath, format, style, {
-        force: opts.force === true,
-        profileName: userName,
-        replaceableKeyIds: keys.map((k) => k.AccessKeyId ?? ""),
-      });
-    }
-    const result = await rotateKey(aws, {
+    const { backend, result, delivery } = await rotateDeveloperKey(await ctx.aws(), {
       userName,
       old: opts.deleteOld ? "delete" : opts.keepOld ? "keep" : "deactivate",
       ...(opts.keyId ? { keyId: opts.keyId } : {}),
       confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
       onStep: (message) => ctx.out.success(message),
-    });
-    const values = appCredentialValues(aws, userName, result.accessKey, result.bucket);
-    const delivery = deliverCredentials({
-      format,
-      style,
-      values,
-      ...(outPath ? { outPath } : {}),
-      force: opts.force === true,
-      replaceableKeyIds: result.previousKeyIds,
+      delivery: {
+        format,
+        style,
+        ...(outPath ? { outPath } : {}),
+        force: opts.force === true,
+      },
     });
     const summary = {
       user: result.user,
@@ -90,8 +75,13 @@ export default defineCommand<Options>({
       removedInactiveKey: result.removedInactiveKey ? maskKeyId(result.removedInactiveKey) : null,
     };
     if (result.oldKey?.status === "active") {
+      const id = result.oldKey.accessKeyId;
+      const command =
+        backend === "minio"
+          ? `mc admin user svcacct disable ALIAS ${id}`
+          : `aws iam update-access-key --user-name ${userName} --access-key-id ${id} --status Inactive`;
       ctx.out.hint(
-        `The old key ${maskKeyId(result.oldKey.accessKeyId)} stays active. When every app uses the new key: aws iam update-access-key --user-name ${userName} --access-key-id ${result.oldKey.accessKeyId} --status Inactive`,
+        `The old key ${maskKeyId(id)} stays active. When every app uses the new key: ${command}`,
       );
     }
     if (delivery.file) {
