@@ -121,7 +121,7 @@ describe("developers on MinIO", () => {
     expect((await runAgainstMinio(["iam", "remove-dev", user, "--yes"])).code).toBe(0);
   });
 
-  it("gives each user its own folder with --per-user-prefix (${aws:username} is the user)", async () => {
+  it("gives each user its own folder with --per-user-prefix (the user name is the folder)", async () => {
     const user = uniqueName("carol");
     const added = await addDev(user, "--per-user-prefix");
     expect(added.code, added.stderr).toBe(0);
