@@ -61,8 +61,11 @@ export function withoutAction(doc: PolicyDocument, action: string): PolicyDocume
   return { ...doc, Statement: statements } as PolicyDocument;
 }
 
+/** Actions on a bucket setting: the only ones s3kit leaves out where a server lacks them. */
+const BUCKET_SETTING = /^s3:(Get|Put|Delete)Bucket[A-Z]/;
+
 /**
- * True when `stored` is `generated`, or `generated` less actions MinIO does not implement
+ * True when `stored` is `generated`, or `generated` less bucket-setting actions MinIO does not implement
  * (what s3kit writes on MinIO): same statements, conditions and resources, and actions
  * that are a subset.
  */
@@ -75,7 +78,12 @@ export function sameGrantPolicy(stored: unknown, generated: unknown): boolean {
     const g = b.Statement[i];
     if (!g) return false;
     const rest = (x: NormalizedStatement) => JSON.stringify({ ...x, Action: undefined });
-    return rest(s) === rest(g) && s.Action.every((action) => g.Action.includes(action));
+    const missing = g.Action.filter((action) => !s.Action.includes(action));
+    return (
+      rest(s) === rest(g) &&
+      s.Action.every((action) => g.Action.includes(action)) &&
+      missing.every((action) => BUCKET_SETTING.test(action))
+    );
   });
 }
 
@@ -105,7 +113,8 @@ export function recognizeGrant(doc: unknown): RecognizedGrant | undefined {
   let covered = objectPaths.map((p) => p.slice(0, -1));
   const perUserPrefix = covered.every((p) => p.endsWith(PER_USER_FOLDER));
   if (perUserPrefix) covered = covered.map((p) => p.slice(0, -PER_USER_FOLDER.length));
-  const prefixes = covered.filter((p) => p !== "");
+  // MinIO keeps resources as a set: their order is lost, so prefixes come back sorted.
+  const prefixes = covered.filter((p) => p !== "").sort();
   const candidates: { access: AccessLevel; doc: PolicyDocument }[] = [];
   for (const access of ACCESS_LEVEL_NAMES) {
     if (!isAccessLevel(access)) continue;
