@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { Aws } from "../../src/aws/clients.js";
 import { MinioAdmin } from "../../src/aws/minio-admin/client.js";
 import {
@@ -15,6 +15,8 @@ import {
 } from "../../src/aws/minio-admin/operations.js";
 import { minioEnv, runAgainstMinio, runAgainstVersitygw } from "../support/cli.js";
 import { clients, createBucket, parseDotenv, uniqueName } from "../support/iam-clients.js";
+import { mountSmallDisk, type SmallDisk } from "../support/mounts.js";
+import { startProxy, type TestProxy } from "../support/proxy.js";
 
 // Developers on MinIO through its admin API, with MinIO itself enforcing their access.
 const env = minioEnv();
@@ -322,5 +324,87 @@ describe("bad input and other endpoints", () => {
     expect(await getGroup(admin, `s3kit-${bucket}-upload-p`)).toBeUndefined();
     expect(await getPolicy(admin, `s3kit-${bucket}-upload-p`)).toBeUndefined();
     clients(endpoint).s3.destroy();
+  });
+});
+
+describe("credentials that cannot be written, on MinIO", () => {
+  const disks: SmallDisk[] = [];
+  const proxies: TestProxy[] = [];
+  afterEach(async () => {
+    for (const disk of disks.splice(0)) disk.unmount();
+    for (const proxy of proxies.splice(0)) await proxy.close();
+  });
+  function smallDisk(ctx: TestContext): SmallDisk {
+    const disk = mountSmallDisk(256);
+    if ("unavailable" in disk) {
+      ctx.skip(disk.unavailable);
+      throw new Error("unreachable");
+    }
+    disks.push(disk);
+    return disk;
+  }
+  /** A proxy in front of MinIO that fills the disk the moment s3kit asks for a new key. */
+  async function fillingOnNewKey(disk: SmallDisk): Promise<string> {
+    const proxy = await startProxy({
+      target: endpoint,
+      inspect: (chunk) => {
+        if (chunk.toString("latin1").includes("/minio/admin/v3/add-service-account")) disk.fill();
+        return "pass";
+      },
+    });
+    proxies.push(proxy);
+    return proxy.endpoint;
+  }
+
+  it("rotate-key: the new key is deleted again and the old one stays active", async (ctx) => {
+    const disk = smallDisk(ctx);
+    const user = uniqueName("rot-full");
+    const added = await addDev(user);
+    expect(added.code).toBe(0);
+    const { AWS_ACCESS_KEY_ID: id, AWS_SECRET_ACCESS_KEY: secret } = parseDotenv(added.stdout);
+    const file = join(disk.dir, ".env");
+    const before = `AWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${secret}\n`;
+    writeFileSync(file, before);
+    const r = await runAgainstMinio(["iam", "rotate-key", user, "--out", file, "--delete-old"], {
+      env: { AWS_ENDPOINT_URL: await fillingOnNewKey(disk) },
+    });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`Could not save the new key to ${file}: no space left on the disk.`);
+    expect(r.stderr).toMatch(/was deleted again; the old key \w{4}\*+\w{4} stays active/);
+    const keys = await listServiceAccounts(admin, user);
+    expect(keys.map((k) => [k.accessKey, k.accountStatus])).toEqual([[id, "on"]]);
+    expect(readFileSync(file, "utf8")).toBe(before);
+    expect((await runAgainstMinio(["iam", "remove-dev", user, "--yes"])).code).toBe(0);
+  });
+
+  it("add-dev: the key, the user, the group and the policy this run created are removed; it says so", async (ctx) => {
+    const disk = smallDisk(ctx);
+    const user = uniqueName("add-full");
+    const file = join(disk.dir, ".env");
+    const r = await runAgainstMinio(
+      [
+        "iam",
+        "add-dev",
+        user,
+        "--bucket",
+        bucket,
+        "--access",
+        "read",
+        "--prefix",
+        "full/",
+        "--out",
+        file,
+      ],
+      { env: { AWS_ENDPOINT_URL: await fillingOnNewKey(disk) } },
+    );
+    expect(r.code, r.stderr).toBe(1);
+    const name = `s3kit-${bucket}-read-full`;
+    expect(r.stderr).toContain("no space left on the disk");
+    expect(r.stderr).toContain(
+      `was deleted again. s3kit removed what this run had created: policy ${name} on group ${name}, group ${name}, user ${user}, policy ${name}.`,
+    );
+    expect(await getUser(admin, user)).toBeUndefined();
+    expect(await getGroup(admin, name)).toBeUndefined();
+    expect(await getPolicy(admin, name)).toBeUndefined();
   });
 });

@@ -1,15 +1,23 @@
 import { resolve } from "node:path";
 import { UsageError } from "../../core/errors.js";
-import { rotateDeveloperKey } from "../../core/iam/backend.js";
+import { type Rotated, rotateDeveloperKey } from "../../core/iam/backend.js";
+import type { UnsavedKey } from "../../core/iam/credentials.js";
 import {
   CREDENTIAL_FORMATS,
+  type Delivery,
+  deliverCredentials,
   ENV_STYLES,
   parseCredentialFormat,
   parseEnvStyle,
+  precheckCredentialsFile,
 } from "../../core/iam/credentials.js";
+import { appCredentialValues, type RotationContext } from "../../core/iam/dev-users.js";
+import { KeyNotSavedError, type NewAccessKey } from "../../core/iam/key-handover.js";
 import { assertValidIamName, maskKeyId } from "../../core/iam/names.js";
+import { checkSecretFileTarget } from "../../core/iam/secret-file.js";
 import { confirm } from "../../io/prompt.js";
 import { defineCommand } from "../context.js";
+import { printUnsavedKey } from "../render/unsaved-key.js";
 
 interface Options {
   deleteOld?: boolean;
@@ -53,20 +61,62 @@ export default defineCommand<Options>({
     const format = parseCredentialFormat(opts.format);
     const style = parseEnvStyle(opts.envStyle);
     const outPath = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
+    // Before any call: a path that cannot take the file stops the run with nothing created.
+    if (outPath) checkSecretFileTarget(outPath);
 
-    const { backend, result, delivery } = await rotateDeveloperKey(await ctx.aws(), {
-      userName,
-      old: opts.deleteOld ? "delete" : opts.keepOld ? "keep" : "deactivate",
-      ...(opts.keyId ? { keyId: opts.keyId } : {}),
-      confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
-      onStep: (message) => ctx.out.success(message),
-      delivery: {
+    const aws = await ctx.aws();
+    // The file may hold this user's current key (that is what rotation replaces), nobody else's.
+    const precheck = outPath
+      ? (keyIds: string[]) =>
+          precheckCredentialsFile(outPath, format, style, {
+            force: opts.force === true,
+            profileName: userName,
+            replaceableKeyIds: keyIds,
+          })
+      : undefined;
+    const render = (key: NewAccessKey, context: RotationContext, path?: string) =>
+      deliverCredentials({
         format,
         style,
-        ...(outPath ? { outPath } : {}),
+        values: appCredentialValues(aws, userName, key, context.bucket),
+        ...(path ? { outPath: path } : {}),
         force: opts.force === true,
-      },
-    });
+        replaceableKeyIds: context.previousKeyIds,
+      });
+    let rotated: { backend: "aws-iam" | "minio"; result: Rotated<Delivery> };
+    try {
+      rotated = await rotateDeveloperKey(
+        aws,
+        {
+          userName,
+          old: opts.deleteOld ? "delete" : opts.keepOld ? "keep" : "deactivate",
+          ...(opts.keyId ? { keyId: opts.keyId } : {}),
+          confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
+          onStep: (message) => ctx.out.success(message),
+          ...(outPath ? { destination: outPath } : {}),
+          deliver: (key, context) => {
+            const delivery = render(key, context, outPath);
+            if (delivery.file) {
+              ctx.out.success(
+                `credentials ${delivery.file.created ? "written to" : "merged into"} ${opts.out} (mode 0600)`,
+              );
+            }
+            return delivery;
+          },
+          show: (key, context) => ({ accessKey: key, delivery: render(key, context) }),
+          signal: ctx.signal,
+          onInterrupt: ctx.onInterrupt,
+        },
+        precheck,
+      );
+    } catch (err) {
+      if (err instanceof KeyNotSavedError && err.unsaved) {
+        printUnsavedKey(ctx.out, err.unsaved as UnsavedKey, userName);
+      }
+      throw err;
+    }
+    const { backend, result } = rotated;
+    const delivery = result.delivery;
     const summary = {
       user: result.user,
       oldKey: result.oldKey
@@ -74,7 +124,13 @@ export default defineCommand<Options>({
         : null,
       removedInactiveKey: result.removedInactiveKey ? maskKeyId(result.removedInactiveKey) : null,
     };
-    if (result.oldKey?.status === "active") {
+    // The new key is out; the old one could not be retired: say so last, and fail.
+    const done = (): number | undefined => {
+      if (!result.oldKeyError) return undefined;
+      ctx.out.error(result.oldKeyError.toJSON());
+      return result.oldKeyError.exitCode;
+    };
+    if (result.oldKey?.status === "active" && !result.oldKeyError) {
       const id = result.oldKey.accessKeyId;
       const command =
         backend === "minio"
@@ -85,9 +141,6 @@ export default defineCommand<Options>({
       );
     }
     if (delivery.file) {
-      ctx.out.success(
-        `credentials ${delivery.file.created ? "written to" : "merged into"} ${opts.out} (mode 0600)`,
-      );
       ctx.out.result(
         {
           ...summary,
@@ -99,7 +152,7 @@ export default defineCommand<Options>({
         },
         () => undefined,
       );
-      return undefined;
+      return done();
     }
     if (ctx.out.json) {
       ctx.out.jsonDocument({
@@ -111,6 +164,6 @@ export default defineCommand<Options>({
       ctx.out.data(delivery.text ?? "");
     }
     ctx.out.warn("the secret access key is shown only this once; store it now.");
-    return undefined;
+    return done();
   },
 });

@@ -2,7 +2,8 @@
 // (ARNs, policy versions) or MinIO (names only: MinIO has no ARNs for users or policies).
 
 import type { BucketCheck } from "./bucket.js";
-import type { NewAccessKey, RemoveDevPlan } from "./dev-users.js";
+import type { RemoveDevPlan } from "./dev-users.js";
+import type { NewAccessKey } from "./key-handover.js";
 
 export interface DevAdded {
   user: { name: string; arn: string | null; created: boolean };
@@ -19,15 +20,6 @@ export interface DevAdded {
   replacedGrant?: { access: string; policyName: string };
   accessKey?: NewAccessKey;
   keySkipped?: string;
-}
-
-export interface KeyRotated {
-  user: { name: string; arn: string | null };
-  bucket?: string;
-  accessKey: NewAccessKey;
-  oldKey?: { accessKeyId: string; status: "inactive" | "deleted" | "active" };
-  removedInactiveKey?: string;
-  previousKeyIds: string[];
 }
 
 export type RemovePlan = Omit<RemoveDevPlan, "user"> & {

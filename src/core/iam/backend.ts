@@ -7,29 +7,25 @@ import type { Aws } from "../../aws/clients.js";
 import type { MinioAdmin } from "../../aws/minio-admin/client.js";
 import { detectUserManagement } from "../../aws/minio-admin/probe.js";
 import { UsageError } from "../errors.js";
-import { addMinioDev, discardMinioKey, validateMinioDev } from "../minio/add-dev.js";
+import { addMinioDev, validateMinioDev } from "../minio/add-dev.js";
+import { minioKeyBackend } from "../minio/keys.js";
 import { listMinioDevs } from "../minio/list.js";
 import { removeMinioDev } from "../minio/remove.js";
 import { rotateMinioKey } from "../minio/rotate.js";
-import type { DevAdded, DevRemoved, KeyRotated } from "./backend-types.js";
+import type { DevAdded, DevRemoved } from "./backend-types.js";
+import { type Delivery, deliverCredentials, type UnsavedKey } from "./credentials.js";
 import {
-  type CredentialFormat,
-  type Delivery,
-  deliverCredentials,
-  type EnvStyle,
-  precheckCredentialsFile,
-} from "./credentials.js";
-import {
-  type AddDevInput,
   appCredentialValues,
   type RemoveDevInput,
   type RotateKeyInput,
+  type RotateKeyResult,
   removeDev,
   rotateKey,
   userKeys,
 } from "./dev-users.js";
+import { handOverNewKey, KeyNotSavedError, type NewAccessKey } from "./key-handover.js";
 import { type DevEntry, type ListDevsOptions, listDevs } from "./list.js";
-import { type CredentialDelivery, onboardDeveloper } from "./onboard.js";
+import { type OnboardInput, onboardDeveloper } from "./onboard.js";
 
 export type UserManagement = { kind: "aws-iam" } | { kind: "minio"; admin: MinioAdmin };
 
@@ -58,38 +54,44 @@ export async function requireAwsIam(aws: Aws, command: string, instead: string):
   }
 }
 
-export interface Onboarded {
-  result: DevAdded;
-  /** Absent when no key was created (the user had one, or --no-key). */
-  delivery?: Delivery;
-}
-
-/** `iam add-dev` from start to handover on either backend. */
+/** `iam add-dev` from start to handover, on either backend. */
 export async function addDeveloper(
   aws: Aws,
-  input: AddDevInput & { delivery: CredentialDelivery; onWarning?: (message: string) => void },
-): Promise<Onboarded> {
+  input: OnboardInput & { onWarning?: (message: string) => void },
+): Promise<{ result: DevAdded; delivery?: Delivery }> {
   const found = await userManagement(aws);
   if (found.kind === "aws-iam") return onboardDeveloper(aws, input);
   validateMinioDev(input);
-  const result = await addMinioDev(aws, found.admin, {
+  const prepared = await addMinioDev(aws, found.admin, {
     ...input,
     ...(input.onWarning ? { onUnsupported: input.onWarning } : {}),
   });
-  const key = result.accessKey;
-  if (!key) return { result };
-  try {
-    const delivery = deliverCredentials({
-      format: input.delivery.format,
-      style: input.delivery.style,
+  const { result } = prepared;
+  if (!prepared.wantsKey) return { result };
+  const { format, style, outPath, force } = input.delivery;
+  const render = (key: NewAccessKey, path?: string) =>
+    deliverCredentials({
+      format,
+      style,
       values: appCredentialValues(aws, input.userName, key, input.grant.bucket),
-      ...(input.delivery.outPath ? { outPath: input.delivery.outPath } : {}),
-      force: input.delivery.force,
+      ...(path ? { outPath: path } : {}),
+      force,
     });
+  try {
+    const { key, delivery } = await handOverNewKey(minioKeyBackend(found.admin, input.userName), {
+      deliver: (key) => render(key, outPath),
+      show: (key): UnsavedKey => ({ accessKey: key, delivery: render(key) }),
+      ...(outPath ? { destination: outPath } : {}),
+      ...(input.onStep ? { onStep: input.onStep } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+      ...(input.onInterrupt ? { onInterrupt: input.onInterrupt } : {}),
+    });
+    result.accessKey = key;
     return { result, delivery };
   } catch (err) {
-    await discardMinioKey(found.admin, key.accessKeyId);
-    throw err;
+    // A key whose secret is being shown once must keep working: nothing is removed then.
+    if (err instanceof KeyNotSavedError && !err.discarded) throw err;
+    throw await prepared.rollBack(err);
   }
 }
 
@@ -108,68 +110,30 @@ export async function removeDeveloper(aws: Aws, input: RemoveDevInput): Promise<
   return removeMinioDev(found.admin, input);
 }
 
-export interface RotateDelivery {
-  format: CredentialFormat;
-  style: EnvStyle;
-  outPath?: string;
-  force: boolean;
-}
+export type Rotated<D> = Omit<RotateKeyResult<D>, "user"> & {
+  user: { name: string; arn: string | null };
+};
 
-export interface Rotated {
-  backend: "aws-iam" | "minio";
-  result: KeyRotated;
-  delivery: Delivery;
-}
-
-/** `iam rotate-key`: a new key, handed over, and the old one dealt with. */
-export async function rotateDeveloperKey(
+/**
+ * `iam rotate-key` on either backend: a new key handed over (see key-handover.ts), then
+ * the old one dealt with. `precheck` sees the user's current key ids before any change.
+ */
+export async function rotateDeveloperKey<D, S>(
   aws: Aws,
-  input: RotateKeyInput & { delivery: RotateDelivery },
-): Promise<Rotated> {
-  const { delivery: d, userName } = input;
-  const precheck = (keyIds: string[]) => {
-    if (!d.outPath) return;
-    // The file may hold this user's current key (that is what rotation replaces), nobody else's.
-    precheckCredentialsFile(d.outPath, d.format, d.style, {
-      force: d.force,
-      profileName: userName,
-      replaceableKeyIds: keyIds,
-    });
-  };
-  const deliver = (
-    key: KeyRotated["accessKey"],
-    bucket: string | undefined,
-    previousKeyIds: string[],
-  ) =>
-    deliverCredentials({
-      format: d.format,
-      style: d.style,
-      values: appCredentialValues(aws, userName, key, bucket),
-      ...(d.outPath ? { outPath: d.outPath } : {}),
-      force: d.force,
-      replaceableKeyIds: previousKeyIds,
-    });
-
+  input: RotateKeyInput<D, S>,
+  precheck?: (currentKeyIds: string[]) => void,
+): Promise<{ backend: "aws-iam" | "minio"; result: Rotated<D> }> {
   const found = await userManagement(aws);
   if (found.kind === "minio") {
-    let delivery: Delivery | undefined;
     const result = await rotateMinioKey(found.admin, {
       ...input,
-      precheck,
-      deliver: (key, bucket, previous) => {
-        delivery = deliver(key, bucket, previous);
-      },
+      ...(precheck ? { precheck } : {}),
     });
-    return { backend: "minio", result, delivery: delivery as Delivery };
+    return { backend: "minio", result };
   }
-  if (d.outPath) {
-    const { keys } = await userKeys(aws, userName);
+  if (precheck) {
+    const { keys } = await userKeys(aws, input.userName);
     precheck(keys.map((k) => k.AccessKeyId ?? ""));
   }
-  const result = await rotateKey(aws, input);
-  return {
-    backend: "aws-iam",
-    result,
-    delivery: deliver(result.accessKey, result.bucket, result.previousKeyIds),
-  };
+  return { backend: "aws-iam", result: await rotateKey(aws, input) };
 }

@@ -7,10 +7,8 @@ import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
 import type { MinioAdmin } from "../../aws/minio-admin/client.js";
 import {
-  addServiceAccount,
   addUser,
   changePolicyAttachment,
-  deleteServiceAccount,
   getGroup,
   getPolicy,
   getUser,
@@ -28,7 +26,7 @@ import type { AddDevInput } from "../iam/dev-users.js";
 import type { PolicyDocument } from "../policy/types.js";
 import { sameGrantPolicy, withoutAction } from "./grants.js";
 import { isManagedUser, userGrants } from "./grants-of-user.js";
-import { KEY_NAME, newMinioKey, unusedUserSecret } from "./keys.js";
+import { unusedUserSecret } from "./keys.js";
 import { assertValidMinioUserName, minioGrantName } from "./names.js";
 
 interface Undo {
@@ -76,11 +74,23 @@ export function validateMinioDev(input: Pick<AddDevInput, "userName" | "grant">)
   }
 }
 
+export interface MinioDevPrepared {
+  result: DevAdded;
+  /** The developer gets a new key (handed over by the caller, see ../iam/key-handover.ts). */
+  wantsKey: boolean;
+  /** Removes what this run created, newest first; the error returned says what. */
+  rollBack(cause: unknown): Promise<unknown>;
+}
+
+/**
+ * Everything but the key: policy, user, group and attachment. The caller creates and
+ * hands over the key, and calls rollBack when that fails.
+ */
 export async function addMinioDev(
   aws: Aws,
   admin: MinioAdmin,
   input: AddDevInput & { onUnsupported?: (message: string) => void },
-): Promise<DevAdded> {
+): Promise<MinioDevPrepared> {
   validateMinioDev(input);
   const { userName, grant } = input;
   const step = input.onStep ?? (() => {});
@@ -196,23 +206,12 @@ export async function addMinioDev(
       result.keySkipped = "--no-key";
     } else if (input.key === "auto" && keys.length > 0) {
       result.keySkipped = `${userName} already has ${keys.length === 1 ? "an access key" : `${keys.length} access keys`}; pass --new-key for another`;
-    } else {
-      const key = newMinioKey();
-      await addServiceAccount(admin, {
-        targetUser: userName,
-        accessKey: key.accessKeyId,
-        secretKey: key.secretAccessKey,
-        name: KEY_NAME,
-        description: key.description,
-      });
-      result.accessKey = {
-        accessKeyId: key.accessKeyId,
-        secretAccessKey: key.secretAccessKey,
-        createDate: key.createDate,
-      };
-      step(`access key ${key.accessKeyId} created`);
     }
-    return result;
+    return {
+      result,
+      wantsKey: result.keySkipped === undefined,
+      rollBack: (cause) => rollBack(cause, undo, step),
+    };
   } catch (err) {
     throw await rollBack(err, undo, step);
   }
@@ -249,9 +248,4 @@ async function rollBack(
     },
     { cause: err },
   );
-}
-
-/** Deletes a key that was just created but could not be handed over. */
-export async function discardMinioKey(admin: MinioAdmin, accessKeyId: string): Promise<void> {
-  await deleteServiceAccount(admin, accessKeyId);
 }

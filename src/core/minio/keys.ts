@@ -5,8 +5,14 @@
 // key's description (MinIO keeps no creation date for them).
 
 import { randomInt } from "node:crypto";
-import type { MinioServiceAccount } from "../../aws/minio-admin/operations.js";
-import type { NewAccessKey } from "../iam/dev-users.js";
+import type { MinioAdmin } from "../../aws/minio-admin/client.js";
+import {
+  addServiceAccount,
+  deleteServiceAccount,
+  type MinioServiceAccount,
+  setServiceAccountStatus,
+} from "../../aws/minio-admin/operations.js";
+import type { KeyBackend, NewAccessKey } from "../iam/key-handover.js";
 
 export const KEY_NAME = "s3kit";
 const CREATED = /^s3kit key created (\S+)$/;
@@ -41,3 +47,33 @@ export function keyCreated(account: MinioServiceAccount): Date | undefined {
 }
 
 export const isActive = (account: MinioServiceAccount): boolean => account.accountStatus !== "off";
+
+/** MinIO as the backend of key handovers (see ../iam/key-handover.ts). */
+export function minioKeyBackend(admin: MinioAdmin, userName: string): KeyBackend {
+  const mc = (words: string) => `mc admin user svcacct ${words}`;
+  return {
+    userName,
+    createKey: async () => {
+      const key = newMinioKey();
+      await addServiceAccount(admin, {
+        targetUser: userName,
+        accessKey: key.accessKeyId,
+        secretKey: key.secretAccessKey,
+        name: KEY_NAME,
+        description: key.description,
+      });
+      return {
+        accessKeyId: key.accessKeyId,
+        secretAccessKey: key.secretAccessKey,
+        createDate: key.createDate,
+      };
+    },
+    deleteKey: (id) => deleteServiceAccount(admin, id),
+    deactivateKey: (id) => setServiceAccountStatus(admin, id, "off"),
+    commands: {
+      deleteKey: (id) => mc(`rm ALIAS ${id}`),
+      deactivateKey: (id) => mc(`disable ALIAS ${id}`),
+      listKeys: () => mc(`ls ALIAS ${userName}`),
+    },
+  };
+}

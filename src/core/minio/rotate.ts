@@ -1,29 +1,20 @@
 // `iam rotate-key` on MinIO. A developer's key is a service account, so rotation works
-// as on AWS: a new key is created and handed over (the --out file written) before the
-// old one is switched off or deleted; if the handover fails, the new key is deleted and
-// the old one is left as it was. MinIO has no limit of two keys, so none is deleted to
-// make room.
+// as on AWS and through the same handover (../iam/key-handover.ts): a new key is created
+// and handed over (the --out file written durably) before the old one is switched off or
+// deleted; if the handover fails, the new key is deleted and the old one stays as it was.
+// MinIO has no limit of two keys, so none is deleted to make room.
 
 import type { MinioAdmin } from "../../aws/minio-admin/client.js";
-import {
-  addServiceAccount,
-  deleteServiceAccount,
-  getUser,
-  listServiceAccounts,
-  setServiceAccountStatus,
-} from "../../aws/minio-admin/operations.js";
+import { getUser, listServiceAccounts } from "../../aws/minio-admin/operations.js";
 import { ConflictError, NotFoundError } from "../errors.js";
-import type { KeyRotated } from "../iam/backend-types.js";
-import type { NewAccessKey, RotateKeyInput } from "../iam/dev-users.js";
+import type { RotateKeyInput, RotateKeyResult, RotationContext } from "../iam/dev-users.js";
+import { replaceKey } from "../iam/key-handover.js";
 import { userGrants } from "./grants-of-user.js";
-import { isActive, KEY_NAME, newMinioKey } from "./keys.js";
+import { isActive, minioKeyBackend } from "./keys.js";
 
-export interface MinioRotateInput extends RotateKeyInput {
-  /** Checks the --out file against the user's current keys, before anything changes. */
-  precheck?: (currentKeyIds: string[]) => void;
-  /** Hands the new key over (prints it or writes the file); must finish before the old key changes. */
-  deliver: (key: NewAccessKey, bucket: string | undefined, previousKeyIds: string[]) => void;
-}
+export type MinioRotated<D> = Omit<RotateKeyResult<D>, "user"> & {
+  user: { name: string; arn: null };
+};
 
 export function minioUserNotFound(userName: string): NotFoundError {
   return new NotFoundError(
@@ -33,12 +24,14 @@ export function minioUserNotFound(userName: string): NotFoundError {
   );
 }
 
-export async function rotateMinioKey(
+export async function rotateMinioKey<D, S>(
   admin: MinioAdmin,
-  input: MinioRotateInput,
-): Promise<KeyRotated> {
+  input: RotateKeyInput<D, S> & {
+    /** Checks the --out file against the user's current keys, before anything changes. */
+    precheck?: (currentKeyIds: string[]) => void;
+  },
+): Promise<MinioRotated<D>> {
   const { userName } = input;
-  const step = input.onStep ?? (() => {});
   const user = await getUser(admin, userName);
   if (!user) throw minioUserNotFound(userName);
   const keys = await listServiceAccounts(admin, userName);
@@ -61,46 +54,30 @@ export async function rotateMinioKey(
     }
     old = active[0] ?? keys[0];
   }
-  const previousKeyIds = keys.map((k) => k.accessKey);
-  input.precheck?.(previousKeyIds);
+  const context: RotationContext = { previousKeyIds: keys.map((k) => k.accessKey) };
+  input.precheck?.(context.previousKeyIds);
   const bucket = (await userGrants(admin, user)).find((g) => g.bucket)?.bucket;
+  if (bucket) context.bucket = bucket;
 
-  const key = newMinioKey();
-  await addServiceAccount(admin, {
-    targetUser: userName,
-    accessKey: key.accessKeyId,
-    secretKey: key.secretAccessKey,
-    name: KEY_NAME,
-    description: key.description,
-  });
-  const accessKey: NewAccessKey = {
-    accessKeyId: key.accessKeyId,
-    secretAccessKey: key.secretAccessKey,
-    createDate: key.createDate,
+  const replaced = await replaceKey(
+    minioKeyBackend(admin, userName),
+    old ? { accessKeyId: old.accessKey, active: isActive(old), afterwards: input.old } : undefined,
+    {
+      deliver: (key) => input.deliver(key, context),
+      show: (key) => input.show(key, context),
+      ...(input.onStep ? { onStep: input.onStep } : {}),
+      ...(input.destination ? { destination: input.destination } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+      ...(input.onInterrupt ? { onInterrupt: input.onInterrupt } : {}),
+    },
+  );
+  const result: MinioRotated<D> = {
+    ...context,
+    user: { name: userName, arn: null },
+    accessKey: replaced.key,
+    delivery: replaced.delivery,
   };
-  step(`new access key ${key.accessKeyId} created`);
-  try {
-    input.deliver(accessKey, bucket, previousKeyIds);
-  } catch (err) {
-    await deleteServiceAccount(admin, key.accessKeyId);
-    throw err;
-  }
-
-  const result: KeyRotated = { user: { name: userName, arn: null }, accessKey, previousKeyIds };
-  if (bucket) result.bucket = bucket;
-  if (old) {
-    const id = old.accessKey;
-    if (input.old === "delete") {
-      await deleteServiceAccount(admin, id);
-      result.oldKey = { accessKeyId: id, status: "deleted" };
-      step(`old key ${id} deleted`);
-    } else if (input.old === "deactivate") {
-      if (isActive(old)) await setServiceAccountStatus(admin, id, "off");
-      result.oldKey = { accessKeyId: id, status: "inactive" };
-      step(`old key ${id} made inactive`);
-    } else {
-      result.oldKey = { accessKeyId: id, status: isActive(old) ? "active" : "inactive" };
-    }
-  }
+  if (replaced.oldKey) result.oldKey = replaced.oldKey;
+  if (replaced.oldKeyError) result.oldKeyError = replaced.oldKeyError;
   return result;
 }
