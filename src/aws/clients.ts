@@ -39,7 +39,8 @@ export interface Credentials extends AwsCredentialIdentity {
  */
 export class Aws {
   readonly settings: AwsSettings;
-  private readonly debugLog: DebugLog | undefined;
+  /** `--debug`: where API calls are logged (secrets redacted); undefined without it. */
+  readonly debugLog: DebugLog | undefined;
   private readonly clients = new Map<Service, Promise<unknown>>();
   private credentialsPromise: Promise<Credentials> | undefined;
   private handler: Promise<NodeHttpHandler> | undefined;
@@ -225,7 +226,8 @@ export class Aws {
     return client;
   }
 
-  private httpHandler(): Promise<NodeHttpHandler> {
+  /** The one HTTP handler (keep-alive, timeouts, CA bundle) every request of this run goes through. */
+  httpHandler(): Promise<NodeHttpHandler> {
     this.handler ??= Promise.all([
       import("@smithy/node-http-handler"),
       import("node:http"),
