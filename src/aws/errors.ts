@@ -173,6 +173,42 @@ const rules: Record<string, ReturnType<typeof rule>> = {
   ),
 };
 
+/** The error code an SDK error carries (S3's `Code`, or the SDK's name for it). */
+export function errorCodeOf(err: unknown): string {
+  const e = (err ?? {}) as SdkErrorShape;
+  return e.Code ?? e.name ?? "";
+}
+
+function statusOf(err: unknown): number | undefined {
+  return (err as SdkErrorShape | undefined)?.$metadata?.httpStatusCode;
+}
+
+/**
+ * The endpoint says it does not implement the operation: HTTP 501 or NotImplemented.
+ * True for any request, whoever built it.
+ */
+export function unsupportedAnswer(err: unknown): boolean {
+  const code = errorCodeOf(err);
+  return statusOf(err) === 501 || code === "NotImplemented" || code === "XNotImplemented";
+}
+
+const SCHEMA_MESSAGE = /did not validate against (our|the) published schema|not well-formed/i;
+
+/**
+ * The endpoint refused a request body that follows AWS's own schema: malformed XML, a
+ * schema error, a storage class it does not offer, a policy it cannot parse (an unknown
+ * condition key). When s3kit built the whole body from checked input, this means the
+ * endpoint does not support that setting (or that part of it); for a body a user wrote,
+ * it means nothing of the sort.
+ */
+export function schemaRejection(err: unknown): boolean {
+  const code = errorCodeOf(err);
+  if (code === "MalformedXML" || code === "InvalidStorageClass" || code === "MalformedPolicy")
+    return true;
+  const message = (err as SdkErrorShape | undefined)?.message ?? "";
+  return (code === "InvalidArgument" || code === "InvalidRequest") && SCHEMA_MESSAGE.test(message);
+}
+
 /** The bucket's real region, from S3's redirect answer, when S3 said which one it is. */
 export function regionFromError(err: unknown): string | undefined {
   const e = err as SdkErrorShape;

@@ -7,7 +7,11 @@ import { parseCreateFlags, TRANSITION_CLASSES } from "../../core/buckets/spec.js
 import { iacBucket, renderStack } from "../../core/iac/from-specs.js";
 import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
 import { defineCommand } from "../context.js";
-import { renderCreatePlan, renderCreateReport } from "../render/bucket-create.js";
+import {
+  renderCreatePlan,
+  renderCreateReport,
+  renderInterruptCleanup,
+} from "../render/bucket-create.js";
 
 interface Options {
   generateName?: boolean;
@@ -141,7 +145,8 @@ export default defineCommand<Options>({
 
     const outcome = await createBucket(aws, spec, {
       dryRun: opts.dryRun === true,
-      onInterrupt: (cleanup) => ctx.onInterrupt(cleanup),
+      onInterrupt: (cleanup) =>
+        ctx.onInterrupt(async () => ctx.out.warn(renderInterruptCleanup(await cleanup()))),
     });
     const { report } = outcome;
     for (const warning of report.warnings) ctx.out.warn(warning);

@@ -9,7 +9,7 @@ import { type InitAnswers, type InitPlan, parseDevFlag, planInit } from "../../c
 import { confirm, terminalAsker } from "../../io/prompt.js";
 import { startSpinner } from "../../io/spinner.js";
 import { type Context, defineCommand } from "../context.js";
-import { renderCreatePlan } from "../render/bucket-create.js";
+import { renderCreatePlan, renderInterruptCleanup } from "../render/bucket-create.js";
 import { askInitQuestions } from "./wizard.js";
 
 interface Options {
@@ -236,7 +236,8 @@ async function apply(
   await step(`Bucket ${plan.bucket.bucket} in ${plan.bucket.region}`, async () => {
     const outcome = await createBucket(aws, plan.bucket, {
       dryRun: false,
-      onInterrupt: (c) => ctx.onInterrupt(c),
+      onInterrupt: (cleanup) =>
+        ctx.onInterrupt(async () => ctx.out.warn(renderInterruptCleanup(await cleanup()))),
     });
     if (outcome.error) throw outcome.error;
     const r = outcome.report;

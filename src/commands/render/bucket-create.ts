@@ -1,5 +1,5 @@
 // How `bucket create` (and `init`, which runs it) shows its plan and its report.
-import type { CreateReport, SettingReport } from "../../core/buckets/create.js";
+import type { CreateReport, InterruptCleanup, SettingReport } from "../../core/buckets/create.js";
 import { describeSetting, settingLabel } from "../../core/buckets/describe.js";
 import type { Output } from "../../io/output.js";
 import { renderTable } from "../../io/table.js";
@@ -77,4 +77,11 @@ export function renderCreatePlan(report: CreateReport, out: Output): string {
     if (s.call) lines.push(`    ${s.call.operation} ${displayInput(s.call.input)}`);
   }
   return lines.join("\n");
+}
+
+/** What Ctrl-C did with the bucket the run had created (a warning line). */
+export function renderInterruptCleanup(result: InterruptCleanup): string {
+  return result.deleted
+    ? `interrupted; deleted the bucket ${result.bucket} that this run created.`
+    : `interrupted; left the bucket ${result.bucket} in place: ${result.reason}. Delete it with \`s3kit bucket delete ${result.bucket} --yes\` if nobody else uses it.`;
 }

@@ -1,8 +1,9 @@
 // `bucket create`: read the current state, plan, and (unless it is a dry run) execute the
-// plan step by step. A bucket this run created is deleted again if a later step fails.
+// plan step by step. If a later step fails, a bucket this run provably created and that is
+// still empty is deleted again (rollback.ts); anything else is left and reported.
 import {
   CreateBucketCommand,
-  DeleteBucketCommand,
+  type CreateBucketCommandInput,
   DeleteBucketPolicyCommand,
   PutBucketCorsCommand,
   PutBucketEncryptionCommand,
@@ -21,6 +22,7 @@ import { ConflictError, ExitCode, S3kitError } from "../errors.js";
 import { settingLabel } from "./describe.js";
 import { type ApiCall, type BucketPlan, type Change, type PlanStep, planBucket } from "./plan.js";
 import { assertSameRegion, headBucket, isOwnBucket, readBucketState } from "./read.js";
+import { type RollbackResult, rollbackCreatedBucket } from "./rollback.js";
 import type { CreateBucketSpec } from "./spec.js";
 import type { BucketState, Setting } from "./state.js";
 
@@ -57,6 +59,8 @@ export interface CreateReport {
   changed: boolean;
   settings: SettingReport[];
   warnings: string[];
+  /** After a failure on a bucket this run created: whether it was deleted again, or why not. */
+  rollback?: RollbackResult;
 }
 
 export interface CreateOutcome {
@@ -67,8 +71,13 @@ export interface CreateOutcome {
 
 export interface CreateOptions {
   dryRun: boolean;
-  /** Registers cleanup for Ctrl-C (returns an unregister function). */
-  onInterrupt?: (cleanup: () => Promise<void>) => () => void;
+  /** Registers cleanup for Ctrl-C (returns an unregister function); it says what it did. */
+  onInterrupt?: (cleanup: () => Promise<InterruptCleanup>) => () => void;
+}
+
+/** What Ctrl-C cleanup did with the bucket this run created. */
+export interface InterruptCleanup extends RollbackResult {
+  bucket: string;
 }
 
 // The plan names operations; these send them. Inputs were built for exactly these operations.
@@ -204,14 +213,9 @@ async function execute(
   }));
   let created = false;
   let unregister: (() => void) | undefined;
-  const rollback = async (): Promise<string | undefined> => {
-    try {
-      await s3.send(new DeleteBucketCommand({ Bucket: plan.bucket }));
-      return undefined;
-    } catch (err) {
-      return mapAwsError(err, { bucket: plan.bucket }).message;
-    }
-  };
+  const createInput = plan.steps.find((s) => s.setting === "bucket")?.call?.input;
+  const rollback = (): Promise<RollbackResult> =>
+    rollbackCreatedBucket(s3, createInput as unknown as CreateBucketCommandInput);
 
   try {
     for (const [index, step] of plan.steps.entries()) {
@@ -237,9 +241,10 @@ async function execute(
       }
       if (step.setting === "bucket") {
         created = true;
-        unregister = options.onInterrupt?.(async () => {
-          await rollback();
-        });
+        unregister = options.onInterrupt?.(async () => ({
+          bucket: plan.bucket,
+          ...(await rollback()),
+        }));
       }
       report.status = step.setting === "bucket" || step.change === "create" ? "created" : "updated";
       report.value = step.desired;
@@ -273,17 +278,21 @@ async function execute(
     const reason = /[.!?]$/.test(mapped.message) ? mapped.message : `${mapped.message}.`;
     let message: string;
     let hint = mapped.hint;
+    let rolledBack: RollbackResult | undefined;
     if (created) {
       unregister?.();
       unregister = undefined;
-      const rollbackProblem = await rollback();
-      if (rollbackProblem === undefined) {
+      rolledBack = await rollback();
+      if (rolledBack.deleted) {
         for (const s of settings) if (s.status === "created") s.status = "rolled-back";
         created = false;
         message = `Setting the ${what} failed: ${reason} The bucket ${plan.bucket} that this run created was deleted again.`;
       } else {
-        message = `Setting the ${what} failed: ${reason} Deleting the bucket ${plan.bucket} that this run created failed too: ${rollbackProblem}`;
-        hint = `Delete it with \`s3kit bucket delete ${plan.bucket} --yes\`, then fix the cause and run the command again.`;
+        const applied = settings.filter(
+          (s) => s.setting !== "bucket" && (s.status === "created" || s.status === "updated"),
+        );
+        message = `Setting the ${what} failed: ${reason} The bucket ${plan.bucket} was left in place: ${rolledBack.reason}. Applied to it: ${applied.map((s) => settingLabel(s.setting)).join(", ") || "nothing"}.`;
+        hint = `Fix the cause and run the same command again (it converges), or, if nobody else uses the bucket, delete it with \`s3kit bucket delete ${plan.bucket} --yes\`.`;
       }
     } else {
       const applied = settings.filter((s) => s.status === "created" || s.status === "updated");
@@ -300,6 +309,7 @@ async function execute(
         changed: settings.some((s) => s.status === "created" || s.status === "updated"),
         settings,
         warnings,
+        ...(rolledBack ? { rollback: rolledBack } : {}),
       },
       error: new S3kitError(
         {
