@@ -192,6 +192,15 @@ export function unsupportedAnswer(err: unknown): boolean {
   return statusOf(err) === 501 || code === "NotImplemented" || code === "XNotImplemented";
 }
 
+/** An endpoint's answer in one line, as evidence: `GetX answered NotImplemented (HTTP 501): …`. */
+export function describeAnswer(err: unknown, operation: string): string {
+  const e = (err ?? {}) as SdkErrorShape;
+  const status = statusOf(err);
+  const code = errorName(e);
+  const message = e.message && e.message !== "UnknownError" ? e.message.trim() : "";
+  return `${operation} answered ${code}${status ? ` (HTTP ${status})` : ""}${message && message !== code ? `: ${message.replace(/[.]$/, "")}` : ""}`;
+}
+
 const SCHEMA_MESSAGE = /did not validate against (our|the) published schema|not well-formed/i;
 
 /**

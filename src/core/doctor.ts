@@ -5,8 +5,9 @@ import {
   ListObjectsV2Command,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../aws/clients.js";
-import { mapAwsError, regionFromError } from "../aws/errors.js";
+import { describeAnswer, mapAwsError, regionFromError, unsupportedAnswer } from "../aws/errors.js";
 import { probeEndpoint } from "../aws/probe.js";
+import { notSupported } from "./buckets/support.js";
 import { getIdentity } from "./identity.js";
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
@@ -254,6 +255,15 @@ async function publicAccessCheck(aws: Aws, bucket: string): Promise<Check> {
     };
   } catch (err) {
     const name = (err as Error).name;
+    if (unsupportedAnswer(err)) {
+      return {
+        id: "public-access-block",
+        title,
+        status: "warn",
+        detail: `not supported by this endpoint: ${notSupported("publicAccessBlock", "").meaning}`,
+        hint: `${describeAnswer(err, "GetPublicAccessBlock")}.`,
+      };
+    }
     if (name === "NoSuchPublicAccessBlockConfiguration") {
       return {
         id: "public-access-block",
@@ -285,6 +295,15 @@ async function encryptionCheck(aws: Aws, bucket: string): Promise<Check> {
     return { id: "encryption", title, status: "pass", detail: `${algorithm}${key}` };
   } catch (err) {
     const name = (err as Error).name;
+    if (unsupportedAnswer(err)) {
+      return {
+        id: "encryption",
+        title,
+        status: "warn",
+        detail: `not supported by this endpoint: ${notSupported("encryption", "").meaning}`,
+        hint: `${describeAnswer(err, "GetBucketEncryption")}.`,
+      };
+    }
     if (name === "ServerSideEncryptionConfigurationNotFoundError") {
       return {
         id: "encryption",

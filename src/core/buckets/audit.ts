@@ -2,6 +2,13 @@
 // against state fixtures; reading the state is read.ts's job.
 import { describePublicAccessBlock } from "./describe.js";
 import type { BucketState, ConfigSetting, PolicyStatement } from "./state.js";
+import {
+  type NotSupported,
+  notSupported,
+  PLAIN_HTTP_MEANING,
+  partNotSupported,
+  plainHttpEvidence,
+} from "./support.js";
 
 export const SEVERITIES = ["high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -21,6 +28,13 @@ export interface AuditReport {
   counts: Record<Severity, number>;
   /** Settings the audit could not read, so their rules were not checked. */
   skipped: { setting: ConfigSetting; reason: string }[];
+  /** Settings the endpoint does not support (their rules cannot apply), with what that means. */
+  notSupported: NotSupported[];
+}
+
+export interface AuditContext {
+  /** The S3 endpoint, when it is reached over plain HTTP (no request can carry TLS). */
+  plainHttpEndpoint?: string;
 }
 
 const RANK: Record<Severity, number> = { high: 3, medium: 2, low: 1 };
@@ -65,7 +79,7 @@ function label(statement: PolicyStatement, index: number): string {
 const READ_ONLY_ACTIONS = /^s3:(GetObject|GetObjectVersion)$/i;
 
 /** The findings for one bucket, highest severity first. */
-export function auditBucket(state: BucketState): AuditReport {
+export function auditBucket(state: BucketState, context: AuditContext = {}): AuditReport {
   const findings: Finding[] = [];
   const name = state.bucket;
   const regionFlag = state.region === "us-east-1" ? "" : ` --region ${state.region}`;
@@ -74,7 +88,12 @@ export function auditBucket(state: BucketState): AuditReport {
     setting: setting as ConfigSetting,
     reason: reason as string,
   }));
-  const readable = (s: ConfigSetting) => state.unreadable[s] === undefined;
+  const unsupported = state.unsupported ?? {};
+  const gaps = Object.entries(unsupported).map(([setting, evidence]) =>
+    notSupported(setting as ConfigSetting, evidence as string),
+  );
+  const readable = (s: ConfigSetting) =>
+    state.unreadable[s] === undefined && unsupported[s] === undefined;
 
   // Public access block
   if (readable("publicAccessBlock")) {
@@ -154,7 +173,13 @@ export function auditBucket(state: BucketState): AuditReport {
           (v) => v.toLowerCase() === "false",
         ),
     );
-    if (!tlsDeny) {
+    if (!tlsDeny && context.plainHttpEndpoint) {
+      // Not a finding about the bucket: no request to this endpoint can use TLS at all.
+      gaps.push({
+        ...partNotSupported("tls-only", plainHttpEvidence(context.plainHttpEndpoint)),
+        meaning: PLAIN_HTTP_MEANING,
+      });
+    } else if (!tlsDeny) {
       findings.push({
         id: "no-tls-only-policy",
         severity: "medium",
@@ -173,7 +198,7 @@ export function auditBucket(state: BucketState): AuditReport {
           (v) => Number(v) >= 1.2,
         ),
     );
-    if (!oldTlsDeny) {
+    if (!oldTlsDeny && !context.plainHttpEndpoint) {
       findings.push({
         id: "old-tls-allowed",
         severity: "low",
@@ -236,5 +261,12 @@ export function auditBucket(state: BucketState): AuditReport {
   findings.sort((a, b) => RANK[b.severity] - RANK[a.severity]);
   const counts: Record<Severity, number> = { high: 0, medium: 0, low: 0 };
   for (const f of findings) counts[f.severity]++;
-  return { bucket: state.bucket, region: state.region, findings, counts, skipped };
+  return {
+    bucket: state.bucket,
+    region: state.region,
+    findings,
+    counts,
+    skipped,
+    notSupported: gaps,
+  };
 }
