@@ -56,6 +56,12 @@ const rules: Record<string, ReturnType<typeof rule>> = {
     () =>
       "The access key ID does not exist on this endpoint. Check the profile or the keys in the environment (`s3kit whoami`).",
   ),
+  // versitygw's answer to an access key ID it does not know.
+  XAdminUserNotFound: rule(
+    ExitCode.accessDenied,
+    () =>
+      "The access key ID does not exist on this endpoint. Check the profile or the keys in the environment (`s3kit whoami`).",
+  ),
   InvalidClientTokenId: rule(
     ExitCode.accessDenied,
     () =>
@@ -199,6 +205,23 @@ export function describeAnswer(err: unknown, operation: string): string {
   const code = errorName(e);
   const message = e.message && e.message !== "UnknownError" ? e.message.trim() : "";
   return `${operation} answered ${code}${status ? ` (HTTP ${status})` : ""}${message && message !== code ? `: ${message.replace(/[.]$/, "")}` : ""}`;
+}
+
+/**
+ * The endpoint has no STS GetCallerIdentity. The action takes no parameters, so an answer
+ * about the action, the HTTP method, the parameters or the path (404), or NotImplemented,
+ * means the endpoint does not offer it: MinIO says InvalidParameterValue "Unsupported
+ * action", versitygw 405. A refused signature is not among these.
+ */
+export function stsUnavailableAnswer(err: unknown): boolean {
+  if (unsupportedAnswer(err)) return true;
+  const status = statusOf(err);
+  if (status === 404 || status === 405) return true;
+  const code = errorCodeOf(err);
+  if (["InvalidAction", "UnknownOperation", "UnknownOperationException"].includes(code))
+    return true;
+  const message = (err as SdkErrorShape | undefined)?.message ?? "";
+  return code === "InvalidParameterValue" && /unsupported action|not supported/i.test(message);
 }
 
 const SCHEMA_MESSAGE = /did not validate against (our|the) published schema|not well-formed/i;
