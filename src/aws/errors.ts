@@ -152,6 +152,12 @@ const rules: Record<string, ReturnType<typeof rule>> = {
   ),
   ValidationError: rule(ExitCode.usage, () => undefined),
   InvalidArgument: rule(ExitCode.usage, () => undefined),
+  // Endpoints without the operation (S3-compatible servers lack some)
+  NotImplemented: rule(
+    ExitCode.failure,
+    (c) =>
+      `This endpoint does not implement ${c.operation ?? "this operation"}; S3-compatible servers lack some operations (the README's "S3-compatible services" table lists what works where).`,
+  ),
   // Region and clock
   PermanentRedirect: rule(ExitCode.failure, regionHint),
   AuthorizationHeaderMalformed: rule(ExitCode.failure, regionHint),

@@ -3,12 +3,15 @@
 // MalformedXML, a policy condition key they do not know). s3kit applies the rest, names
 // each gap with what it means for safety, and exits 0; --strict makes a gap exit 5.
 import {
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetBucketCorsCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
   HeadBucketCommand,
+  PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
@@ -204,6 +207,50 @@ describe("bucket create on MinIO", () => {
     const strict = await runAgainstMinio(["init", "--yes", "--strict", "--bucket", `${bucket}-s`]);
     expect(strict.code).toBe(5);
     expect(await exists(s3, `${bucket}-s`)).toBe(false);
+  });
+});
+
+describe("bucket list, delete and cors on MinIO", () => {
+  const s3 = rawS3On("minio");
+
+  it("lists the bucket and deletes it with --force: versions, delete markers, open uploads", async () => {
+    const bucket = uniqueBucket("minio-delete");
+    expect((await runAgainstMinio(["bucket", "create", bucket, "--versioning"])).code).toBe(0);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "a.txt", Body: "1" }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "a.txt", Body: "2" }));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "a.txt" }));
+    await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "big.bin" }));
+
+    const list = await runAgainstMinio(["bucket", "list", "--json"]);
+    expect(list.code, list.stderr).toBe(0);
+    const names = (JSON.parse(list.stdout).buckets as { name: string }[]).map((b) => b.name);
+    expect(names).toContain(bucket);
+
+    const refused = await runAgainstMinio(["bucket", "delete", bucket, "--yes"]);
+    expect(refused.code).toBe(5);
+    const forced = await runAgainstMinio(["bucket", "delete", bucket, "--force", "--yes"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await exists(s3, bucket)).toBe(false);
+  });
+
+  it("bucket cors set says that MinIO has no per-bucket CORS (exit 5), and get reads none", async () => {
+    const bucket = uniqueBucket("minio-cors");
+    expect((await runAgainstMinio(["bucket", "create", bucket])).code).toBe(0);
+    const set = await runAgainstMinio([
+      "bucket",
+      "cors",
+      "set",
+      bucket,
+      "--origin",
+      "http://localhost:3000",
+    ]);
+    expect(set.code).toBe(5);
+    expect(set.stderr).toContain(
+      "CORS is not supported by this endpoint (PutBucketCors answered NotImplemented (HTTP 501)",
+    );
+    const get = await runAgainstMinio(["bucket", "cors", "get", bucket]);
+    expect(get.code).toBe(0);
+    expect(get.stdout).toContain("has no CORS configuration");
   });
 });
 
