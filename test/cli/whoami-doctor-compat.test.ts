@@ -1,9 +1,9 @@
 // whoami and doctor on endpoints without STS GetCallerIdentity (MinIO, versitygw): the keys
 // are proven with a signed S3 request instead, and a wrong secret is still exit 4.
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { describe, expect, it } from "vitest";
-import { type CliResult, minioEnv, runAgainstMinio, runAgainstVersitygw } from "../support/cli.js";
+import { type CliResult, runAgainstMinio, runAgainstVersitygw } from "../support/cli.js";
+import { minioBucket, minioKeysFor } from "../support/minio.js";
 import { rawS3On, uniqueBucket } from "../support/raw-s3.js";
 
 const servers: [string, (args: string[], env?: Record<string, string>) => Promise<CliResult>][] = [
@@ -69,42 +69,17 @@ describe.each(servers)("whoami and doctor on %s", (_name, run) => {
 
 describe("a prefix-limited key on MinIO", () => {
   it("is proven by the signature check even where ListBuckets is refused", async () => {
-    const env = minioEnv();
-    const bucket = uniqueBucket("minio-limited");
-    const admin = rawS3On("minio");
-    await admin.send(new CreateBucketCommand({ Bucket: bucket }));
-    // MinIO's STS AssumeRole hands out temporary keys limited by a session policy.
-    const sts = new STSClient({
-      endpoint: env.AWS_ENDPOINT_URL,
-      region: "us-east-1",
-      credentials: {
-        accessKeyId: env.AWS_ACCESS_KEY_ID as string,
-        secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string,
-      },
+    const bucket = await minioBucket("minio-limited");
+    const limited = await minioKeysFor({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: ["s3:GetObject", "s3:PutObject"],
+          Resource: [`arn:aws:s3:::${bucket}/uploads/*`],
+        },
+      ],
     });
-    const { Credentials: c } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: "arn:aws:iam::000000000000:role/s3kit-test",
-        RoleSessionName: "s3kit-limited",
-        DurationSeconds: 900,
-        Policy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Action: ["s3:GetObject", "s3:PutObject"],
-              Resource: [`arn:aws:s3:::${bucket}/uploads/*`],
-            },
-          ],
-        }),
-      }),
-    );
-    sts.destroy();
-    const limited = {
-      AWS_ACCESS_KEY_ID: c?.AccessKeyId as string,
-      AWS_SECRET_ACCESS_KEY: c?.SecretAccessKey as string,
-      AWS_SESSION_TOKEN: c?.SessionToken as string,
-    };
 
     const whoami = await runAgainstMinio(["whoami", "--json"], { env: limited });
     expect(whoami.code, whoami.stderr).toBe(0);
