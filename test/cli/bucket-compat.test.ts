@@ -266,6 +266,8 @@ describe("bucket create on versitygw", () => {
       "--cors-origin",
       "http://localhost:3000",
       "--versioning",
+      "--expire-days",
+      "30",
       "--json",
     ]);
     expect(result.code, result.stderr).toBe(0);
@@ -273,12 +275,18 @@ describe("bucket create on versitygw", () => {
       [
         "abort-incomplete-multipart",
         "encryption",
+        "expire",
         "publicAccessBlock",
         "tls-only",
         "versioning",
       ].sort(),
     );
-    expectNamed(result, ["public access block", "default encryption", "versioning"]);
+    expectNamed(result, [
+      "public access block",
+      "default encryption",
+      "versioning",
+      "lifecycle rule that expires objects",
+    ]);
     const ownership = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }));
     expect(ownership.OwnershipControls?.Rules?.[0]?.ObjectOwnership).toBe("BucketOwnerEnforced");
     const cors = await s3.send(new GetBucketCorsCommand({ Bucket: bucket }));

@@ -346,6 +346,58 @@ describe("bucket create on an endpoint without some settings", () => {
     ]);
   });
 
+  it("blames a statement s3kit does not manage, not the endpoint, when that one is refused", async () => {
+    // AWS refuses to take back a policy whose principal was deleted meanwhile.
+    const foreign = {
+      Sid: "Partner",
+      Effect: "Allow",
+      Principal: { AWS: "AIDAEXAMPLEDELETEDUSER" },
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::cap-bucket/*",
+    };
+    const { aws } = fakeAws({
+      HeadBucket: () => ({ BucketRegion: "us-east-1" }),
+      ListBuckets: () => ({ Buckets: [{ Name: "cap-bucket" }] }),
+      GetPublicAccessBlock: () => ({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      }),
+      GetBucketOwnershipControls: () => ({
+        OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
+      }),
+      GetBucketEncryption: () => ({
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+        },
+      }),
+      GetBucketVersioning: ok,
+      GetBucketPolicy: () => ({
+        Policy: JSON.stringify({ Version: "2012-10-17", Statement: [foreign] }),
+      }),
+      GetBucketLifecycleConfiguration: () => {
+        throw sdkError("NoSuchLifecycleConfiguration", 404);
+      },
+      GetBucketCors: () => {
+        throw sdkError("NoSuchCORSConfiguration", 404);
+      },
+      GetBucketTagging: () => {
+        throw sdkError("NoSuchTagSet", 404);
+      },
+      GetBucketLogging: ok,
+      PutBucketPolicy: () => {
+        throw sdkError("MalformedPolicy", 400, "Invalid principal in policy");
+      },
+    });
+    const outcome = await createBucket(aws, spec({ tlsPolicy: "apply" }), { dryRun: false });
+    expect(outcome.error).toMatchObject({ code: "MalformedPolicy", exitCode: ExitCode.usage });
+    expect(outcome.error?.message).toContain("Invalid principal in policy");
+    expect(outcome.report.notSupported).toEqual([]);
+  });
+
   it("treats a refused CORS file as the user's mistake, but NotImplemented as unsupported", async () => {
     const refused = newBucketOn({ PutBucketCors: malformedXml });
     const cors = [{ AllowedOrigins: ["https://app.example.com"], AllowedMethods: ["GET"] }];

@@ -263,9 +263,13 @@ async function applySupportedParts(
     }
   }
   // Without the refused parts, the rest must still be right (a public-read statement that
-  // this run removes, for one).
+  // this run removes, for one). When no part of s3kit's was accepted, the parts s3kit does
+  // not manage are written even if unchanged: if the endpoint refuses those too, the fault
+  // lies in them (a principal that no longer exists, say), not in what the endpoint
+  // supports, and the step fails with that answer.
   const final = withParts(bucket, step, accepted);
-  if (!sameValue(step, final.desired, onEndpoint)) await send(s3, final.call);
+  const proveRest = accepted.length === 0 && final.desired !== null;
+  if (proveRest || !sameValue(step, final.desired, onEndpoint)) await send(s3, final.call);
   const changed = !sameValue(step, final.desired, step.current);
   return {
     status: changed
