@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Aws } from "../../src/aws/clients.js";
 import { createBucket } from "../../src/core/buckets/create.js";
+import type { InterruptCleanup } from "../../src/core/cleanup.js";
 import { ExitCode, S3kitError } from "../../src/core/errors.js";
 
 function sdkError(name: string, status: number) {
@@ -297,8 +298,9 @@ describe("rollback of a bucket this run created", () => {
     expect(outcome.error?.message).toContain("it is not empty any more");
   });
 
-  it("tells Ctrl-C cleanup what it did", async () => {
-    let cleanup: (() => Promise<unknown>) | undefined;
+  it("tells Ctrl-C cleanup what it did, and has nothing left to do afterwards", async () => {
+    let cleanup: InterruptCleanup | undefined;
+    const reported: unknown[] = [];
     let release: () => void = () => {};
     const blocked = new Promise<void>((resolve) => {
       release = resolve;
@@ -321,9 +323,20 @@ describe("rollback of a bucket this run created", () => {
         cleanup = c;
         return () => {};
       },
+      onInterruptRollback: (result) => reported.push(result),
     }).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await cleanup?.()).toEqual({ bucket: "race-bucket", deleted: true });
+    // A third Ctrl-C before the rollback decided would print how to finish it by hand.
+    Object.assign(aws, { settings: { endpoints: {}, profile: {} } });
+    expect(cleanup?.pending()).toEqual([
+      {
+        doing: "deleting the bucket race-bucket if this run created it and it is still empty",
+        command: "aws s3api delete-bucket --bucket race-bucket --region eu-west-1",
+      },
+    ]);
+    await cleanup?.run();
+    expect(reported).toEqual([{ bucket: "race-bucket", deleted: true }]);
+    expect(cleanup?.pending()).toEqual([]);
     release();
     await running;
   });

@@ -156,8 +156,8 @@ export default defineCommand<Options>({
     const outcome = await createBucket(aws, spec, {
       dryRun: opts.dryRun === true,
       strict: opts.strict === true,
-      onInterrupt: (cleanup) =>
-        ctx.onInterrupt(async () => ctx.out.warn(renderInterruptCleanup(await cleanup()))),
+      onInterrupt: ctx.onInterrupt,
+      onInterruptRollback: (result) => ctx.out.warn(renderInterruptCleanup(result)),
     });
     const { report } = outcome;
     for (const warning of report.warnings) ctx.out.warn(warning);

@@ -1,5 +1,5 @@
 // How `bucket create` (and `init`, which runs it) shows its plan and its report.
-import type { CreateReport, InterruptCleanup, SettingReport } from "../../core/buckets/create.js";
+import type { CreateReport, InterruptRollback, SettingReport } from "../../core/buckets/create.js";
 import { describeSetting, settingLabel } from "../../core/buckets/describe.js";
 import type { NotSupported } from "../../core/buckets/support.js";
 import type { Output } from "../../io/output.js";
@@ -87,7 +87,7 @@ export function renderCreatePlan(report: CreateReport, out: Output): string {
 }
 
 /** What Ctrl-C did with the bucket the run had created (a warning line). */
-export function renderInterruptCleanup(result: InterruptCleanup): string {
+export function renderInterruptCleanup(result: InterruptRollback): string {
   return result.deleted
     ? `interrupted; deleted the bucket ${result.bucket} that this run created.`
     : `interrupted; left the bucket ${result.bucket} in place: ${result.reason}. Delete it with \`s3kit bucket delete ${result.bucket} --yes\` if nobody else uses it.`;

@@ -25,6 +25,7 @@ import {
   schemaRejection,
   unsupportedAnswer,
 } from "../../aws/errors.js";
+import { awsCliCommand } from "../aws-cli-command.js";
 import { ConflictError, ExitCode, S3kitError } from "../errors.js";
 import type { CreateOptions, CreateOutcome, SettingReport } from "./create-report.js";
 import { settingLabel } from "./describe.js";
@@ -135,10 +136,28 @@ export async function applyPlan(
       }
       if (step.setting === "bucket") {
         created = true;
-        unregister = options.onInterrupt?.(async () => ({
-          bucket: plan.bucket,
-          ...(await rollback()),
-        }));
+        let interrupted: RollbackResult | undefined;
+        unregister = options.onInterrupt?.({
+          run: async () => {
+            interrupted = await rollback();
+            options.onInterruptRollback?.({ bucket: plan.bucket, ...interrupted });
+          },
+          // Until the rollback has decided, deleting the bucket is what is left to do.
+          pending: () =>
+            interrupted
+              ? []
+              : [
+                  {
+                    doing: `deleting the bucket ${plan.bucket} if this run created it and it is still empty`,
+                    command: awsCliCommand(aws, "s3", [
+                      "s3api",
+                      "delete-bucket",
+                      "--bucket",
+                      plan.bucket,
+                    ]),
+                  },
+                ],
+        });
       }
       entry.status = step.setting === "bucket" || step.change === "create" ? "created" : "updated";
       entry.value = step.desired;

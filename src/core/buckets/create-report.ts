@@ -1,5 +1,6 @@
 // What `bucket create` reports: per setting what was (or, in a dry run, would be) done,
 // the settings the endpoint does not support, and what a rollback did.
+import type { RegisterCleanup } from "../cleanup.js";
 import type { S3kitError } from "../errors.js";
 import type { ApiCall, Change } from "./plan.js";
 import type { RollbackResult } from "./rollback.js";
@@ -58,7 +59,7 @@ export interface CreateOutcome {
 }
 
 /** What Ctrl-C cleanup did with the bucket this run created. */
-export interface InterruptCleanup extends RollbackResult {
+export interface InterruptRollback extends RollbackResult {
   bucket: string;
 }
 
@@ -66,6 +67,8 @@ export interface CreateOptions {
   dryRun: boolean;
   /** A setting the endpoint does not support is an error (exit 5) instead of a report. */
   strict?: boolean;
-  /** Registers cleanup for Ctrl-C (returns an unregister function); it says what it did. */
-  onInterrupt?: (cleanup: () => Promise<InterruptCleanup>) => () => void;
+  /** Registers cleanup for Ctrl-C (returns an unregister function). */
+  onInterrupt?: RegisterCleanup;
+  /** Told what Ctrl-C cleanup did with the bucket this run created (deleted, or left and why). */
+  onInterruptRollback?: (result: InterruptRollback) => void;
 }

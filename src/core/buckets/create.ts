@@ -30,7 +30,7 @@ export type {
   CreateOptions,
   CreateOutcome,
   CreateReport,
-  InterruptCleanup,
+  InterruptRollback,
   SettingReport,
   SettingStatus,
 } from "./create-report.js";
