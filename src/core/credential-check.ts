@@ -1,7 +1,6 @@
 // Proving that the credentials work: with a signed request the endpoint supports. STS
 // GetCallerIdentity where there is STS (it also says who the caller is); otherwise an S3
 // request (many S3-compatible servers have no STS). `whoami` and `doctor` share this.
-import { ListBucketsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { Aws } from "../aws/clients.js";
 import { errorCodeOf, mapAwsError, stsUnavailableAnswer } from "../aws/errors.js";
@@ -68,6 +67,8 @@ async function proveWithS3(
   bucket: string | undefined,
 ): Promise<Pick<CredentialProof, "verifiedBy" | "actionDenied">> {
   const s3 = await aws.s3();
+  // Loaded only here: where STS answers, whoami needs no S3 code at all.
+  const { ListBucketsCommand, ListObjectsV2Command } = await import("@aws-sdk/client-s3");
   try {
     await s3.send(new ListBucketsCommand({ MaxBuckets: 1 }));
     return { verifiedBy: "S3 ListBuckets", actionDenied: false };
