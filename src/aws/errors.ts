@@ -56,6 +56,12 @@ const rules: Record<string, ReturnType<typeof rule>> = {
     () =>
       "The access key ID does not exist on this endpoint. Check the profile or the keys in the environment (`s3kit whoami`).",
   ),
+  // versitygw's answer to an access key ID it does not know.
+  XAdminUserNotFound: rule(
+    ExitCode.accessDenied,
+    () =>
+      "The access key ID does not exist on this endpoint. Check the profile or the keys in the environment (`s3kit whoami`).",
+  ),
   InvalidClientTokenId: rule(
     ExitCode.accessDenied,
     () =>
@@ -146,6 +152,12 @@ const rules: Record<string, ReturnType<typeof rule>> = {
   ),
   ValidationError: rule(ExitCode.usage, () => undefined),
   InvalidArgument: rule(ExitCode.usage, () => undefined),
+  // Endpoints without the operation (S3-compatible servers lack some)
+  NotImplemented: rule(
+    ExitCode.failure,
+    (c) =>
+      `This endpoint does not implement ${c.operation ?? "this operation"}; S3-compatible servers lack some operations (the README's "S3-compatible services" table lists what works where).`,
+  ),
   // Region and clock
   PermanentRedirect: rule(ExitCode.failure, regionHint),
   AuthorizationHeaderMalformed: rule(ExitCode.failure, regionHint),
@@ -172,6 +184,68 @@ const rules: Record<string, ReturnType<typeof rule>> = {
     () => "The service is throttling requests; try again later.",
   ),
 };
+
+/** The error code an SDK error carries (S3's `Code`, or the SDK's name for it). */
+export function errorCodeOf(err: unknown): string {
+  const e = (err ?? {}) as SdkErrorShape;
+  return e.Code ?? e.name ?? "";
+}
+
+function statusOf(err: unknown): number | undefined {
+  return (err as SdkErrorShape | undefined)?.$metadata?.httpStatusCode;
+}
+
+/**
+ * The endpoint says it does not implement the operation: HTTP 501 or NotImplemented.
+ * True for any request, whoever built it.
+ */
+export function unsupportedAnswer(err: unknown): boolean {
+  const code = errorCodeOf(err);
+  return statusOf(err) === 501 || code === "NotImplemented" || code === "XNotImplemented";
+}
+
+/** An endpoint's answer in one line, as evidence: `GetX answered NotImplemented (HTTP 501): …`. */
+export function describeAnswer(err: unknown, operation: string): string {
+  const e = (err ?? {}) as SdkErrorShape;
+  const status = statusOf(err);
+  const code = errorName(e);
+  const message = e.message && e.message !== "UnknownError" ? e.message.trim() : "";
+  return `${operation} answered ${code}${status ? ` (HTTP ${status})` : ""}${message && message !== code ? `: ${message.replace(/[.]$/, "")}` : ""}`;
+}
+
+/**
+ * The endpoint has no STS GetCallerIdentity. The action takes no parameters, so an answer
+ * about the action, the HTTP method, the parameters or the path (404), or NotImplemented,
+ * means the endpoint does not offer it: MinIO says InvalidParameterValue "Unsupported
+ * action", versitygw 405. A refused signature is not among these.
+ */
+export function stsUnavailableAnswer(err: unknown): boolean {
+  if (unsupportedAnswer(err)) return true;
+  const status = statusOf(err);
+  if (status === 404 || status === 405) return true;
+  const code = errorCodeOf(err);
+  if (["InvalidAction", "UnknownOperation", "UnknownOperationException"].includes(code))
+    return true;
+  const message = (err as SdkErrorShape | undefined)?.message ?? "";
+  return code === "InvalidParameterValue" && /unsupported action|not supported/i.test(message);
+}
+
+const SCHEMA_MESSAGE = /did not validate against (our|the) published schema|not well-formed/i;
+
+/**
+ * The endpoint refused a request body that follows AWS's own schema: malformed XML, a
+ * schema error, a storage class it does not offer, a policy it cannot parse (an unknown
+ * condition key). When s3kit built the whole body from checked input, this means the
+ * endpoint does not support that setting (or that part of it); for a body a user wrote,
+ * it means nothing of the sort.
+ */
+export function schemaRejection(err: unknown): boolean {
+  const code = errorCodeOf(err);
+  if (code === "MalformedXML" || code === "InvalidStorageClass" || code === "MalformedPolicy")
+    return true;
+  const message = (err as SdkErrorShape | undefined)?.message ?? "";
+  return (code === "InvalidArgument" || code === "InvalidRequest") && SCHEMA_MESSAGE.test(message);
+}
 
 /** The bucket's real region, from S3's redirect answer, when S3 said which one it is. */
 export function regionFromError(err: unknown): string | undefined {

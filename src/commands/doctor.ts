@@ -12,7 +12,7 @@ export default defineCommand<Options>({
   configure(cmd) {
     cmd
       .description(
-        "Check that s3kit can work here: the endpoint answers, the credentials are valid (and not\nthe root user's), the clock is in sync; with --bucket, that the bucket exists in this\nregion, can be listed, and how its public-access block and encryption are set.\nExits 6 if a check fails.",
+        "Check that s3kit can work here: the endpoint answers, the credentials are valid (and not\nthe root user's), the clock is in sync; with --bucket, that the bucket exists in this\nregion, can be listed, and how its public-access block and encryption are set.\nThe credentials are proven with a signed request the endpoint supports (STS, or S3\nListBuckets, or ListObjectsV2 on --bucket where there is no STS).\nExits 4 if the endpoint rejects the credentials, 6 if another check fails.",
       )
       .option("--bucket <name>", "also check this bucket");
   },
@@ -36,6 +36,7 @@ export default defineCommand<Options>({
     if (report.ok) return undefined;
     const failed = report.checks.filter((c) => c.status === "fail").length;
     ctx.out.info(`${failed} check${failed === 1 ? "" : "s"} failed.`);
-    return ExitCode.checkFailed;
+    // Rejected credentials are exit 4 everywhere in s3kit, doctor included.
+    return report.credentialsRejected ? ExitCode.accessDenied : ExitCode.checkFailed;
   },
 });

@@ -5,9 +5,12 @@ import {
   ListObjectsV2Command,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../aws/clients.js";
-import { mapAwsError, regionFromError } from "../aws/errors.js";
+import { describeAnswer, mapAwsError, regionFromError, unsupportedAnswer } from "../aws/errors.js";
 import { probeEndpoint } from "../aws/probe.js";
-import { getIdentity } from "./identity.js";
+import { notSupported } from "./buckets/support.js";
+import { checkCredentials } from "./credential-check.js";
+import { ExitCode } from "./errors.js";
+import { isRootArn } from "./identity.js";
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
 
@@ -21,6 +24,8 @@ export interface Check {
 
 export interface DoctorReport {
   ok: boolean;
+  /** The endpoint rejected the credentials (a wrong secret, an unknown key): exit 4, not 6. */
+  credentialsRejected: boolean;
   checks: Check[];
 }
 
@@ -31,8 +36,9 @@ const WARN_SKEW_SECONDS = 60;
 /** Runs every check (none stops the others) and reports each one. */
 export async function runDoctor(aws: Aws, options: { bucket?: string }): Promise<DoctorReport> {
   const checks: Check[] = [];
+  const state = { credentialsRejected: false };
   const reachable = await checkEndpoints(aws, checks);
-  if (reachable) await checkCredentials(aws, checks);
+  if (reachable) state.credentialsRejected = !(await credentialsCheck(aws, checks, options.bucket));
   else
     checks.push(skip("credentials", "Credentials valid", "skipped: the endpoint is not reachable"));
   if (options.bucket) {
@@ -42,7 +48,11 @@ export async function runDoctor(aws: Aws, options: { bucket?: string }): Promise
         skip("bucket", `Bucket ${options.bucket}`, "skipped: the endpoint is not reachable"),
       );
   }
-  return { ok: checks.every((c) => c.status !== "fail"), checks };
+  return {
+    ok: checks.every((c) => c.status !== "fail"),
+    credentialsRejected: state.credentialsRejected,
+    checks,
+  };
 }
 
 function skip(id: string, title: string, detail: string): Check {
@@ -109,16 +119,16 @@ export function clockCheck(serverDate: Date, localDate: Date, endpoint: string):
   return { id: "clock", title: "Clock skew", status: "pass", detail };
 }
 
-async function checkCredentials(aws: Aws, checks: Check[]): Promise<void> {
+/** The credential check; false when the endpoint rejected the credentials. */
+async function credentialsCheck(aws: Aws, checks: Check[], bucket?: string): Promise<boolean> {
   try {
-    const identity = await getIdentity(aws);
-    checks.push({
-      id: "credentials",
-      title: "Credentials valid",
-      status: "pass",
-      detail: `${identity.arn} (from ${identity.credentialSource})`,
-    });
-    if (identity.isRoot) {
+    const proof = await checkCredentials(aws, bucket ? { bucket } : {});
+    const { source } = await aws.credentials();
+    const detail = proof.identity
+      ? `${proof.identity.arn} (from ${source})`
+      : `keys from ${source} ${proof.actionDenied ? `signed ${proof.verifiedBy}, which the endpoint checked and then refused` : `accepted for ${proof.verifiedBy}`}; identity not available: ${proof.identityUnavailableReason}`;
+    checks.push({ id: "credentials", title: "Credentials valid", status: "pass", detail });
+    if (proof.identity && isRootArn(proof.identity.arn)) {
       checks.push({
         id: "root-user",
         title: "Not the root user",
@@ -127,6 +137,7 @@ async function checkCredentials(aws: Aws, checks: Check[]): Promise<void> {
         hint: "Use an IAM user or role for everyday work and lock the root keys away (or delete them).",
       });
     }
+    return true;
   } catch (err) {
     const mapped = mapAwsError(err);
     checks.push({
@@ -136,6 +147,8 @@ async function checkCredentials(aws: Aws, checks: Check[]): Promise<void> {
       detail: mapped.message,
       ...(mapped.hint ? { hint: mapped.hint } : {}),
     });
+    // Keys the endpoint refused; no keys at all stay a failed check like the others.
+    return mapped.exitCode !== ExitCode.accessDenied || mapped.code === "NoCredentials";
   }
 }
 
@@ -254,6 +267,15 @@ async function publicAccessCheck(aws: Aws, bucket: string): Promise<Check> {
     };
   } catch (err) {
     const name = (err as Error).name;
+    if (unsupportedAnswer(err)) {
+      return {
+        id: "public-access-block",
+        title,
+        status: "warn",
+        detail: `not supported by this endpoint: ${notSupported("publicAccessBlock", "").meaning}`,
+        hint: `${describeAnswer(err, "GetPublicAccessBlock")}.`,
+      };
+    }
     if (name === "NoSuchPublicAccessBlockConfiguration") {
       return {
         id: "public-access-block",
@@ -285,6 +307,15 @@ async function encryptionCheck(aws: Aws, bucket: string): Promise<Check> {
     return { id: "encryption", title, status: "pass", detail: `${algorithm}${key}` };
   } catch (err) {
     const name = (err as Error).name;
+    if (unsupportedAnswer(err)) {
+      return {
+        id: "encryption",
+        title,
+        status: "warn",
+        detail: `not supported by this endpoint: ${notSupported("encryption", "").meaning}`,
+        hint: `${describeAnswer(err, "GetBucketEncryption")}.`,
+      };
+    }
     if (name === "ServerSideEncryptionConfigurationNotFoundError") {
       return {
         id: "encryption",

@@ -1,12 +1,23 @@
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { Aws } from "../aws/clients.js";
+import { checkCredentials } from "./credential-check.js";
 
 export interface Identity {
-  account: string;
-  arn: string;
-  userId: string;
-  /** True for the account's root user, which should not be used for everyday work. */
-  isRoot: boolean;
+  /** Null when the endpoint cannot say who the caller is (no STS). */
+  account: string | null;
+  arn: string | null;
+  userId: string | null;
+  /** True for the account's root user, which should not be used for everyday work; null: unknown. */
+  isRoot: boolean | null;
+  /** The endpoint said who the caller is (STS GetCallerIdentity). */
+  identityAvailable: boolean;
+  /** Why it did not ("this endpoint has no STS"); null when it did. */
+  identityUnavailableReason: string | null;
+  /** The access key ID in use (not a secret; the secret is never shown). */
+  accessKeyId: string;
+  /** The signed request that proved the keys work, e.g. `STS GetCallerIdentity`, `S3 ListBuckets`. */
+  verifiedBy: string;
+  /** The endpoint accepted the signature but refused that request itself (a limited key). */
+  actionDenied: boolean;
   profile: string | null;
   region: string;
   regionSource: string;
@@ -18,18 +29,19 @@ export interface Identity {
 }
 
 export async function getIdentity(aws: Aws): Promise<Identity> {
-  const sts = await aws.sts();
-  const [caller, credentials] = await Promise.all([
-    sts.send(new GetCallerIdentityCommand({})),
-    aws.credentials(),
-  ]);
-  const arn = caller.Arn ?? "";
+  const [proof, credentials] = await Promise.all([checkCredentials(aws), aws.credentials()]);
   const { settings } = aws;
+  const arn = proof.identity?.arn ?? null;
   return {
-    account: caller.Account ?? "",
+    account: proof.identity?.account ?? null,
     arn,
-    userId: caller.UserId ?? "",
-    isRoot: isRootArn(arn),
+    userId: proof.identity?.userId ?? null,
+    isRoot: arn === null ? null : isRootArn(arn),
+    identityAvailable: proof.identity !== null,
+    identityUnavailableReason: proof.identityUnavailableReason,
+    accessKeyId: credentials.accessKeyId,
+    verifiedBy: proof.verifiedBy,
+    actionDenied: proof.actionDenied,
     profile: settings.profile.value ?? null,
     region: settings.region.value,
     regionSource: settings.region.source,

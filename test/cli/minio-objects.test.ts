@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
@@ -47,5 +48,62 @@ describe("objects on MinIO", () => {
     expect(rm.code).toBe(0);
     const gone = await runAgainstMinio(["exists", `s3://${bucket}/docs/hello.txt`]);
     expect(gone.code).toBe(3);
+  });
+
+  it("uploads and downloads in concurrent parts, byte for byte", async () => {
+    const src = join(dir, "big.bin");
+    const bytes = randomBytes(12 * 1024 * 1024 + 123);
+    writeFileSync(src, bytes);
+    const up = await runAgainstMinio([
+      "cp",
+      src,
+      `s3://${bucket}/big/big.bin`,
+      "--multipart-threshold",
+      "5MiB",
+      "--part-size",
+      "5MiB",
+    ]);
+    expect(up.code, up.stderr).toBe(0);
+    const stat = await runAgainstMinio(["stat", `s3://${bucket}/big/big.bin`, "--json"]);
+    expect(JSON.parse(stat.stdout)).toMatchObject({ size: bytes.length });
+    const dst = join(dir, "big-copy.bin");
+    const down = await runAgainstMinio([
+      "cp",
+      `s3://${bucket}/big/big.bin`,
+      dst,
+      "--part-size",
+      "5MiB",
+    ]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(readFileSync(dst).equals(bytes)).toBe(true);
+  });
+
+  it("copies a folder up and down recursively, copies server-side, and removes a prefix", async () => {
+    const tree = join(dir, "site");
+    mkdirSync(join(tree, "css"), { recursive: true });
+    writeFileSync(join(tree, "index.html"), "<h1>hi</h1>");
+    writeFileSync(join(tree, "css", "app.css"), "h1{}");
+    const up = await runAgainstMinio(["cp", "--recursive", tree, `s3://${bucket}/site/`]);
+    expect(up.code, up.stderr).toBe(0);
+    const stat = await runAgainstMinio(["stat", `s3://${bucket}/site/index.html`, "--json"]);
+    expect(JSON.parse(stat.stdout).contentType).toMatch(/^text\/html/);
+
+    const copy = await runAgainstMinio([
+      "cp",
+      `s3://${bucket}/site/css/app.css`,
+      `s3://${bucket}/backup/app.css`,
+    ]);
+    expect(copy.code, copy.stderr).toBe(0);
+
+    const back = join(dir, "site-copy");
+    const down = await runAgainstMinio(["cp", "--recursive", `s3://${bucket}/site/`, `${back}/`]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(readdirSync(back).sort()).toEqual(["css", "index.html"]);
+    expect(readFileSync(join(back, "css", "app.css"), "utf8")).toBe("h1{}");
+
+    const rm = await runAgainstMinio(["rm", "--recursive", "--yes", `s3://${bucket}/site/`]);
+    expect(rm.code, rm.stderr).toBe(0);
+    const left = await runAgainstMinio(["ls", `s3://${bucket}/site/`, "--json"]);
+    expect(left.stdout.trim()).toBe("");
   });
 });

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Aws } from "../../src/aws/clients.js";
 import { createBucket } from "../../src/core/buckets/create.js";
+import type { InterruptCleanup } from "../../src/core/cleanup.js";
 import { ExitCode, S3kitError } from "../../src/core/errors.js";
 
 function sdkError(name: string, status: number) {
@@ -54,6 +55,21 @@ const bareReads: Record<string, Handler> = {
 
 const spec = { bucket: "race-bucket", region: "eu-west-1", versioning: false };
 
+/** CreateBucket that creates the bucket, then (asked again) says it is ours already. */
+function createdThenOwned(): Handler {
+  let calls = 0;
+  return () => {
+    calls++;
+    if (calls > 1) throw sdkError("BucketAlreadyOwnedByYou", 409);
+    return {};
+  };
+}
+
+const emptyListings: Record<string, Handler> = {
+  ListObjectVersions: () => ({}),
+  ListMultipartUploads: () => ({}),
+};
+
 describe("createBucket when CreateBucket disagrees with HeadBucket", () => {
   it("converges when CreateBucket says BucketAlreadyOwnedByYou, and never deletes that bucket", async () => {
     const puts: string[] = [];
@@ -78,7 +94,7 @@ describe("createBucket when CreateBucket disagrees with HeadBucket", () => {
       PutBucketEncryption: put("encryption"),
       PutBucketPolicy: put("policy"),
       PutBucketLifecycleConfiguration: () => {
-        throw sdkError("MalformedXML", 400);
+        throw sdkError("InternalError", 500);
       },
     });
     const outcome = await createBucket(aws, spec, { dryRun: false });
@@ -87,7 +103,7 @@ describe("createBucket when CreateBucket disagrees with HeadBucket", () => {
     expect(calls).not.toContain("DeleteBucket");
     expect(outcome.report).toMatchObject({ existed: true, created: false });
     expect(outcome.error?.message).toContain(
-      "of the existing bucket race-bucket failed: MalformedXML from S3.",
+      "of the existing bucket race-bucket failed: InternalError from S3.",
     );
     expect(outcome.error?.message).toContain(
       "Applied: object ownership, public access block, default encryption, bucket policy; not applied: lifecycle rules.",
@@ -121,7 +137,9 @@ describe("createBucket when CreateBucket disagrees with HeadBucket", () => {
       },
     });
     const { report } = await createBucket(aws, spec, { dryRun: true });
-    expect(calls).toEqual(["HeadBucket"]);
+    // Read-only: HeadBucket, then the probes of what the endpoint supports.
+    expect(calls[0]).toBe("HeadBucket");
+    expect(calls.slice(1).every((c) => c.startsWith("Get"))).toBe(true);
     expect(report.warnings[0]).toContain("may belong to another account");
   });
 
@@ -130,10 +148,11 @@ describe("createBucket when CreateBucket disagrees with HeadBucket", () => {
       HeadBucket: () => {
         throw sdkError("NotFound", 404);
       },
-      CreateBucket: () => ({}),
+      CreateBucket: createdThenOwned(),
       PutBucketOwnershipControls: () => {
         throw sdkError("AccessDenied", 403);
       },
+      ...emptyListings,
       DeleteBucket: () => {
         throw sdkError("AccessDenied", 403);
       },
@@ -141,10 +160,11 @@ describe("createBucket when CreateBucket disagrees with HeadBucket", () => {
     const outcome = await createBucket(aws, spec, { dryRun: false });
     expect(outcome.error?.exitCode).toBe(ExitCode.accessDenied);
     expect(outcome.error?.message).toContain(
-      "Deleting the bucket race-bucket that this run created failed too",
+      "The bucket race-bucket was left in place: deleting it failed: AccessDenied",
     );
     expect(outcome.error?.hint).toContain("s3kit bucket delete race-bucket");
     expect(outcome.report.created).toBe(true);
+    expect(outcome.report.rollback).toMatchObject({ deleted: false });
   });
 
   it("retries a public policy that S3 refuses right after BlockPublicPolicy was turned off", async () => {
@@ -174,5 +194,150 @@ describe("createBucket when CreateBucket disagrees with HeadBucket", () => {
     expect(policyAttempts).toBe(2);
     expect(calls).not.toContain("DeleteBucket");
     expect(outcome.report.created).toBe(true);
+  });
+});
+
+describe("rollback of a bucket this run created", () => {
+  const failingOwnership = {
+    HeadBucket: () => {
+      throw sdkError("NotFound", 404);
+    },
+    PutBucketOwnershipControls: () => {
+      throw sdkError("AccessDenied", 403);
+    },
+  };
+
+  it("deletes it when a second CreateBucket proves the creation and it is empty", async () => {
+    const { aws, calls } = fakeAws({
+      ...failingOwnership,
+      CreateBucket: createdThenOwned(),
+      ...emptyListings,
+      DeleteBucket: () => ({}),
+    });
+    const outcome = await createBucket(aws, spec, { dryRun: false });
+    expect(calls.slice(-5)).toEqual([
+      "PutBucketOwnershipControls",
+      "CreateBucket",
+      "ListObjectVersions",
+      "ListMultipartUploads",
+      "DeleteBucket",
+    ]);
+    expect(outcome.report.rollback).toEqual({ deleted: true });
+    expect(outcome.report.created).toBe(false);
+    expect(outcome.error?.message).toContain(
+      "The bucket race-bucket that this run created was deleted again.",
+    );
+  });
+
+  it("leaves it when the endpoint answers success to CreateBucket of an existing bucket", async () => {
+    const { aws, calls } = fakeAws({
+      ...failingOwnership,
+      CreateBucket: () => ({}),
+    });
+    const outcome = await createBucket(aws, { ...spec, region: "us-east-1" }, { dryRun: false });
+    expect(calls).not.toContain("DeleteBucket");
+    expect(outcome.report.rollback?.deleted).toBe(false);
+    expect(outcome.error?.message).toContain(
+      "The bucket race-bucket was left in place: the endpoint answered success for a second CreateBucket",
+    );
+  });
+
+  it("leaves it when someone wrote an object (or a delete marker) into it meanwhile", async () => {
+    for (const listing of [{ Versions: [{ Key: "a" }] }, { DeleteMarkers: [{ Key: "a" }] }]) {
+      const { aws, calls } = fakeAws({
+        ...failingOwnership,
+        CreateBucket: createdThenOwned(),
+        ListObjectVersions: () => listing,
+        ListMultipartUploads: () => ({}),
+      });
+      const outcome = await createBucket(aws, spec, { dryRun: false });
+      expect(calls).not.toContain("DeleteBucket");
+      expect(outcome.error?.message).toContain("was left in place: it is not empty any more");
+    }
+  });
+
+  it("leaves it when a multipart upload into it is open", async () => {
+    const { aws, calls } = fakeAws({
+      ...failingOwnership,
+      CreateBucket: createdThenOwned(),
+      ListObjectVersions: () => ({}),
+      ListMultipartUploads: () => ({ Uploads: [{ Key: "big.bin", UploadId: "u1" }] }),
+    });
+    const outcome = await createBucket(aws, spec, { dryRun: false });
+    expect(calls).not.toContain("DeleteBucket");
+    expect(outcome.error?.message).toContain("someone started a multipart upload into it");
+  });
+
+  it("checks emptiness with ListObjectsV2 where object versions are not implemented", async () => {
+    const { aws, calls } = fakeAws({
+      ...failingOwnership,
+      CreateBucket: createdThenOwned(),
+      ListObjectVersions: () => {
+        throw sdkError("NotImplemented", 501);
+      },
+      ListObjectsV2: () => ({ KeyCount: 0 }),
+      ListMultipartUploads: () => ({}),
+      DeleteBucket: () => ({}),
+    });
+    const outcome = await createBucket(aws, spec, { dryRun: false });
+    expect(calls).toContain("ListObjectsV2");
+    expect(outcome.report.rollback).toEqual({ deleted: true });
+  });
+
+  it("leaves it when DeleteBucket finds it not empty after all", async () => {
+    const { aws } = fakeAws({
+      ...failingOwnership,
+      CreateBucket: createdThenOwned(),
+      ...emptyListings,
+      DeleteBucket: () => {
+        throw sdkError("BucketNotEmpty", 409);
+      },
+    });
+    const outcome = await createBucket(aws, spec, { dryRun: false });
+    expect(outcome.report.rollback?.deleted).toBe(false);
+    expect(outcome.error?.message).toContain("it is not empty any more");
+  });
+
+  it("tells Ctrl-C cleanup what it did, and has nothing left to do afterwards", async () => {
+    let cleanup: InterruptCleanup | undefined;
+    const reported: unknown[] = [];
+    let release: () => void = () => {};
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { aws } = fakeAws({
+      HeadBucket: () => {
+        throw sdkError("NotFound", 404);
+      },
+      CreateBucket: createdThenOwned(),
+      PutBucketOwnershipControls: async () => {
+        await blocked;
+        return {};
+      },
+      ...emptyListings,
+      DeleteBucket: () => ({}),
+    });
+    const running = createBucket(aws, spec, {
+      dryRun: false,
+      onInterrupt: (c) => {
+        cleanup = c;
+        return () => {};
+      },
+      onInterruptRollback: (result) => reported.push(result),
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A third Ctrl-C before the rollback decided would print how to finish it by hand.
+    Object.assign(aws, { settings: { endpoints: {}, profile: {} } });
+    expect(cleanup?.pending()).toEqual([
+      {
+        doing: "deleting the bucket race-bucket if this run created it and it is still empty",
+        command: "aws s3api delete-bucket --bucket race-bucket --region eu-west-1",
+      },
+    ]);
+    await cleanup?.run();
+    expect(reported).toEqual([{ bucket: "race-bucket", deleted: true }]);
+    expect(cleanup?.pending()).toEqual([]);
+    release();
+    await running;
   });
 });

@@ -67,8 +67,11 @@ describe("readBucketState", () => {
       tags: { env: "dev" },
       logging: { targetBucket: "logs", targetPrefix: "b/" },
       unreadable: {
-        ownership: "not supported by this endpoint",
         policy: "AccessDenied: AccessDenied message",
+      },
+      unsupported: {
+        ownership:
+          "GetBucketOwnershipControls answered NotImplemented (HTTP 501): NotImplemented message",
       },
     });
     // The audit does not report what it could not see.

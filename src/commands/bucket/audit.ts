@@ -22,7 +22,8 @@ export default defineCommand<Options>({
           "bucket policies that allow anyone, TLS-only access, a rule that aborts incomplete " +
           "multipart uploads, versioning and CORS. Each finding has an id, a severity (high, " +
           "medium, low) and a fix. With --fail-on LEVEL, exits 6 when a finding at or above " +
-          "LEVEL exists (for CI).",
+          "LEVEL exists (for CI). Settings the endpoint does not support are listed apart " +
+          "(n/a), with what that means for safety; they are not findings.",
       )
       .argument("<name>", "bucket name")
       .option("--fail-on <level>", "exit 6 if a finding at or above high, medium or low exists");
@@ -55,7 +56,17 @@ export default defineCommand<Options>({
         const passes = r.passed.map(
           (p) => `${style.green("PASS  ")} ${p.id}: ${p.title}\n       ${p.detail}`,
         );
-        if (r.findings.length === 0) return [`${r.bucket}: no findings.`, ...passes].join("\n");
+        const gaps = r.notSupported.map(
+          (g) =>
+            `${style.yellow("n/a".padEnd(6))} ${g.label}: not supported by this endpoint; ${g.meaning}`,
+        );
+        if (r.findings.length === 0) {
+          return [
+            `${r.bucket}: no findings.`,
+            ...passes,
+            ...(gaps.length > 0 ? ["", ...gaps] : []),
+          ].join("\n");
+        }
         const lines = [`${r.bucket} (${r.region}):`, ...passes];
         for (const f of r.findings) {
           lines.push(
@@ -64,6 +75,7 @@ export default defineCommand<Options>({
             `       ${style.dim(`fix: ${f.fix}`)}`,
           );
         }
+        if (gaps.length > 0) lines.push(...gaps);
         lines.push(
           "",
           `${r.findings.length} finding${r.findings.length === 1 ? "" : "s"}: ${r.counts.high} high, ${r.counts.medium} medium, ${r.counts.low} low.`,

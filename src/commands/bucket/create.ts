@@ -7,7 +7,12 @@ import { parseCreateFlags, TRANSITION_CLASSES } from "../../core/buckets/spec.js
 import { iacBucket, renderStack } from "../../core/iac/from-specs.js";
 import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
 import { defineCommand } from "../context.js";
-import { renderCreatePlan, renderCreateReport } from "../render/bucket-create.js";
+import {
+  renderCreatePlan,
+  renderCreateReport,
+  renderInterruptCleanup,
+  renderNotSupported,
+} from "../render/bucket-create.js";
 
 interface Options {
   generateName?: boolean;
@@ -30,6 +35,7 @@ interface Options {
   tlsPolicy?: boolean;
   emit?: IacFormat;
   dryRun?: boolean;
+  strict?: boolean;
 }
 
 export default defineCommand<Options>({
@@ -41,6 +47,7 @@ export default defineCommand<Options>({
     "s3kit bucket create my-app-assets --public-read --public-prefix images/ --yes",
     "s3kit bucket create my-app-uploads --kms-key arn:aws:kms:eu-west-1:123456789012:key/1234abcd-… --dry-run",
     "s3kit bucket create my-app-uploads --cors-origin https://app.example.com --emit terraform > bucket.tf",
+    "s3kit bucket create my-app-uploads --endpoint-url https://minio.example.com --strict",
   ],
   configure(cmd) {
     cmd
@@ -52,7 +59,10 @@ export default defineCommand<Options>({
           "7 days. Re-running is safe: settings already in place are left alone, and an option " +
           "you change updates only that setting. Settings you do not ask for (versioning, CORS, " +
           "expiry, transitions, tags, logging) stay as they are on an existing bucket. " +
-          "If a step fails on a bucket this run created, the bucket is deleted again.",
+          "A setting the endpoint does not support (S3-compatible servers lack some) is applied " +
+          "as far as it goes and reported with what that means for safety; --strict makes it an " +
+          "error. If a step fails on a bucket this run provably created, the bucket is deleted " +
+          "again while it is still empty.",
       )
       .argument("[name]", "bucket name (3-63 lowercase letters, digits, dots and hyphens)")
       .option(
@@ -93,6 +103,10 @@ export default defineCommand<Options>({
       )
       .option("--no-tls-policy", "remove s3kit's TLS-only statements from the bucket policy")
       .option("--dry-run", "print the plan (API calls and differences) and change nothing")
+      .option(
+        "--strict",
+        "a setting the endpoint does not support is an error (exit 5; a bucket this run created is rolled back)",
+      )
       .addOption(
         new Option(
           "--emit <format>",
@@ -141,29 +155,50 @@ export default defineCommand<Options>({
 
     const outcome = await createBucket(aws, spec, {
       dryRun: opts.dryRun === true,
-      onInterrupt: (cleanup) => ctx.onInterrupt(cleanup),
+      strict: opts.strict === true,
+      onInterrupt: ctx.onInterrupt,
+      onInterruptRollback: (result) => ctx.out.warn(renderInterruptCleanup(result)),
     });
     const { report } = outcome;
     for (const warning of report.warnings) ctx.out.warn(warning);
+    for (const gap of report.notSupported) ctx.out.warn(renderNotSupported(gap));
     ctx.out.result(report, (r) =>
       r.dryRun ? renderCreatePlan(r, ctx.out) : renderCreateReport(r),
     );
     if (outcome.error) throw outcome.error;
 
+    const gaps = report.notSupported.length;
+    const gapNote =
+      gaps === 0
+        ? ""
+        : ` ${gaps} setting${gaps === 1 ? " is" : "s are"} not supported by this endpoint (see the warnings above).`;
     if (report.dryRun) {
       const calls = report.settings.filter((s) => s.call).length;
       ctx.out.info(
-        `Dry run: ${calls} API call${calls === 1 ? "" : "s"} planned; nothing was changed.`,
+        `Dry run: ${calls} API call${calls === 1 ? "" : "s"} planned; nothing was changed.${gapNote}`,
       );
+      if (calls > 0 && aws.settings.endpoints.s3) {
+        ctx.out.hint(
+          "Whether the endpoint supports the other settings shows when they are applied: one it refuses is reported, not rolled back (with --strict: exit 5).",
+        );
+      }
     } else if (report.created) {
-      ctx.out.success(`Created bucket ${report.bucket} in ${report.region} with safe defaults.`);
+      ctx.out.success(
+        gaps === 0
+          ? `Created bucket ${report.bucket} in ${report.region} with safe defaults.`
+          : `Created bucket ${report.bucket} in ${report.region} with the safe defaults this endpoint supports.${gapNote}`,
+      );
     } else if (report.changed) {
       const n = report.settings.filter((s) => s.status === "updated" || s.status === "created");
       ctx.out.success(
-        `Updated ${n.length} setting${n.length === 1 ? "" : "s"} of ${report.bucket}: ${n.map((s) => settingLabel(s.setting)).join(", ")}.`,
+        `Updated ${n.length} setting${n.length === 1 ? "" : "s"} of ${report.bucket}: ${n.map((s) => settingLabel(s.setting)).join(", ")}.${gapNote}`,
       );
     } else {
-      ctx.out.success(`${report.bucket} already has every setting: nothing changed.`);
+      ctx.out.success(
+        gaps === 0
+          ? `${report.bucket} already has every setting: nothing changed.`
+          : `${report.bucket} already has every setting this endpoint supports: nothing changed.${gapNote}`,
+      );
     }
     return undefined;
   },

@@ -2,6 +2,7 @@ import { describeSetting, settingLabel } from "../../core/buckets/describe.js";
 import { getBucketInfo } from "../../core/buckets/info.js";
 import { assertValidBucketName } from "../../core/buckets/names.js";
 import type { BucketState, ConfigSetting } from "../../core/buckets/state.js";
+import { notSupported } from "../../core/buckets/support.js";
 import { defineCommand } from "../context.js";
 
 export default defineCommand({
@@ -14,7 +15,9 @@ export default defineCommand({
       .description(
         "Show every setting of a bucket: region, default encryption, public access block, object " +
           "ownership, versioning, CORS, lifecycle rules, bucket policy, tags and access logging. " +
-          "A setting the bucket does not have is shown as absent (null in --json).",
+          "A setting the bucket does not have is shown as absent (null in --json); one the " +
+          "endpoint does not support is shown as such, with what that means for safety " +
+          '("unsupported" in --json, with the endpoint\'s answer).',
       )
       .argument("<name>", "bucket name");
   },
@@ -44,9 +47,12 @@ function renderInfo(state: BucketState): string {
   const lines = [`Bucket ${state.bucket}`, `  ${"region:".padEnd(width)} ${state.region}`];
   for (const setting of order) {
     const unreadable = state.unreadable[setting];
-    const values = unreadable
-      ? [`unknown (could not read it: ${unreadable})`]
-      : describeSetting(setting, state[setting]);
+    const unsupported = state.unsupported[setting];
+    const values = unsupported
+      ? [`not supported by this endpoint: ${notSupported(setting, unsupported).meaning}`]
+      : unreadable
+        ? [`unknown (could not read it: ${unreadable})`]
+        : describeSetting(setting, state[setting]);
     const label = `${settingLabel(setting)}:`.padEnd(width);
     lines.push(`  ${label} ${values[0]}`);
     for (const more of values.slice(1)) lines.push(`  ${" ".repeat(width)} ${more}`);

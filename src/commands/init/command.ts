@@ -12,7 +12,11 @@ import { type InitAnswers, type InitPlan, parseDevFlag, planInit } from "../../c
 import { confirm, terminalAsker } from "../../io/prompt.js";
 import { startSpinner } from "../../io/spinner.js";
 import { type Context, defineCommand } from "../context.js";
-import { renderCreatePlan } from "../render/bucket-create.js";
+import {
+  renderCreatePlan,
+  renderInterruptCleanup,
+  renderNotSupported,
+} from "../render/bucket-create.js";
 import { printUnsavedKey } from "../render/unsaved-key.js";
 import { askInitQuestions } from "./wizard.js";
 
@@ -31,6 +35,7 @@ interface Options {
   envStyle: string;
   outDir: string;
   dryRun?: boolean;
+  strict?: boolean;
   emit?: IacFormat;
 }
 
@@ -71,6 +76,10 @@ export default defineCommand<Options>({
       )
       .option("--out-dir <dir>", "where the developers' .env.NAME files go", ".")
       .option("--dry-run", "print the plan and change nothing")
+      .option(
+        "--strict",
+        "a bucket setting the endpoint does not support is an error (exit 5), not a warning",
+      )
       .addOption(
         new Option(
           "--emit <format>",
@@ -121,8 +130,12 @@ export default defineCommand<Options>({
     }
 
     const regional = aws.withRegion(region);
-    const preview = await createBucket(regional, plan.bucket, { dryRun: true });
+    const preview = await createBucket(regional, plan.bucket, {
+      dryRun: true,
+      strict: opts.strict === true,
+    });
     for (const warning of preview.report.warnings) ctx.out.warn(warning);
+    for (const gap of preview.report.notSupported) ctx.out.warn(renderNotSupported(gap));
     if (!ctx.out.json || opts.dryRun)
       showPlan(ctx, plan, renderCreatePlan(preview.report, ctx.out), opts.dryRun === true);
     if (opts.dryRun) {
@@ -133,8 +146,11 @@ export default defineCommand<Options>({
           developers: plannedDevelopers(plan),
           commands: plan.commands,
         });
+      if (preview.error) throw preview.error;
       return undefined;
     }
+    // --strict and the endpoint already said it lacks a setting: stop before asking.
+    if (preview.error) throw preview.error;
     if (!fromFlags || !ctx.globals.yes) {
       const go = await confirm(ctx.out, "Apply this plan?", { yes: ctx.globals.yes });
       if (!go) {
@@ -142,7 +158,7 @@ export default defineCommand<Options>({
         return ExitCode.ok;
       }
     }
-    return apply(ctx, plan, regional, answers);
+    return apply(ctx, plan, regional, answers, opts.strict === true);
   },
 });
 
@@ -174,6 +190,7 @@ function answersFromFlags(opts: Options): InitAnswers {
       : {}),
     developers: opts.dev.map((d) => parseDevFlag(d, opts.outDir)),
     envStyle: parseEnvStyle(opts.envStyle),
+    ...(opts.strict ? { strict: true } : {}),
   };
 }
 
@@ -214,6 +231,7 @@ async function apply(
   plan: InitPlan,
   aws: Awaited<ReturnType<Context["aws"]>>,
   answers: InitAnswers,
+  strict: boolean,
 ) {
   const done: StepResult[] = [];
   const step = async (title: string, work: () => Promise<string>) => {
@@ -243,11 +261,19 @@ async function apply(
   await step(`Bucket ${plan.bucket.bucket} in ${plan.bucket.region}`, async () => {
     const outcome = await createBucket(aws, plan.bucket, {
       dryRun: false,
-      onInterrupt: (c) => ctx.onInterrupt(c),
+      strict,
+      onInterrupt: ctx.onInterrupt,
+      onInterruptRollback: (result) => ctx.out.warn(renderInterruptCleanup(result)),
     });
     if (outcome.error) throw outcome.error;
     const r = outcome.report;
-    return r.created ? "created with safe defaults" : r.changed ? "updated" : "already set up";
+    const done = r.created
+      ? "created with safe defaults"
+      : r.changed
+        ? "updated"
+        : "already set up";
+    if (r.notSupported.length === 0) return done;
+    return `${done}; not supported by this endpoint: ${r.notSupported.map((g) => g.label).join(", ")}`;
   });
 
   const files: { name: string; file: string | null; accessKeyId: string | null }[] = [];

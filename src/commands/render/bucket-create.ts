@@ -1,6 +1,7 @@
 // How `bucket create` (and `init`, which runs it) shows its plan and its report.
-import type { CreateReport, SettingReport } from "../../core/buckets/create.js";
+import type { CreateReport, InterruptRollback, SettingReport } from "../../core/buckets/create.js";
 import { describeSetting, settingLabel } from "../../core/buckets/describe.js";
+import type { NotSupported } from "../../core/buckets/support.js";
 import type { Output } from "../../io/output.js";
 import { renderTable } from "../../io/table.js";
 
@@ -13,6 +14,7 @@ const STATUS_WORDS: Record<SettingReport["status"], string> = {
   failed: "FAILED",
   "not-applied": "not applied",
   "rolled-back": "rolled back",
+  unsupported: "not supported",
 };
 
 function statusWord(s: SettingReport): string {
@@ -27,7 +29,8 @@ function statusWord(s: SettingReport): string {
 export function renderCreateReport(report: CreateReport): string {
   const rows: { setting: string; status: string; value: string }[] = [];
   for (const s of report.settings) {
-    const lines = describeSetting(s.setting, s.value);
+    // An unsupported setting has no value to describe ("absent" would suggest otherwise).
+    const lines = s.status === "unsupported" ? ["-"] : describeSetting(s.setting, s.value);
     lines.forEach((line, i) => {
       rows.push({
         setting: i === 0 ? settingLabel(s.setting) : "",
@@ -60,6 +63,10 @@ export function renderCreatePlan(report: CreateReport, out: Output): string {
   for (const s of report.settings) {
     const label = settingLabel(s.setting);
     const after = describeSetting(s.setting, s.value);
+    if (s.status === "unsupported") {
+      lines.push(style.yellow(`! ${label}: not supported by this endpoint (nothing is sent)`));
+      continue;
+    }
     if (s.status === "unchanged") {
       lines.push(style.dim(`= ${label}: ${after.join("; ")} (unchanged)`));
       continue;
@@ -77,4 +84,16 @@ export function renderCreatePlan(report: CreateReport, out: Output): string {
     if (s.call) lines.push(`    ${s.call.operation} ${displayInput(s.call.input)}`);
   }
   return lines.join("\n");
+}
+
+/** What Ctrl-C did with the bucket the run had created (a warning line). */
+export function renderInterruptCleanup(result: InterruptRollback): string {
+  return result.deleted
+    ? `interrupted; deleted the bucket ${result.bucket} that this run created.`
+    : `interrupted; left the bucket ${result.bucket} in place: ${result.reason}. Delete it with \`s3kit bucket delete ${result.bucket} --yes\` if nobody else uses it.`;
+}
+
+/** One setting the endpoint does not support, as a warning line. */
+export function renderNotSupported(gap: NotSupported): string {
+  return `not supported by this endpoint: ${gap.label}: ${gap.meaning} [${gap.evidence}]`;
 }

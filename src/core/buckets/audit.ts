@@ -3,6 +3,13 @@
 import { cloudFrontGrants } from "../cdn/statement.js";
 import { describePublicAccessBlock } from "./describe.js";
 import type { BucketState, ConfigSetting, PolicyStatement } from "./state.js";
+import {
+  type NotSupported,
+  notSupported,
+  PLAIN_HTTP_MEANING,
+  partNotSupported,
+  plainHttpEvidence,
+} from "./support.js";
 
 export const SEVERITIES = ["high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -30,6 +37,13 @@ export interface AuditReport {
   counts: Record<Severity, number>;
   /** Settings the audit could not read, so their rules were not checked. */
   skipped: { setting: ConfigSetting; reason: string }[];
+  /** Settings the endpoint does not support (their rules cannot apply), with what that means. */
+  notSupported: NotSupported[];
+}
+
+export interface AuditContext {
+  /** The S3 endpoint, when it is reached over plain HTTP (no request can carry TLS). */
+  plainHttpEndpoint?: string;
 }
 
 const RANK: Record<Severity, number> = { high: 3, medium: 2, low: 1 };
@@ -74,7 +88,7 @@ function label(statement: PolicyStatement, index: number): string {
 const READ_ONLY_ACTIONS = /^s3:(GetObject|GetObjectVersion)$/i;
 
 /** The findings for one bucket, highest severity first. */
-export function auditBucket(state: BucketState): AuditReport {
+export function auditBucket(state: BucketState, context: AuditContext = {}): AuditReport {
   const findings: Finding[] = [];
   const passed: Pass[] = [];
   const name = state.bucket;
@@ -84,7 +98,12 @@ export function auditBucket(state: BucketState): AuditReport {
     setting: setting as ConfigSetting,
     reason: reason as string,
   }));
-  const readable = (s: ConfigSetting) => state.unreadable[s] === undefined;
+  const unsupported = state.unsupported ?? {};
+  const gaps = Object.entries(unsupported).map(([setting, evidence]) =>
+    notSupported(setting as ConfigSetting, evidence as string),
+  );
+  const readable = (s: ConfigSetting) =>
+    state.unreadable[s] === undefined && unsupported[s] === undefined;
 
   // Public access block
   if (readable("publicAccessBlock")) {
@@ -176,7 +195,13 @@ export function auditBucket(state: BucketState): AuditReport {
           (v) => v.toLowerCase() === "false",
         ),
     );
-    if (!tlsDeny) {
+    if (!tlsDeny && context.plainHttpEndpoint) {
+      // Not a finding about the bucket: no request to this endpoint can use TLS at all.
+      gaps.push({
+        ...partNotSupported("tls-only", plainHttpEvidence(context.plainHttpEndpoint)),
+        meaning: PLAIN_HTTP_MEANING,
+      });
+    } else if (!tlsDeny) {
       findings.push({
         id: "no-tls-only-policy",
         severity: "medium",
@@ -195,7 +220,7 @@ export function auditBucket(state: BucketState): AuditReport {
           (v) => Number(v) >= 1.2,
         ),
     );
-    if (!oldTlsDeny) {
+    if (!oldTlsDeny && !context.plainHttpEndpoint) {
       findings.push({
         id: "old-tls-allowed",
         severity: "low",
@@ -258,5 +283,13 @@ export function auditBucket(state: BucketState): AuditReport {
   findings.sort((a, b) => RANK[b.severity] - RANK[a.severity]);
   const counts: Record<Severity, number> = { high: 0, medium: 0, low: 0 };
   for (const f of findings) counts[f.severity]++;
-  return { bucket: state.bucket, region: state.region, findings, passed, counts, skipped };
+  return {
+    bucket: state.bucket,
+    region: state.region,
+    findings,
+    passed,
+    counts,
+    skipped,
+    notSupported: gaps,
+  };
 }

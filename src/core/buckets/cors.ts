@@ -5,8 +5,11 @@ import {
   PutBucketCorsCommand,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
+import { describeAnswer, unsupportedAnswer } from "../../aws/errors.js";
+import { ExitCode, S3kitError } from "../errors.js";
 import { requireBucket } from "./read.js";
 import { type CorsRule, sameCors } from "./state.js";
+import { notSupported } from "./support.js";
 
 export interface CorsResult {
   bucket: string;
@@ -36,8 +39,23 @@ async function readCors(aws: Aws, bucket: string): Promise<CorsRule[] | null> {
     return rules.length > 0 ? rules : null;
   } catch (err) {
     if ((err as Error).name === "NoSuchCORSConfiguration") return null;
-    throw err;
+    throw corsUnsupported(err, "GetBucketCors") ?? err;
   }
+}
+
+/** The endpoint has no per-bucket CORS: say so, and what it means, instead of its raw answer. */
+function corsUnsupported(err: unknown, operation: string): S3kitError | undefined {
+  if (!unsupportedAnswer(err)) return undefined;
+  const gap = notSupported("cors", describeAnswer(err, operation));
+  return new S3kitError(
+    {
+      code: "NotSupportedByEndpoint",
+      message: `CORS is not supported by this endpoint (${gap.evidence}): ${gap.meaning}.`,
+      hint: "Configure CORS on the server itself (a server-wide setting on most S3-compatible servers), or serve the files through a CDN that adds the headers.",
+      exitCode: ExitCode.conflict,
+    },
+    { cause: err },
+  );
 }
 
 export async function getCors(aws: Aws, bucket: string): Promise<CorsResult> {
@@ -51,9 +69,13 @@ export async function setCors(aws: Aws, bucket: string, rules: CorsRule[]): Prom
   const previous = await readCors(aws, bucket);
   if (sameCors(previous, rules)) return { bucket, cors: previous, changed: false, previous };
   const s3 = await aws.s3();
-  await s3.send(
-    new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: rules } }),
-  );
+  try {
+    await s3.send(
+      new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: rules } }),
+    );
+  } catch (err) {
+    throw corsUnsupported(err, "PutBucketCors") ?? err;
+  }
   return { bucket, cors: rules, changed: true, previous };
 }
 

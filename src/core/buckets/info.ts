@@ -11,5 +11,9 @@ export async function getBucketInfo(aws: Aws, bucket: string): Promise<BucketSta
 
 /** The audit findings of a bucket (`bucket audit`). */
 export async function auditBucketByName(aws: Aws, bucket: string): Promise<AuditReport> {
-  return auditBucket(await getBucketInfo(aws, bucket));
+  const endpoint = aws.endpoint("s3");
+  return auditBucket(
+    await getBucketInfo(aws, bucket),
+    endpoint.startsWith("http://") ? { plainHttpEndpoint: endpoint } : {},
+  );
 }

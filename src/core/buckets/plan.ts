@@ -24,6 +24,7 @@ import {
   sameTags,
   type Versioning,
 } from "./state.js";
+import { type NotSupported, notSupported, partNotSupported, type SettingPart } from "./support.js";
 import {
   abortIncompleteMultipartRule,
   expireLifecycleRule,
@@ -55,17 +56,22 @@ export interface ApiCall {
   input: Record<string, unknown>;
 }
 
-export type Change = "create" | "update" | "unchanged";
+/** `unsupported`: the endpoint said (when s3kit read it) that it does not implement the setting. */
+export type Change = "create" | "update" | "unchanged" | "unsupported";
 
 export interface PlanStep {
   setting: Setting;
   change: Change;
-  /** The call that makes the change (none when unchanged). */
+  /** The call that makes the change (none when unchanged or unsupported). */
   call?: ApiCall;
   /** The value before (`null`: absent). For a bucket this run creates: absent. */
   current: unknown;
   /** The value after the run. */
   desired: unknown;
+  /** Why the setting cannot be applied (with `change: "unsupported"`). */
+  notSupported?: NotSupported[];
+  /** The parts s3kit manages in the desired value (policy statements, lifecycle rules). */
+  parts?: SettingPart[];
 }
 
 export interface BucketPlan {
@@ -169,7 +175,11 @@ export function desiredState(spec: CreateBucketSpec, current: BucketState | null
  * The plan: one step per setting, in the order S3 needs (ownership and the public-access
  * block before a policy that depends on them). `current` is null for a new bucket.
  */
-export function planBucket(spec: CreateBucketSpec, current: BucketState | null): BucketPlan {
+export function planBucket(
+  spec: CreateBucketSpec,
+  current: BucketState | null,
+  unsupported: BucketState["unsupported"] = current?.unsupported ?? {},
+): BucketPlan {
   const desired = desiredState(spec, current);
   const Bucket = spec.bucket;
   const before = current;
@@ -211,7 +221,24 @@ export function planBucket(spec: CreateBucketSpec, current: BucketState | null):
       steps.push({ setting, change: "unchanged", current: now, desired: now });
       return;
     }
+    const evidence = unsupported[setting];
+    if (evidence !== undefined) {
+      const parts = partsOf(setting, wanted);
+      steps.push({
+        setting,
+        change: "unsupported",
+        current: now,
+        desired: now,
+        notSupported:
+          parts.length > 0
+            ? parts.map((part) => partNotSupported(part, evidence))
+            : [notSupported(setting, evidence)],
+      });
+      return;
+    }
+    const parts = partsOf(setting, wanted);
     steps.push({
+      ...(parts.length > 0 ? { parts } : {}),
       setting,
       change: before && now !== null ? "update" : "create",
       call: call(wanted),
@@ -280,21 +307,17 @@ export function planBucket(spec: CreateBucketSpec, current: BucketState | null):
         : {
             setting: "policy",
             change: "update",
-            call: { operation: "DeleteBucketPolicy", input: { Bucket } },
+            call: policyCall(Bucket, null),
             current: now,
             desired: null,
           },
     );
   } else {
-    add<PolicyDocument>("policy", desired.policy, samePolicy, (value) => ({
-      operation: "PutBucketPolicy",
-      input: { Bucket, Policy: JSON.stringify(value) },
-    }));
+    add<PolicyDocument>("policy", desired.policy, samePolicy, (value) => policyCall(Bucket, value));
   }
-  add<LifecycleRule[]>("lifecycle", desired.lifecycle, sameLifecycle, (value) => ({
-    operation: "PutBucketLifecycleConfiguration",
-    input: { Bucket, LifecycleConfiguration: { Rules: value } },
-  }));
+  add<LifecycleRule[]>("lifecycle", desired.lifecycle, sameLifecycle, (value) =>
+    lifecycleCall(Bucket, value),
+  );
   add<CorsRule[]>("cors", desired.cors, sameCors, (value) => ({
     operation: "PutBucketCors",
     input: { Bucket, CORSConfiguration: { CORSRules: value } },
@@ -321,4 +344,80 @@ export function planBucket(spec: CreateBucketSpec, current: BucketState | null):
   }));
 
   return { bucket: Bucket, region: before?.region ?? spec.region, exists: before !== null, steps };
+}
+
+function policyCall(Bucket: string, value: PolicyDocument | null): ApiCall {
+  return value === null
+    ? { operation: "DeleteBucketPolicy", input: { Bucket } }
+    : { operation: "PutBucketPolicy", input: { Bucket, Policy: JSON.stringify(value) } };
+}
+
+function lifecycleCall(Bucket: string, value: LifecycleRule[]): ApiCall {
+  return value.length === 0
+    ? { operation: "DeleteBucketLifecycle", input: { Bucket } }
+    : {
+        operation: "PutBucketLifecycleConfiguration",
+        input: { Bucket, LifecycleConfiguration: { Rules: value } },
+      };
+}
+
+const PART_OF_SID: Record<string, SettingPart> = {
+  [MANAGED_SIDS.denyInsecureTransport]: "tls-only",
+  [MANAGED_SIDS.denyOutdatedTls]: "tls-1.2",
+  [MANAGED_SIDS.publicRead]: "public-read",
+};
+
+const PART_OF_RULE: Record<string, SettingPart> = {
+  [MANAGED_RULE_IDS.abortIncompleteMultipart]: "abort-incomplete-multipart",
+  [MANAGED_RULE_IDS.expire]: "expire",
+  [MANAGED_RULE_IDS.transition]: "transition",
+  [MANAGED_RULE_IDS.noncurrentExpire]: "noncurrent-expire",
+};
+
+function partOfItem(
+  setting: Setting,
+  item: PolicyStatement | LifecycleRule,
+): SettingPart | undefined {
+  if (setting === "policy") return PART_OF_SID[(item as PolicyStatement).Sid ?? ""];
+  if (setting === "lifecycle") return PART_OF_RULE[(item as LifecycleRule).ID ?? ""];
+  return undefined;
+}
+
+function itemsOf(setting: Setting, value: unknown): (PolicyStatement | LifecycleRule)[] {
+  if (setting === "policy") return (value as PolicyDocument | null)?.Statement ?? [];
+  if (setting === "lifecycle") return (value as LifecycleRule[] | null) ?? [];
+  return [];
+}
+
+/** The parts s3kit manages in a policy or lifecycle value, in the order they appear. */
+export function partsOf(setting: Setting, value: unknown): SettingPart[] {
+  const parts: SettingPart[] = [];
+  for (const item of itemsOf(setting, value)) {
+    const part = partOfItem(setting, item);
+    if (part && !parts.includes(part)) parts.push(part);
+  }
+  return parts;
+}
+
+/**
+ * The step's desired value with only some of s3kit's parts (and every part s3kit does not
+ * manage), and the call that writes it: what to try when the endpoint refuses the whole.
+ */
+export function withParts(
+  bucket: string,
+  step: PlanStep,
+  keep: readonly SettingPart[],
+): { desired: unknown; call: ApiCall } {
+  const kept = (item: PolicyStatement | LifecycleRule) => {
+    const part = partOfItem(step.setting, item);
+    return part === undefined || keep.includes(part);
+  };
+  if (step.setting === "policy") {
+    const doc = step.desired as PolicyDocument;
+    const statements = doc.Statement.filter(kept);
+    const value = statements.length === 0 ? null : { ...doc, Statement: statements };
+    return { desired: value, call: policyCall(bucket, value) };
+  }
+  const rules = (step.desired as LifecycleRule[]).filter(kept);
+  return { desired: rules.length === 0 ? null : rules, call: lifecycleCall(bucket, rules) };
 }

@@ -16,7 +16,12 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
-import { mapAwsError, regionFromError } from "../../aws/errors.js";
+import {
+  describeAnswer,
+  mapAwsError,
+  regionFromError,
+  unsupportedAnswer,
+} from "../../aws/errors.js";
 import { ConflictError, NotFoundError, UsageError } from "../errors.js";
 import type {
   BucketState,
@@ -142,6 +147,58 @@ function errorName(err: unknown): string {
   return e.Code ?? e.name ?? "Error";
 }
 
+/** The call that reads each setting. */
+export const READ_OPERATIONS: Record<ConfigSetting, string> = {
+  publicAccessBlock: "GetPublicAccessBlock",
+  ownership: "GetBucketOwnershipControls",
+  encryption: "GetBucketEncryption",
+  versioning: "GetBucketVersioning",
+  policy: "GetBucketPolicy",
+  lifecycle: "GetBucketLifecycleConfiguration",
+  cors: "GetBucketCors",
+  tags: "GetBucketTagging",
+  logging: "GetBucketLogging",
+};
+
+const GETS: Record<ConfigSetting, (s3: S3Client, Bucket: string) => Promise<unknown>> = {
+  publicAccessBlock: (s3, Bucket) => s3.send(new GetPublicAccessBlockCommand({ Bucket })),
+  ownership: (s3, Bucket) => s3.send(new GetBucketOwnershipControlsCommand({ Bucket })),
+  encryption: (s3, Bucket) => s3.send(new GetBucketEncryptionCommand({ Bucket })),
+  versioning: (s3, Bucket) => s3.send(new GetBucketVersioningCommand({ Bucket })),
+  policy: (s3, Bucket) => s3.send(new GetBucketPolicyCommand({ Bucket })),
+  lifecycle: (s3, Bucket) => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket })),
+  cors: (s3, Bucket) => s3.send(new GetBucketCorsCommand({ Bucket })),
+  tags: (s3, Bucket) => s3.send(new GetBucketTaggingCommand({ Bucket })),
+  logging: (s3, Bucket) => s3.send(new GetBucketLoggingCommand({ Bucket })),
+};
+
+/**
+ * For a bucket that does not exist yet: which of these settings the endpoint does not
+ * implement. Read-only: each setting's Get call on the missing bucket; an endpoint that
+ * lacks the API often answers NotImplemented before it looks for the bucket. Any other
+ * answer (NoSuchBucket above all) tells nothing, and the write will be the test.
+ */
+export async function probeUnsupported(
+  aws: Aws,
+  bucket: string,
+  settings: readonly ConfigSetting[],
+): Promise<BucketState["unsupported"]> {
+  const s3 = await aws.s3();
+  const unsupported: BucketState["unsupported"] = {};
+  await Promise.all(
+    settings.map(async (setting) => {
+      try {
+        await GETS[setting](s3, bucket);
+      } catch (err) {
+        if (unsupportedAnswer(err)) {
+          unsupported[setting] = describeAnswer(err, READ_OPERATIONS[setting]);
+        }
+      }
+    }),
+  );
+  return unsupported;
+}
+
 /** Reads every setting. `region` is the bucket's (from headBucket). */
 export async function readBucketState(
   aws: Aws,
@@ -150,6 +207,7 @@ export async function readBucketState(
 ): Promise<BucketState> {
   const s3 = await aws.s3();
   const unreadable: BucketState["unreadable"] = {};
+  const unsupported: BucketState["unsupported"] = {};
   const read = async <T>(
     setting: ConfigSetting,
     get: () => Promise<T | null>,
@@ -161,11 +219,12 @@ export async function readBucketState(
       if (status(err) === 404 && errorName(err) === "NoSuchBucket") {
         throw new NotFoundError(`Bucket ${bucket} does not exist.`, undefined, "NoSuchBucket");
       }
+      if (unsupportedAnswer(err)) {
+        unsupported[setting] = describeAnswer(err, READ_OPERATIONS[setting]);
+        return null;
+      }
       const mapped = mapAwsError(err, { bucket });
-      unreadable[setting] =
-        mapped.code === "NotImplemented" || status(err) === 501
-          ? "not supported by this endpoint"
-          : `${mapped.code}: ${mapped.message}`;
+      unreadable[setting] = `${mapped.code}: ${mapped.message}`;
       return null;
     }
   };
@@ -251,6 +310,7 @@ export async function readBucketState(
     tags,
     logging,
     unreadable,
+    unsupported,
   };
 }
 

@@ -97,8 +97,10 @@ export interface BucketState {
   cors: CorsRule[] | null;
   tags: Record<string, string> | null;
   logging: Logging | null;
-  /** Settings that could not be read (access denied, not supported by the endpoint), with why. */
+  /** Settings that could not be read (access denied, a server error), with why. */
   unreadable: Partial<Record<ConfigSetting, string>>;
+  /** Settings the endpoint does not implement, with its answer as evidence. */
+  unsupported: Partial<Record<ConfigSetting, string>>;
 }
 
 /** A bucket that was just created: every setting absent. */
@@ -116,6 +118,7 @@ export function emptyState(bucket: string, region: string): BucketState {
     tags: null,
     logging: null,
     unreadable: {},
+    unsupported: {},
   };
 }
 

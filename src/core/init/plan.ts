@@ -28,6 +28,8 @@ export interface InitAnswers {
   expire?: { days: string; prefix?: string };
   developers: DeveloperAnswer[];
   envStyle: EnvStyle;
+  /** A bucket setting the endpoint does not support is an error (`bucket create --strict`). */
+  strict?: boolean;
 }
 
 export interface PlannedDeveloper {
@@ -149,6 +151,7 @@ function equivalentCommands(
     create.push("--expire-days", answers.expire.days);
     if (answers.expire.prefix) create.push("--expire-prefix", answers.expire.prefix);
   }
+  if (answers.strict) create.push("--strict");
   if (answers.publicRead) {
     create.push("--public-read");
     if (answers.publicRead.prefix) create.push("--public-prefix", answers.publicRead.prefix);
