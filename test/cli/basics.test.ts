@@ -91,6 +91,21 @@ describe("usage errors exit 2 before any API call", () => {
     expect(stderr).toContain("http://localhost:9000");
   });
 
+  it("rejects an endpoint URL with a line break, from the flag or the environment", async () => {
+    const keys = { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "x" };
+    const flag = await runCli(["ls", "--endpoint-url", "http://127.0.0.1:9\r\nX-Evil: 1"], {
+      env: keys,
+    });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("control character, U+000D (carriage return), at position 19");
+    const env = await runCli(["ls", "--json"], {
+      env: { ...keys, AWS_ENDPOINT_URL_S3: "http://127.0.0.1:9\n" },
+    });
+    expect(env.code).toBe(2);
+    expect(JSON.parse(env.stderr).error).toMatchObject({ code: "InvalidEndpoint" });
+    expect(JSON.parse(env.stderr).error.message).toContain("(from AWS_ENDPOINT_URL_S3)");
+  });
+
   it("rejects an invalid region", async () => {
     const { code, stderr } = await runCli(["--region", "mars-1", "whoami"], {
       env: { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "x" },

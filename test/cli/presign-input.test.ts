@@ -202,6 +202,19 @@ describe("presign output details", () => {
     );
   });
 
+  it("takes a region it has never heard of when it has a region's shape", async () => {
+    const { code, stdout, stderr } = await runCli(["presign", "get", "s3://my-bucket/k"], {
+      env: {
+        AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "secret",
+        AWS_REGION: "eusc-de-east-1",
+      },
+    });
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(new URL(stdout.trim()).origin).toBe("https://my-bucket.s3.eusc-de-east-1.amazonaws.eu");
+  });
+
   it("--json with --curl adds the command to the document", async () => {
     const { stdout } = await runCli(
       ["presign", "put", "s3://my-bucket/k", "--curl", "f.txt", "--json"],
