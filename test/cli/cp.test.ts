@@ -551,7 +551,7 @@ describe("cp bad input: a clear error and nothing transferred", () => {
       2,
       /"s3:\/s3kit-cp-\w+\/x" is not an S3 location or a local path/,
     ],
-    [["cp", "FILE", "s3://Bad_Bucket/x"], 2, /Invalid bucket name "Bad_Bucket"/],
+    [["cp", "FILE", "s3://bad bucket/x"], 2, /Invalid bucket name "bad bucket"/],
     [["cp", "DIR", "s3://BUCKET/x"], 2, /is a folder\./],
     [["cp", "FILE", "s3://BUCKET/x", "--concurrency", "0"], 2, /--concurrency "0"/],
     [["cp", "FILE", "s3://BUCKET/x", "--part-size", "-5MiB"], 2, /--part-size "-5MiB" is negative/],

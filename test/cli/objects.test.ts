@@ -1,7 +1,9 @@
-import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runAgainstMoto } from "../support/cli.js";
-import { createBucket, directS3 } from "../support/objects.js";
+import { createBucket, directS3, removeDir, tempDir } from "../support/objects.js";
 
 const s3 = directS3();
 
@@ -107,9 +109,9 @@ describe("ls", () => {
     const bad = await runAgainstMoto(["ls", "my-bucket/prefix"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('"my-bucket/prefix" is not an S3 location.');
-    const badName = await runAgainstMoto(["ls", "s3://UPPER"]);
+    const badName = await runAgainstMoto(["ls", "s3://no such"]);
     expect(badName.code).toBe(2);
-    expect(badName.stderr).toContain('Invalid bucket name "UPPER"');
+    expect(badName.stderr).toContain('Invalid bucket name "no such"');
   });
 });
 
@@ -248,5 +250,66 @@ describe("stat and exists", () => {
     expect(bare.stderr).toContain("names a bucket but no object key");
     const bad = await runAgainstMoto(["exists", "not-a-location"]);
     expect(bad.code).toBe(2);
+  });
+});
+
+// Buckets created in us-east-1 before March 2018 may have capitals and underscores; S3 still
+// serves them, so every command that uses a bucket takes the name (moto keeps such buckets).
+describe("a legacy bucket name (us-east-1)", () => {
+  const legacy = `Legacy_Bucket_${Date.now().toString(36).toUpperCase()}`;
+  let dir: string;
+  beforeAll(async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: legacy }));
+    dir = tempDir();
+    return () => removeDir(dir);
+  });
+
+  it("works with cp, ls, stat, exists, presign and rm", async () => {
+    const file = join(dir, "up.txt");
+    writeFileSync(file, "legacy bytes");
+    const up = await runAgainstMoto(["cp", file, `s3://${legacy}/docs/up.txt`]);
+    expect(up.stderr).toContain(`→ s3://${legacy}/docs/up.txt`);
+    expect(up.code).toBe(0);
+
+    const ls = await runAgainstMoto(["ls", `s3://${legacy}/`, "--recursive", "--json"]);
+    expect(ls.code).toBe(0);
+    expect(JSON.parse(ls.stdout)).toMatchObject({ key: "docs/up.txt", size: 12 });
+
+    const stat = await runAgainstMoto(["stat", `s3://${legacy}/docs/up.txt`, "--json"]);
+    expect(stat.code).toBe(0);
+    expect(JSON.parse(stat.stdout)).toMatchObject({ bucket: legacy, size: 12 });
+    expect((await runAgainstMoto(["exists", `s3://${legacy}/docs/up.txt`])).code).toBe(0);
+    expect((await runAgainstMoto(["exists", `s3://${legacy}/docs/nope.txt`])).code).toBe(3);
+
+    const down = await runAgainstMoto(["cp", `s3://${legacy}/docs/up.txt`, join(dir, "down.txt")]);
+    expect(down.code).toBe(0);
+    expect(readFileSync(join(dir, "down.txt"), "utf8")).toBe("legacy bytes");
+
+    // Not a DNS name: the bucket goes in the path, as the SDK does it.
+    const presign = await runAgainstMoto(["presign", "get", `s3://${legacy}/docs/up.txt`]);
+    expect(presign.code).toBe(0);
+    expect(new URL(presign.stdout.trim()).pathname).toBe(`/${legacy}/docs/up.txt`);
+    const batch = await runAgainstMoto(["presign", "get", "--stdin", "--bucket", legacy], {
+      input: "docs/up.txt\n",
+    });
+    expect(batch.code).toBe(0);
+    expect(new URL(batch.stdout.trim()).pathname).toBe(`/${legacy}/docs/up.txt`);
+
+    const rm = await runAgainstMoto(["rm", `s3://${legacy}/docs/up.txt`]);
+    expect(rm.code).toBe(0);
+    expect(await count(legacy)).toBe(0);
+  });
+
+  it("is still refused by bucket create, which applies today's rules", async () => {
+    const { code, stderr } = await runAgainstMoto(["bucket", "create", "New_Legacy_Name"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Invalid bucket name "New_Legacy_Name"');
+  });
+
+  it("says when a bucket with such a name is not there", async () => {
+    const { code, stderr } = await runAgainstMoto(["stat", "s3://No_Such_Legacy_Bucket/k"]);
+    expect(code).toBe(3);
+    expect(stderr).toContain("The bucket No_Such_Legacy_Bucket does not exist.");
+    expect(stderr).toContain("buckets created since 2018 have lowercase names");
   });
 });

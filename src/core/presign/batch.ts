@@ -1,4 +1,4 @@
-import { assertValidBucketName } from "../buckets/names.js";
+import { assertExistingBucketName } from "../buckets/names.js";
 import { ExitCode, S3kitError, UsageError } from "../errors.js";
 import { assertValidKey, parseS3Location } from "./location.js";
 import { checkSignOptions } from "./options.js";
@@ -62,7 +62,7 @@ export async function signBatch(request: BatchRequest): Promise<BatchSummary> {
   let lastValidBucket = "";
   const validateBucket = (name: string): void => {
     if (name === lastValidBucket) return;
-    assertValidBucketName(name);
+    assertExistingBucketName(name);
     lastValidBucket = name;
   };
 

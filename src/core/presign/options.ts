@@ -1,4 +1,4 @@
-import { assertValidBucketName } from "../buckets/names.js";
+import { assertExistingBucketName } from "../buckets/names.js";
 import { UsageError } from "../errors.js";
 import { PresignInputError } from "./errors.js";
 import { type PresignPostOptions, presignPost } from "./post.js";
@@ -123,7 +123,7 @@ export function checkSignOptions(
 ): void {
   if (method === "GET") buildGetSpec(options as GetPresignOptions | undefined);
   else buildPutSpec(options as PutPresignOptions | undefined);
-  if (bucket !== undefined) assertValidBucketName(bucket);
+  if (bucket !== undefined) assertExistingBucketName(bucket);
 }
 
 /**

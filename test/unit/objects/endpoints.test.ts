@@ -29,7 +29,7 @@ describe("parseEndpoint", () => {
     ["s3:/bucket/key", /is not an S3 location or a local path/],
     ["s3:bucket", /is not an S3 location or a local path/],
     ["https://example.com/x", /is not an S3 location or a local path/],
-    ["s3://Bad_Bucket/x", /Invalid bucket name "Bad_Bucket"/],
+    ["s3://bad bucket/x", /Invalid bucket name "bad bucket"/],
     ["s3://", /names no bucket/],
     ["", /empty location/],
   ])("rejects %j", (text, message) => {
