@@ -1,5 +1,6 @@
 import { assertExistingBucketName } from "./buckets/names.js";
 import { UsageError } from "./errors.js";
+import { assertValidKey } from "./presign/location.js";
 
 /** An object or prefix location, `s3://bucket/key`. */
 export interface S3Location {
@@ -44,6 +45,8 @@ export function parseS3Url(text: string, options: { needKey?: boolean } = {}): S
       "InvalidLocation",
     );
   }
+  // Keys and prefixes alike: S3 would refuse the request, so it is not sent.
+  assertValidKey(key, text);
   return { bucket, key };
 }
 

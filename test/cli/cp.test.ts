@@ -424,6 +424,25 @@ describe("cp --recursive", () => {
     expect(await keys("none/")).toEqual([]);
   });
 
+  it("uploads nothing when a file's key would be over 1,024 bytes", async () => {
+    const deep = join(dir, "deep-tree");
+    const long = join(deep, ...Array.from({ length: 5 }, (_, i) => `${i}${"d".repeat(249)}`));
+    mkdirSync(long, { recursive: true });
+    writeFileSync(join(long, "a.txt"), "a");
+    writeFileSync(join(long, "b.txt"), "b");
+    writeFileSync(join(deep, "short.txt"), "s");
+    const { code, stderr } = await runAgainstMoto([
+      "cp",
+      deep,
+      `s3://${bucket}/deep/`,
+      "--recursive",
+    ]);
+    expect(stderr).toMatch(/2 of the keys this copy would create are not valid S3 keys/);
+    expect(stderr).toContain("Nothing was transferred.");
+    expect(code).toBe(2);
+    expect(await keys("deep/")).toEqual([]);
+  });
+
   it("skips keys that would escape the target folder", async () => {
     await s3.send(
       new PutObjectCommand({ Bucket: bucket, Key: "evil/../../escape.txt", Body: "x" }),

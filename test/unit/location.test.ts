@@ -22,6 +22,8 @@ describe("parseS3Url", () => {
     ["s3:///key", /names no bucket/],
     ["s3://my bucket/key", /Invalid bucket name "my bucket"/],
     ["s3://ab/key", /at least 3/],
+    [`s3://bucket/${"k".repeat(1025)}`, /longer than S3's limit of 1024 bytes/],
+    [`s3://bucket/${"€".repeat(342)}`, /1024 bytes/],
   ])("rejects %s", (text, message) => {
     expect(() => parseS3Url(text)).toThrow(message);
   });

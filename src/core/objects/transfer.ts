@@ -6,6 +6,7 @@ import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
 import { ExitCode, NotFoundError, S3kitError, UsageError } from "../errors.js";
+import { assertValidKey } from "../presign/location.js";
 import {
   baseName,
   type Endpoint,
@@ -245,7 +246,11 @@ export async function collectItems(
 ): Promise<{ items: TransferItem[]; skipped: Skipped[] }> {
   const { source, destination } = plan;
   const skipped: Skipped[] = [];
-  if (!plan.recursive) return { items: [await singleItem(plan, aws, signal)], skipped };
+  if (!plan.recursive) {
+    const item = await singleItem(plan, aws, signal);
+    checkDestinationKeys([item]);
+    return { items: [item], skipped };
+  }
   const filter = compileFilter(plan.filters);
   const items: TransferItem[] = [];
   if (source.kind === "local" && destination.kind === "s3") {
@@ -293,7 +298,34 @@ export async function collectItems(
     }
   }
   items.sort((a, b) => (a.relative ?? "").localeCompare(b.relative ?? ""));
+  checkDestinationKeys(items);
   return { items, skipped };
+}
+
+/**
+ * The keys an upload or copy would create (a folder's paths below a prefix, a file name
+ * added to one) must be keys S3 takes: otherwise nothing is transferred (exit 2), rather
+ * than failing part-way.
+ */
+function checkDestinationKeys(items: readonly TransferItem[]): void {
+  const refused: UsageError[] = [];
+  for (const item of items) {
+    if (!item.destination.startsWith("s3://")) continue;
+    try {
+      assertValidKey(splitUrl(item.destination).key, item.destination);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      refused.push(err);
+    }
+  }
+  const [first] = refused;
+  if (first === undefined) return;
+  if (refused.length === 1) throw first;
+  throw new UsageError(
+    `${refused.length} of the keys this copy would create are not valid S3 keys. The first: ${first.message}`,
+    `Nothing was transferred. ${first.hint ?? ""} Shorten the destination prefix or the folder names, or exclude those files.`,
+    first.code,
+  );
 }
 
 async function singleItem(plan: CopyPlan, aws: Aws, signal: AbortSignal): Promise<TransferItem> {
