@@ -32,7 +32,18 @@ export function parseMetadata(
         "Give metadata as key=value pairs, e.g. --metadata owner=alice project=web.",
       );
     }
-    metadata[pair.slice(0, eq)] = pair.slice(eq + 1);
+    const name = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    // Names are case-insensitive (S3 keeps them in lowercase): a second value would replace the first.
+    const same = Object.keys(metadata).find((n) => n.toLowerCase() === name.toLowerCase());
+    if (same !== undefined && metadata[same] !== value) {
+      throw new PresignInputError(
+        "InvalidOption",
+        `--metadata gives "${name.toLowerCase()}" twice, with different values ("${metadata[same]}", then "${value}").`,
+        "Give each metadata key once (names are not case-sensitive).",
+      );
+    }
+    if (same === undefined) metadata[name] = value;
   }
   return metadata;
 }
