@@ -352,3 +352,49 @@ describe("keys over S3's 1,024 bytes are refused before any request", () => {
     expect(JSON.parse(stdout).key).toBe(key);
   });
 });
+
+// A key can hold anything; printed raw, this one would set the terminal's title, ring its
+// bell and reorder the rest of the line. --json must keep it exact.
+describe("keys with control characters", () => {
+  const hostile = "evil/a\u001b]0;PWNED\u0007b\u202ecod.exe";
+  const shown = "evil/a\\u001b]0;PWNED\\u0007b\\u202ecod.exe";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them
+  const active = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
+  let bucket: string;
+  let dir: string;
+  beforeAll(async () => {
+    bucket = await createBucket(s3, "s3kit-ctrl");
+    await put(bucket, hostile, "x");
+    dir = tempDir();
+    return () => removeDir(dir);
+  });
+
+  it("are shown escaped by ls, stat, cp, rm and in errors, and exact in JSON", async () => {
+    const env = { FORCE_COLOR: "1" };
+    const runs = await Promise.all([
+      runAgainstMoto(["ls", `s3://${bucket}/`, "--recursive"], { env }),
+      runAgainstMoto(["stat", `s3://${bucket}/${hostile}`], { env }),
+      runAgainstMoto(["rm", `s3://${bucket}/${hostile}`, "--dry-run"], { env }),
+      runAgainstMoto(["cp", `s3://${bucket}/${hostile}`, `${dir}/`], { env }),
+      runAgainstMoto(["stat", `s3://${bucket}/${hostile}.missing`], { env }),
+    ]);
+    const [ls, stat, rm, cp, missing] = runs;
+    for (const run of runs) {
+      // Only s3kit's own colours are escape sequences.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: s3kit's colour codes
+      expect(`${run.stdout}${run.stderr}`.replace(/\u001b\[\d+m/g, "")).not.toMatch(active);
+    }
+    expect(ls.stdout).toContain(`  ${shown}\n`);
+    expect(stat.stdout).toContain(`Location:      s3://${bucket}/${shown}`);
+    expect(rm.stdout).toBe(`(dry run) delete: s3://${bucket}/${shown}\n`);
+    expect(cp.stderr).toContain(shown);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain(`s3://${bucket}/${shown}.missing does not exist.`);
+
+    const json = await runAgainstMoto(["ls", `s3://${bucket}/`, "--recursive", "--json"]);
+    expect(json.stdout).not.toMatch(active);
+    expect(JSON.parse(json.stdout).key).toBe(hostile);
+    const statJson = await runAgainstMoto(["stat", `s3://${bucket}/${hostile}`, "--json"]);
+    expect(JSON.parse(statJson.stdout).key).toBe(hostile);
+  });
+});
