@@ -31,6 +31,7 @@ import {
 } from "./engine.js";
 import { compileFilter, type FilterRule } from "./glob.js";
 import { BufferPool, Limiter } from "./limiter.js";
+import { LIST_ENCODING, listedKey } from "./list.js";
 import { notFoundOr } from "./not-found.js";
 import { TransferSession } from "./session.js";
 import {
@@ -426,13 +427,14 @@ export async function* listAll(
         Bucket: bucket,
         Prefix: prefix || undefined,
         ContinuationToken: token,
+        EncodingType: LIST_ENCODING,
       }),
       signal ? { abortSignal: signal as never } : {},
     );
     for (const o of page.Contents ?? []) {
       if (o.Key === undefined) continue;
       yield {
-        key: o.Key,
+        key: listedKey(o.Key, page.EncodingType),
         size: o.Size ?? 0,
         etag: o.ETag,
         lastModified: o.LastModified,
