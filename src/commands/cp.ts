@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from "node:path";
+import { Option } from "commander";
 import { ExitCode, UsageError } from "../core/errors.js";
 import { folderPrefix } from "../core/objects/endpoints.js";
 import type { FilterRule } from "../core/objects/glob.js";
@@ -7,6 +8,8 @@ import {
   type CopyPlan,
   collectItems,
   createSession,
+  ON_COLLISION,
+  type OnCollision,
   prepareCopy,
   runTransfers,
   type TransferItem,
@@ -32,6 +35,7 @@ interface Options {
   sse?: string;
   kmsKey?: string;
   checksum?: string;
+  onCollision?: OnCollision;
   dryRun?: boolean;
 }
 
@@ -102,6 +106,12 @@ export default defineCommand<Options>({
         "--checksum <algorithm>",
         "checksum S3 checks and stores with an upload: crc32 (default), crc32c, crc64nvme,\nsha256, sha1, or none",
       )
+      .addOption(
+        new Option(
+          "--on-collision <what>",
+          "with --recursive downloads, when keys map to one file (a/b and a//b, or a and a/b):\nerror (the default: list them, write nothing, exit 5) or skip (download the others)",
+        ).choices(ON_COLLISION),
+      )
       .option("--dry-run", "list what would be copied; transfer nothing");
   },
   async run(ctx, args, opts) {
@@ -112,6 +122,7 @@ export default defineCommand<Options>({
         destination,
         recursive: opts.recursive === true,
         filters: opts.include ?? opts.exclude ?? [],
+        onCollision: opts.onCollision,
         tuning: {
           multipartThreshold: opts.multipartThreshold,
           partSize: opts.partSize,

@@ -464,6 +464,130 @@ describe("cp --recursive", () => {
   });
 });
 
+// Keys are strings, local paths are not: several keys can name one file, or need one name
+// as a file and a folder at once. Written one after the other, one would be lost silently.
+describe("cp --recursive download: keys that would land on one file", () => {
+  const keysAndBodies: [string, string][] = [
+    ["col/a/b", "a/b"],
+    ["col/a//b", "a//b"],
+    ["col/./c", "./c"],
+    ["col/c", "c"],
+    ["col/d", "d"],
+    ["col/d/", "d/ with data"],
+    ["col/e", "e"],
+    ["col/e/f", "e/f"],
+    ["col/x/../y", "x/../y"],
+    ["col/y", "y"],
+    ["col/ok.txt", "ok"],
+    ["col/folder/", ""], // an empty folder marker, as the S3 console makes
+    ["col/folder/z.txt", "z"],
+  ];
+  let b: string;
+  beforeAll(async () => {
+    b = await createBucket(s3, "s3kit-collide");
+    for (const [key, body] of keysAndBodies) {
+      await s3.send(new PutObjectCommand({ Bucket: b, Key: key, Body: body }));
+    }
+  });
+
+  it("lists every collision, writes nothing and exits 5 (dry run too)", async () => {
+    const target = join(dir, "collide-none");
+    for (const extra of [[], ["--dry-run"]]) {
+      const { code, stdout, stderr } = await runAgainstMoto([
+        "cp",
+        `s3://${b}/col/`,
+        target,
+        "--recursive",
+        ...extra,
+      ]);
+      expect(stderr).toContain("5 local paths would each receive more than one key");
+      expect(stderr).toContain(`  a/b ← s3://${b}/col/a//b, s3://${b}/col/a/b`);
+      expect(stderr).toContain(`  c ← s3://${b}/col/./c, s3://${b}/col/c`);
+      expect(stderr).toContain(`  d ← s3://${b}/col/d, s3://${b}/col/d/`);
+      expect(stderr).toContain(
+        `  e ← s3://${b}/col/e is a file, but s3://${b}/col/e/f needs e as a folder`,
+      );
+      expect(stderr).toContain(`  y ← s3://${b}/col/x/../y, s3://${b}/col/y`);
+      expect(stderr).toContain("--on-collision skip");
+      expect(code).toBe(5);
+      expect(stdout).toBe("");
+      expect(existsSync(target)).toBe(false);
+    }
+  });
+
+  it("gives the collisions as data with --json", async () => {
+    const { code, stderr } = await runAgainstMoto([
+      "cp",
+      `s3://${b}/col/`,
+      join(dir, "collide-json"),
+      "--recursive",
+      "--json",
+    ]);
+    expect(code).toBe(5);
+    const { error } = JSON.parse(stderr);
+    expect(error.code).toBe("KeyCollision");
+    expect(error.details).toHaveLength(5);
+    expect(error.details[0]).toBe(`a/b ← s3://${b}/col/a//b, s3://${b}/col/a/b`);
+  });
+
+  it("--on-collision skip downloads the rest and names each key it skipped", async () => {
+    const target = join(dir, "collide-skip");
+    const { code, stdout, stderr } = await runAgainstMoto([
+      "cp",
+      `s3://${b}/col/`,
+      target,
+      "--recursive",
+      "--on-collision",
+      "skip",
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.files).toBe(3);
+    expect(summary.skipped.map((s: { source: string }) => s.source).sort()).toEqual(
+      ["col/a/b", "col/a//b", "col/./c", "col/c", "col/d", "col/d/", "col/e", "col/x/../y", "col/y"]
+        .map((k) => `s3://${b}/${k}`)
+        .sort(),
+    );
+    expect(summary.skipped[0].reason).toMatch(/same local path|needs .* as a folder/);
+    const files = readdirSync(target, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(target.length + 1))
+      .sort();
+    expect(files).toEqual(["e/f", "folder/z.txt", "ok.txt"]);
+    expect(stderr).toContain(`skipped s3://${b}/col/a//b`);
+
+    const human = await runAgainstMoto([
+      "cp",
+      `s3://${b}/col/`,
+      join(dir, "collide-skip-2"),
+      "--recursive",
+      "--on-collision",
+      "skip",
+    ]);
+    expect(human.code).toBe(0);
+    expect(human.stderr).toContain(
+      `warning: skipped s3://${b}/col/a/b: it maps to the same local path (a/b) as s3://${b}/col/a//b`,
+    );
+    expect(human.stderr).toContain(
+      `warning: skipped s3://${b}/col/e: it is a file, but s3://${b}/col/e/f needs e as a folder`,
+    );
+    expect(human.stderr).toContain("Downloaded 3 files");
+  });
+
+  it("--on-collision is refused where no collision can happen", async () => {
+    const { code, stderr } = await runAgainstMoto([
+      "cp",
+      join(dir, "md5.txt"),
+      `s3://${b}/x`,
+      "--on-collision",
+      "skip",
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--on-collision applies to recursive downloads");
+  });
+});
+
 describe("cp between buckets (server-side)", () => {
   it("copies one object, keeping its headers, or replacing them when asked", async () => {
     const other = await createBucket(s3, "s3kit-cp-dst");
