@@ -52,8 +52,14 @@ export class S3kitError extends Error {
 
 /** Bad input: raised before any API call, so nothing was changed. */
 export class UsageError extends S3kitError {
-  constructor(message: string, hint?: string, code = "UsageError") {
-    super({ code, message, exitCode: ExitCode.usage, ...(hint ? { hint } : {}) });
+  constructor(message: string, hint?: string, code = "UsageError", details?: string[]) {
+    super({
+      code,
+      message,
+      exitCode: ExitCode.usage,
+      ...(hint ? { hint } : {}),
+      ...(details ? { details } : {}),
+    });
     this.name = "UsageError";
   }
 }

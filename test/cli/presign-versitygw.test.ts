@@ -382,7 +382,7 @@ describe("presign --stdin", () => {
   });
 
   it("prints one working URL per line, in input order, all signed at one time", async () => {
-    const input = `${keys.map((k) => `s3://${bucket}/${k}`).join("\n")}\n\n`;
+    const input = `${keys.map((k) => `s3://${bucket}/${k}`).join("\n")}\n`;
     const urls = (await sign(["get", "--stdin"], input)).trim().split("\n");
     expect(urls).toHaveLength(keys.length);
     expect(new Set(urls.map((u) => new URL(u).searchParams.get("X-Amz-Date"))).size).toBe(1);
@@ -448,6 +448,33 @@ describe("presign --stdin", () => {
       expect(batchRecords).toEqual(singleRecords);
       break;
     }
+  });
+
+  it("keeps line N for input line N: white-space keys work, bad lines get an error line", async () => {
+    const input = "ws/\u00a0\n\nws/\u3000\nws/ \n";
+    const put = await runAgainstVersitygw(["presign", "put", "--stdin", "--bucket", bucket], {
+      input,
+    });
+    expect(put.code).toBe(2);
+    const lines = put.stdout.split("\n").slice(0, -1);
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toBe("error: line 2: The line is empty.");
+    const keysSigned = ["ws/\u00a0", "ws/\u3000", "ws/ "];
+    for (const [i, url] of [lines[0], lines[2], lines[3]].entries()) {
+      const res = await fetch(url as string, { method: "PUT", body: `white ${i}` });
+      expect(res.status, keysSigned[i]).toBe(200);
+    }
+    const get = await runAgainstVersitygw(["presign", "get", "--stdin", "--bucket", bucket], {
+      input: `${keysSigned.join("\n")}\n`,
+    });
+    expect(get.code).toBe(0);
+    const bodies = await Promise.all(
+      get.stdout
+        .trim()
+        .split("\n")
+        .map(async (u) => (await fetch(u)).text()),
+    );
+    expect(bodies).toEqual(["white 0", "white 1", "white 2"]);
   });
 
   it("streams: answers a line before the input has ended", async () => {

@@ -35,11 +35,11 @@ export default defineCommand<Options>({
           "did not ask for.",
           "",
           "With --stdin, reads one s3://bucket/key per line (or one key per line",
-          "with --bucket) and prints one URL per line in the same order (JSON",
-          "lines with --json), all signed at the same time. Lines are taken",
-          "verbatim and blank lines are skipped; the first invalid line stops the",
-          "batch with exit 2 and an error naming the line (the URLs before it",
-          "are printed).",
+          "with --bucket) and prints one line per input line, in the same order:",
+          "its URL (a JSON line with --json), all signed at the same time, or, for",
+          "a line that cannot be signed (empty, not UTF-8, not a location), an",
+          "error line in its place; then exits 2 if there was one. Lines are taken",
+          "verbatim: a line of white space is a key.",
         ].join("\n"),
       )
       .argument("[location]", "the object, s3://bucket/key")

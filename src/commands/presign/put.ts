@@ -50,10 +50,10 @@ export default defineCommand<Options>({
           "`headers` field of --json, and in the command --curl prints.",
           "",
           "With --stdin, reads one s3://bucket/key per line (or one key per line",
-          "with --bucket) and prints one URL per line in the same order (JSON",
-          "lines with --json), all signed at the same time with the same options.",
-          "Lines are taken verbatim and blank lines are skipped; the first invalid",
-          "line stops the batch with exit 2 and an error naming the line.",
+          "with --bucket) and prints one line per input line, in the same order:",
+          "its URL (a JSON line with --json), all signed at the same time with the",
+          "same options, or, for a line that cannot be signed, an error line in",
+          "its place; then exits 2 if there was one. Lines are taken verbatim.",
         ].join("\n"),
       )
       .argument("[location]", "the object to create or replace, s3://bucket/key")
