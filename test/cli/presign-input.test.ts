@@ -271,6 +271,19 @@ describe("presign output details", () => {
     expect(new URL(stdout.trim()).origin).toBe("https://my-bucket.s3.eusc-de-east-1.amazonaws.eu");
   });
 
+  it("warns that a key with . or .. segments needs a client that keeps the path", async () => {
+    const plain = await runCli(["presign", "get", "s3://my-bucket/a/../b"], { env: offline });
+    expect(plain.code).toBe(0);
+    expect(new URL(plain.stdout.trim()).pathname).toBe("/my-bucket/b"); // what a browser does
+    expect(plain.stdout).toContain("/my-bucket/a/../b?");
+    expect(plain.stderr).toContain("curl --path-as-is");
+    const curl = await runCli(["presign", "get", "s3://my-bucket/a/../b", "--curl", "b"], {
+      env: offline,
+    });
+    expect(curl.stdout).toMatch(/^curl --path-as-is -o b /);
+    expect(curl.stderr).toBe("");
+  });
+
   it("--json with --curl adds the command to the document", async () => {
     const { stdout } = await runCli(
       ["presign", "put", "s3://my-bucket/k", "--curl", "f.txt", "--json"],

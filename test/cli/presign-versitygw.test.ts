@@ -170,6 +170,33 @@ describe("presign put through a server that checks signatures", () => {
     expect(await got.Body?.transformToString()).toBe("uploaded by curl\n");
   });
 
+  // curl removes "." and ".." segments unless told --path-as-is: the request would name
+  // another path than the signed one, and versitygw (checking the signature) answers 403.
+  // (Its file-system back end then stores d/./a.txt as d/a.txt, and d/e/. as d/e.)
+  it.each([
+    ["dots/./a.txt", "dots/a.txt"],
+    ["dots/x/../b.txt", "dots/b.txt"],
+    ["dots/e/.", "dots/e"],
+  ])("prints a curl command that works for the key %j", async (key, stored) => {
+    const file = join(work, "dots.txt");
+    writeFileSync(file, `body of ${key}\n`);
+    const upload = (await sign(["put", `s3://${bucket}/${key}`, "--curl", file])).trim();
+    expect(upload).toMatch(/^curl --path-as-is -X PUT /);
+    // The same command without --path-as-is is refused: the option is what makes it work.
+    expect(() =>
+      execFileSync("sh", ["-c", `${upload.replace("--path-as-is ", "")} --fail --silent`]),
+    ).toThrow();
+    execFileSync("sh", ["-c", `${upload} --fail --silent --show-error`]);
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: stored }));
+    expect(await got.Body?.transformToString()).toBe(`body of ${key}\n`);
+
+    const out = join(work, "dots-down.txt");
+    const download = (await sign(["get", `s3://${bucket}/${key}`, "--curl", out])).trim();
+    expect(download).toMatch(/^curl --path-as-is -o /);
+    execFileSync("sh", ["-c", `${download} --fail --silent --show-error`]);
+    expect(readFileSync(out, "utf8")).toBe(`body of ${key}\n`);
+  });
+
   it("tells a person which headers the upload must send (stderr), keeping stdout to the URL", async () => {
     const { code, stdout, stderr } = await runAgainstVersitygw([
       "presign",
