@@ -44,6 +44,7 @@ export default defineCommand<Options>({
     const { out } = ctx;
     if (!location) {
       for await (const bucket of listBuckets(aws, ctx.signal)) {
+        if (out.readerGone) break;
         if (out.json) out.jsonLine(bucket);
         else out.data(`${formatDate(bucket.creationDate)}  ${oneLine(bucket.name)}`);
       }
@@ -57,6 +58,8 @@ export default defineCommand<Options>({
       recursive: opts.recursive === true,
       signal: ctx.signal,
     })) {
+      // The reader went away (| head): nobody is left to list for.
+      if (out.readerGone) break;
       if (out.json) {
         out.jsonLine(entry);
       } else if (entry.type === "prefix") {

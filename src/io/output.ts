@@ -60,7 +60,21 @@ export class Output {
   /** One line (or block) of data on stdout. */
   data(text: string): void {
     const safe = toTerminal(text);
-    this.streams.stdout.write(safe.endsWith("\n") ? safe : `${safe}\n`);
+    this.#writeData(safe.endsWith("\n") ? safe : `${safe}\n`);
+  }
+
+  /**
+   * True once the reader of stdout has gone away (`| head`): a listing can stop, as nobody
+   * is left to print for. Writes after that are dropped rather than crash on EPIPE.
+   */
+  get readerGone(): boolean {
+    return this.#stdoutError !== undefined;
+  }
+
+  #writeData(text: string): void {
+    this.#watchStdout();
+    if (this.#stdoutError) return;
+    this.streams.stdout.write(text);
   }
 
   /**
@@ -69,12 +83,12 @@ export class Output {
    */
   file(text: string): void {
     const shown = this.streams.stdoutIsTTY ? toTerminal(text) : text;
-    this.streams.stdout.write(shown.endsWith("\n") ? shown : `${shown}\n`);
+    this.#writeData(shown.endsWith("\n") ? shown : `${shown}\n`);
   }
 
   /** The single JSON document of a `--json` run. */
   jsonDocument(value: unknown): void {
-    this.streams.stdout.write(`${toTerminal(JSON.stringify(value, null, 2))}\n`);
+    this.#writeData(`${toTerminal(JSON.stringify(value, null, 2))}\n`);
   }
 
   /**
@@ -135,7 +149,7 @@ export class Output {
 
   /** One record of a streamed listing (JSON lines). */
   jsonLine(value: unknown): void {
-    this.streams.stdout.write(`${toTerminal(JSON.stringify(value))}\n`);
+    this.#writeData(`${toTerminal(JSON.stringify(value))}\n`);
   }
 
   /**

@@ -36,10 +36,12 @@ async function count(bucket: string, prefix = ""): Promise<number> {
 
 describe("ls", () => {
   let bucket: string;
+  let dir: string;
   const many = Array.from({ length: 2500 }, (_, i) => `many/item-${String(i).padStart(4, "0")}`);
 
   beforeAll(async () => {
     bucket = await createBucket(s3, "s3kit-ls");
+    dir = tempDir();
     await putMany(bucket, many);
     await put(bucket, "top.txt", "hello");
     await put(bucket, "docs/readme.md", "r".repeat(2048));
@@ -92,6 +94,25 @@ describe("ls", () => {
     expect(entries.map((e) => e.key)).toEqual(many);
     expect(entries[0]).toMatchObject({ type: "object", size: 1, storageClass: "STANDARD" });
     expect(entries[0].lastModified).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it("stops quietly when the reader goes away (| head -1)", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { cleanEnv, motoEnv } = await import("../support/cli.js");
+    const { root } = await import("../../scripts/servers.mjs");
+    const bin = join(root, "bin", "s3kit");
+    for (const format of [[], ["--json"]]) {
+      const piped = execFileSync(
+        "sh",
+        [
+          "-c",
+          `"${process.execPath}" "${bin}" ls s3://${bucket}/many/ --recursive ${format.join(" ")} 2>"$ERR_FILE" | head -1; cat "$ERR_FILE"`,
+        ],
+        { env: { ...cleanEnv(), ...motoEnv(), ERR_FILE: join(dir, "ls-err.txt") } as never },
+      ).toString();
+      expect(piped.split("\n").filter(Boolean)).toHaveLength(1);
+      expect(piped).not.toMatch(/EPIPE|Error/);
+    }
   });
 
   it("lists every key with --recursive", async () => {
