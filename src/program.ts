@@ -6,6 +6,7 @@ import type { CompletionTree, OptionSpec } from "./core/completion.js";
 import { ExitCode, S3kitError, UsageError } from "./core/errors.js";
 import { Output } from "./io/output.js";
 import type { IOStreams } from "./io/streams.js";
+import { toTerminal } from "./io/terminal-text.js";
 import { trackOptionUse } from "./option-checks.js";
 
 declare const S3KIT_VERSION: string;
@@ -224,8 +225,8 @@ export async function runProgram(options: RunOptions): Promise<number> {
     .helpOption("-h, --help", "show help")
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => streams.stdout.write(s),
-      writeErr: (s) => streams.stderr.write(s),
+      writeOut: (s) => streams.stdout.write(toTerminal(s)),
+      writeErr: (s) => streams.stderr.write(toTerminal(s)),
       outputError: (s) => {
         commanderMessage = s;
       },

@@ -17,25 +17,34 @@ const UNSAFE_SOURCE =
 const UNSAFE = new RegExp(UNSAFE_SOURCE);
 
 /**
- * Colour is written as markers that only this run can produce (a random part, made at
- * start-up, between NUL characters) and turned into escape sequences on the way out. An
- * escape sequence inside a value is escaped like any other; a value cannot forge a
- * marker, as it cannot know this run's random part.
+ * Colour is written as markers that only this run can produce (a random part between NUL
+ * characters) and turned into escape sequences on the way out. An escape sequence inside
+ * a value is escaped like any other; a value cannot forge a marker, as it cannot know this
+ * run's random part. The random part is made when colour is first used, so runs without
+ * colour (pipes, CI) never load the random source.
  */
-const RUN_MARK = randomMark();
-const MARKER = new RegExp(`\\u0000${RUN_MARK}(\\d{1,2})\\u0000`, "g");
-const MARKER_OR_UNSAFE = new RegExp(`\\u0000${RUN_MARK}(\\d{1,2})\\u0000|${UNSAFE_SOURCE}`, "g");
-const MARKER_OR_UNSAFE_OR_NEWLINE = new RegExp(`${MARKER_OR_UNSAFE.source}|\\n`, "g");
+let patterns:
+  | { marker: RegExp; markerOrUnsafe: RegExp; markerOrUnsafeOrNewline: RegExp }
+  | undefined;
+let runMark: string | undefined;
 
-function randomMark(): string {
-  const bytes = new Uint8Array(8);
-  globalThis.crypto.getRandomValues(bytes);
-  return `s3kit${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}:`;
-}
+const UNSAFE_ALL = new RegExp(UNSAFE_SOURCE, "g");
+const UNSAFE_OR_NEWLINE = new RegExp(`${UNSAFE_SOURCE}|\\n`, "g");
 
 /** The marker for SGR parameter `code` (31 red, 39 default colour, 1 bold, …). */
 export function colourMarker(code: number): string {
-  return `\u0000${RUN_MARK}${code}\u0000`;
+  if (runMark === undefined) {
+    const bytes = new Uint8Array(8);
+    globalThis.crypto.getRandomValues(bytes);
+    runMark = `s3kit${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}:`;
+    const marker = `\\u0000${runMark}(\\d{1,2})\\u0000`;
+    patterns = {
+      marker: new RegExp(marker, "g"),
+      markerOrUnsafe: new RegExp(`${marker}|${UNSAFE_SOURCE}`, "g"),
+      markerOrUnsafeOrNewline: new RegExp(`${marker}|${UNSAFE_SOURCE}|\\n`, "g"),
+    };
+  }
+  return `\u0000${runMark}${code}\u0000`;
 }
 
 const SHORT: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
@@ -47,7 +56,8 @@ function escapeChar(char: string): string {
 /** Text as it may reach a terminal: colour markers become colour, unsafe characters escapes. */
 export function toTerminal(text: string): string {
   if (!UNSAFE.test(text)) return text;
-  return text.replace(MARKER_OR_UNSAFE, (match, code: string | undefined) =>
+  if (patterns === undefined) return text.replace(UNSAFE_ALL, escapeChar);
+  return text.replace(patterns.markerOrUnsafe, (match, code: string | undefined) =>
     code === undefined ? escapeChar(match) : `\u001b[${code}m`,
   );
 }
@@ -58,12 +68,15 @@ export function toTerminal(text: string): string {
  * like s3kit's. Colour is kept.
  */
 export function oneLine(value: string): string {
-  return value.replace(MARKER_OR_UNSAFE_OR_NEWLINE, (match, code: string | undefined) =>
+  if (patterns === undefined) return value.replace(UNSAFE_OR_NEWLINE, escapeChar);
+  return value.replace(patterns.markerOrUnsafeOrNewline, (match, code: string | undefined) =>
     code === undefined ? escapeChar(match) : match,
   );
 }
 
 /** How many characters a styled text takes on screen (colour markers take none). */
 export function visibleLength(text: string): number {
-  return text.includes("\u0000") ? text.replace(MARKER, "").length : text.length;
+  return patterns !== undefined && text.includes("\u0000")
+    ? text.replace(patterns.marker, "").length
+    : text.length;
 }
