@@ -5,21 +5,6 @@ import { checkSignOptions } from "./options.js";
 import type { Presigner } from "./presigner.js";
 import type { GetPresignOptions, PresignedRequest, PutPresignOptions } from "./types.js";
 
-/**
- * Batch signing (`presign get|put --stdin`): one location per input line, and one output
- * line per input line, in input order, always: output line N answers input line N.
- *
- * - Input and output stream: lines arrive in chunks (as the input delivers them)
- *   and each chunk's output is handed to `write` as one string; when `write`
- *   returns a promise (the reader is slower than the signer) the next chunk waits.
- * - Every URL is signed with the presigner's one signing time, so the signing key
- *   is derived once for the whole batch.
- * - Lines are taken verbatim, without their line ending: a key may hold spaces, and a line
- *   of white space (U+00A0, U+3000, spaces) is a key like any other (S3 allows it).
- * - A line that cannot be signed (empty, not valid UTF-8, not a location, an invalid bucket
- *   or key) gets an error line in its place (`renderError`) and the batch goes on; the
- *   summary counts them, so the caller can end with a non-zero exit.
- */
 /** A line the batch gave up on, in its place in the output. */
 export interface LineError {
   line: number;
@@ -80,6 +65,21 @@ export interface BatchSummary {
   completed: boolean;
 }
 
+/**
+ * Batch signing (`presign get|put --stdin`): one location per input line, and one output
+ * line per input line, in input order, always: output line N answers input line N.
+ *
+ * - Input and output stream: lines arrive in chunks (as the input delivers them)
+ *   and each chunk's output is handed to `write` as one string; when `write`
+ *   returns a promise (the reader is slower than the signer) the next chunk waits.
+ * - Every URL is signed with the presigner's one signing time, so the signing key
+ *   is derived once for the whole batch.
+ * - Lines are taken verbatim, without their line ending: a key may hold spaces, and a line
+ *   of white space (U+00A0, U+3000, spaces) is a key like any other (S3 allows it).
+ * - A line that cannot be signed (empty, not valid UTF-8, not a location, an invalid bucket
+ *   or key) gets an error line in its place (`renderError`) and the batch goes on; the
+ *   summary counts them, so the caller can end with a non-zero exit.
+ */
 export async function signBatch(request: BatchRequest): Promise<BatchSummary> {
   const { presigner, method, options, bucket, render, write, signal } = request;
   // Options shared by every line are checked once, before any input is read.
