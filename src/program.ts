@@ -6,6 +6,8 @@ import type { CompletionTree, OptionSpec } from "./core/completion.js";
 import { ExitCode, S3kitError, UsageError } from "./core/errors.js";
 import { Output } from "./io/output.js";
 import type { IOStreams } from "./io/streams.js";
+import { toTerminal } from "./io/terminal-text.js";
+import { trackOptionUse } from "./option-checks.js";
 
 declare const S3KIT_VERSION: string;
 export const version = typeof S3KIT_VERSION === "string" ? S3KIT_VERSION : "0.0.0-dev";
@@ -239,8 +241,8 @@ export async function runProgram(options: RunOptions): Promise<number> {
     .helpOption("-h, --help", "show help")
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => streams.stdout.write(s),
-      writeErr: (s) => streams.stderr.write(s),
+      writeOut: (s) => streams.stdout.write(toTerminal(s)),
+      writeErr: (s) => streams.stderr.write(toTerminal(s)),
       outputError: (s) => {
         commanderMessage = s;
       },
@@ -249,10 +251,13 @@ export async function runProgram(options: RunOptions): Promise<number> {
     .showSuggestionAfterError(true);
   addGlobalOptions(program);
   program.addHelpText("after", rootHelpFooter);
+  const optionUse = trackOptionUse();
+  optionUse.watch(program);
 
   let exitCode: number = ExitCode.ok;
   try {
-    await buildCommands(program, argv, async (mod, command, params) => {
+    await buildCommands(program, argv, optionUse.watch, async (mod, command, params) => {
+      optionUse.check();
       const globals = readGlobals(command.optsWithGlobals());
       out = new Output(streams, { ...globals, env });
       await out.useColor();
@@ -333,7 +338,12 @@ function findTarget(argv: readonly string[]): CatalogEntry | undefined {
 
 type Action = (mod: CommandModule<never>, command: Command, params: unknown[]) => Promise<void>;
 
-async function buildCommands(program: Command, argv: readonly string[], action: Action) {
+async function buildCommands(
+  program: Command,
+  argv: readonly string[],
+  watchOptions: (command: Command) => void,
+  action: Action,
+) {
   const target = findTarget(argv);
   const parents = new Map<string, Command>();
   const parentOf = (path: readonly string[]): Command => {
@@ -365,6 +375,7 @@ async function buildCommands(program: Command, argv: readonly string[], action: 
     if (entry !== target) continue;
     const mod = (await entry.load()).default;
     configureCommand(cmd, mod);
+    watchOptions(cmd);
     cmd.action((...params: unknown[]) => action(mod, cmd, params));
   }
 }

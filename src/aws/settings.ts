@@ -1,3 +1,4 @@
+import { describeCharacter, findControlCharacter } from "../core/control-characters.js";
 import { UsageError } from "../core/errors.js";
 
 export type Service = "s3" | "iam" | "sts" | "cloudfront" | "acm";
@@ -37,7 +38,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 // us-east-1 is where the global services (IAM, STS) live and what the AWS CLI assumes for S3.
 export const DEFAULT_REGION = "us-east-1";
 
-const AWS_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+// The shape of AWS's region codes (us-east-1, us-gov-west-1, eusc-de-east-1), not a list of
+// them: regions newer than s3kit must work. At most 63 characters, as every DNS label.
+const AWS_REGION_PATTERN = /^(?=.{1,63}$)[a-z]+(-[a-z]+)+-\d+$/;
 // S3-compatible servers use their own region names (R2's `auto`, MinIO's custom names).
 const CUSTOM_REGION_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -141,6 +144,15 @@ export function normalizeEndpoint(raw: string, source = "--endpoint-url"): strin
       "InvalidEndpoint",
     );
   };
+  // Checked first: the URL parser drops tabs and line breaks and trims other control
+  // characters, so the URL it returns would not be the one that was given.
+  const control = findControlCharacter(raw);
+  if (control) {
+    fail(
+      `it contains a control character, ${describeCharacter(control.char)}, at position ${control.index + 1}`,
+      "Give the URL on its own, e.g. http://127.0.0.1:9000 (check the variable or file it comes from for stray line breaks).",
+    );
+  }
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
     fail(
       "it has no scheme",

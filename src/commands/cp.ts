@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from "node:path";
+import { Option } from "commander";
 import { awsCliCommand } from "../core/aws-cli-command.js";
 import { ExitCode, UsageError } from "../core/errors.js";
 import { folderPrefix } from "../core/objects/endpoints.js";
@@ -8,6 +9,8 @@ import {
   type CopyPlan,
   collectItems,
   createSession,
+  ON_COLLISION,
+  type OnCollision,
   prepareCopy,
   runTransfers,
   type TransferItem,
@@ -16,6 +19,7 @@ import {
 } from "../core/objects/transfer.js";
 import { formatSeconds, startProgress } from "../io/progress.js";
 import { startSpinner } from "../io/spinner.js";
+import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
 
 interface Options {
@@ -32,6 +36,7 @@ interface Options {
   sse?: string;
   kmsKey?: string;
   checksum?: string;
+  onCollision?: OnCollision;
   dryRun?: boolean;
 }
 
@@ -102,6 +107,12 @@ export default defineCommand<Options>({
         "--checksum <algorithm>",
         "checksum S3 checks and stores with an upload: crc32 (default), crc32c, crc64nvme,\nsha256, sha1, or none",
       )
+      .addOption(
+        new Option(
+          "--on-collision <what>",
+          "with --recursive downloads, when keys map to one file (a/b and a//b, or a and a/b):\nerror (the default: list them, write nothing, exit 5) or skip (download the others)",
+        ).choices(ON_COLLISION),
+      )
       .option("--dry-run", "list what would be copied; transfer nothing");
   },
   async run(ctx, args, opts) {
@@ -112,6 +123,7 @@ export default defineCommand<Options>({
         destination,
         recursive: opts.recursive === true,
         filters: opts.include ?? opts.exclude ?? [],
+        onCollision: opts.onCollision,
         tuning: {
           multipartThreshold: opts.multipartThreshold,
           partSize: opts.partSize,
@@ -138,18 +150,20 @@ export default defineCommand<Options>({
     const aws = await ctx.aws();
     const listing =
       plan.recursive && plan.source.kind === "s3"
-        ? await startSpinner(ctx.out, `Listing ${plan.source.text}…`)
+        ? await startSpinner(ctx.out, `Listing ${oneLine(plan.source.text)}…`)
         : undefined;
     const { items, skipped } = await collectItems(plan, aws, ctx.signal).finally(() =>
       listing?.stop(),
     );
-    // Local paths as the user would type them: relative to the current folder when inside it.
+    // Local paths as the user would type them: relative to the current folder when inside it;
+    // on one line, whatever characters a key or file name holds.
     const show = (location: string) => {
-      if (!isAbsolute(location)) return location;
+      if (!isAbsolute(location)) return oneLine(location);
       const rel = relative(ctx.cwd, location);
-      return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? location : rel;
+      return oneLine(rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? location : rel);
     };
-    for (const skip of skipped) ctx.out.warn(`skipped ${show(skip.source)}: ${skip.reason}`);
+    for (const skip of skipped)
+      ctx.out.warn(`skipped ${show(skip.source)}: ${oneLine(skip.reason)}`);
     const verb = verbs[plan.kind];
 
     if (opts.dryRun) {
@@ -171,7 +185,7 @@ export default defineCommand<Options>({
     if (items.length === 0) {
       ctx.out.result(emptySummary(plan, skipped), () => undefined);
       ctx.out.warn(
-        `nothing to ${verb.dry}: no ${plan.source.kind === "s3" ? "objects" : "files"} under ${plan.source.text}${plan.filters.length > 0 ? " matched the filters" : ""}.`,
+        `nothing to ${verb.dry}: no ${plan.source.kind === "s3" ? "objects" : "files"} under ${show(plan.source.text)}${plan.filters.length > 0 ? " matched the filters" : ""}.`,
       );
       return undefined;
     }
@@ -213,7 +227,7 @@ export default defineCommand<Options>({
           fileFailed: (failure) =>
             progress.log(() =>
               ctx.out.warn(
-                `failed: ${failure.source} → ${failure.destination}: ${failure.error.message}`,
+                `failed: ${show(failure.source)} → ${show(failure.destination)}: ${oneLine(failure.error.message)}`,
               ),
             ),
           retry: (what, err, attempt) =>
@@ -242,7 +256,7 @@ export default defineCommand<Options>({
     const what =
       !plan.recursive && first
         ? `${show(first.source)} → ${show(first.destination)}`
-        : `${plural(summary.files, "file")} to ${plan.destination.kind === "s3" ? `s3://${plan.destination.bucket}/${folderPrefix(plan.destination.key)}` : show(plan.destination.text)}`;
+        : `${plural(summary.files, "file")} to ${show(plan.destination.kind === "s3" ? `s3://${plan.destination.bucket}/${folderPrefix(plan.destination.key)}` : plan.destination.text)}`;
     if (summary.failed === 0) {
       // When the data went to stdout, stderr stays quiet unless someone is watching.
       if (plan.destination.kind !== "stdio" || ctx.out.interactive) {

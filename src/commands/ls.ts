@@ -2,6 +2,7 @@ import { UsageError } from "../core/errors.js";
 import { parseS3Url } from "../core/location.js";
 import { listBuckets, listObjects } from "../core/objects/list.js";
 import { formatBytes } from "../core/objects/size.js";
+import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
 
 interface Options {
@@ -43,8 +44,9 @@ export default defineCommand<Options>({
     const { out } = ctx;
     if (!location) {
       for await (const bucket of listBuckets(aws, ctx.signal)) {
+        if (out.readerGone) break;
         if (out.json) out.jsonLine(bucket);
-        else out.data(`${formatDate(bucket.creationDate)}  ${bucket.name}`);
+        else out.data(`${formatDate(bucket.creationDate)}  ${oneLine(bucket.name)}`);
       }
       await out.flushed();
       return undefined;
@@ -56,16 +58,18 @@ export default defineCommand<Options>({
       recursive: opts.recursive === true,
       signal: ctx.signal,
     })) {
+      // The reader went away (| head): nobody is left to list for.
+      if (out.readerGone) break;
       if (out.json) {
         out.jsonLine(entry);
       } else if (entry.type === "prefix") {
         out.data(
-          `${" ".repeat(DATE_WIDTH)}  ${"PRE".padStart(SIZE_WIDTH)}  ${entry.prefix.slice(folder.length)}`,
+          `${" ".repeat(DATE_WIDTH)}  ${"PRE".padStart(SIZE_WIDTH)}  ${oneLine(entry.prefix.slice(folder.length))}`,
         );
       } else {
         const size = opts.human ? formatBytes(entry.size) : String(entry.size);
         out.data(
-          `${formatDate(entry.lastModified)}  ${size.padStart(SIZE_WIDTH)}  ${entry.key.slice(folder.length)}`,
+          `${formatDate(entry.lastModified)}  ${size.padStart(SIZE_WIDTH)}  ${oneLine(entry.key.slice(folder.length))}`,
         );
       }
       // Keep pace with a slow reader instead of buffering the whole listing.

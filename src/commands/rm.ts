@@ -10,6 +10,7 @@ import {
 import { formatSeconds } from "../io/progress.js";
 import { confirm } from "../io/prompt.js";
 import { startSpinner } from "../io/spinner.js";
+import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
 
 interface Options {
@@ -51,15 +52,16 @@ export default defineCommand<Options>({
         dryRun: opts.dryRun === true,
       });
       out.result(result, () =>
-        result.dryRun ? `(dry run) delete: ${result.location}` : undefined,
+        result.dryRun ? `(dry run) delete: ${oneLine(result.location)}` : undefined,
       );
-      if (!result.dryRun) out.success(`Deleted ${result.location}`);
+      if (!result.dryRun) out.success(`Deleted ${oneLine(result.location)}`);
       return undefined;
     }
 
     const prefix = folderPrefix(location.key);
-    const where =
-      prefix === "" ? `the bucket ${location.bucket}` : `s3://${location.bucket}/${prefix}`;
+    const where = oneLine(
+      prefix === "" ? `the bucket ${location.bucket}` : `s3://${location.bucket}/${prefix}`,
+    );
     const aws = await ctx.aws();
     const plan = await planRemoval(aws, location.bucket, prefix, ctx.signal);
     if (plan.firstPage.length === 0) {
@@ -82,7 +84,8 @@ export default defineCommand<Options>({
         signal: ctx.signal,
         onBatch: (keys) => {
           if (!out.json)
-            for (const key of keys) out.data(`(dry run) delete: s3://${location.bucket}/${key}`);
+            for (const key of keys)
+              out.data(`(dry run) delete: ${oneLine(`s3://${location.bucket}/${key}`)}`);
         },
       });
       out.result(result, () => undefined);
@@ -129,7 +132,9 @@ export default defineCommand<Options>({
     out.result(result, () => undefined);
     await out.flushed();
     for (const f of result.failed)
-      out.warn(`could not delete s3://${location.bucket}/${f.key}: ${f.code} ${f.message}`);
+      out.warn(
+        `could not delete ${oneLine(`s3://${location.bucket}/${f.key}`)}: ${oneLine(`${f.code} ${f.message}`)}`,
+      );
     const seconds = formatSeconds((performance.now() - started) / 1000);
     if (result.failed.length === 0) {
       out.success(

@@ -20,6 +20,8 @@ export interface ErrorInfo {
   code: string;
   message: string;
   hint?: string;
+  /** Items the message is about (one per line for people; a list in JSON), when there are many. */
+  details?: string[];
 }
 
 /** An error s3kit understands: it carries its exit code and a hint for the user. */
@@ -27,6 +29,7 @@ export class S3kitError extends Error {
   readonly code: string;
   readonly exitCode: ExitCodeValue;
   readonly hint: string | undefined;
+  readonly details: string[] | undefined;
 
   constructor(info: ErrorInfo & { exitCode: ExitCodeValue }, options?: { cause?: unknown }) {
     super(info.message, options);
@@ -34,19 +37,29 @@ export class S3kitError extends Error {
     this.code = info.code;
     this.exitCode = info.exitCode;
     this.hint = info.hint;
+    this.details = info.details;
   }
 
   toJSON(): ErrorInfo {
-    return this.hint === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, hint: this.hint };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.hint === undefined ? {} : { hint: this.hint }),
+      ...(this.details === undefined ? {} : { details: this.details }),
+    };
   }
 }
 
 /** Bad input: raised before any API call, so nothing was changed. */
 export class UsageError extends S3kitError {
-  constructor(message: string, hint?: string, code = "UsageError") {
-    super({ code, message, exitCode: ExitCode.usage, ...(hint ? { hint } : {}) });
+  constructor(message: string, hint?: string, code = "UsageError", details?: string[]) {
+    super({
+      code,
+      message,
+      exitCode: ExitCode.usage,
+      ...(hint ? { hint } : {}),
+      ...(details ? { details } : {}),
+    });
     this.name = "UsageError";
   }
 }

@@ -1,5 +1,6 @@
-import { assertValidBucketName } from "./buckets/names.js";
+import { assertExistingBucketName } from "./buckets/names.js";
 import { UsageError } from "./errors.js";
+import { assertValidKey } from "./presign/location.js";
 
 /** An object or prefix location, `s3://bucket/key`. */
 export interface S3Location {
@@ -13,7 +14,8 @@ export function isS3Url(text: string): boolean {
 }
 
 /**
- * Parses `s3://bucket[/key]`, checking the bucket name against the S3 rules.
+ * Parses `s3://bucket[/key]`, checking that the bucket name is one S3 can serve (legacy
+ * us-east-1 names included: the strict rules are for `bucket create`).
  * `needKey` rejects a bare bucket where an object is meant.
  */
 export function parseS3Url(text: string, options: { needKey?: boolean } = {}): S3Location {
@@ -35,7 +37,7 @@ export function parseS3Url(text: string, options: { needKey?: boolean } = {}): S
       "InvalidLocation",
     );
   }
-  assertValidBucketName(bucket);
+  assertExistingBucketName(bucket);
   if (options.needKey && key === "") {
     throw new UsageError(
       `"${text}" names a bucket but no object key.`,
@@ -43,6 +45,8 @@ export function parseS3Url(text: string, options: { needKey?: boolean } = {}): S
       "InvalidLocation",
     );
   }
+  // Keys and prefixes alike: S3 would refuse the request, so it is not sent.
+  assertValidKey(key, text);
   return { bucket, key };
 }
 

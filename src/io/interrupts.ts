@@ -1,6 +1,7 @@
 import type { Writable } from "node:stream";
 import type { InterruptCleanup, PendingStep } from "../core/cleanup.js";
 import { ExitCode } from "../core/errors.js";
+import { oneLine, toTerminal } from "./terminal-text.js";
 
 export interface InterruptOptions {
   stderr: Writable;
@@ -130,8 +131,8 @@ export class Interrupts {
     if (left.length > 0) {
       const lines = left.flatMap((step) =>
         step.command
-          ? [`  # ${visible(step.doing)}`, `  ${step.command}`]
-          : [`  # ${visible(step.doing)}`],
+          ? [`  # ${oneLine(step.doing)}`, `  ${step.command}`]
+          : [`  # ${oneLine(step.doing)}`],
       );
       this.#write(`warning: ${why}; still to do by hand:\n${lines.join("\n")}`);
     }
@@ -149,7 +150,7 @@ export class Interrupts {
   }
 
   #write(text: string): void {
-    this.#options.stderr.write(`${text}\n`);
+    this.#options.stderr.write(`${toTerminal(text)}\n`);
   }
 }
 
@@ -158,18 +159,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 function summarise(steps: readonly PendingStep[]): string {
-  const named = steps.slice(0, NAMED_STEPS).map((s) => visible(s.doing));
+  const named = steps.slice(0, NAMED_STEPS).map((s) => oneLine(s.doing));
   const rest = steps.length - named.length;
   return rest > 0 ? `${named.join("; ")} and ${rest} more` : named.join("; ");
-}
-
-/** Control characters (from keys and file names) shown as escapes, never sent to the terminal raw. */
-function visible(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to show
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => {
-    const code = ch.charCodeAt(0);
-    return code < 0x80
-      ? `\\x${code.toString(16).padStart(2, "0")}`
-      : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
 }

@@ -1,4 +1,5 @@
 import type { Output } from "./output.js";
+import { toTerminal } from "./terminal-text.js";
 
 /** A progress bar for a count of items (objects deleted, keys listed). */
 export interface ItemProgress {
@@ -37,7 +38,7 @@ export function startItemProgress(out: Output, label: string): ItemProgress {
       line = `${label} ${fmt(done)}${note ? ` ${note}` : ""}${rate}`;
     }
     const columns = out.streams.columns || 80;
-    stream.write(`\r${line.slice(0, columns - 1)}\u001b[K`);
+    stream.write(`\r${toTerminal(line.slice(0, columns - 1))}\u001b[K`);
   };
 
   return {

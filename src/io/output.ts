@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import type { ErrorInfo } from "../core/errors.js";
 import type { IOStreams } from "./streams.js";
 import { colorEnabled, loadStyle, plainStyle, type Style, symbols } from "./style.js";
+import { oneLine, toTerminal } from "./terminal-text.js";
 
 export interface OutputOptions {
   json: boolean;
@@ -14,6 +15,8 @@ export interface OutputOptions {
 /**
  * The only writer to the terminal. Data goes to stdout; everything meant for the
  * person (progress, hints, warnings, errors) goes to stderr, so pipes get clean data.
+ * Every line passes through toTerminal: control characters in keys, names and messages
+ * are shown escaped, never acted on, and JSON keeps exact values (as JSON escapes).
  */
 export class Output {
   readonly streams: IOStreams;
@@ -56,12 +59,36 @@ export class Output {
 
   /** One line (or block) of data on stdout. */
   data(text: string): void {
-    this.streams.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    const safe = toTerminal(text);
+    this.#writeData(safe.endsWith("\n") ? safe : `${safe}\n`);
+  }
+
+  /**
+   * True once the reader of stdout has gone away (`| head`): a listing can stop, as nobody
+   * is left to print for. Writes after that are dropped rather than crash on EPIPE.
+   */
+  get readerGone(): boolean {
+    return this.#stdoutError !== undefined;
+  }
+
+  #writeData(text: string): void {
+    this.#watchStdout();
+    if (this.#stdoutError) return;
+    this.streams.stdout.write(text);
+  }
+
+  /**
+   * A generated file (an HTML page) on stdout: byte for byte when redirected, where it is
+   * meant to go, and escaped like any other text on a terminal.
+   */
+  file(text: string): void {
+    const shown = this.streams.stdoutIsTTY ? toTerminal(text) : text;
+    this.#writeData(shown.endsWith("\n") ? shown : `${shown}\n`);
   }
 
   /** The single JSON document of a `--json` run. */
   jsonDocument(value: unknown): void {
-    this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.#writeData(`${toTerminal(JSON.stringify(value, null, 2))}\n`);
   }
 
   /**
@@ -74,7 +101,7 @@ export class Output {
     const stdout = this.streams.stdout;
     this.#watchStdout();
     if (this.#stdoutError) return this.#afterStdoutError();
-    if (stdout.write(text)) return undefined;
+    if (stdout.write(toTerminal(text))) return undefined;
     return new Promise<void>((resolve) => {
       const done = (): void => {
         stdout.off("drain", done);
@@ -122,7 +149,7 @@ export class Output {
 
   /** One record of a streamed listing (JSON lines). */
   jsonLine(value: unknown): void {
-    this.streams.stdout.write(`${JSON.stringify(value)}\n`);
+    this.#writeData(`${toTerminal(JSON.stringify(value))}\n`);
   }
 
   /**
@@ -169,20 +196,27 @@ export class Output {
     if (this.options.debug) this.err(this.errStyle.dim(`[debug] ${line}`));
   }
 
+  /** An error: one line for the message, one per detail, one for the hint. */
   error(info: ErrorInfo): void {
     if (this.options.json) {
       this.err(
         JSON.stringify({
-          error: { code: info.code, message: info.message, hint: info.hint ?? null },
+          error: {
+            code: info.code,
+            message: info.message,
+            hint: info.hint ?? null,
+            ...(info.details ? { details: info.details } : {}),
+          },
         }),
       );
       return;
     }
-    this.err(`${this.errStyle.red("error:")} ${info.message}`);
-    if (info.hint) this.err(`${this.errStyle.dim("hint:")} ${info.hint}`);
+    this.err(`${this.errStyle.red("error:")} ${oneLine(info.message)}`);
+    for (const detail of info.details ?? []) this.err(`  ${oneLine(detail)}`);
+    if (info.hint) this.err(`${this.errStyle.dim("hint:")} ${oneLine(info.hint)}`);
   }
 
   private err(text: string): void {
-    this.streams.stderr.write(`${text}\n`);
+    this.streams.stderr.write(`${toTerminal(text)}\n`);
   }
 }

@@ -1,5 +1,6 @@
 import { formatBytes } from "../core/objects/size.js";
 import type { Output } from "./output.js";
+import { toTerminal } from "./terminal-text.js";
 
 /** A transfer's progress on stderr: bytes, rate, ETA and (for several files) files done. */
 export interface ProgressBar {
@@ -31,6 +32,7 @@ const noProgress: ProgressBar = {
 export function startProgress(out: Output, options: ProgressOptions): ProgressBar {
   if (!out.interactive) return noProgress;
   const stderr = out.streams.stderr;
+  const label = toTerminal(options.label);
   const started = Date.now();
   const samples: [number, number][] = [[started, 0]];
   let done = 0;
@@ -52,7 +54,7 @@ export function startProgress(out: Output, options: ProgressOptions): ProgressBa
     samples.push([now, done]);
     const perSecond = rate(now);
     const total = options.totalBytes;
-    const parts = [options.label];
+    const parts = [label];
     if (total !== undefined && total > 0) {
       const fraction = Math.min(1, done / total);
       const width = 20;

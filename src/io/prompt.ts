@@ -1,5 +1,6 @@
 import { InterruptedError, UsageError } from "../core/errors.js";
 import type { Output } from "./output.js";
+import { toTerminal } from "./terminal-text.js";
 
 export interface PromptOptions {
   /** --yes: never ask, answer yes. */
@@ -29,7 +30,10 @@ export async function confirm(
   }
   const { confirm: ask } = await import("@inquirer/prompts");
   return guardInterrupt(() =>
-    ask({ message, default: false }, { input: out.streams.stdin, output: out.streams.stderr }),
+    ask(
+      { message: toTerminal(message), default: false },
+      { input: out.streams.stdin, output: out.streams.stderr },
+    ),
   );
 }
 
@@ -83,7 +87,7 @@ export async function terminalAsker(out: Output, withoutTerminal: string): Promi
       guardInterrupt(() =>
         prompts.input(
           {
-            message,
+            message: toTerminal(message),
             ...(options.default !== undefined ? { default: options.default } : {}),
             ...(options.validate ? { validate: options.validate } : {}),
             ...(options.hint
@@ -91,7 +95,7 @@ export async function terminalAsker(out: Output, withoutTerminal: string): Promi
                   transformer: (value: string, { isFinal }: { isFinal: boolean }) =>
                     isFinal || value === ""
                       ? value
-                      : `${value}  ${out.errStyle.dim(options.hint?.(value) ?? "")}`,
+                      : toTerminal(`${value}  ${out.errStyle.dim(options.hint?.(value) ?? "")}`),
                 }
               : {}),
           },
@@ -101,11 +105,21 @@ export async function terminalAsker(out: Output, withoutTerminal: string): Promi
     select: (message, choices, defaultValue) =>
       guardInterrupt(() =>
         prompts.select(
-          { message, choices, ...(defaultValue !== undefined ? { default: defaultValue } : {}) },
+          {
+            message: toTerminal(message),
+            choices: choices.map((c) => ({
+              ...c,
+              name: toTerminal(c.name),
+              ...(c.description !== undefined ? { description: toTerminal(c.description) } : {}),
+            })),
+            ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+          },
           context,
         ),
       ),
     confirm: (message, defaultValue) =>
-      guardInterrupt(() => prompts.confirm({ message, default: defaultValue }, context)),
+      guardInterrupt(() =>
+        prompts.confirm({ message: toTerminal(message), default: defaultValue }, context),
+      ),
   };
 }

@@ -1,5 +1,6 @@
 import type { Output } from "./output.js";
 import { symbols } from "./style.js";
+import { toTerminal } from "./terminal-text.js";
 
 export interface Spinner {
   text(message: string): void;
@@ -15,17 +16,28 @@ export interface Spinner {
 export async function startSpinner(out: Output, message: string): Promise<Spinner> {
   if (!out.interactive) return plainSpinner(out, message);
   const { default: ora } = await import("ora");
-  const spinner = ora({ text: message, stream: out.streams.stderr, discardStdin: false }).start();
+  // ora writes to the terminal itself: what it is given is made safe first.
+  const spinner = ora({
+    text: toTerminal(message),
+    stream: out.streams.stderr,
+    discardStdin: false,
+  }).start();
   let current = message;
   return {
     text: (m) => {
       current = m;
-      spinner.text = m;
+      spinner.text = toTerminal(m);
     },
     succeed: (m) =>
-      spinner.stopAndPersist({ symbol: out.errStyle.green(symbols.ok), text: m ?? current }),
+      spinner.stopAndPersist({
+        symbol: toTerminal(out.errStyle.green(symbols.ok)),
+        text: toTerminal(m ?? current),
+      }),
     fail: (m) =>
-      spinner.stopAndPersist({ symbol: out.errStyle.red(symbols.fail), text: m ?? current }),
+      spinner.stopAndPersist({
+        symbol: toTerminal(out.errStyle.red(symbols.fail)),
+        text: toTerminal(m ?? current),
+      }),
     stop: () => spinner.stop(),
   };
 }
@@ -38,10 +50,10 @@ function plainSpinner(out: Output, message: string): Spinner {
       current = m;
     },
     succeed: (m) => {
-      if (!quiet) out.streams.stderr.write(`${symbols.ok} ${m ?? current}\n`);
+      if (!quiet) out.streams.stderr.write(`${symbols.ok} ${toTerminal(m ?? current)}\n`);
     },
     fail: (m) => {
-      if (!out.json) out.streams.stderr.write(`${symbols.fail} ${m ?? current}\n`);
+      if (!out.json) out.streams.stderr.write(`${symbols.fail} ${toTerminal(m ?? current)}\n`);
     },
     stop: () => {},
   };

@@ -1,4 +1,6 @@
-/** The colours s3kit writes with: chalk's, or ones that leave the text as it is. */
+import { colourMarker } from "./terminal-text.js";
+
+/** The colours s3kit writes with, or ones that leave the text as it is. */
 export interface Style {
   red: Paint;
   green: Paint;
@@ -10,7 +12,6 @@ export interface Style {
 type Paint = (text: string) => string;
 
 const asIs: Paint = (text) => text;
-/** Colour off. chalk is not loaded for it: it brings the terminal modules (~3 ms). */
 export const plainStyle: Style = {
   red: asIs,
   green: asIs,
@@ -35,10 +36,28 @@ export function colorEnabled(isTTY: boolean, settings: ColorSettings): boolean {
   return isTTY && env.TERM !== "dumb";
 }
 
+/**
+ * The 16-colour SGR codes chalk writes at level 1, as markers that the Output turns into
+ * escape sequences (see terminal-text.ts): a value's own escape sequences never pass.
+ * A style closed inside another is reopened after it, as chalk does.
+ */
+function paint(open: number, close: number): Paint {
+  const start = colourMarker(open);
+  const end = colourMarker(close);
+  return (text) => (text === "" ? "" : `${start}${text.replaceAll(end, `${end}${start}`)}${end}`);
+}
+
+const colourStyle: Style = {
+  red: paint(31, 39),
+  green: paint(32, 39),
+  yellow: paint(33, 39),
+  cyan: paint(36, 39),
+  bold: paint(1, 22),
+  dim: paint(2, 22),
+};
+
 export async function loadStyle(enabled: boolean): Promise<Style> {
-  if (!enabled) return plainStyle;
-  const { Chalk } = await import("chalk");
-  return new Chalk({ level: 1 });
+  return enabled ? colourStyle : plainStyle;
 }
 
 export const symbols = {

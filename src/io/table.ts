@@ -1,3 +1,5 @@
+import { oneLine, visibleLength } from "./terminal-text.js";
+
 export interface Column<T> {
   header: string;
   value: (row: T) => string;
@@ -6,7 +8,8 @@ export interface Column<T> {
 
 /** Plain aligned columns, like `gh` and `kubectl`: easy to read and to `awk`. */
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
-  const cells = rows.map((row) => columns.map((c) => c.value(row)));
+  // A cell is one line: a name with a line break in it must not start a row of its own.
+  const cells = rows.map((row) => columns.map((c) => oneLine(c.value(row))));
   const widths = columns.map((c, i) =>
     Math.max(c.header.length, ...cells.map((r) => width(r[i] ?? ""))),
   );
@@ -24,11 +27,9 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
 /** `key: value` lines with the keys aligned. */
 export function renderFields(fields: readonly (readonly [string, string])[]): string {
   const keyWidth = Math.max(0, ...fields.map(([k]) => k.length));
-  return fields.map(([k, v]) => `${`${k}:`.padEnd(keyWidth + 1)} ${v}`).join("\n");
+  return fields.map(([k, v]) => `${`${k}:`.padEnd(keyWidth + 1)} ${oneLine(v)}`).join("\n");
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
-const ANSI = /\u001b\[[0-9;]*m/g;
 function width(s: string): number {
-  return s.replace(ANSI, "").length;
+  return visibleLength(s);
 }

@@ -3,6 +3,7 @@ import Module from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { localEnv } from "../../scripts/servers.mjs";
 import { runCli } from "../support/cli.js";
 import { runTracingLoads } from "../support/loaded-sources.js";
 
@@ -90,6 +91,91 @@ describe("usage errors exit 2 before any API call", () => {
     expect(code).toBe(2);
     expect(stderr).toContain('Invalid endpoint URL "localhost:9000"');
     expect(stderr).toContain("http://localhost:9000");
+  });
+
+  it("rejects an endpoint URL with a line break, from the flag or the environment", async () => {
+    const keys = { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "x" };
+    const flag = await runCli(["ls", "--endpoint-url", "http://127.0.0.1:9\r\nX-Evil: 1"], {
+      env: keys,
+    });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("control character, U+000D (carriage return), at position 19");
+    const env = await runCli(["ls", "--json"], {
+      env: { ...keys, AWS_ENDPOINT_URL_S3: "http://127.0.0.1:9\n" },
+    });
+    expect(env.code).toBe(2);
+    expect(JSON.parse(env.stderr).error).toMatchObject({ code: "InvalidEndpoint" });
+    expect(JSON.parse(env.stderr).error.message).toContain("(from AWS_ENDPOINT_URL_S3)");
+  });
+
+  // commander alone lets the last occurrence win and takes '' as a value; an endpoint nobody
+  // listens on proves that the refusal comes before any request.
+  it.each([
+    [
+      ["bucket", "create", "my-app-x", "--tls-policy", "--no-tls-policy"],
+      "--tls-policy and --no-tls-policy contradict each other.",
+    ],
+    [
+      ["bucket", "create", "my-app-x", "--no-tls-policy", "--tls-policy", "--dry-run"],
+      "--no-tls-policy and --tls-policy contradict each other.",
+    ],
+    [
+      ["--region", "eu-west-1", "ls", "--region", "us-east-1"],
+      '--region was given more than once, with different values ("eu-west-1", then "us-east-1").',
+    ],
+    [
+      ["presign", "get", "s3://my-bucket/k", "--expires", "1h", "--expires", "7d"],
+      "--expires was given more than once",
+    ],
+    [
+      ["bucket", "create", "my-app-x", "--cors-origin", ""],
+      "--cors-origin was given an empty value.",
+    ],
+    [
+      ["bucket", "create", "my-app-x", "--cors-origin", "https://app.example.com", ""],
+      "--cors-origin was given an empty value.",
+    ],
+    [["ls", "--profile", ""], "--profile was given an empty value."],
+    [["ls", "--region="], "--region was given an empty value."],
+    [["--endpoint-url", "", "ls"], "--endpoint-url was given an empty value."],
+    [
+      ["cp", "package.json", "s3://my-bucket/k", "--content-type", ""],
+      "--content-type was given an empty value.",
+    ],
+    [["presign", "get", "--stdin", "--bucket", ""], "--bucket was given an empty value."],
+  ])("refuses %j with exit 2", async (args, message) => {
+    const { code, stdout, stderr } = await runCli(args, { env: localEnv("http://127.0.0.1:9") });
+    expect(stderr).toContain(message);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+  });
+
+  it("takes a repeated flag or value when it says the same, and repeatable options", async () => {
+    const env = localEnv("http://127.0.0.1:9");
+    const same = await runCli(
+      [
+        "--region",
+        "eu-west-1",
+        "presign",
+        "get",
+        "s3://my-bucket/k",
+        "--region",
+        "eu-west-1",
+        "--json",
+        "--json",
+      ],
+      { env },
+    );
+    expect(same.code).toBe(0);
+    const repeated = await runCli(
+      ["presign", "put", "s3://my-bucket/k", "--metadata", "a=1", "--metadata", "b=2", "--json"],
+      { env },
+    );
+    expect(repeated.code).toBe(0);
+    expect(JSON.parse(repeated.stdout).headers).toMatchObject({
+      "x-amz-meta-a": "1",
+      "x-amz-meta-b": "2",
+    });
   });
 
   it("rejects an invalid region", async () => {

@@ -424,6 +424,25 @@ describe("cp --recursive", () => {
     expect(await keys("none/")).toEqual([]);
   });
 
+  it("uploads nothing when a file's key would be over 1,024 bytes", async () => {
+    const deep = join(dir, "deep-tree");
+    const long = join(deep, ...Array.from({ length: 5 }, (_, i) => `${i}${"d".repeat(249)}`));
+    mkdirSync(long, { recursive: true });
+    writeFileSync(join(long, "a.txt"), "a");
+    writeFileSync(join(long, "b.txt"), "b");
+    writeFileSync(join(deep, "short.txt"), "s");
+    const { code, stderr } = await runAgainstMoto([
+      "cp",
+      deep,
+      `s3://${bucket}/deep/`,
+      "--recursive",
+    ]);
+    expect(stderr).toMatch(/2 of the keys this copy would create are not valid S3 keys/);
+    expect(stderr).toContain("Nothing was transferred.");
+    expect(code).toBe(2);
+    expect(await keys("deep/")).toEqual([]);
+  });
+
   it("skips keys that would escape the target folder", async () => {
     await s3.send(
       new PutObjectCommand({ Bucket: bucket, Key: "evil/../../escape.txt", Body: "x" }),
@@ -442,6 +461,130 @@ describe("cp --recursive", () => {
     );
     expect(readdirSync(target)).toEqual(["ok.txt"]);
     expect(existsSync(join(dir, "escape.txt"))).toBe(false);
+  });
+});
+
+// Keys are strings, local paths are not: several keys can name one file, or need one name
+// as a file and a folder at once. Written one after the other, one would be lost silently.
+describe("cp --recursive download: keys that would land on one file", () => {
+  const keysAndBodies: [string, string][] = [
+    ["col/a/b", "a/b"],
+    ["col/a//b", "a//b"],
+    ["col/./c", "./c"],
+    ["col/c", "c"],
+    ["col/d", "d"],
+    ["col/d/", "d/ with data"],
+    ["col/e", "e"],
+    ["col/e/f", "e/f"],
+    ["col/x/../y", "x/../y"],
+    ["col/y", "y"],
+    ["col/ok.txt", "ok"],
+    ["col/folder/", ""], // an empty folder marker, as the S3 console makes
+    ["col/folder/z.txt", "z"],
+  ];
+  let b: string;
+  beforeAll(async () => {
+    b = await createBucket(s3, "s3kit-collide");
+    for (const [key, body] of keysAndBodies) {
+      await s3.send(new PutObjectCommand({ Bucket: b, Key: key, Body: body }));
+    }
+  });
+
+  it("lists every collision, writes nothing and exits 5 (dry run too)", async () => {
+    const target = join(dir, "collide-none");
+    for (const extra of [[], ["--dry-run"]]) {
+      const { code, stdout, stderr } = await runAgainstMoto([
+        "cp",
+        `s3://${b}/col/`,
+        target,
+        "--recursive",
+        ...extra,
+      ]);
+      expect(stderr).toContain("5 local paths would each receive more than one key");
+      expect(stderr).toContain(`  a/b ← s3://${b}/col/a//b, s3://${b}/col/a/b`);
+      expect(stderr).toContain(`  c ← s3://${b}/col/./c, s3://${b}/col/c`);
+      expect(stderr).toContain(`  d ← s3://${b}/col/d, s3://${b}/col/d/`);
+      expect(stderr).toContain(
+        `  e ← s3://${b}/col/e is a file, but s3://${b}/col/e/f needs e as a folder`,
+      );
+      expect(stderr).toContain(`  y ← s3://${b}/col/x/../y, s3://${b}/col/y`);
+      expect(stderr).toContain("--on-collision skip");
+      expect(code).toBe(5);
+      expect(stdout).toBe("");
+      expect(existsSync(target)).toBe(false);
+    }
+  });
+
+  it("gives the collisions as data with --json", async () => {
+    const { code, stderr } = await runAgainstMoto([
+      "cp",
+      `s3://${b}/col/`,
+      join(dir, "collide-json"),
+      "--recursive",
+      "--json",
+    ]);
+    expect(code).toBe(5);
+    const { error } = JSON.parse(stderr);
+    expect(error.code).toBe("KeyCollision");
+    expect(error.details).toHaveLength(5);
+    expect(error.details[0]).toBe(`a/b ← s3://${b}/col/a//b, s3://${b}/col/a/b`);
+  });
+
+  it("--on-collision skip downloads the rest and names each key it skipped", async () => {
+    const target = join(dir, "collide-skip");
+    const { code, stdout, stderr } = await runAgainstMoto([
+      "cp",
+      `s3://${b}/col/`,
+      target,
+      "--recursive",
+      "--on-collision",
+      "skip",
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.files).toBe(3);
+    expect(summary.skipped.map((s: { source: string }) => s.source).sort()).toEqual(
+      ["col/a/b", "col/a//b", "col/./c", "col/c", "col/d", "col/d/", "col/e", "col/x/../y", "col/y"]
+        .map((k) => `s3://${b}/${k}`)
+        .sort(),
+    );
+    expect(summary.skipped[0].reason).toMatch(/same local path|needs .* as a folder/);
+    const files = readdirSync(target, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(target.length + 1))
+      .sort();
+    expect(files).toEqual(["e/f", "folder/z.txt", "ok.txt"]);
+    expect(stderr).toContain(`skipped s3://${b}/col/a//b`);
+
+    const human = await runAgainstMoto([
+      "cp",
+      `s3://${b}/col/`,
+      join(dir, "collide-skip-2"),
+      "--recursive",
+      "--on-collision",
+      "skip",
+    ]);
+    expect(human.code).toBe(0);
+    expect(human.stderr).toContain(
+      `warning: skipped s3://${b}/col/a/b: it maps to the same local path (a/b) as s3://${b}/col/a//b`,
+    );
+    expect(human.stderr).toContain(
+      `warning: skipped s3://${b}/col/e: it is a file, but s3://${b}/col/e/f needs e as a folder`,
+    );
+    expect(human.stderr).toContain("Downloaded 3 files");
+  });
+
+  it("--on-collision is refused where no collision can happen", async () => {
+    const { code, stderr } = await runAgainstMoto([
+      "cp",
+      join(dir, "md5.txt"),
+      `s3://${b}/x`,
+      "--on-collision",
+      "skip",
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--on-collision applies to recursive downloads");
   });
 });
 
@@ -551,7 +694,7 @@ describe("cp bad input: a clear error and nothing transferred", () => {
       2,
       /"s3:\/s3kit-cp-\w+\/x" is not an S3 location or a local path/,
     ],
-    [["cp", "FILE", "s3://Bad_Bucket/x"], 2, /Invalid bucket name "Bad_Bucket"/],
+    [["cp", "FILE", "s3://bad bucket/x"], 2, /Invalid bucket name "bad bucket"/],
     [["cp", "DIR", "s3://BUCKET/x"], 2, /is a folder\./],
     [["cp", "FILE", "s3://BUCKET/x", "--concurrency", "0"], 2, /--concurrency "0"/],
     [["cp", "FILE", "s3://BUCKET/x", "--part-size", "-5MiB"], 2, /--part-size "-5MiB" is negative/],

@@ -150,12 +150,11 @@ describe("init from flags", () => {
     [["--bucket", "Bad_Name"], "Invalid bucket name"],
     [["--bucket", "ok-name-1", "--cors-origin", "localhost:3000"], "localhost:3000"],
   ])("rejects %j with exit 2 before any call", async (extra, message) => {
-    const { code, stderr } = await runAgainstMoto(
-      ["init", "--yes", "--bucket", "ok-name-0", ...extra],
-      {
-        env: { AWS_ENDPOINT_URL: "http://127.0.0.1:1" },
-      },
-    );
+    // An option given twice with different values is refused on its own: --bucket once.
+    const base = extra.includes("--bucket") ? [] : ["--bucket", "ok-name-0"];
+    const { code, stderr } = await runAgainstMoto(["init", "--yes", ...base, ...extra], {
+      env: { AWS_ENDPOINT_URL: "http://127.0.0.1:1" },
+    });
     expect(code).toBe(2);
     expect(stderr).toContain(message);
   });

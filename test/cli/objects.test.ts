@@ -1,7 +1,10 @@
-import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runAgainstMoto } from "../support/cli.js";
-import { createBucket, directS3 } from "../support/objects.js";
+import { localEnv } from "../../scripts/servers.mjs";
+import { runAgainstMoto, runCli } from "../support/cli.js";
+import { createBucket, directS3, removeDir, tempDir } from "../support/objects.js";
 
 const s3 = directS3();
 
@@ -33,10 +36,12 @@ async function count(bucket: string, prefix = ""): Promise<number> {
 
 describe("ls", () => {
   let bucket: string;
+  let dir: string;
   const many = Array.from({ length: 2500 }, (_, i) => `many/item-${String(i).padStart(4, "0")}`);
 
   beforeAll(async () => {
     bucket = await createBucket(s3, "s3kit-ls");
+    dir = tempDir();
     await putMany(bucket, many);
     await put(bucket, "top.txt", "hello");
     await put(bucket, "docs/readme.md", "r".repeat(2048));
@@ -91,6 +96,25 @@ describe("ls", () => {
     expect(entries[0].lastModified).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
+  it("stops quietly when the reader goes away (| head -1)", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { cleanEnv, motoEnv } = await import("../support/cli.js");
+    const { root } = await import("../../scripts/servers.mjs");
+    const bin = join(root, "bin", "s3kit");
+    for (const format of [[], ["--json"]]) {
+      const piped = execFileSync(
+        "sh",
+        [
+          "-c",
+          `"${process.execPath}" "${bin}" ls s3://${bucket}/many/ --recursive ${format.join(" ")} 2>"$ERR_FILE" | head -1; cat "$ERR_FILE"`,
+        ],
+        { env: { ...cleanEnv(), ...motoEnv(), ERR_FILE: join(dir, "ls-err.txt") } as never },
+      ).toString();
+      expect(piped.split("\n").filter(Boolean)).toHaveLength(1);
+      expect(piped).not.toMatch(/EPIPE|Error/);
+    }
+  });
+
   it("lists every key with --recursive", async () => {
     const { code, stdout } = await runAgainstMoto(["ls", `s3://${bucket}`, "--recursive"]);
     expect(code).toBe(0);
@@ -107,9 +131,9 @@ describe("ls", () => {
     const bad = await runAgainstMoto(["ls", "my-bucket/prefix"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('"my-bucket/prefix" is not an S3 location.');
-    const badName = await runAgainstMoto(["ls", "s3://UPPER"]);
+    const badName = await runAgainstMoto(["ls", "s3://no such"]);
     expect(badName.code).toBe(2);
-    expect(badName.stderr).toContain('Invalid bucket name "UPPER"');
+    expect(badName.stderr).toContain('Invalid bucket name "no such"');
   });
 });
 
@@ -248,5 +272,196 @@ describe("stat and exists", () => {
     expect(bare.stderr).toContain("names a bucket but no object key");
     const bad = await runAgainstMoto(["exists", "not-a-location"]);
     expect(bad.code).toBe(2);
+  });
+});
+
+// Buckets created in us-east-1 before March 2018 may have capitals and underscores; S3 still
+// serves them, so every command that uses a bucket takes the name (moto keeps such buckets).
+describe("a legacy bucket name (us-east-1)", () => {
+  const legacy = `Legacy_Bucket_${Date.now().toString(36).toUpperCase()}`;
+  let dir: string;
+  beforeAll(async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: legacy }));
+    dir = tempDir();
+    return () => removeDir(dir);
+  });
+
+  it("works with cp, ls, stat, exists, presign and rm", async () => {
+    const file = join(dir, "up.txt");
+    writeFileSync(file, "legacy bytes");
+    const up = await runAgainstMoto(["cp", file, `s3://${legacy}/docs/up.txt`]);
+    expect(up.stderr).toContain(`→ s3://${legacy}/docs/up.txt`);
+    expect(up.code).toBe(0);
+
+    const ls = await runAgainstMoto(["ls", `s3://${legacy}/`, "--recursive", "--json"]);
+    expect(ls.code).toBe(0);
+    expect(JSON.parse(ls.stdout)).toMatchObject({ key: "docs/up.txt", size: 12 });
+
+    const stat = await runAgainstMoto(["stat", `s3://${legacy}/docs/up.txt`, "--json"]);
+    expect(stat.code).toBe(0);
+    expect(JSON.parse(stat.stdout)).toMatchObject({ bucket: legacy, size: 12 });
+    expect((await runAgainstMoto(["exists", `s3://${legacy}/docs/up.txt`])).code).toBe(0);
+    expect((await runAgainstMoto(["exists", `s3://${legacy}/docs/nope.txt`])).code).toBe(3);
+
+    const down = await runAgainstMoto(["cp", `s3://${legacy}/docs/up.txt`, join(dir, "down.txt")]);
+    expect(down.code).toBe(0);
+    expect(readFileSync(join(dir, "down.txt"), "utf8")).toBe("legacy bytes");
+
+    // Not a DNS name: the bucket goes in the path, as the SDK does it.
+    const presign = await runAgainstMoto(["presign", "get", `s3://${legacy}/docs/up.txt`]);
+    expect(presign.code).toBe(0);
+    expect(new URL(presign.stdout.trim()).pathname).toBe(`/${legacy}/docs/up.txt`);
+    const batch = await runAgainstMoto(["presign", "get", "--stdin", "--bucket", legacy], {
+      input: "docs/up.txt\n",
+    });
+    expect(batch.code).toBe(0);
+    expect(new URL(batch.stdout.trim()).pathname).toBe(`/${legacy}/docs/up.txt`);
+
+    const rm = await runAgainstMoto(["rm", `s3://${legacy}/docs/up.txt`]);
+    expect(rm.code).toBe(0);
+    expect(await count(legacy)).toBe(0);
+  });
+
+  it("is still refused by bucket create, which applies today's rules", async () => {
+    const { code, stderr } = await runAgainstMoto(["bucket", "create", "New_Legacy_Name"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Invalid bucket name "New_Legacy_Name"');
+  });
+
+  it("says when a bucket with such a name is not there", async () => {
+    const { code, stderr } = await runAgainstMoto(["stat", "s3://No_Such_Legacy_Bucket/k"]);
+    expect(code).toBe(3);
+    expect(stderr).toContain("The bucket No_Such_Legacy_Bucket does not exist.");
+    expect(stderr).toContain("buckets created since 2018 have lowercase names");
+  });
+});
+
+// An endpoint nobody listens on: a request would fail with exit 1 after retries, so exit 2
+// (at once) proves nothing was sent.
+describe("keys over S3's 1,024 bytes are refused before any request", () => {
+  const offline = localEnv("http://127.0.0.1:9");
+  const long = "k".repeat(1025);
+  const wide = "é".repeat(513); // 1,026 bytes in 513 characters
+  it.each([
+    [["stat", `s3://my-bucket/${long}`]],
+    [["exists", `s3://my-bucket/${wide}`]],
+    [["rm", `s3://my-bucket/${long}`]],
+    [["rm", `s3://my-bucket/${long}/`, "--recursive", "--yes"]],
+    [["ls", `s3://my-bucket/${wide}`]],
+    [["cp", `s3://my-bucket/${long}`, "out.bin"]],
+    [["cp", "package.json", `s3://my-bucket/${wide}`]],
+    [["cp", "package.json", `s3://my-bucket/${"d/".repeat(512)}`]],
+    [["cp", `s3://my-bucket/a`, `s3://my-bucket/${long}`]],
+  ])("%j", async (args) => {
+    const started = Date.now();
+    const { code, stdout, stderr } = await runCli([...args, "--json"], { env: offline });
+    expect(JSON.parse(stderr).error).toMatchObject({
+      code: "InvalidKey",
+      message: expect.stringMatching(/longer than S3's limit of 1024 bytes/),
+    });
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("takes a key of exactly 1,024 bytes", async () => {
+    const bucket = await createBucket(s3, "s3kit-longkey");
+    const key = `${"é".repeat(511)}ab`;
+    await put(bucket, key, "at the limit");
+    const { code, stdout } = await runAgainstMoto(["stat", `s3://${bucket}/${key}`, "--json"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).key).toBe(key);
+  });
+});
+
+// A key can hold anything; printed raw, this one would set the terminal's title, ring its
+// bell and reorder the rest of the line. --json must keep it exact.
+describe("keys with control characters", () => {
+  const hostile = "evil/a\u001b]0;PWNED\u0007b\u202ecod.exe";
+  const shown = "evil/a\\u001b]0;PWNED\\u0007b\\u202ecod.exe";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them
+  const active = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
+  let bucket: string;
+  let dir: string;
+  beforeAll(async () => {
+    bucket = await createBucket(s3, "s3kit-ctrl");
+    await put(bucket, hostile, "x");
+    dir = tempDir();
+    return () => removeDir(dir);
+  });
+
+  it("are shown escaped by ls, stat, cp, rm and in errors, and exact in JSON", async () => {
+    const env = { FORCE_COLOR: "1" };
+    const runs = await Promise.all([
+      runAgainstMoto(["ls", `s3://${bucket}/`, "--recursive"], { env }),
+      runAgainstMoto(["stat", `s3://${bucket}/${hostile}`], { env }),
+      runAgainstMoto(["rm", `s3://${bucket}/${hostile}`, "--dry-run"], { env }),
+      runAgainstMoto(["cp", `s3://${bucket}/${hostile}`, `${dir}/`], { env }),
+      runAgainstMoto(["stat", `s3://${bucket}/${hostile}.missing`], { env }),
+    ]);
+    const [ls, stat, rm, cp, missing] = runs;
+    for (const run of runs) {
+      // Only s3kit's own colours are escape sequences.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: s3kit's colour codes
+      expect(`${run.stdout}${run.stderr}`.replace(/\u001b\[\d+m/g, "")).not.toMatch(active);
+    }
+    expect(ls.stdout).toContain(`  ${shown}\n`);
+    expect(stat.stdout).toContain(`Location:      s3://${bucket}/${shown}`);
+    expect(rm.stdout).toBe(`(dry run) delete: s3://${bucket}/${shown}\n`);
+    expect(cp.stderr).toContain(shown);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain(`s3://${bucket}/${shown}.missing does not exist.`);
+
+    const json = await runAgainstMoto(["ls", `s3://${bucket}/`, "--recursive", "--json"]);
+    expect(json.stdout).not.toMatch(active);
+    expect(JSON.parse(json.stdout).key).toBe(hostile);
+    const statJson = await runAgainstMoto(["stat", `s3://${bucket}/${hostile}`, "--json"]);
+    expect(JSON.parse(statJson.stdout).key).toBe(hostile);
+  });
+});
+
+// XML 1.0 cannot carry every character a key may hold: a parser turns "\r" into "\n" and
+// some servers replace control characters. Listings ask for URL-encoded keys and decode them.
+describe("listings keep every key exactly", () => {
+  const odd = ["odd/a\rb", "odd/\u0001x", "odd/i+j k", "odd/g%41h", "odd/é ü", "odd/t\tx"];
+  let bucket: string;
+  beforeAll(async () => {
+    bucket = await createBucket(s3, "s3kit-odd");
+    for (const key of odd) await put(bucket, key, key);
+  });
+
+  it("ls --json", async () => {
+    const { code, stdout } = await runAgainstMoto(["ls", `s3://${bucket}/odd/`, "--json"]);
+    expect(code).toBe(0);
+    const keys = stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).key);
+    expect(keys.sort()).toEqual([...odd].sort());
+  });
+
+  it("cp --recursive downloads each of them", async () => {
+    const dir = tempDir();
+    try {
+      const { code, stderr } = await runAgainstMoto([
+        "cp",
+        `s3://${bucket}/odd/`,
+        dir,
+        "--recursive",
+      ]);
+      expect(stderr).toContain(`Downloaded ${odd.length} files`);
+      expect(code).toBe(0);
+      for (const key of odd) {
+        expect(readFileSync(join(dir, key.slice("odd/".length)), "utf8")).toBe(key);
+      }
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it("rm --recursive deletes each of them", async () => {
+    const { code } = await runAgainstMoto(["rm", `s3://${bucket}/odd/`, "--recursive", "--yes"]);
+    expect(code).toBe(0);
+    expect(await count(bucket, "odd/")).toBe(0);
   });
 });

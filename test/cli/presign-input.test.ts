@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { localEnv } from "../../scripts/servers.mjs";
 import { runCli } from "../support/cli.js";
 import { runTracingLoads } from "../support/loaded-sources.js";
+import { runBinary } from "../support/objects.js";
 
 // Credentials and an endpoint nobody listens on: signing needs no server.
 const offline = localEnv("http://127.0.0.1:9");
@@ -15,9 +16,9 @@ describe("presign refuses bad input with exit 2 before looking up credentials", 
     ],
     [["get", "my-bucket/key.txt"], "InvalidLocation", /"my-bucket\/key.txt" is not an S3 location/],
     [["get", "s3://my-bucket"], "MissingKey", /names a bucket but no object key/],
-    [["get", "s3://My_Bucket/k"], "InvalidBucketName", /Invalid bucket name "My_Bucket"/],
+    [["get", "s3://my bucket/k"], "InvalidBucketName", /Invalid bucket name "my bucket"/],
     [["put", "s3://ab/k"], "InvalidBucketName", /at least 3 are needed/],
-    [["post", "s3://bad..name/"], "InvalidBucketName", /two adjacent dots/],
+    [["post", "s3://bad|name/"], "InvalidBucketName", /"\|", which no bucket name can hold/],
     [
       ["get", "s3://my-bucket/k", "--expires", "8d"],
       "ExpiresTooLong",
@@ -80,7 +81,7 @@ describe("presign refuses bad input with exit 2 before looking up credentials", 
       "InvalidOption",
       /--bucket goes with --stdin/,
     ],
-    [["get", "--stdin", "--bucket", "Bad_Bucket"], "InvalidBucketName", /Invalid bucket name/],
+    [["get", "--stdin", "--bucket", "bad~bucket"], "InvalidBucketName", /Invalid bucket name/],
     [["put", "--stdin", "--curl", "f.txt"], "InvalidOption", /--curl goes with one location/],
     [["post", "s3://my-bucket/u/", "--html", "--json"], "InvalidOption", /--html and --json/],
   ])("presign %j → %s", async (args, code, message) => {
@@ -117,41 +118,96 @@ describe("presign refuses bad input with exit 2 before looking up credentials", 
   });
 });
 
-describe("presign --stdin with an invalid line", () => {
-  it("prints the URLs before it, then names the line and exits 2", async () => {
+// Output line N answers input line N, always: a script can paste the two side by side.
+describe("presign --stdin: one output line per input line", () => {
+  const pathOrError = (line: string) => (line.startsWith("error:") ? line : new URL(line).pathname);
+
+  it("answers a line it cannot sign with an error line in its place, and exits 2 at the end", async () => {
     const { code, stdout, stderr } = await runCli(["presign", "get", "--stdin"], {
       env: offline,
       input: "s3://my-bucket/one\n\ns3://my-bucket/two\nnot a location\ns3://my-bucket/three\n",
     });
+    expect(stdout.split("\n").slice(0, -1).map(pathOrError)).toEqual([
+      "/my-bucket/one",
+      "error: line 2: The line is empty.",
+      "/my-bucket/two",
+      'error: line 4: "not a location" is not an S3 location.',
+      "/my-bucket/three",
+    ]);
+    expect(stderr).toContain(
+      "error: 2 of 5 input lines could not be signed; each has an error line in its place in the output:",
+    );
+    expect(stderr).toContain("  line 2: The line is empty.");
+    expect(stderr).toContain('  line 4: "not a location" is not an S3 location.');
     expect(code).toBe(2);
-    expect(
-      stdout
-        .trim()
-        .split("\n")
-        .map((u) => new URL(u).pathname),
-    ).toEqual(["/my-bucket/one", "/my-bucket/two"]);
-    expect(stderr).toContain('error: Line 4: "not a location" is not an S3 location.');
-    expect(stderr).toContain("The 2 URLs before it were printed; nothing after it was signed.");
   });
 
-  it("reports the error as JSON with --json", async () => {
+  // printf 'a\n\xc2\xa0\nb\n': S3 keys may be made of white space (U+00A0, U+3000, spaces).
+  it("signs a line of Unicode white space as the key it is", async () => {
+    const { code, stdout, stderr } = await runCli(
+      ["presign", "get", "--stdin", "--bucket", "my-bucket"],
+      {
+        env: offline,
+        input: "a\n\u00a0\n\u3000\n  \nb\n",
+      },
+    );
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout.split("\n").slice(0, -1).map(pathOrError)).toEqual([
+      "/my-bucket/a",
+      "/my-bucket/%C2%A0",
+      "/my-bucket/%E3%80%80",
+      "/my-bucket/%20%20",
+      "/my-bucket/b",
+    ]);
+  });
+
+  // printf 'caf\xe9\n': read as U+FFFD, it would sign a key nobody has.
+  it("refuses a line that is not UTF-8, for that line only", async () => {
+    const { code, stdout, stderr } = await runBinary(
+      ["presign", "get", "--stdin", "--bucket", "my-bucket"],
+      { env: offline, input: Buffer.from("caf\xe9\ncaf\xc3\xa9\n", "latin1") },
+    );
+    const lines = stdout.toString().split("\n").slice(0, -1);
+    expect(lines[0]).toBe('error: line 1: The line is not valid UTF-8 (it reads as "caf\ufffd").');
+    expect(new URL(lines[1] as string).pathname).toBe("/my-bucket/caf%C3%A9");
+    expect(lines).toHaveLength(2);
+    expect(stderr).toContain("1 of 2 input lines could not be signed");
+    expect(stderr).toContain("iconv");
+    expect(code).toBe(2);
+  });
+
+  it("gives error lines as JSON lines with --json, and the summary as the error", async () => {
     const { code, stdout, stderr } = await runCli(["presign", "put", "--stdin", "--json"], {
       env: offline,
       input: "s3://my-bucket/ok\ns3://my-bucket\n",
     });
     expect(code).toBe(2);
-    expect(stdout.trim().split("\n")).toHaveLength(1);
-    expect(JSON.parse(stdout).method).toBe("PUT");
+    const [ok, bad] = stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(ok.method).toBe("PUT");
+    expect(bad).toEqual({
+      line: 2,
+      error: {
+        code: "MissingKey",
+        message: '"s3://my-bucket" names a bucket but no object key.',
+        hint: expect.any(String),
+      },
+    });
     expect(JSON.parse(stderr).error).toMatchObject({
       code: "MissingKey",
-      message: expect.stringMatching(/^Line 2: /),
+      message:
+        "1 of 2 input lines could not be signed; each has an error line in its place in the output:",
+      details: ['line 2: "s3://my-bucket" names a bucket but no object key.'],
     });
   });
 
   it("signs nothing and prints nothing for empty input", async () => {
     const { code, stdout, stderr } = await runCli(["presign", "get", "--stdin"], {
       env: offline,
-      input: "\n \n",
+      input: "",
     });
     expect(code).toBe(0);
     expect(stdout).toBe("");
@@ -200,6 +256,32 @@ describe("presign output details", () => {
     expect(url.searchParams.get("X-Amz-Credential")).toMatch(
       /^AKIAEXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request$/,
     );
+  });
+
+  it("takes a region it has never heard of when it has a region's shape", async () => {
+    const { code, stdout, stderr } = await runCli(["presign", "get", "s3://my-bucket/k"], {
+      env: {
+        AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "secret",
+        AWS_REGION: "eusc-de-east-1",
+      },
+    });
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(new URL(stdout.trim()).origin).toBe("https://my-bucket.s3.eusc-de-east-1.amazonaws.eu");
+  });
+
+  it("warns that a key with . or .. segments needs a client that keeps the path", async () => {
+    const plain = await runCli(["presign", "get", "s3://my-bucket/a/../b"], { env: offline });
+    expect(plain.code).toBe(0);
+    expect(new URL(plain.stdout.trim()).pathname).toBe("/my-bucket/b"); // what a browser does
+    expect(plain.stdout).toContain("/my-bucket/a/../b?");
+    expect(plain.stderr).toContain("curl --path-as-is");
+    const curl = await runCli(["presign", "get", "s3://my-bucket/a/../b", "--curl", "b"], {
+      env: offline,
+    });
+    expect(curl.stdout).toMatch(/^curl --path-as-is -o b /);
+    expect(curl.stderr).toBe("");
   });
 
   it("--json with --curl adds the command to the document", async () => {

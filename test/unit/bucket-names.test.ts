@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { assertValidBucketName, bucketNameProblems } from "../../src/core/buckets/names.js";
+import {
+  assertExistingBucketName,
+  assertValidBucketName,
+  bucketNameProblems,
+} from "../../src/core/buckets/names.js";
 import { UsageError } from "../../src/core/errors.js";
 
 describe("valid bucket names", () => {
@@ -64,6 +68,45 @@ describe("invalid bucket names", () => {
       expect((err as UsageError).exitCode).toBe(2);
       expect((err as UsageError).code).toBe("InvalidBucketName");
       expect((err as UsageError).hint).toMatch(/3-63 characters/);
+    }
+  });
+});
+
+// Buckets created in us-east-1 before March 2018 may have names today's rules refuse; S3
+// still serves them, so commands that use a bucket (rather than create one) accept them.
+describe("names of existing buckets", () => {
+  it.each([
+    "Legacy_Bucket",
+    "MyBucket",
+    "my_bucket",
+    "UPPER",
+    "a..b",
+    "-starts-with-hyphen",
+    "ends.with.dot.",
+    "L".repeat(255),
+    "my-app-uploads",
+    "192.168.5.4",
+  ])("%s is accepted", (name) => {
+    expect(() => assertExistingBucketName(name)).not.toThrow();
+  });
+
+  it.each([
+    ["", /0 characters/],
+    ["ab", /at least 3/],
+    ["L".repeat(256), /at most 255/],
+    ["my bucket", /" "/],
+    ["bücket", /"ü"/],
+    ["a\u001bb", /"\\u001b"/],
+    ["a+b", /"\+"/],
+  ])("%j is refused", (name, message) => {
+    try {
+      assertExistingBucketName(name);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as UsageError).code).toBe("InvalidBucketName");
+      expect((err as UsageError).message).toMatch(message);
+      expect((err as UsageError).hint).toMatch(/letters, digits, dots, hyphens and underscores/);
     }
   });
 });

@@ -166,7 +166,7 @@ describe("Ctrl-C", () => {
     });
     h.interrupts.press();
     h.interrupts.press();
-    expect(h.stderr()).toContain("removing partial file a\\x1b]0;pwned\\x07b;");
+    expect(h.stderr()).toContain("removing partial file a\\u001b]0;pwned\\u0007b;");
     expect(h.stderr()).not.toContain("\u001b");
   });
 });

@@ -1,10 +1,10 @@
 import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { readLineChunks } from "../../src/io/lines.js";
+import { type InputLine, readLineChunks } from "../../src/io/lines.js";
 
-async function collect(input: Readable): Promise<string[][]> {
-  const out: string[][] = [];
-  for await (const chunk of readLineChunks(input)) out.push(chunk);
+async function collect(input: Readable): Promise<InputLine[][]> {
+  const out: InputLine[][] = [];
+  for await (const chunk of readLineChunks(input)) out.push([...chunk]);
   return out;
 }
 
@@ -40,12 +40,37 @@ describe("readLineChunks", () => {
     expect((await lines.next()).done).toBe(true);
   });
 
-  it("hands on a runaway line instead of buffering the whole input", async () => {
+  it("gives an invalid UTF-8 line as unreadable, in its place, and keeps the others", async () => {
+    const input = Readable.from([Buffer.from("caf\xe9\nok\n\xff\xfe\r\nlast é", "latin1")]);
+    expect((await collect(input)).flat()).toEqual([
+      { unreadable: "invalid-utf8", text: "caf\ufffd" },
+      "ok",
+      { unreadable: "invalid-utf8", text: "\ufffd\ufffd" },
+      { unreadable: "invalid-utf8", text: "last \ufffd" },
+    ]);
+  });
+
+  it("keeps a U+FFFD that was in the input (valid UTF-8)", async () => {
+    expect((await collect(Readable.from([Buffer.from("a\ufffdb\n")]))).flat()).toEqual([
+      "a\ufffdb",
+    ]);
+  });
+
+  it("gives a runaway line as one unreadable line, without buffering it, and goes on", async () => {
     const input = new PassThrough();
     const lines = readLineChunks(input);
     input.write("x".repeat(70_000));
-    const first = await lines.next();
-    expect(first.value?.[0]).toHaveLength(70_000);
-    input.end();
+    const first = lines.next();
+    await new Promise((r) => setTimeout(r, 10));
+    input.write("y".repeat(70_000));
+    input.end("\nnext\n");
+    const all: InputLine[] = [...((await first).value ?? [])];
+    for await (const chunk of lines) all.push(...chunk);
+    expect(all).toEqual([{ unreadable: "too-long", text: "x".repeat(80) }, "next"]);
+  });
+
+  it("gives a runaway line that came in one read as one unreadable line too", async () => {
+    const all = (await collect(Readable.from([`${"z".repeat(70_000)}\nnext`]))).flat();
+    expect(all).toEqual([{ unreadable: "too-long", text: "z".repeat(80) }, "next"]);
   });
 });

@@ -9,6 +9,8 @@ describe("parseS3Url", () => {
     ["s3://bucket", { bucket: "bucket", key: "" }],
     ["s3://bucket/", { bucket: "bucket", key: "" }],
     ["S3://bucket/k", { bucket: "bucket", key: "k" }],
+    // A legacy us-east-1 name: S3 still serves it, only `bucket create` applies today's rules.
+    ["s3://Legacy_Bucket/k", { bucket: "Legacy_Bucket", key: "k" }],
   ])("%s", (text, expected) => {
     expect(parseS3Url(text)).toEqual(expected);
   });
@@ -18,7 +20,10 @@ describe("parseS3Url", () => {
     ["https://bucket.s3.amazonaws.com/key", /is not an S3 location/],
     ["s3://", /names no bucket/],
     ["s3:///key", /names no bucket/],
-    ["s3://My_Bucket/key", /Invalid bucket name "My_Bucket"/],
+    ["s3://my bucket/key", /Invalid bucket name "my bucket"/],
+    ["s3://ab/key", /at least 3/],
+    [`s3://bucket/${"k".repeat(1025)}`, /longer than S3's limit of 1024 bytes/],
+    [`s3://bucket/${"€".repeat(342)}`, /1024 bytes/],
   ])("rejects %s", (text, message) => {
     expect(() => parseS3Url(text)).toThrow(message);
   });

@@ -36,6 +36,20 @@ describe("region resolution", () => {
     ],
     ["us-east-1 when nothing says", [{}, {}, {}], "us-east-1", "default"],
     ["GovCloud", [{ region: "us-gov-west-1" }, {}, {}], "us-gov-west-1", "--region"],
+    // Regions are checked by their shape, so ones newer than s3kit work.
+    [
+      "the European Sovereign Cloud",
+      [{}, { AWS_REGION: "eusc-de-east-1" }, {}],
+      "eusc-de-east-1",
+      "AWS_REGION",
+    ],
+    ["an ISO partition", [{ region: "us-isob-east-1" }, {}, {}], "us-isob-east-1", "--region"],
+    [
+      "a region numbered 10",
+      [{ region: "ap-southeast-10" }, {}, {}],
+      "ap-southeast-10",
+      "--region",
+    ],
     [
       "R2's auto with a custom endpoint",
       [{ region: "auto", endpointUrl: "https://acc.r2.cloudflarestorage.com" }, {}, {}],
@@ -48,12 +62,21 @@ describe("region resolution", () => {
     expect(settings.region).toEqual({ value, source });
   });
 
-  it.each(["bad", "US-EAST-1", "us_east_1", "eu-west", "auto", "us-east-1 "])(
-    "rejects %j for AWS with a usage error",
-    (region) => {
-      expect(() => resolveAwsSettings({ region }, {})).toThrow(UsageError);
-    },
-  );
+  it.each([
+    "bad",
+    "US-EAST-1",
+    "us_east_1",
+    "eu-west",
+    "auto",
+    "us-east-1 ",
+    "us--east-1",
+    "-us-east-1",
+    "us-east-1\n",
+    "1-east-1",
+    `us-${"a".repeat(60)}-1`,
+  ])("rejects %j for AWS with a usage error", (region) => {
+    expect(() => resolveAwsSettings({ region }, {})).toThrow(UsageError);
+  });
 
   it("names the source of a bad region", () => {
     expect(() => resolveAwsSettings({}, { AWS_REGION: "nowhere" })).toThrow(/from AWS_REGION/);
@@ -110,6 +133,32 @@ describe("endpoint resolution", () => {
     ["http://user:pw@host", /user name/],
   ])("rejects %j", (raw, why) => {
     expect(() => normalizeEndpoint(raw)).toThrow(why);
+  });
+
+  // The URL parser silently drops tabs and line breaks ("http://h\r\nost" is http://host) and
+  // trims control characters at either end: what was typed is not what would be used.
+  it.each([
+    ["http://127.0.0.1:9000\r\nX-Injected: 1", "a carriage return (\\r)"],
+    ["http://exa\nmple.com", "a line feed (\\n)"],
+    ["http://example.com\t", "a tab (\\t)"],
+    ["\u0000http://example.com", "a NUL"],
+    ["http://example.com/\u001b[31m", "an escape"],
+    ["http://example.com/\u007f", "DEL"],
+    ["http://example.com/\u0085", "U+0085"],
+  ])("rejects %j: it holds %s", (raw) => {
+    expect(() => normalizeEndpoint(raw)).toThrow(/control character/);
+  });
+
+  it("rejects control characters in AWS_ENDPOINT_URL* and the profile too, naming the source", () => {
+    expect(() => resolveAwsSettings({}, { AWS_ENDPOINT_URL_S3: "http://h:1\r\n" })).toThrow(
+      /from AWS_ENDPOINT_URL_S3\): it contains a control character/,
+    );
+    expect(() => resolveAwsSettings({}, { AWS_ENDPOINT_URL: "http://h:1\n" })).toThrow(
+      /from AWS_ENDPOINT_URL\)/,
+    );
+    expect(() => resolveAwsSettings({}, {}, { endpoint_url: "http://h\r:1" })).toThrow(
+      /from profile default\)/,
+    );
   });
 
   it("suggests the scheme for a bare host:port", () => {

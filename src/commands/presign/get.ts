@@ -1,4 +1,9 @@
-import { buildCurlCommand, parseDuration, parseS3Location } from "../../core/presign/index.js";
+import {
+  buildCurlCommand,
+  hasDotSegments,
+  parseDuration,
+  parseS3Location,
+} from "../../core/presign/index.js";
 import { checkSignOptions, DEFAULT_EXPIRES, presignTarget } from "../../core/presign/options.js";
 import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
 import type { GetPresignOptions, PresignedRequest } from "../../core/presign/types.js";
@@ -35,11 +40,11 @@ export default defineCommand<Options>({
           "did not ask for.",
           "",
           "With --stdin, reads one s3://bucket/key per line (or one key per line",
-          "with --bucket) and prints one URL per line in the same order (JSON",
-          "lines with --json), all signed at the same time. Lines are taken",
-          "verbatim and blank lines are skipped; the first invalid line stops the",
-          "batch with exit 2 and an error naming the line (the URLs before it",
-          "are printed).",
+          "with --bucket) and prints one line per input line, in the same order:",
+          "its URL (a JSON line with --json), all signed at the same time, or, for",
+          "a line that cannot be signed (empty, not UTF-8, not a location), an",
+          "error line in its place; then exits 2 if there was one. Lines are taken",
+          "verbatim: a line of white space is a key.",
         ].join("\n"),
       )
       .argument("[location]", "the object, s3://bucket/key")
@@ -86,6 +91,7 @@ export default defineCommand<Options>({
       const warning = sessionExpiryWarning(session, request.expiresAt);
       if (warning) ctx.out.warn(warning);
       const curl = opts.curl === undefined ? undefined : buildCurlCommand(request, opts.curl);
+      if (curl === undefined && hasDotSegments(request.url)) ctx.out.warn(DOT_SEGMENTS);
       ctx.out.result<PresignedRequest & { curl?: string }>(
         curl === undefined ? request : { ...request, curl },
         (r) => r.curl ?? r.url,
@@ -101,3 +107,6 @@ export default defineCommand<Options>({
     });
   },
 });
+
+const DOT_SEGMENTS =
+  'the key has a "." or ".." segment, which browsers, fetch and curl remove from a URL before sending it (and S3 then refuses the signature): use a client that sends the path as it is, such as curl --path-as-is (--curl FILE prints the command).';

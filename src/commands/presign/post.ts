@@ -124,7 +124,7 @@ export default defineCommand<Options>({
     if (warning) ctx.out.warn(warning);
 
     if (opts.html) {
-      ctx.out.data(
+      ctx.out.file(
         renderUploadForm(post, {
           contentTypePrefix: opts.contentTypePrefix,
           accept:

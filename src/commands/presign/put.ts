@@ -1,5 +1,10 @@
 import { Option } from "commander";
-import { buildCurlCommand, parseDuration, parseS3Location } from "../../core/presign/index.js";
+import {
+  buildCurlCommand,
+  hasDotSegments,
+  parseDuration,
+  parseS3Location,
+} from "../../core/presign/index.js";
 import {
   checkSignOptions,
   DEFAULT_EXPIRES,
@@ -50,10 +55,10 @@ export default defineCommand<Options>({
           "`headers` field of --json, and in the command --curl prints.",
           "",
           "With --stdin, reads one s3://bucket/key per line (or one key per line",
-          "with --bucket) and prints one URL per line in the same order (JSON",
-          "lines with --json), all signed at the same time with the same options.",
-          "Lines are taken verbatim and blank lines are skipped; the first invalid",
-          "line stops the batch with exit 2 and an error naming the line.",
+          "with --bucket) and prints one line per input line, in the same order:",
+          "its URL (a JSON line with --json), all signed at the same time with the",
+          "same options, or, for a line that cannot be signed, an error line in",
+          "its place; then exits 2 if there was one. Lines are taken verbatim.",
         ].join("\n"),
       )
       .argument("[location]", "the object to create or replace, s3://bucket/key")
@@ -110,6 +115,7 @@ export default defineCommand<Options>({
       const warning = sessionExpiryWarning(session, request.expiresAt);
       if (warning) ctx.out.warn(warning);
       const curl = opts.curl === undefined ? undefined : buildCurlCommand(request, opts.curl);
+      if (curl === undefined && hasDotSegments(request.url)) ctx.out.warn(DOT_SEGMENTS);
       ctx.out.result<PresignedRequest & { curl?: string }>(
         curl === undefined ? request : { ...request, curl },
         (r) => r.curl ?? r.url,
@@ -142,3 +148,6 @@ function announceHeaders(info: (message: string) => void, request: PresignedRequ
 function displayName(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 }
+
+const DOT_SEGMENTS =
+  'the key has a "." or ".." segment, which browsers, fetch and curl remove from a URL before sending it (and S3 then refuses the signature): use a client that sends the path as it is, such as curl --path-as-is (--curl FILE prints the command).';

@@ -1,6 +1,6 @@
 // `presign get|put --stdin`: the batch path both commands share.
 import { UsageError } from "../../core/errors.js";
-import { signBatch } from "../../core/presign/batch.js";
+import { type LineError, signBatch } from "../../core/presign/batch.js";
 import { checkSignOptions, expiresAtFor } from "../../core/presign/options.js";
 import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
 import type {
@@ -9,6 +9,7 @@ import type {
   PutPresignOptions,
 } from "../../core/presign/types.js";
 import { readLineChunks } from "../../io/lines.js";
+import { oneLine } from "../../io/terminal-text.js";
 import type { Context } from "../context.js";
 
 export interface StdinBatchInput {
@@ -42,8 +43,9 @@ export async function signStdinBatch(ctx: Context, input: StdinBatchInput): Prom
   const warning = sessionExpiryWarning(session, expiresAt);
   if (warning) ctx.out.warn(warning);
   let first = true;
+  let summary: Awaited<ReturnType<typeof signBatch>>;
   try {
-    await signBatch({
+    summary = await signBatch({
       presigner: session.presigner,
       method: input.method,
       options: input.options,
@@ -58,6 +60,9 @@ export async function signStdinBatch(ctx: Context, input: StdinBatchInput): Prom
             }
             return `${r.url}\n`;
           },
+      renderError: ctx.out.json
+        ? (e) => `${JSON.stringify({ line: e.line, error: errorRecord(e) })}\n`
+        : (e) => `error: line ${e.line}: ${oneLine(e.message)}\n`,
       write: (text) => ctx.out.stream(text),
       signal: ctx.signal,
       expiresAt: new Date(expiresAt),
@@ -66,5 +71,21 @@ export async function signStdinBatch(ctx: Context, input: StdinBatchInput): Prom
     // Everything signed reaches the reader, also when a bad line stops the batch.
     await ctx.out.flush();
   }
+  if (summary.failed > 0) {
+    const { failed, lines, failures } = summary;
+    throw new UsageError(
+      `${failed} of ${lines} input line${lines === 1 ? "" : "s"} could not be signed; each has an error line in its place in the output:`,
+      `${failures[0]?.hint ?? ""} The other lines were signed.`.trim(),
+      failures.length === 1 ? failures[0]?.code : "InvalidInputLines",
+      [
+        ...failures.map((f) => `line ${f.line}: ${f.message}`),
+        ...(failed > failures.length ? [`… and ${failed - failures.length} more`] : []),
+      ],
+    );
+  }
   return undefined;
+}
+
+function errorRecord(e: LineError): { code: string; message: string; hint: string | null } {
+  return { code: e.code, message: e.message, hint: e.hint ?? null };
 }

@@ -61,3 +61,34 @@ export function assertValidBucketName(name: string): void {
     "InvalidBucketName",
   );
 }
+
+/** The longest legacy bucket name (us-east-1, created before March 2018). */
+const MAX_LEGACY_NAME = 255;
+
+/**
+ * Checks the name of a bucket that is used, not created (cp, ls, rm, stat, exists,
+ * presign): buckets made in us-east-1 before March 2018 may have up to 255 letters of
+ * either case, digits, dots, hyphens and underscores, and S3 still serves them. Only what
+ * no bucket can be called is refused here; `bucket create` applies today's rules.
+ */
+export function assertExistingBucketName(name: string): void {
+  const problems: string[] = [];
+  if (name.length < 3)
+    problems.push(
+      `it has ${name.length} character${name.length === 1 ? "" : "s"}; at least 3 are needed`,
+    );
+  if (name.length > MAX_LEGACY_NAME)
+    problems.push(`it has ${name.length} characters; at most ${MAX_LEGACY_NAME} are allowed`);
+  const bad = [...new Set(name.replace(/[A-Za-z0-9._-]/g, ""))];
+  if (bad.length > 0) {
+    problems.push(
+      `it contains ${bad.map((c) => JSON.stringify(c)).join(", ")}, which no bucket name can hold`,
+    );
+  }
+  if (problems.length === 0) return;
+  throw new UsageError(
+    `Invalid bucket name "${name}": ${problems.join("; ")}.`,
+    "Bucket names are 3-63 lowercase letters, digits, dots and hyphens (older us-east-1 buckets: up to 255 letters, digits, dots, hyphens and underscores).",
+    "InvalidBucketName",
+  );
+}

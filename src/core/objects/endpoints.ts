@@ -46,13 +46,3 @@ export function baseName(keyOrPath: string): string {
   const trimmed = keyOrPath.replace(/[/\\]+$/, "");
   return trimmed.slice(Math.max(trimmed.lastIndexOf("/"), trimmed.lastIndexOf("\\")) + 1);
 }
-
-/**
- * Whether a key (below a download prefix) is safe to turn into a local path: no `..`
- * segments, no absolute paths, nothing that would escape the target folder.
- */
-export function isSafeRelativeKey(relative: string): boolean {
-  if (relative === "" || relative.startsWith("/") || relative.includes("\0")) return false;
-  if (/^[a-zA-Z]:/.test(relative) || relative.includes("\\")) return false;
-  return relative.split("/").every((segment) => segment !== ".." && segment !== ".");
-}

@@ -24,6 +24,42 @@ export interface PrefixEntry {
 
 export type ListingEntry = ObjectEntry | PrefixEntry;
 
+/**
+ * Listings ask S3 for URL-encoded keys (`EncodingType=url`, as the AWS CLI does): XML 1.0
+ * cannot carry every character a key may hold, and parsers turn a carriage return into a
+ * line feed, so the key read back would not be the key stored. Servers that ignore the
+ * request say so by leaving EncodingType out of the answer, and their keys are taken as
+ * they come.
+ */
+export const LIST_ENCODING = "url";
+
+/** A key or prefix from a listing, decoded when the listing encoded it. */
+export function listedKey(value: string, encodingType: string | undefined): string {
+  return encodingType === LIST_ENCODING ? decodeListingValue(value) : value;
+}
+
+/**
+ * S3 encodes like an HTML form (a space may be "+", a "+" is always "%2B"); the bytes
+ * are UTF-8. A "%" not followed by two hex digits is kept as it is.
+ */
+function decodeListingValue(value: string): string {
+  if (!value.includes("%") && !value.includes("+")) return value;
+  const bytes: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i] as string;
+    const hex = char === "%" ? value.slice(i + 1, i + 3) : "";
+    if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16));
+      i += 2;
+    } else if (char === "+") {
+      bytes.push(0x20);
+    } else {
+      bytes.push(...Buffer.from(char, "utf8"));
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
 /** Every bucket of the account, page by page. */
 export async function* listBuckets(aws: Aws, signal?: AbortSignal): AsyncGenerator<BucketEntry> {
   const s3 = await aws.s3();
@@ -64,23 +100,27 @@ export async function* listObjects(
         ...(location.key ? { Prefix: location.key } : {}),
         ...(options.recursive ? {} : { Delimiter: "/" }),
         ...(token ? { ContinuationToken: token } : {}),
+        EncodingType: LIST_ENCODING,
       }),
       options.signal ? { abortSignal: options.signal as never } : {},
     );
     const entries: (ListingEntry & { sortKey: string })[] = [];
     for (const p of page.CommonPrefixes ?? []) {
-      if (p.Prefix) entries.push({ type: "prefix", prefix: p.Prefix, sortKey: p.Prefix });
+      if (!p.Prefix) continue;
+      const prefix = listedKey(p.Prefix, page.EncodingType);
+      entries.push({ type: "prefix", prefix, sortKey: prefix });
     }
     for (const o of page.Contents ?? []) {
       if (o.Key === undefined) continue;
+      const key = listedKey(o.Key, page.EncodingType);
       entries.push({
         type: "object",
-        key: o.Key,
+        key,
         size: o.Size ?? 0,
         lastModified: o.LastModified?.toISOString() ?? null,
         etag: o.ETag ?? null,
         storageClass: o.StorageClass ?? "STANDARD",
-        sortKey: o.Key,
+        sortKey: key,
       });
     }
     entries.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));

@@ -1,4 +1,5 @@
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import { bucketNameProblems } from "../buckets/names.js";
 import { NotFoundError } from "../errors.js";
 
 /** HeadObject says only "404": tell a missing object from a missing bucket. */
@@ -16,9 +17,13 @@ export async function notFoundOr(
     (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode !== 404,
   );
   if (!bucketExists) {
+    // A name today's rules refuse can only be an old us-east-1 bucket: most often a typo.
+    const legacy = bucketNameProblems(bucket).length > 0;
     return new NotFoundError(
       `The bucket ${bucket} does not exist.`,
-      "Check the name; list your buckets with `s3kit ls`.",
+      legacy
+        ? "Check the name (buckets created since 2018 have lowercase names, without underscores); list your buckets with `s3kit ls`."
+        : "Check the name; list your buckets with `s3kit ls`.",
       "NoSuchBucket",
     );
   }

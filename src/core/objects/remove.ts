@@ -8,7 +8,17 @@ import {
 import type { Aws } from "../../aws/clients.js";
 import type { S3Location } from "../location.js";
 import { withRetries } from "./limiter.js";
+import { LIST_ENCODING, listedKey } from "./list.js";
 import { notFoundOr } from "./not-found.js";
+
+// Characters outside XML 1.0's Char production: a DeleteObjects body cannot carry them
+// (S3-compatible servers refuse the whole request), though a key may hold them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const NOT_XML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+
+function fitsInXml(key: string): boolean {
+  return !NOT_XML_CHAR.test(key);
+}
 
 /** DeleteObjects takes at most 1,000 keys a call. */
 export const DELETE_BATCH = 1000;
@@ -67,10 +77,13 @@ export async function* keyPages(
         Bucket: bucket,
         ...(prefix ? { Prefix: prefix } : {}),
         ...(token ? { ContinuationToken: token } : {}),
+        EncodingType: LIST_ENCODING,
       }),
       signal ? { abortSignal: signal as never } : {},
     );
-    const keys = (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [o.Key]));
+    const keys = (page.Contents ?? []).flatMap((o) =>
+      o.Key === undefined ? [] : [listedKey(o.Key, page.EncodingType)],
+    );
     if (keys.length > 0) yield keys;
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -135,6 +148,31 @@ export async function removeAll(
   const limit = options.concurrency ?? DELETE_CONCURRENCY;
   const inFlight = new Set<Promise<void>>();
   let firstError: unknown;
+  const requestOptions = options.signal ? { abortSignal: options.signal as never } : {};
+  const retryOptions = options.signal ? { signal: options.signal } : {};
+  // A key XML 1.0 cannot carry goes in the URL of its own DeleteObject instead.
+  const deleteOneByOne = async (keys: string[]) => {
+    const errors: DeleteFailure[] = [];
+    for (const key of keys) {
+      try {
+        await withRetries(
+          () =>
+            plan.s3.send(
+              new DeleteObjectCommand({ Bucket: plan.bucket, Key: key }),
+              requestOptions,
+            ),
+          retryOptions,
+        );
+      } catch (err) {
+        if (options.signal?.aborted) throw err;
+        const e = err as { name?: string; message?: string };
+        errors.push({ key, code: e.name ?? "Error", message: e.message ?? "" });
+      }
+    }
+    failed.push(...errors);
+    deleted += keys.length - errors.length;
+    options.onBatch?.(keys, errors);
+  };
   const deleteBatch = async (keys: string[]) => {
     const output = await withRetries(
       () =>
@@ -143,9 +181,9 @@ export async function removeAll(
             Bucket: plan.bucket,
             Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
           }),
-          options.signal ? { abortSignal: options.signal as never } : {},
+          requestOptions,
         ),
-      options.signal ? { signal: options.signal } : {},
+      retryOptions,
     );
     const errors = (output.Errors ?? []).map((e) => ({
       key: e.Key ?? "",
@@ -156,17 +194,23 @@ export async function removeAll(
     deleted += keys.length - errors.length;
     options.onBatch?.(keys, errors);
   };
-  for await (const page of plan.pages) {
-    for (let i = 0; i < page.length; i += DELETE_BATCH) {
-      if (firstError) break;
-      while (inFlight.size >= limit) await Promise.race(inFlight);
-      const task: Promise<void> = deleteBatch(page.slice(i, i + DELETE_BATCH))
-        .catch((err) => {
-          firstError ??= err;
-        })
-        .finally(() => inFlight.delete(task));
-      inFlight.add(task);
+  const schedule = async (work: () => Promise<void>) => {
+    while (inFlight.size >= limit) await Promise.race(inFlight);
+    const task: Promise<void> = work()
+      .catch((err) => {
+        firstError ??= err;
+      })
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  };
+  for await (const listed of plan.pages) {
+    const page = listed.filter(fitsInXml);
+    for (let i = 0; i < page.length && !firstError; i += DELETE_BATCH) {
+      const batch = page.slice(i, i + DELETE_BATCH);
+      await schedule(() => deleteBatch(batch));
     }
+    const unfit = listed.filter((key) => !fitsInXml(key));
+    if (unfit.length > 0 && !firstError) await schedule(() => deleteOneByOne(unfit));
     if (firstError) break;
   }
   await Promise.all(inFlight);

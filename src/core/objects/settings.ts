@@ -156,7 +156,16 @@ export function parseObjectSettings(raw: RawObjectSettings): ObjectSettings {
           "InvalidMetadata",
         );
       }
-      metadata[name.toLowerCase()] = value;
+      const lower = name.toLowerCase();
+      // S3 stores metadata names in lowercase: a second value for one would replace the first.
+      if (metadata[lower] !== undefined && metadata[lower] !== value) {
+        throw new UsageError(
+          `--metadata gives "${lower}" twice, with different values ("${metadata[lower]}", then "${value}").`,
+          "Give each metadata key once (names are not case-sensitive).",
+          "InvalidMetadata",
+        );
+      }
+      metadata[lower] = value;
     }
     settings.metadata = metadata;
   }

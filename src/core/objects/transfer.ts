@@ -6,13 +6,8 @@ import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
 import { ExitCode, NotFoundError, S3kitError, UsageError } from "../errors.js";
-import {
-  baseName,
-  type Endpoint,
-  folderPrefix,
-  isSafeRelativeKey,
-  parseEndpoint,
-} from "./endpoints.js";
+import { assertValidKey } from "../presign/location.js";
+import { baseName, type Endpoint, folderPrefix, parseEndpoint } from "./endpoints.js";
 import {
   copyObject,
   downloadFile,
@@ -30,6 +25,14 @@ import {
 } from "./engine.js";
 import { compileFilter, type FilterRule } from "./glob.js";
 import { BufferPool, Limiter } from "./limiter.js";
+import { LIST_ENCODING, listedKey } from "./list.js";
+import {
+  type Collision,
+  findCollisions,
+  folderFor,
+  localPlacement,
+  probeNameFolding,
+} from "./local-paths.js";
 import { notFoundOr } from "./not-found.js";
 import { TransferSession } from "./session.js";
 import {
@@ -46,11 +49,17 @@ import { Verifier } from "./verify-worker.js";
 
 export type TransferKind = "upload" | "download" | "copy";
 
+/** What a recursive download does with keys that would land on one file: stop, or skip them. */
+export type OnCollision = "error" | "skip";
+export const ON_COLLISION: readonly OnCollision[] = ["error", "skip"];
+
 export interface CopyRequest {
   source: string;
   destination: string;
   recursive: boolean;
   filters: readonly FilterRule[];
+  /** Given only by --on-collision; "error" otherwise. */
+  onCollision?: OnCollision | undefined;
   tuning: RawTuning;
   settings: RawObjectSettings;
 }
@@ -62,6 +71,7 @@ export interface CopyPlan {
   source: Endpoint;
   destination: Endpoint;
   filters: readonly FilterRule[];
+  onCollision: OnCollision;
   tuning: Tuning;
   settings: ObjectSettings;
 }
@@ -146,6 +156,15 @@ export async function prepareCopy(request: CopyRequest, cwd: string): Promise<Co
       "Add --recursive to copy a folder or prefix, or drop the filters.",
     );
   }
+  if (
+    request.onCollision !== undefined &&
+    !(request.recursive && kind === "download" && destination.kind === "local")
+  ) {
+    throw new UsageError(
+      "--on-collision applies to recursive downloads (where two keys, such as a/b and a//b, can map to one file).",
+      "Drop --on-collision, or add --recursive to download a prefix into a folder.",
+    );
+  }
   if (request.recursive && (source.kind === "stdio" || destination.kind === "stdio")) {
     throw new UsageError(
       "--recursive cannot read from stdin or write to stdout.",
@@ -221,6 +240,7 @@ export async function prepareCopy(request: CopyRequest, cwd: string): Promise<Co
     source,
     destination,
     filters: request.filters,
+    onCollision: request.onCollision ?? "error",
     tuning,
     settings,
   };
@@ -245,7 +265,11 @@ export async function collectItems(
 ): Promise<{ items: TransferItem[]; skipped: Skipped[] }> {
   const { source, destination } = plan;
   const skipped: Skipped[] = [];
-  if (!plan.recursive) return { items: [await singleItem(plan, aws, signal)], skipped };
+  if (!plan.recursive) {
+    const item = await singleItem(plan, aws, signal);
+    checkDestinationKeys([item]);
+    return { items: [item], skipped };
+  }
   const filter = compileFilter(plan.filters);
   const items: TransferItem[] = [];
   if (source.kind === "local" && destination.kind === "s3") {
@@ -265,22 +289,22 @@ export async function collectItems(
     const s3 = await aws.s3();
     for await (const object of listAll(s3, source.bucket, prefix, signal)) {
       const rel = object.key.slice(prefix.length);
-      if (object.key.endsWith("/")) continue; // folder markers
+      // An empty key ending in "/" is a folder marker (the S3 console's folders): nothing to
+      // copy. One that holds bytes is an object like any other.
+      if (object.key.endsWith("/") && object.size === 0) continue;
       if (!filter(rel)) continue;
       const url = s3Url(source.bucket, object.key);
       if (destination.kind === "local") {
-        if (!isSafeRelativeKey(rel)) {
-          skipped.push({
-            source: url,
-            reason: "the key is not a safe file name (.., absolute or \\)",
-          });
+        const placement = localPlacement(rel);
+        if ("unsafe" in placement) {
+          skipped.push({ source: url, reason: placement.unsafe });
           continue;
         }
         items.push({
           source: url,
-          destination: join(destination.path, ...rel.split("/")),
+          destination: join(destination.path, ...placement.path.split("/")),
           size: object.size,
-          relative: rel,
+          relative: placement.path,
         });
       } else if (destination.kind === "s3") {
         items.push({
@@ -293,7 +317,104 @@ export async function collectItems(
     }
   }
   items.sort((a, b) => (a.relative ?? "").localeCompare(b.relative ?? ""));
+  checkDestinationKeys(items);
+  if (destination.kind === "local" && source.kind === "s3") {
+    return { items: await withoutCollisions(plan, items, destination.path, skipped), skipped };
+  }
   return { items, skipped };
+}
+
+/**
+ * The download's items once no two land on one file: with collisions, an error that lists
+ * them all before anything is written (exit 5), or with --on-collision skip, the items
+ * without the keys that would be lost (each named in `skipped`).
+ */
+async function withoutCollisions(
+  plan: CopyPlan,
+  items: readonly TransferItem[],
+  root: string,
+  skipped: Skipped[],
+): Promise<TransferItem[]> {
+  const placed = items.map((i) => ({ source: i.source, path: i.relative as string }));
+  let collisions = findCollisions(placed);
+  // Names that differ only in case or Unicode form are one file on some file systems
+  // (macOS and Windows by default): the target's is asked only when that would matter.
+  const folded = findCollisions(
+    placed,
+    folderFor({ caseInsensitive: true, unicodeInsensitive: true }),
+  );
+  if (JSON.stringify(folded) !== JSON.stringify(collisions)) {
+    const folding = await probeNameFolding(root);
+    if (folding.caseInsensitive || folding.unicodeInsensitive) {
+      collisions = findCollisions(placed, folderFor(folding));
+    }
+  }
+  if (collisions.length === 0) return [...items];
+  if (plan.onCollision === "error") throw collisionError(collisions, plan.destination.text);
+  const lost = new Map<string, string>();
+  for (const c of collisions) {
+    for (const source of c.sources) {
+      if (lost.has(source)) continue;
+      const others = c.sources.filter((s) => s !== source);
+      lost.set(
+        source,
+        c.kind === "same-file"
+          ? `it maps to the same local path (${c.path}) as ${others.join(", ")}`
+          : `it is a file, but ${c.folderUser} needs ${c.path} as a folder`,
+      );
+    }
+  }
+  for (const [source, reason] of lost) skipped.push({ source, reason });
+  return items.filter((i) => !lost.has(i.source));
+}
+
+/** How many collisions an error lists one by one (the rest are counted). */
+const LISTED_COLLISIONS = 100;
+
+function collisionError(collisions: readonly Collision[], target: string): S3kitError {
+  const lines = collisions.map((c) =>
+    c.kind === "same-file"
+      ? `${c.path} ← ${c.sources.join(", ")}`
+      : `${c.path} ← ${c.sources.join(", ")} is a file, but ${c.folderUser} needs ${c.path} as a folder${(c.folderUsers ?? 1) > 1 ? ` (as do ${(c.folderUsers ?? 1) - 1} more keys)` : ""}`,
+  );
+  const details =
+    lines.length > LISTED_COLLISIONS
+      ? [...lines.slice(0, LISTED_COLLISIONS), `… and ${lines.length - LISTED_COLLISIONS} more`]
+      : lines;
+  const n = collisions.length;
+  return new S3kitError({
+    code: "KeyCollision",
+    message: `${n} local path${n === 1 ? "" : "s"} would each receive more than one key (or be needed as a file and a folder) under ${target}; nothing was downloaded:`,
+    hint: "Download those keys one at a time to names you choose (s3kit cp s3://BUCKET/KEY FILE), or pass --on-collision skip to download the others and skip them.",
+    details,
+    exitCode: ExitCode.conflict,
+  });
+}
+
+/**
+ * The keys an upload or copy would create (a folder's paths below a prefix, a file name
+ * added to one) must be keys S3 takes: otherwise nothing is transferred (exit 2), rather
+ * than failing part-way.
+ */
+function checkDestinationKeys(items: readonly TransferItem[]): void {
+  const refused: UsageError[] = [];
+  for (const item of items) {
+    if (!item.destination.startsWith("s3://")) continue;
+    try {
+      assertValidKey(splitUrl(item.destination).key, item.destination);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      refused.push(err);
+    }
+  }
+  const [first] = refused;
+  if (first === undefined) return;
+  if (refused.length === 1) throw first;
+  throw new UsageError(
+    `${refused.length} of the keys this copy would create are not valid S3 keys. The first: ${first.message}`,
+    `Nothing was transferred. ${first.hint ?? ""} Shorten the destination prefix or the folder names, or exclude those files.`,
+    first.code,
+  );
 }
 
 async function singleItem(plan: CopyPlan, aws: Aws, signal: AbortSignal): Promise<TransferItem> {
@@ -394,13 +515,14 @@ export async function* listAll(
         Bucket: bucket,
         Prefix: prefix || undefined,
         ContinuationToken: token,
+        EncodingType: LIST_ENCODING,
       }),
       signal ? { abortSignal: signal as never } : {},
     );
     for (const o of page.Contents ?? []) {
       if (o.Key === undefined) continue;
       yield {
-        key: o.Key,
+        key: listedKey(o.Key, page.EncodingType),
         size: o.Size ?? 0,
         etag: o.ETag,
         lastModified: o.LastModified,

@@ -11,12 +11,25 @@ import type { PresignedRequest } from "./types.js";
  */
 export function buildCurlCommand(request: PresignedRequest, file?: string): string {
   const parts = ["curl"];
+  const path = urlPath(request.url);
+  // curl (like browsers) removes "." and ".." segments from the path before sending it,
+  // which would request another key than the one signed.
+  if (hasDotSegments(path)) parts.push("--path-as-is");
+  const headers = Object.entries(request.headers);
   if (request.method === "PUT") {
-    parts.push("-X", "PUT", "-T", shellQuote(file ?? "FILE"));
+    if (/\/(\.\.?)?$/.test(path)) {
+      // -T appends the file's name to a path that ends in "/" (once dot segments are
+      // removed): the body is sent with --data-binary instead, and since that brings its
+      // own Content-Type, an empty one ("Name;") removes it unless one is signed.
+      parts.push("-X", "PUT", "--data-binary", shellQuote(`@${file ?? "FILE"}`));
+      if (!headers.some(([name]) => name === "content-type")) parts.push("-H", "'Content-Type;'");
+    } else {
+      parts.push("-X", "PUT", "-T", shellQuote(file ?? "FILE"));
+    }
   } else if (file !== undefined) {
     parts.push("-o", shellQuote(file));
   }
-  for (const [name, value] of Object.entries(request.headers)) {
+  for (const [name, value] of headers) {
     if (name === "content-length") continue;
     // curl drops a header given as "Name:" with no value; "Name;" sends it empty.
     const header =
@@ -25,6 +38,24 @@ export function buildCurlCommand(request: PresignedRequest, file?: string): stri
   }
   parts.push(shellQuote(request.url));
   return parts.join(" ");
+}
+
+/**
+ * True when a URL's path has a "." or ".." segment: browsers, fetch and curl (without
+ * --path-as-is) remove them, so the URL works only with a client that sends it as it is.
+ */
+export function hasDotSegments(pathOrUrl: string): boolean {
+  return /(^|\/)\.\.?(\/|$)/.test(urlPath(pathOrUrl));
+}
+
+/** The path of a URL as written (no normalisation): from the first "/" after the host to "?". */
+function urlPath(url: string): string {
+  const scheme = url.indexOf("://");
+  if (scheme === -1) return url;
+  const start = url.indexOf("/", scheme + 3);
+  if (start === -1) return "/";
+  const query = url.indexOf("?", start);
+  return url.slice(start, query === -1 ? undefined : query);
 }
 
 /**

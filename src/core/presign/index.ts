@@ -3,7 +3,7 @@
  * imports the AWS SDK statically; the SDK is loaded only for the buckets and
  * regions that need its special endpoint rules (see presigner.ts).
  */
-export { buildCurlCommand, shellQuote } from "./curl-command.js";
+export { buildCurlCommand, hasDotSegments, shellQuote } from "./curl-command.js";
 export { formatDuration, MAX_PRESIGN_SECONDS, parseDuration } from "./duration.js";
 export { PresignInputError, type PresignInputErrorCode } from "./errors.js";
 export { type ExpiryCheck, expiryWarning } from "./expiry-warning.js";

@@ -1,4 +1,4 @@
-import { assertValidBucketName } from "../buckets/names.js";
+import { assertExistingBucketName } from "../buckets/names.js";
 import { PresignInputError } from "./errors.js";
 import { isWellFormedUnicode } from "./uri-encode.js";
 
@@ -19,8 +19,8 @@ export interface ParseLocationOptions {
   accept?: "object" | "prefix";
   /**
    * Checks the bucket name and throws a UsageError when it is not valid. The
-   * default applies every S3 naming rule (src/core/buckets/names.ts), the same
-   * rules `bucket create` uses; a batch passes a memoised version of it.
+   * default accepts every name S3 serves, legacy us-east-1 names included
+   * (src/core/buckets/names.ts); a batch passes a memoised version of it.
    */
   validateBucket?: (bucket: string) => void;
 }
@@ -55,7 +55,7 @@ export function parseS3Location(input: string, options: ParseLocationOptions = {
       `Write the location as ${example}.`,
     );
   }
-  (options.validateBucket ?? assertValidBucketName)(bucket);
+  (options.validateBucket ?? assertExistingBucketName)(bucket);
   if (key === "" && accept === "object") {
     throw new PresignInputError(
       "MissingKey",

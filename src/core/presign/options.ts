@@ -1,4 +1,4 @@
-import { assertValidBucketName } from "../buckets/names.js";
+import { assertExistingBucketName } from "../buckets/names.js";
 import { UsageError } from "../errors.js";
 import { PresignInputError } from "./errors.js";
 import { type PresignPostOptions, presignPost } from "./post.js";
@@ -32,7 +32,18 @@ export function parseMetadata(
         "Give metadata as key=value pairs, e.g. --metadata owner=alice project=web.",
       );
     }
-    metadata[pair.slice(0, eq)] = pair.slice(eq + 1);
+    const name = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    // Names are case-insensitive (S3 keeps them in lowercase): a second value would replace the first.
+    const same = Object.keys(metadata).find((n) => n.toLowerCase() === name.toLowerCase());
+    if (same !== undefined && metadata[same] !== value) {
+      throw new PresignInputError(
+        "InvalidOption",
+        `--metadata gives "${name.toLowerCase()}" twice, with different values ("${metadata[same]}", then "${value}").`,
+        "Give each metadata key once (names are not case-sensitive).",
+      );
+    }
+    if (same === undefined) metadata[name] = value;
   }
   return metadata;
 }
@@ -123,7 +134,7 @@ export function checkSignOptions(
 ): void {
   if (method === "GET") buildGetSpec(options as GetPresignOptions | undefined);
   else buildPutSpec(options as PutPresignOptions | undefined);
-  if (bucket !== undefined) assertValidBucketName(bucket);
+  if (bucket !== undefined) assertExistingBucketName(bucket);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { describeCharacter, findControlCharacter } from "../control-characters.js";
 import { PresignInputError } from "./errors.js";
 import { encodeRfc3986 } from "./uri-encode.js";
 
@@ -86,6 +87,9 @@ export function parseCustomEndpoint(endpoint: string): CustomEndpoint {
       `Endpoint URL "${endpoint}" ${why}.`,
       "Give the endpoint as scheme://host[:port][/path], e.g. http://127.0.0.1:9000 or https://s3.example.com.",
     );
+  // The URL parser would drop line breaks and trim other control characters silently.
+  const control = findControlCharacter(endpoint);
+  if (control) throw bad(`contains a control character, ${describeCharacter(control.char)}`);
   let url: URL;
   try {
     url = new URL(endpoint);

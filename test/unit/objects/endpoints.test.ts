@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  baseName,
-  folderPrefix,
-  isSafeRelativeKey,
-  parseEndpoint,
-} from "../../../src/core/objects/endpoints.js";
+import { baseName, folderPrefix, parseEndpoint } from "../../../src/core/objects/endpoints.js";
 
 describe("parseEndpoint", () => {
   it("tells S3 locations, local paths and stdio apart", () => {
@@ -29,7 +24,7 @@ describe("parseEndpoint", () => {
     ["s3:/bucket/key", /is not an S3 location or a local path/],
     ["s3:bucket", /is not an S3 location or a local path/],
     ["https://example.com/x", /is not an S3 location or a local path/],
-    ["s3://Bad_Bucket/x", /Invalid bucket name "Bad_Bucket"/],
+    ["s3://bad bucket/x", /Invalid bucket name "bad bucket"/],
     ["s3://", /names no bucket/],
     ["", /empty location/],
   ])("rejects %j", (text, message) => {
@@ -48,19 +43,5 @@ describe("keys and folders", () => {
     expect(baseName("a/b/c.txt")).toBe("c.txt");
     expect(baseName("c.txt")).toBe("c.txt");
     expect(baseName("/tmp/dir/")).toBe("dir");
-  });
-
-  it.each([
-    ["a.txt", true],
-    ["dir/sub/a.txt", true],
-    ["../etc/passwd", false],
-    ["a/../../b", false],
-    ["/abs", false],
-    ["a/./b", false],
-    ["C:evil", false],
-    ["back\\slash", false],
-    ["", false],
-  ])("isSafeRelativeKey(%j) = %s", (key, safe) => {
-    expect(isSafeRelativeKey(key)).toBe(safe);
   });
 });

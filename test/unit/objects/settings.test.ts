@@ -97,6 +97,7 @@ describe("parseObjectSettings", () => {
 
   it.each([
     [{ metadata: ["novalue"] }, /--metadata "novalue" is not a valid KEY=VALUE pair/],
+    [{ metadata: ["owner=a", "Owner=b"] }, /--metadata gives "owner" twice, with different values/],
     [{ metadata: ["bad key=1"] }, /not a valid KEY=VALUE/],
     [{ metadata: ["k=caf\u00e9"] }, /not a valid KEY=VALUE/],
     [{ storageClass: "FAST" }, /--storage-class "FAST" is not an S3 storage class/],

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../../src/core/errors.js";
-import { type BatchRequest, signBatch } from "../../../src/core/presign/batch.js";
+import { type BatchRequest, type LineError, signBatch } from "../../../src/core/presign/batch.js";
 import { createPresigner } from "../../../src/core/presign/presigner.js";
 import type { PresignedRequest, PresignerConfig } from "../../../src/core/presign/types.js";
 
@@ -12,11 +11,14 @@ const credentials = {
 const signingDate = new Date("2026-01-02T23:59:59.900Z");
 const config: PresignerConfig = { credentials, region: "eu-west-1", signingDate };
 
-async function* chunks(...groups: string[][]): AsyncGenerator<string[]> {
+type Line = string | { unreadable: "invalid-utf8" | "too-long"; text: string };
+
+async function* chunks(...groups: Line[][]): AsyncGenerator<Line[]> {
   for (const group of groups) yield group;
 }
 
 const urlLine = (r: PresignedRequest): string => `${r.url}\n`;
+const errorLine = (e: LineError): string => `error: line ${e.line}: ${e.code}: ${e.message}\n`;
 
 async function run(
   overrides: Partial<BatchRequest> & Pick<BatchRequest, "lines">,
@@ -27,6 +29,7 @@ async function run(
     presigner: createPresigner(config),
     method: "GET",
     render: urlLine,
+    renderError: errorLine,
     write: (text) => {
       writes++;
       output.push(text);
@@ -50,7 +53,7 @@ describe("signBatch", () => {
       ),
     });
     expect(output).toEqual(expected.map((r) => r.url));
-    expect(summary).toEqual({ signed: 300, lines: 300, completed: true });
+    expect(summary).toEqual({ signed: 300, lines: 300, failed: 0, failures: [], completed: true });
   });
 
   it("takes keys with --bucket, and PUT options for every line", async () => {
@@ -70,6 +73,7 @@ describe("signBatch", () => {
       bucket: "uploads",
       lines: chunks(keys),
       render: (r) => `${JSON.stringify(r)}\n`,
+      renderError: errorLine,
       write: (text) => {
         json.push(text);
         return undefined;
@@ -103,74 +107,82 @@ describe("signBatch", () => {
     expect(dates.size).toBe(1);
   });
 
-  it("skips blank lines but counts them for line numbers", async () => {
+  // Output line N always answers input line N: a line that cannot be signed gets an error
+  // line in its place, and the batch goes on.
+  it("answers every line in its place: an error line for one it cannot sign", async () => {
     const { output, summary } = await run({
-      lines: chunks(["", "s3://my-bucket/a", "   ", "\t"], ["s3://my-bucket/b", ""]),
-    });
-    expect(output.map((u) => new URL(u).pathname)).toEqual(["/a", "/b"]);
-    expect(summary).toEqual({ signed: 2, lines: 6, completed: true });
-  });
-
-  it("takes lines verbatim: spaces belong to the key", async () => {
-    const { output } = await run({ lines: chunks([" s3://my-bucket/a"]) }).catch((e) => ({
-      output: [String(e.message)],
-    }));
-    expect(output[0]).toMatch(/^Line 1: " s3:\/\/my-bucket\/a" is not an S3 location/);
-    const ok = await run({ lines: chunks(["s3://my-bucket/trailing space "]) });
-    expect(new URL(ok.output[0] as string).pathname).toBe("/trailing%20space%20");
-  });
-
-  it("stops at the first invalid line, after writing every URL before it", async () => {
-    const writes: string[] = [];
-    const attempt = signBatch({
-      presigner: createPresigner(config),
-      method: "GET",
-      render: urlLine,
-      write: (text) => {
-        writes.push(text);
-        return undefined;
-      },
       lines: chunks(
         ["s3://my-bucket/one", "", "s3://my-bucket/two"],
-        ["s3://my-bucket/three", "s3://Bad_Bucket/four", "s3://my-bucket/five"],
+        [
+          "s3://my-bucket/three",
+          "s3://bad bucket/four",
+          "   ",
+          { unreadable: "invalid-utf8", text: "s3://my-bucket/caf\ufffd" },
+          { unreadable: "too-long", text: "xxxx" },
+          "s3://my-bucket/five",
+        ],
       ),
     });
-    await expect(attempt).rejects.toBeInstanceOf(UsageError);
-    const error = (await attempt.catch((e) => e)) as UsageError;
-    expect(error.exitCode).toBe(2);
-    expect(error.code).toBe("InvalidBucketName");
-    expect(error.message).toMatch(/^Line 5: Invalid bucket name "Bad_Bucket"/);
-    expect(error.hint).toMatch(/The 3 URLs before it were printed; nothing after it was signed\.$/);
-    expect(
-      writes
-        .join("")
-        .trim()
-        .split("\n")
-        .map((u) => new URL(u).pathname),
-    ).toEqual(["/one", "/two", "/three"]);
+    expect(output).toHaveLength(9);
+    expect(output.map((l) => (l.startsWith("error:") ? l : new URL(l).pathname))).toEqual([
+      "/one",
+      "error: line 2: MissingKey: The line is empty.",
+      "/two",
+      "/three",
+      'error: line 5: InvalidBucketName: Invalid bucket name "bad bucket": it contains " ", which no bucket name can hold. (input: "s3://bad bucket/four")',
+      'error: line 6: InvalidLocation: "   " is not an S3 location.',
+      'error: line 7: InvalidEncoding: The line is not valid UTF-8 (it reads as "s3://my-bucket/caf\ufffd").',
+      "error: line 8: InvalidKey: The line is longer than 64 KiB; no key is that long.",
+      "/five",
+    ]);
+    expect(summary).toMatchObject({ signed: 4, lines: 9, failed: 5, completed: true });
+    expect(summary.failures.map((f) => f.line)).toEqual([2, 5, 6, 7, 8]);
+    expect(summary.failures[0]).toMatchObject({ code: "MissingKey", hint: expect.any(String) });
+  });
+
+  it("takes every other line verbatim as a key with --bucket, white space and all", async () => {
+    const keys = ["\u00a0", "\u3000", "   ", " lead", "trail ", "\ttab"];
+    const single = createPresigner(config);
+    const expected = await Promise.all(keys.map((k) => single.get("my-bucket", k)));
+    const { output, summary } = await run({ bucket: "my-bucket", lines: chunks(keys) });
+    expect(output).toEqual(expected.map((r) => r.url));
+    expect(summary.failed).toBe(0);
+  });
+
+  it("takes s3:// lines verbatim: spaces belong to the key", async () => {
+    const { output } = await run({
+      lines: chunks([" s3://my-bucket/a", "s3://my-bucket/trailing space "]),
+    });
+    expect(output[0]).toBe(
+      'error: line 1: InvalidLocation: " s3://my-bucket/a" is not an S3 location.',
+    );
+    expect(new URL(output[1] as string).pathname).toBe("/trailing%20space%20");
   });
 
   it.each([
-    ["not-a-location", "InvalidLocation", /^Line 1: "not-a-location" is not an S3 location/],
-    [
-      "s3://my-bucket",
-      "MissingKey",
-      /^Line 1: "s3:\/\/my-bucket" names a bucket but no object key/,
-    ],
-    [`s3://my-bucket/${"k".repeat(1100)}`, "InvalidKey", /^Line 1: The key in .* 1024 bytes/],
-  ])("names the line and the problem: %j", async (line, code, message) => {
-    const error = await run({ lines: chunks([line]) }).catch((e) => e);
-    expect(error).toBeInstanceOf(UsageError);
-    expect(error.code).toBe(code);
-    expect(error.message).toMatch(message);
-    expect(error.hint).toContain("Nothing was printed.");
+    ["not-a-location", "InvalidLocation", /^"not-a-location" is not an S3 location/],
+    ["s3://my-bucket", "MissingKey", /^"s3:\/\/my-bucket" names a bucket but no object key/],
+    [`s3://my-bucket/${"k".repeat(1100)}`, "InvalidKey", /^The key in .* 1024 bytes/],
+  ])("names the problem of %j", async (line, code, message) => {
+    const { summary } = await run({ lines: chunks([line]) });
+    expect(summary.failures[0]?.code).toBe(code);
+    expect(summary.failures[0]?.message).toMatch(message);
+    expect(summary.failures[0]?.hint).toBeTruthy();
   });
 
-  it("refuses an s3:// line when --bucket makes every line a key", async () => {
-    const error = await run({ bucket: "my-bucket", lines: chunks(["s3://my-bucket/k"]) }).catch(
-      (e) => e,
+  it("answers an s3:// line with an error when --bucket makes every line a key", async () => {
+    const { output } = await run({ bucket: "my-bucket", lines: chunks(["s3://my-bucket/k", "k"]) });
+    expect(output[0]).toMatch(
+      /^error: line 1: InvalidLocation: "s3:\/\/my-bucket\/k" is an s3:\/\/ location/,
     );
-    expect(error.message).toMatch(/^Line 1: "s3:\/\/my-bucket\/k" is an s3:\/\/ location/);
+    expect(new URL(output[1] as string).pathname).toBe("/k");
+  });
+
+  it("keeps only the first failures for the summary, and counts them all", async () => {
+    const { summary, output } = await run({ lines: chunks(Array.from({ length: 50 }, () => "")) });
+    expect(output).toHaveLength(50);
+    expect(summary.failed).toBe(50);
+    expect(summary.failures).toHaveLength(10);
   });
 
   it("checks the shared options and --bucket before reading any input", async () => {
@@ -179,7 +191,7 @@ describe("signBatch", () => {
       read = true;
       yield ["k"];
     }
-    await expect(run({ bucket: "Not_A_Bucket", lines: lines() })).rejects.toMatchObject({
+    await expect(run({ bucket: "not a bucket", lines: lines() })).rejects.toMatchObject({
       code: "InvalidBucketName",
     });
     await expect(
@@ -200,6 +212,7 @@ describe("signBatch", () => {
       presigner: createPresigner(config),
       method: "GET",
       render: urlLine,
+      renderError: errorLine,
       lines: lines(),
       write: (text) => {
         events.push(`write ${new URL(text).pathname}`);
@@ -236,10 +249,11 @@ describe("signBatch", () => {
       presigner: createPresigner(config),
       method: "GET",
       render: urlLine,
+      renderError: errorLine,
       lines: lines(),
       write: () => Promise.resolve(false),
     });
-    expect(summary).toEqual({ signed: 1, lines: 1, completed: false });
+    expect(summary).toMatchObject({ signed: 1, lines: 1, completed: false });
     expect(chunksRead).toBe(1);
   });
 
@@ -253,7 +267,7 @@ describe("signBatch", () => {
         yield ["s3://my-bucket/b"];
       })(),
     });
-    expect(summary).toEqual({ signed: 1, lines: 1, completed: false });
+    expect(summary).toMatchObject({ signed: 1, lines: 1, completed: false });
   });
 
   it("stops when input arrives after the batch's URLs have expired", async () => {
@@ -263,6 +277,7 @@ describe("signBatch", () => {
       presigner: createPresigner(config),
       method: "GET",
       render: urlLine,
+      renderError: errorLine,
       write: (text) => {
         writes.push(text);
         return undefined;

@@ -92,4 +92,35 @@ describe("buildCurlCommand", () => {
     expect(buildCurlCommand(get, "out.bin")).toBe(`curl -o out.bin '${get.url}'`);
     expect(buildCurlCommand(get)).toBe(`curl '${get.url}'`);
   });
+
+  // curl, like browsers, removes "." and ".." segments from a URL's path before sending it:
+  // the request then names another key than the one signed, and S3 answers 403.
+  it.each([
+    ["d/./x.txt", true],
+    ["d/../y.txt", true],
+    ["./f", true],
+    ["../f", true],
+    ["e/.", true],
+    ["e/..", true],
+    ["a.b/c..d/.e/f.", false],
+    ["plain/key.txt", false],
+  ])("adds --path-as-is for the key %j: %s", async (key, needed) => {
+    const get = await presigner.get("my-bucket", key);
+    const command = buildCurlCommand(get, "out");
+    expect(command.startsWith("curl --path-as-is -o out ")).toBe(needed);
+    expect(wordsAsShellSeesThem(command).at(-1)).toBe(get.url);
+  });
+
+  // With -T, curl appends the file's name to a URL whose path ends in "/" (after removing
+  // dot segments): the upload would go to another key.
+  it.each(["folder/", "e/.", "e/.."])("uploads to %j with --data-binary, not -T", async (key) => {
+    const put = await presigner.put("my-bucket", key);
+    expect(buildCurlCommand(put, "my file")).toBe(
+      `curl${key.endsWith(".") ? " --path-as-is" : ""} -X PUT --data-binary '@my file' -H 'Content-Type;' '${put.url}'`,
+    );
+    const typed = await presigner.put("my-bucket", key, { contentType: "text/plain" });
+    expect(buildCurlCommand(typed, "f")).toContain(
+      "--data-binary @f -H 'Content-Type: text/plain' ",
+    );
+  });
 });

@@ -23,6 +23,14 @@ describe("flag parsing for the presign commands", () => {
     expect(() => parseMetadata(["novalue"])).toThrow(/"novalue" is not key=value/);
   });
 
+  it("refuses one metadata name given two values, which would keep only the last", () => {
+    expect(() => parseMetadata(["owner=alice", "owner=bob"])).toThrow(
+      /--metadata gives "owner" twice, with different values/,
+    );
+    expect(() => parseMetadata(["Owner=alice", "owner=bob"])).toThrow(/twice/);
+    expect(parseMetadata(["owner=alice", "owner=alice"])).toEqual({ owner: "alice" });
+  });
+
   it("gives back a location swallowed by a variadic option, and only an s3:// one", () => {
     expect(locationFromVariadic(undefined, ["a=1", "s3://b/k", "c=3"])).toEqual({
       location: "s3://b/k",

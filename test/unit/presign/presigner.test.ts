@@ -221,6 +221,9 @@ describe("input errors", () => {
       "http://h:9000/?x=1",
       "http://u:p@h",
       "not a url",
+      "http://127.0.0.1:9000\r\n",
+      "http://exa\nmple.com",
+      "\u0001http://h",
     ]) {
       expect(() => createPresigner({ ...base, endpoint }), endpoint).toThrow(
         expect.objectContaining({ code: "InvalidEndpoint" }),
