@@ -151,6 +151,7 @@ export default defineCommand<Options>({
     const policies = await readOfflinePolicySet(files, {
       cwd: ctx.cwd,
       readStdin: () => readStdinText(ctx.out.streams),
+      warn: (message) => ctx.out.warn(message),
     });
     if (!requests) {
       const buckets = bucketsNamed(policies);
@@ -171,6 +172,7 @@ export default defineCommand<Options>({
     const report = runPolicyDebug({
       policies,
       requests,
+      explainStatements: ctx.globals.json,
       ...(opts.expect ? { expect: opts.expect } : {}),
     });
     ctx.out.result({ mode: "offline" as const, ...report }, (r) =>

@@ -140,7 +140,11 @@ async function runOffline(ctx: Context, opts: Options): Promise<number | undefin
       ...(opts.bucketPolicyFile !== undefined ? { bucketPolicyFile: opts.bucketPolicyFile } : {}),
       scpFiles: opts.scpFile ?? [],
     },
-    { cwd: ctx.cwd, readStdin: () => readStdinText(ctx.out.streams) },
+    {
+      cwd: ctx.cwd,
+      readStdin: () => readStdinText(ctx.out.streams),
+      warn: (message) => ctx.out.warn(message),
+    },
   );
   let target = request;
   if (request.resource === undefined && request.bucket === undefined) {
