@@ -113,6 +113,12 @@ export function checkDebugFlags(o: DebugRequestOptions): void {
   }
   derivePrincipal(o.principalArn);
   parseContextArgs(o.context ?? []);
+  if (o.resourceAccount !== undefined && !/^\d{12}$/.test(o.resourceAccount)) {
+    throw new UsageError(
+      `--bucket-account "${o.resourceAccount}" is not an AWS account ID: it has 12 digits.`,
+      "Give the ID of the account that owns the bucket, e.g. --bucket-account 111122223333.",
+    );
+  }
 }
 
 /**

@@ -29,6 +29,7 @@ interface Options {
   bucket?: string;
   key?: string;
   context?: string[];
+  bucketAccount?: string;
   expect?: DebugExpectation;
   user?: string;
   role?: string;
@@ -86,6 +87,10 @@ export default defineCommand<Options>({
           "exit 6 unless every action is allowed (or denied)",
         ).choices(["allow", "deny"]),
       )
+      .option(
+        "--bucket-account <id>",
+        "the account that owns the bucket, when it is not the caller's (offline; online it is looked up where the endpoint says)",
+      )
       .option("--user <name>", "online: the IAM user to check (default: the caller)")
       .option("--role <name>", "online: the IAM role to check")
       .option(
@@ -140,6 +145,7 @@ export default defineCommand<Options>({
       ...(opts.key !== undefined ? { key: opts.key } : {}),
       ...(opts.principalArn !== undefined ? { principalArn: opts.principalArn } : {}),
       ...(opts.context ? { context: opts.context } : {}),
+      ...(opts.bucketAccount !== undefined ? { resourceAccount: opts.bucketAccount } : {}),
     };
     checkDebugFlags(request);
     // With a target, bad actions are reported before any file is read.
@@ -181,6 +187,14 @@ export default defineCommand<Options>({
     if (report.results.some((r) => r.exampleKey)) {
       ctx.out.hint(
         `No --key given: object actions were checked on the key "${EXAMPLE_KEY}"; pass --key to check a real one.`,
+      );
+    }
+    const grantedByBucketPolicy = report.results.some((r) =>
+      r.deciding.some((d) => d.kind === "resource" && d.effect === "Allow"),
+    );
+    if (grantedByBucketPolicy && opts.bucketAccount === undefined) {
+      ctx.out.hint(
+        `The bucket was taken to be in the caller's account (${report.principal.accountId || "none"}). If another account owns it, pass --bucket-account ID: the caller's own policies must then allow the request too.`,
       );
     }
     return expectationExit(ctx, opts.expect, report);

@@ -28,6 +28,7 @@ interface Options {
   bucket?: string;
   key?: string;
   context?: string[];
+  bucketAccount?: string;
   user?: string;
   role?: string;
   apply?: boolean;
@@ -79,6 +80,10 @@ export default defineCommand<Options>({
       .option("--bucket-policy-file <file>", "offline: the bucket policy")
       .option("--scp-file <file...>", "offline: service control policies of the account")
       .option("--principal-arn <arn>", "offline: the caller's ARN")
+      .option(
+        "--bucket-account <id>",
+        "the account that owns the bucket, when it is not the caller's (offline; online it is looked up where the endpoint says)",
+      )
       .option("--user <name>", "online: the IAM user (default: the caller)")
       .option("--role <name>", "online: the IAM role")
       .option(
@@ -131,6 +136,7 @@ async function runOffline(ctx: Context, opts: Options): Promise<number | undefin
     ...(opts.key !== undefined ? { key: opts.key } : {}),
     ...(opts.principalArn !== undefined ? { principalArn: opts.principalArn } : {}),
     ...(opts.context ? { context: opts.context } : {}),
+    ...(opts.bucketAccount !== undefined ? { resourceAccount: opts.bucketAccount } : {}),
   };
   checkDebugFlags(request);
   const policies = await readOfflinePolicySet(

@@ -66,11 +66,16 @@ function asList(v: unknown): string[] {
   return Array.isArray(v) ? v.map((x) => String(x)) : [String(v)];
 }
 
-function invalid(policy: string, message: string, path?: string): PolicyInputError {
+function invalid(
+  policy: string,
+  message: string,
+  path?: string,
+  hint = "Check the policy with `s3kit policy lint`.",
+): PolicyInputError {
   return new PolicyInputError(
     "invalid-policy",
     `${policy}: ${message}`,
-    "Check the policy with `s3kit policy lint`.",
+    hint,
     path ? { path } : {},
   );
 }
@@ -115,9 +120,25 @@ function compileStatement(
         throw invalid(policy, `${path}.Condition.${op} must be an object of keys`);
       }
       for (const [key, value] of Object.entries(block)) {
-        conditions.push(
-          compileCondition(op, key, value as ConditionScalar | ConditionScalar[], variables),
+        const c = compileCondition(
+          op,
+          key,
+          value as ConditionScalar | ConditionScalar[],
+          variables,
         );
+        // AWS rejects a policy with an unknown operator. Evaluating it anyway would make a
+        // Deny with a typo silently never apply, so the policy is invalid input instead.
+        if (!c.parsed.base) {
+          const which =
+            typeof st.Sid === "string" && st.Sid !== "" ? `${path} (Sid "${st.Sid}")` : path;
+          throw invalid(
+            policy,
+            `${which}: "${op}" is not a condition operator, so AWS rejects this policy`,
+            `${path}.Condition.${op}`,
+            "Correct the operator (StringEquals, StringNotLike, ArnLike, IpAddress, Bool, DateLessThan, Null, …; IfExists and ForAnyValue:/ForAllValues: where they apply); `s3kit policy lint` lists every problem.",
+          );
+        }
+        conditions.push(c);
       }
     }
   }

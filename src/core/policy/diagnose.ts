@@ -5,6 +5,7 @@
 
 import { bucketArn, objectArn, parseS3Arn } from "./arn.js";
 import type { CompiledPolicy } from "./compile.js";
+import { PolicyInputError } from "./errors.js";
 import { createEvaluator, type PolicyEvaluator, type PolicySetInput } from "./evaluate.js";
 import { bucketNearMiss } from "./near-miss.js";
 import type {
@@ -116,9 +117,54 @@ function describeActual(c: ConditionTrace): string {
   return `the request has ${Array.isArray(c.actual) ? JSON.stringify(c.actual) : `"${c.actual}"`}`;
 }
 
-function describeHeld(c: ConditionTrace): string {
-  const expected = c.expected.map((v) => `"${v}"`).join(", ");
-  return `its condition ${c.operator} ${c.key} = [${expected}] holds (${describeActual(c)})`;
+const PRINCIPAL_WORDS: Partial<Record<string, string>> = {
+  "user-arn": "by its user ARN",
+  "role-arn": "by its role ARN",
+  "session-arn": "by its session ARN",
+  "federated-user-arn": "by its federated user ARN",
+  account: "by its account",
+  anyone: "as anyone",
+  service: "as a service",
+};
+
+/**
+ * Why a Deny applies, element by element: the action and resource patterns that matched,
+ * the principal it names, and every condition with the request's value.
+ */
+function denyMatch(t: StatementTrace, action: string, resource: string): string {
+  const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join(", ");
+  const parts: string[] = [];
+  parts.push(
+    t.action.element === "Action"
+      ? `its Action "${t.action.matchedValue ?? quoted(t.action.values)}" matches ${action}`
+      : `its NotAction [${quoted(t.action.values)}] does not list ${action}`,
+  );
+  parts.push(
+    t.resource.element === "Resource"
+      ? `its Resource "${t.resource.matchedValue ?? quoted(t.resource.values)}" matches ${resource}`
+      : `its NotResource [${quoted(t.resource.values)}] does not cover ${resource}`,
+  );
+  if (t.principal) {
+    const p = t.principal;
+    if (p.matchKind === "boundary-not-principal") {
+      parts.push(
+        "the caller has a permissions boundary, and a Deny with NotPrincipal applies to such a caller whatever it lists",
+      );
+    } else if (p.element === "NotPrincipal") {
+      parts.push(`its NotPrincipal [${quoted(p.values)}] does not exempt the caller`);
+    } else {
+      const how = p.matchKind ? PRINCIPAL_WORDS[p.matchKind] : undefined;
+      parts.push(`its Principal [${quoted(p.values)}] names the caller${how ? ` ${how}` : ""}`);
+    }
+  }
+  for (const c of t.conditions) {
+    parts.push(
+      `its condition ${c.operator} ${c.key} [${quoted(c.expected)}] holds (${describeActual(c)}${c.note ? `; ${c.note}` : ""})`,
+    );
+  }
+  const last = parts.pop() as string;
+  const text = parts.length > 0 ? `${parts.join(", ")}, and ${last}` : last;
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
 /**
@@ -187,14 +233,14 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
   if (result.decision === "explicit-deny") {
     for (const d of result.deciding) {
       const st = rawStatement(ev, d);
-      const quote = st ? JSON.stringify(st) : "";
       const trace = result.statements.find(
         (t) => t.policy === d.policy && t.kind === d.kind && t.index === d.index,
       );
       const held = trace?.conditions ?? [];
+      const why = trace ? ` ${denyMatch(trace, action, resource)}` : "";
       out.push({
         id: "explicit-deny",
-        message: `${describeRef(d)} explicitly denies ${action} on ${resource}; an explicit deny overrides every allow.${held.length > 0 ? ` It applies because ${held.map(describeHeld).join(" and ")}.` : ""} The statement: ${quote}`,
+        message: `${describeRef(d)} explicitly denies ${action} on ${resource}; an explicit deny overrides every allow.${why}`,
         fix:
           denyConditionFix(held) ??
           (d.kind === "scp"
@@ -420,13 +466,20 @@ function kmsDiagnoses(
 function onlineDiagnoses(input: DiagnoseInput, result: EvaluationResult): Diagnosis[] {
   const out: Diagnosis[] = [];
   const set = input.policies;
-  const withExtra = (name: string, document: PolicyDocument) =>
-    createEvaluator({
-      ...set,
-      identityPolicies: [...(set.identityPolicies ?? []), { name, document }],
-    }).decide(input.request);
+  const withExtra = (name: string, document: PolicyDocument) => {
+    try {
+      return createEvaluator({
+        ...set,
+        identityPolicies: [...(set.identityPolicies ?? []), { name, document }],
+      }).decide(input.request);
+    } catch (err) {
+      // A policy that is not attached and that AWS would not accept cannot be the fix.
+      if (err instanceof PolicyInputError) return undefined;
+      throw err;
+    }
+  };
   for (const p of input.online?.detachedPolicies ?? []) {
-    if (withExtra(p.name, p.document).decision !== "allowed") continue;
+    if (withExtra(p.name, p.document)?.decision !== "allowed") continue;
     const where = p.attachedTo?.length
       ? `it is attached to ${p.attachedTo.join(", ")}`
       : "it is not attached to anyone";
@@ -437,7 +490,7 @@ function onlineDiagnoses(input: DiagnoseInput, result: EvaluationResult): Diagno
     });
   }
   for (const v of input.online?.policyVersions ?? []) {
-    if (withExtra(`${v.policyName}@${v.versionId}`, v.document).decision !== "allowed") continue;
+    if (withExtra(`${v.policyName}@${v.versionId}`, v.document)?.decision !== "allowed") continue;
     out.push({
       id: "non-default-version",
       message: `Version ${v.versionId} of policy "${v.policyName}" would allow ${result.action}, but the default (active) version is ${v.defaultVersionId}.`,

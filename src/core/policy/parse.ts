@@ -344,6 +344,13 @@ export function buildRequest(o: RequestOptions, metadata?: PolicyMetadata): Eval
     context["aws:CurrentTime"] = now.toISOString().replace(/\.\d{3}Z$/, "Z");
   if (!has("aws:EpochTime")) context["aws:EpochTime"] = String(Math.floor(now.getTime() / 1000));
 
+  if (o.resourceAccount !== undefined) {
+    // What AWS sends for a request to a resource of that account.
+    if (!has("aws:ResourceAccount")) context["aws:ResourceAccount"] = o.resourceAccount;
+    if (!has("s3:ResourceAccount") && action.toLowerCase().startsWith("s3:")) {
+      context["s3:ResourceAccount"] = o.resourceAccount;
+    }
+  }
   const req: EvaluationRequest = { action, resource, principal, context };
   if (o.resourceAccount !== undefined) req.resourceAccount = o.resourceAccount;
   if (exampleKey) req.exampleKey = true;

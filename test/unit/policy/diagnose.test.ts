@@ -95,7 +95,7 @@ const cases: DiagCase[] = [
     fix: ['Add "arn:aws:s3:::app-uploads"'],
   },
   {
-    name: "explicit deny is quoted",
+    name: "explicit deny says which action and resource it matched",
     input: {
       policies: id(allow("s3:*", "*"), {
         Sid: "NoDeletes",
@@ -106,7 +106,10 @@ const cases: DiagCase[] = [
       request: { action: "s3:DeleteObject", resource: "arn:aws:s3:::b/x", principal: ALICE },
     },
     expect: "explicit-deny",
-    message: ['Statement "NoDeletes"', '"Effect":"Deny"', '"Action":"s3:DeleteObject"'],
+    message: [
+      'Statement "NoDeletes"',
+      'Its Action "s3:DeleteObject" matches s3:DeleteObject, and its Resource "*" matches arn:aws:s3:::b/x.',
+    ],
   },
   {
     name: "explicit deny in the bucket policy names the bucket policy",
@@ -144,7 +147,9 @@ const cases: DiagCase[] = [
       request: get("arn:aws:s3:::b/x", { context: { "aws:SecureTransport": "false" } }),
     },
     expect: "explicit-deny",
-    message: ['Bool aws:SecureTransport = ["false"] holds (the request has "false")'],
+    message: [
+      'its Principal ["*"] names the caller as anyone, and its condition Bool aws:SecureTransport ["false"] holds (the request has "false").',
+    ],
     fix: ["over HTTPS"],
   },
   {
