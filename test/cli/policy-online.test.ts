@@ -158,6 +158,42 @@ describe("policy debug online", () => {
     ]);
   });
 
+  it("says it cannot tell the bucket's owner on moto, and --bucket-account makes it another account's", async () => {
+    const base = [
+      "policy",
+      "debug",
+      "--user",
+      user,
+      "--bucket",
+      bucket,
+      "--action",
+      "s3:ListBucket",
+      "--json",
+    ];
+    const plain = JSON.parse((await runAgainstMoto(base)).stdout);
+    expect(plain.bucket.owner).toEqual({ accountId: "123456789012", source: "assumed" });
+    expect(plain.notes.join(" ")).toContain("does not check ExpectedBucketOwner");
+    expect(plain.results[0]).toMatchObject({ decision: "allowed", crossAccount: false });
+
+    const other = await runAgainstMoto([...base, "--bucket-account", "111122223333"]);
+    expect(other.code, other.stderr).toBe(0);
+    const report = JSON.parse(other.stdout);
+    expect(report.bucket.owner).toEqual({ accountId: "111122223333", source: "given" });
+    // The group's policy allows it, but the bucket (another account's) has no bucket policy.
+    expect(report.results[0]).toMatchObject({
+      decision: "implicit-deny",
+      blockedBy: "resource-policy",
+      crossAccount: true,
+    });
+    expect(report.results[0].diagnoses.map((d: { id: string }) => d.id)).toContain(
+      "bucket-policy-blocks",
+    );
+
+    const bad = await runAgainstMoto([...base, "--bucket-account", "acme"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("is not an AWS account ID");
+  });
+
   it("says when the bucket does not exist, and a missing user is exit 3", async () => {
     const missing = await runAgainstMoto([
       "policy",

@@ -89,7 +89,7 @@ export default defineCommand<Options>({
       )
       .option(
         "--bucket-account <id>",
-        "the account that owns the bucket, when it is not the caller's (offline; online it is looked up where the endpoint says)",
+        "the account that owns the bucket, when it is not the caller's (online it is looked up where the endpoint tells)",
       )
       .option("--user <name>", "online: the IAM user to check (default: the caller)")
       .option("--role <name>", "online: the IAM role to check")
@@ -292,6 +292,7 @@ async function runOnline(ctx: Context, opts: Options): Promise<number | undefine
         ...(opts.action ? { actions: opts.action } : {}),
         ...(key !== undefined ? { key } : {}),
         ...(opts.context ? { context: opts.context } : {}),
+        ...(opts.bucketAccount !== undefined ? { bucketAccount: opts.bucketAccount } : {}),
         ...(opts.expect ? { expect: opts.expect } : {}),
         simulate: opts.simulate,
         ...(probeCreds

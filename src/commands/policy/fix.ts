@@ -82,7 +82,7 @@ export default defineCommand<Options>({
       .option("--principal-arn <arn>", "offline: the caller's ARN")
       .option(
         "--bucket-account <id>",
-        "the account that owns the bucket, when it is not the caller's (offline; online it is looked up where the endpoint says)",
+        "the account that owns the bucket, when it is not the caller's (online it is looked up where the endpoint tells)",
       )
       .option("--user <name>", "online: the IAM user (default: the caller)")
       .option("--role <name>", "online: the IAM role")
@@ -255,6 +255,7 @@ async function runOnline(ctx: Context, opts: Options): Promise<number | undefine
         ...(opts.action ? { actions: opts.action } : {}),
         ...(key !== undefined ? { key } : {}),
         ...(opts.context ? { context: opts.context } : {}),
+        ...(opts.bucketAccount !== undefined ? { bucketAccount: opts.bucketAccount } : {}),
         ...(opts.newPolicy ? { newPolicyName: opts.newPolicy } : {}),
         apply: opts.apply === true,
         confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),

@@ -78,6 +78,19 @@ export interface PolicySource {
   document: PolicyDocument;
 }
 
+/** Which account owns the bucket, and how s3kit knows. */
+export interface BucketOwner {
+  /** Unset when another account owns the bucket but its ID is not visible. */
+  accountId?: string;
+  /**
+   * given: --bucket-account; confirmed: S3 accepted ExpectedBucketOwner with the
+   * principal's account and refused another; other-account: S3 refused the principal's
+   * account; assumed: the endpoint does not say (it ignores ExpectedBucketOwner), so the
+   * principal's account is taken.
+   */
+  source: "given" | "confirmed" | "other-account" | "assumed";
+}
+
 export interface BucketState {
   name: string;
   /** exists, missing, forbidden (exists, the caller may not look), other-region */
@@ -86,6 +99,7 @@ export interface BucketState {
   policy?: PolicyDocument;
   publicAccessBlock?: PublicAccessBlockConfiguration | null;
   encryption?: { type: "SSE-S3" } | { type: "SSE-KMS"; kmsKeyArn: string } | { type: "none" };
+  owner?: BucketOwner;
 }
 
 export interface Gathered {
@@ -104,6 +118,8 @@ export interface GatherOptions {
   principal: PrincipalSelector;
   /** Look for policies attached elsewhere and non-default versions (default true). */
   online?: boolean;
+  /** The account that owns the bucket (--bucket-account); looked up when left out. */
+  bucketAccount?: string;
 }
 
 async function managedDocument(
@@ -381,6 +397,49 @@ export async function bucketState(
   return state;
 }
 
+/**
+ * Who owns the bucket. S3 has no call that names the owner's account to someone else, but
+ * it refuses a request whose ExpectedBucketOwner is not the owner: HeadBucket with the
+ * principal's account tells same or other account, and HeadBucket with a made-up account
+ * tells whether the endpoint checks the parameter at all (moto and MinIO ignore it).
+ */
+export async function bucketOwner(
+  aws: Aws,
+  bucket: string,
+  accountId: string,
+  notes: string[],
+): Promise<BucketOwner> {
+  const s3 = await aws.s3();
+  const head = async (expected: string): Promise<"ok" | "refused" | "failed"> => {
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket: bucket, ExpectedBucketOwner: expected }));
+      return "ok";
+    } catch (err) {
+      return statusOf(err) === 403 ? "refused" : "failed";
+    }
+  };
+  const assumed = (why: string): BucketOwner => {
+    notes.push(
+      `${why}: bucket ${bucket} was evaluated as in account ${accountId}, the principal's. If another account owns it, pass --bucket-account ID.`,
+    );
+    return { accountId, source: "assumed" };
+  };
+  if (!/^\d{12}$/.test(accountId)) return assumed("The principal's account is not known");
+  const mine = await head(accountId);
+  if (mine === "refused") {
+    notes.push(
+      `Bucket ${bucket} belongs to another account than ${accountId} (S3 refused ExpectedBucketOwner=${accountId}), so both its bucket policy and the principal's own policies must allow each request. Pass --bucket-account ID to name that account.`,
+    );
+    return { source: "other-account" };
+  }
+  if (mine === "failed") return assumed("Could not ask S3 which account owns the bucket");
+  const decoy = accountId === "000000000000" ? "000000000001" : "000000000000";
+  if ((await head(decoy)) === "refused") return { accountId, source: "confirmed" };
+  return assumed(
+    `${aws.endpoint("s3")} does not check ExpectedBucketOwner, so it cannot say which account owns the bucket`,
+  );
+}
+
 /** Bucket encryption may name the key by id, alias or ARN; policies need the key ARN. */
 export function kmsKeyArn(id: string | undefined, region: string, accountId: string): string {
   if (!id) return `arn:aws:kms:${region}:${accountId}:alias/aws/s3`;
@@ -470,6 +529,11 @@ export async function gatherPolicies(aws: Aws, options: GatherOptions): Promise<
     principalSources(iam, principal),
     bucketState(aws, options.bucket, principal.accountId, notes),
   ]);
+  if (options.bucketAccount !== undefined) {
+    bucket.owner = { accountId: options.bucketAccount, source: "given" };
+  } else if (bucket.status === "exists") {
+    bucket.owner = await bucketOwner(aws, options.bucket, principal.accountId, notes);
+  }
   let boundary: Gathered["boundary"];
   if (boundaryArn) {
     const { versionId, document } = await managedDocument(iam, boundaryArn);

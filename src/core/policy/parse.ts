@@ -229,7 +229,7 @@ export interface RequestOptions {
   /** Caller; default arn:aws:iam::123456789012:user/example. */
   principalArn?: string;
   context?: RequestContext;
-  /** Bucket owner account, when it differs from the caller's. */
+  /** Bucket owner account, when it differs from the caller's; "" for another, unknown one. */
   resourceAccount?: string;
   /** Time for aws:CurrentTime / aws:EpochTime; default now. */
   now?: Date;
@@ -344,7 +344,7 @@ export function buildRequest(o: RequestOptions, metadata?: PolicyMetadata): Eval
     context["aws:CurrentTime"] = now.toISOString().replace(/\.\d{3}Z$/, "Z");
   if (!has("aws:EpochTime")) context["aws:EpochTime"] = String(Math.floor(now.getTime() / 1000));
 
-  if (o.resourceAccount !== undefined) {
+  if (o.resourceAccount) {
     // What AWS sends for a request to a resource of that account.
     if (!has("aws:ResourceAccount")) context["aws:ResourceAccount"] = o.resourceAccount;
     if (!has("s3:ResourceAccount") && action.toLowerCase().startsWith("s3:")) {
