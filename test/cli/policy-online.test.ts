@@ -77,7 +77,7 @@ describe("policy debug online", () => {
     expect(stdout).toMatch(/✓ s3:ListBucket allowed/);
     expect(stdout).toMatch(/✗ s3:PutObject implicit-deny\s+arn:aws:s3:::.*\/uploads\/a\.png/);
     expect(stdout).toContain(
-      `Fix: Add "arn:aws:s3:::${bucket}/*" to the Resource of that statement.`,
+      `Fix: Add "arn:aws:s3:::${bucket}/uploads/*" to the Resource of that statement (the key's folder`,
     );
     expect(stdout).toContain(
       "does not implement SimulatePrincipalPolicy; the results are s3kit's own evaluation.",
@@ -238,7 +238,10 @@ describe("policy fix online", () => {
     const dry = await runAgainstMoto(args);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(`Policy ${group}-uploads (managed policy, on the group ${group})`);
-    expect(dry.stdout).toContain(`+         "arn:aws:s3:::${bucket}/*"`);
+    expect(dry.stdout).toContain(`+         "arn:aws:s3:::${bucket}/uploads/*"`);
+    expect(dry.stdout).toContain(
+      `Scope: prefix "uploads/" of ${bucket} (the key's folder, as the policies use no prefix for this bucket). Grants s3:GetObject, s3:PutObject on every key under "uploads/", nothing outside it.`,
+    );
     expect(dry.stdout).toContain(`every member of the group gets the change`);
     expect(dry.stdout).toContain("After the change (not applied):");
     expect(dry.stderr).toContain("Nothing was changed; run again with --apply");
@@ -256,7 +259,7 @@ describe("policy fix online", () => {
       new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: "v2" }),
     );
     expect(decodeURIComponent(v2.PolicyVersion?.Document ?? "")).toContain(
-      `arn:aws:s3:::${bucket}/*`,
+      `arn:aws:s3:::${bucket}/uploads/*`,
     );
 
     const after = await runAgainstMoto([
@@ -268,6 +271,8 @@ describe("policy fix online", () => {
       bucket,
       "--action",
       "s3:PutObject",
+      "--key",
+      "uploads/next.png",
       "--expect",
       "allow",
     ]);

@@ -60,6 +60,8 @@ export interface GatheredPrincipal {
   accountId: string;
   partition: string;
   groups: string[];
+  /** The user's or role's tags, where IAM returns them with the user or role. */
+  tags: { Key?: string; Value?: string }[];
 }
 
 /** Where an identity policy comes from: what `policy fix --apply` writes to. */
@@ -175,6 +177,7 @@ export async function resolvePrincipal(
         accountId: accountOf(arn),
         partition: partitionOf(arn),
         groups,
+        tags: user?.Tags ?? [],
       };
     }
     const role = (await iam.send(new GetRoleCommand({ RoleName: selector.role }))).Role;
@@ -189,6 +192,7 @@ export async function resolvePrincipal(
       accountId,
       partition,
       groups: [],
+      tags: role?.Tags ?? [],
     };
   } catch (err) {
     if (errorCode(err) === "NoSuchEntity") {

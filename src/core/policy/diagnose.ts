@@ -7,8 +7,10 @@ import { bucketArn, objectArn, parseS3Arn } from "./arn.js";
 import type { CompiledPolicy } from "./compile.js";
 import { PolicyInputError } from "./errors.js";
 import { createEvaluator, type PolicyEvaluator, type PolicySetInput } from "./evaluate.js";
+import { chooseScope, evidentPrefixes, type ScopedRequest } from "./fix-scope.js";
 import { bucketNearMiss } from "./near-miss.js";
 import type {
+  ConditionBlock,
   ConditionTrace,
   EvaluationRequest,
   EvaluationResult,
@@ -229,6 +231,30 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
   const resource = result.resource;
   const loc = parseS3Arn(resource);
   const requestedBucket = loc?.bucket;
+  // What a fix should grant: the scope `policy fix` would choose (the prefix the policies
+  // use, else the key's folder), never the whole bucket when a prefix is evident.
+  let scoped: ScopedRequest | undefined;
+  const suggestion = (): { target: string; condition?: ConditionBlock; why: string } => {
+    scoped ??= chooseScope(
+      input.request,
+      requestedBucket === undefined
+        ? []
+        : evidentPrefixes(requestedBucket, input.policies.identityPolicies ?? []),
+    );
+    const scope = scoped.scope;
+    const target = scoped.target;
+    if (!scope || !target) return { target: resource, why: "" };
+    const whole = loc ? objectArn(loc.bucket, "*", loc.partition) : resource;
+    const why =
+      scope.kind === "bucket" || scope.bucketItself
+        ? ""
+        : ` (${scope.reason}; "${whole}" would allow every key of the bucket)`;
+    return {
+      target: target.resources.join('", "'),
+      ...(target.condition ? { condition: target.condition } : {}),
+      why,
+    };
+  };
 
   if (result.decision === "explicit-deny") {
     for (const d of result.deciding) {
@@ -344,10 +370,11 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
         const names = t.resource.values.map(parseS3Arn);
         const bArn = bucketArn(requestedBucket, loc.partition);
         if (loc.key !== undefined && t.resource.values.includes(bArn)) {
+          const { target, why } = suggestion();
           out.push({
             id: "missing-object-wildcard",
-            message: `${action} acts on objects (${resource}), but ${describeRef(t)} grants it only on the bucket ARN ${bArn}. Object actions need the object form ${bArn}/*.`,
-            fix: `Add "${bArn}/*" to the Resource of that statement.`,
+            message: `${action} acts on objects (${resource}), but ${describeRef(t)} grants it only on the bucket ARN ${bArn}. Object actions need the object form ${bArn}/KEY, here ${target}.`,
+            fix: `Add "${target}" to the Resource of that statement${why}.`,
             statement: t,
           });
           explained = true;
@@ -384,13 +411,13 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
               : miss?.kind === "typo"
                 ? ` The names differ by ${miss.distance} character${miss.distance === 1 ? "" : "s"}: a typo?`
                 : "";
-          const target = loc.key !== undefined ? `${bArn}/*` : bArn;
+          const scoped = suggestion();
           out.push({
             id: "bucket-mismatch",
             message: `${describeRef(t)} grants ${action} on bucket "${other}", but the request is for bucket "${requestedBucket}".${why}`,
             fix: miss
               ? `Change "${other}" to "${requestedBucket}" in that statement's Resource.`
-              : `Add "${target}" to that statement's Resource if this principal should use "${requestedBucket}".`,
+              : `Add "${scoped.target}" to that statement's Resource if this principal should use "${requestedBucket}"${scoped.why}.`,
             statement: t,
           });
           explained = true;
@@ -402,12 +429,11 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
       if (failed.length > 0) explained = true;
     }
     if (!explained) {
-      const target =
-        loc?.key !== undefined && loc ? objectArn(loc.bucket, "*", loc.partition) : resource;
+      const { target, condition, why } = suggestion();
       out.push({
         id: "no-allow",
         message: `No statement allows ${action} on ${resource}${result.crossAccount ? "" : " (in the identity policies or the bucket policy)"}.`,
-        fix: `Add a statement {"Effect": "Allow", "Action": "${action}", "Resource": "${target}"} to the caller's policy.`,
+        fix: `Add a statement {"Effect": "Allow", "Action": "${action}", "Resource": "${target}"${condition ? `, "Condition": ${JSON.stringify(condition)}` : ""}} to the caller's policy${why}.`,
       });
     }
   }

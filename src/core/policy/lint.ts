@@ -6,6 +6,7 @@
 import { arnProblem, couldMatchBucket, couldMatchObject, parseS3Arn } from "./arn.js";
 import { parseOperator } from "./conditions.js";
 import { nestedTooDeeply } from "./errors.js";
+import { evidentPrefixes, minimalPrefixes } from "./evident-prefix.js";
 import {
   JsonSyntaxError,
   JsonTooDeepError,
@@ -16,6 +17,7 @@ import {
 } from "./json-parse.js";
 import type { ActionMetadata, PolicyMetadata } from "./metadata.js";
 import { closest } from "./near-miss.js";
+import type { PolicyDocument } from "./types.js";
 import { VARIABLES_VERSION } from "./variables.js";
 
 export type LintSeverity = "error" | "warning";
@@ -425,7 +427,7 @@ export function lintPolicyDocument(
               "action-resource-mismatch",
               path,
               `${name} acts on objects, but ${sp} names only the bucket ARN (${values.join(", ")}), so it never applies.`,
-              `Add "arn:aws:s3:::${b}/*" to Resource.`,
+              objectResourceFix(doc, b),
             );
           } else if (scope === "bucket" && !anyBucket) {
             add(
@@ -492,6 +494,21 @@ export function lintPolicyDocument(
     }
   });
   return findings;
+}
+
+/**
+ * The object resources to add for a statement that names only the bucket: under the
+ * prefixes the rest of the policy uses for it, or every key when it uses none.
+ */
+function objectResourceFix(doc: Json, bucket: string): string {
+  const minimal = minimalPrefixes(
+    evidentPrefixes(bucket, [{ name: "policy", document: doc as unknown as PolicyDocument }]).map(
+      (e) => e.prefix,
+    ),
+  );
+  if (minimal.length === 0) return `Add "arn:aws:s3:::${bucket}/*" to Resource.`;
+  const arns = minimal.map((p) => `"arn:aws:s3:::${bucket}/${p}*"`).join(", ");
+  return `Add ${arns} to Resource: the prefix the rest of the policy uses ("arn:aws:s3:::${bucket}/*" would allow every key).`;
 }
 
 /**

@@ -217,8 +217,11 @@ export const COMMON_DEBUG_ACTIONS = [
   "s3:DeleteObject",
 ] as const;
 
-/** Bucket-level list actions whose --key is the s3:prefix of the listing. */
-const LISTING_ACTIONS = new Set(["s3:listbucket", "s3:listbucketversions"]);
+/** Bucket-level list actions whose --key is the s3:prefix of the listing (lower case). */
+export const LISTING_ACTIONS: ReadonlySet<string> = new Set([
+  "s3:listbucket",
+  "s3:listbucketversions",
+]);
 
 export interface RequestOptions {
   action: string;

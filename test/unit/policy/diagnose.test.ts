@@ -46,8 +46,33 @@ const cases: DiagCase[] = [
       },
     },
     expect: "missing-object-wildcard",
-    message: ['statement "Uploads"', "arn:aws:s3:::app-uploads/*"],
-    fix: ['Add "arn:aws:s3:::app-uploads/*"'],
+    message: ['statement "Uploads"', "arn:aws:s3:::app-uploads/KEY"],
+    // A key at the top of the bucket and no prefix anywhere: that key, and the wider choice named.
+    fix: [
+      'Add "arn:aws:s3:::app-uploads/avatar.png"',
+      '"arn:aws:s3:::app-uploads/*" would allow every key of the bucket',
+    ],
+  },
+  {
+    name: "missing /* in a grant limited to uploads/: the fix stays under uploads/",
+    input: {
+      policies: id(
+        allow("s3:ListBucket", "arn:aws:s3:::app-uploads", {
+          StringLike: { "s3:prefix": ["uploads/*"] },
+        }),
+        allow(["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::app-uploads"),
+      ),
+      request: {
+        action: "s3:PutObject",
+        resource: "arn:aws:s3:::app-uploads/uploads/a.png",
+        principal: ALICE,
+      },
+    },
+    expect: "missing-object-wildcard",
+    message: ["here arn:aws:s3:::app-uploads/uploads/*"],
+    fix: [
+      'Add "arn:aws:s3:::app-uploads/uploads/*" to the Resource of that statement (the prefix of the s3:prefix condition in app-policy;',
+    ],
   },
   {
     name: "classic: policy for prod-app-uploads used against dev-app-uploads",
@@ -83,7 +108,16 @@ const cases: DiagCase[] = [
       request: get("arn:aws:s3:::app-uploads/x"),
     },
     expect: "bucket-mismatch",
-    fix: ['Add "arn:aws:s3:::app-uploads/*"'],
+    fix: ['Add "arn:aws:s3:::app-uploads/x"'],
+  },
+  {
+    name: "unrelated bucket, key in a folder: the folder, not the bucket",
+    input: {
+      policies: id(allow("s3:GetObject", "arn:aws:s3:::billing-exports/*")),
+      request: get("arn:aws:s3:::app-uploads/reports/2024/x.csv"),
+    },
+    expect: "bucket-mismatch",
+    fix: ['Add "arn:aws:s3:::app-uploads/reports/2024/*"', "the key's folder"],
   },
   {
     name: "s3:ListBucket granted only on bucket/*",
@@ -356,6 +390,20 @@ const cases: DiagCase[] = [
     },
     expect: "no-allow",
     fix: ['"Action": "s3:DeleteObject"', "arn:aws:s3:::b/*"],
+  },
+  {
+    name: "nothing grants the listing: the suggestion keeps the evident prefix",
+    input: {
+      policies: id(allow("s3:GetObject", "arn:aws:s3:::b/uploads/*")),
+      request: {
+        action: "s3:ListBucket",
+        resource: "arn:aws:s3:::b",
+        principal: ALICE,
+        context: { "s3:prefix": "uploads/" },
+      },
+    },
+    expect: "no-allow",
+    fix: ['"Resource": "arn:aws:s3:::b", "Condition": {"StringLike":{"s3:prefix":["uploads/*"]}}'],
   },
   {
     name: "SSE-KMS bucket without kms:GenerateDataKey for uploads",

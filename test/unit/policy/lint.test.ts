@@ -481,3 +481,20 @@ describe("lint: things that are fine", () => {
     expect(findings[0]?.path).toBe("Statement.Action");
   });
 });
+
+describe("lint: the fix for an object action on the bucket ARN keeps the policy's prefix", () => {
+  it("suggests B/uploads/* when the listing is limited to uploads/", () => {
+    const text = stmt(
+      [
+        '{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"StringLike": {"s3:prefix": ["uploads/*"]}}}',
+        '{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::b"}',
+      ].join(", "),
+    );
+    const finding = lintPolicy(text, { kind: "identity", metadata }).find(
+      (f) => f.rule === "action-resource-mismatch",
+    );
+    expect(finding?.fix).toBe(
+      'Add "arn:aws:s3:::b/uploads/*" to Resource: the prefix the rest of the policy uses ("arn:aws:s3:::b/*" would allow every key).',
+    );
+  });
+});
