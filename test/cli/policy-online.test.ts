@@ -391,6 +391,69 @@ describe("policy fix offline", () => {
     ]);
   });
 
+  it("scopes the fix: --scope, --prefix and their bad uses", async () => {
+    const grant = join(dir, "grant.json");
+    writeFileSync(
+      grant,
+      doc(
+        {
+          Sid: "List",
+          Effect: "Allow",
+          Action: "s3:ListBucket",
+          Resource: "arn:aws:s3:::app-uploads",
+          Condition: { StringLike: { "s3:prefix": ["uploads/*"] } },
+        },
+        {
+          Sid: "Objects",
+          Effect: "Allow",
+          Action: ["s3:GetObject", "s3:PutObject"],
+          Resource: "arn:aws:s3:::app-uploads/uploads/*",
+        },
+      ),
+    );
+    const fine = await runCli(["policy", "fix", "--policy-file", grant, "--action", "s3:GetObject"]);
+    expect(fine.code).toBe(0);
+    expect(fine.stdout).toContain("Every action is allowed already: nothing to change.");
+
+    const all = await runCli(["policy", "fix", "--policy-file", grant, "--json"]);
+    const report = JSON.parse(all.stdout);
+    expect(report.results.map((r: { resource: string }) => r.resource)).toContain(
+      "arn:aws:s3:::app-uploads/uploads/example-key",
+    );
+    expect(report.grants).toEqual([
+      { action: "s3:DeleteObject", resource: "arn:aws:s3:::app-uploads/uploads/*" },
+    ]);
+    expect(report.scope[0]).toContain('Scope: prefix "uploads/" of app-uploads (no --key given;');
+
+    for (const [args, message] of [
+      [["--prefix", "uploads/*"], "contains a wildcard"],
+      [["--prefix", "/uploads/"], "starts with /"],
+      [["--prefix", "uploads/", "--scope", "key"], "--prefix goes with --scope prefix"],
+      [["--scope", "key"], "--scope key needs the key"],
+      [["--scope", "everything"], "everything"],
+    ] as const) {
+      const bad = await runCli(["policy", "fix", "--policy-file", file, ...args]);
+      expect(bad.code, `${args.join(" ")}: ${bad.stderr}`).toBe(2);
+      expect(bad.stderr).toContain(message);
+    }
+    const outside = await runCli([
+      "policy",
+      "fix",
+      "--policy-file",
+      grant,
+      "--action",
+      "s3:DeleteObject",
+      "--key",
+      "private/a.txt",
+      "--prefix",
+      "uploads/",
+      "--json",
+    ]);
+    expect(outside.code).toBe(5);
+    expect(outside.stdout).toBe("");
+    expect(JSON.parse(outside.stderr).error).toMatchObject({ code: "FixOutsideScope" });
+  });
+
   it("refuses --apply and --user offline (exit 2)", async () => {
     const apply = await runCli(["policy", "fix", "--policy-file", file, "--apply"]);
     expect(apply.code).toBe(2);

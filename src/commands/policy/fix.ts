@@ -140,9 +140,11 @@ function scopeOptions(opts: Options): FixScopeOptions {
         ? "is empty"
         : opts.prefix.startsWith("/")
           ? "starts with / (S3 keys have no leading slash)"
-          : [...opts.prefix].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
-            ? "contains a control character"
-            : undefined;
+          : /[*?]/.test(opts.prefix)
+            ? "contains a wildcard (s3kit adds the * itself)"
+            : [...opts.prefix].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
+              ? "contains a control character"
+              : undefined;
     if (problem) {
       throw new UsageError(
         `--prefix "${opts.prefix}" ${problem}.`,
@@ -241,7 +243,9 @@ async function runOffline(ctx: Context, opts: Options): Promise<number | undefin
   ctx.out.result(data, (d) =>
     [
       d.changes.length === 0
-        ? `No change to ${d.policy} helps.`
+        ? d.results.every((r) => r.before === "allowed")
+          ? "Every action is allowed already: nothing to change."
+          : `No change to ${d.policy} helps.`
         : `${style.bold(`Policy ${d.policy}:`)} ${d.changes.map((c) => c.description).join(" ")}\n${renderDiff(d.diff, style)}`,
       ...(d.changes.length > 0 ? d.scope : []),
       "",

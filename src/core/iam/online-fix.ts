@@ -266,6 +266,12 @@ export async function onlineFix(aws: Aws, input: OnlineFixInput): Promise<Online
       reason: o.reason ?? "no change of a policy allows it",
     }));
   report.complete = plan.complete;
+  // Without --key, the requests were checked under the scope: they may be allowed there.
+  if (plan.changes.length === 0 && plan.outcomes.every((o) => o.before === "allowed")) {
+    report.alreadyAllowed = true;
+    report.plan = null;
+    return report;
+  }
   if (!input.apply || plan.changes.length === 0) return report;
 
   report.applied = await applyFix(aws, gathered, plan, input.confirm);
