@@ -16,6 +16,7 @@ import {
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from "@aws-sdk/client-iam";
+import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runAgainstMoto, runCli } from "../support/cli.js";
 import { clients, createBucket, uniqueName } from "../support/iam-clients.js";
@@ -192,6 +193,33 @@ describe("policy debug online", () => {
     const bad = await runAgainstMoto([...base, "--bucket-account", "acme"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("is not an AWS account ID");
+  });
+
+  it("a live bucket policy nested 5,000 deep is exit 2, nested too deeply", async () => {
+    const deepBucket = uniqueName("deep");
+    await createBucket(endpoint, deepBucket);
+    const { s3 } = clients(endpoint);
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: deepBucket,
+        Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":${"[".repeat(5000)}"arn:aws:s3:::${deepBucket}/*"${"]".repeat(5000)}}]}`,
+      }),
+    );
+    for (const verb of ["debug", "fix"]) {
+      const { code, stdout, stderr } = await runAgainstMoto([
+        "policy",
+        verb,
+        "--user",
+        user,
+        "--bucket",
+        deepBucket,
+        "--action",
+        "s3:GetObject",
+      ]);
+      expect(code, stderr).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain(`The bucket policy of ${deepBucket} is nested too deeply`);
+    }
   });
 
   it("says when the bucket does not exist, and a missing user is exit 3", async () => {
@@ -411,7 +439,14 @@ describe("policy fix offline", () => {
         },
       ),
     );
-    const fine = await runCli(["policy", "fix", "--policy-file", grant, "--action", "s3:GetObject"]);
+    const fine = await runCli([
+      "policy",
+      "fix",
+      "--policy-file",
+      grant,
+      "--action",
+      "s3:GetObject",
+    ]);
     expect(fine.code).toBe(0);
     expect(fine.stdout).toContain("Every action is allowed already: nothing to change.");
 

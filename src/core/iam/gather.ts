@@ -43,6 +43,8 @@ import type {
   OnlineFacts,
   PolicyVersionFact,
 } from "../policy/diagnose.js";
+import { nestedTooDeeply } from "../policy/errors.js";
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "../policy/json-parse.js";
 import type { NamedPolicy, PolicyDocument, PolicySet } from "../policy/types.js";
 import { markerInput } from "./listing.js";
 import { decodePolicyDocument, errorCode } from "./policies.js";
@@ -133,7 +135,9 @@ async function managedDocument(
   const version = await iam.send(
     new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }),
   );
-  return { versionId, document: decodePolicyDocument(version.PolicyVersion?.Document) };
+  const document = decodePolicyDocument(version.PolicyVersion?.Document);
+  assertNotTooDeep(document, `Policy ${arn} (${versionId})`);
+  return { versionId, document };
 }
 
 /** The principal the command is about: --user, --role, or the caller's own identity. */
@@ -237,13 +241,10 @@ async function principalSources(
   ) =>
     Promise.all(
       names.map(async (policyName) => {
-        sources.push({
-          name: `inline:${policyName} (${via.type} ${via.name})`,
-          kind: "inline",
-          via,
-          policyName,
-          document: decodePolicyDocument(await get(policyName)),
-        });
+        const name = `inline:${policyName} (${via.type} ${via.name})`;
+        const document = decodePolicyDocument(await get(policyName));
+        assertNotTooDeep(document, `Inline policy ${policyName} of ${via.type} ${via.name}`);
+        sources.push({ name, kind: "inline", via, policyName, document });
       }),
     );
 
@@ -386,6 +387,7 @@ export async function bucketState(
     } catch {
       notes.push("The bucket policy is not valid JSON; it was left out of the evaluation.");
     }
+    if (state.policy) assertNotTooDeep(state.policy, `The bucket policy of ${bucket}`);
   }
   if (pab !== null) state.publicAccessBlock = pab ?? null;
   if (encryption !== null) {
@@ -444,6 +446,16 @@ export async function bucketOwner(
   );
 }
 
+/**
+ * A policy read from IAM or S3 is input like a file: nested thousands deep it would
+ * exhaust the stack later on (copying, printing), so it is exit 2 here.
+ */
+function assertNotTooDeep(document: unknown, source: string): void {
+  if (nestedDeeperThan(document, MAX_JSON_DEPTH)) {
+    throw nestedTooDeeply(source, undefined, MAX_JSON_DEPTH);
+  }
+}
+
 /** Bucket encryption may name the key by id, alias or ARN; policies need the key ARN. */
 export function kmsKeyArn(id: string | undefined, region: string, accountId: string): string {
   if (!id) return `arn:aws:kms:${region}:${accountId}:alias/aws/s3`;
@@ -480,9 +492,11 @@ async function onlineFacts(
   }
   const attached = new Set(sources.filter((s) => s.arn).map((s) => s.arn));
   const policies: ManagedPolicyDetail[] = pages.flatMap((p) => p.Policies ?? []);
+  // Other policies are only candidates for a diagnosis: one that cannot be read is skipped.
   const documentOf = (doc: string | undefined) => {
     try {
-      return decodePolicyDocument(doc);
+      const document = decodePolicyDocument(doc);
+      return nestedDeeperThan(document, MAX_JSON_DEPTH) ? undefined : document;
     } catch {
       return undefined;
     }

@@ -3,7 +3,8 @@
 // statement remembers which actions it matched before.
 
 import { type CompiledCondition, compileCondition } from "./conditions.js";
-import { PolicyInputError } from "./errors.js";
+import { nestedTooDeeply, PolicyInputError } from "./errors.js";
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "./json-parse.js";
 import { type CompiledPrincipal, compilePrincipal } from "./principal.js";
 import type {
   ConditionScalar,
@@ -168,6 +169,11 @@ export function compilePolicy(policy: NamedPolicy, kind: PolicyKind): CompiledPo
   const doc = policy.document as unknown;
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
     throw invalid(policy.name, "the policy is not a JSON object");
+  }
+  // Read from anywhere (IAM, a bucket policy, a caller): recursion over thousands of
+  // levels would exhaust the stack, and no policy nests more than a few.
+  if (nestedDeeperThan(doc, MAX_JSON_DEPTH)) {
+    throw nestedTooDeeply(policy.name, undefined, MAX_JSON_DEPTH);
   }
   const d = doc as PolicyDocument;
   if (d.Statement === undefined) throw invalid(policy.name, "the policy has no Statement");

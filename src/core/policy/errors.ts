@@ -46,14 +46,14 @@ export class PolicyInputError extends UsageError {
 /** Exit 2 for JSON nested deeper than any policy can be, with where it goes too deep. */
 export function nestedTooDeeply(
   source: string,
-  position: { line: number; column: number },
+  position: { line: number; column: number } | undefined,
   maxDepth: number,
 ): PolicyInputError {
-  const { line, column } = position;
+  const at = position ? ` at line ${position.line}, column ${position.column}` : "";
   return new PolicyInputError(
     "nested-too-deeply",
-    `${source} is nested too deeply: more than ${maxDepth} levels of arrays and objects at line ${line}, column ${column}; a policy needs at most 7`,
-    "Check that this is the policy file you meant; a policy is a flat list of statements.",
-    { line, column },
+    `${source} is nested too deeply: more than ${maxDepth} levels of arrays and objects${at}; a policy needs at most 7`,
+    "Check that this is the policy you meant; a policy is a flat list of statements.",
+    position ? { line: position.line, column: position.column } : {},
   );
 }

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${…} in plain strings.
 import { beforeAll, describe, expect, it } from "vitest";
+import { createEvaluator } from "../../../src/core/policy/evaluate.js";
 import {
   hasLintErrors,
   LINT_RULES,
@@ -9,6 +10,7 @@ import {
 } from "../../../src/core/policy/lint.js";
 import type { PolicyMetadata } from "../../../src/core/policy/metadata.js";
 import { loadPolicyMetadata } from "../../../src/core/policy/metadata-load.js";
+import type { PolicyDocument } from "../../../src/core/policy/types.js";
 
 let metadata: PolicyMetadata;
 beforeAll(async () => {
@@ -383,6 +385,18 @@ describe("lint: bounded input", () => {
     const deep = `{"Statement": ${"[".repeat(5000)}${"]".repeat(5000)}}`;
     expect(() => lintPolicy(deep, { kind: "identity", source: "deep.json" })).toThrow(
       /deep\.json is nested too deeply: more than 64 levels .* at line 1, column 78/,
+    );
+  });
+
+  it("the evaluator refuses a document nested thousands deep, whatever it came from", () => {
+    let resource: unknown = "arn:aws:s3:::b/*";
+    for (let i = 0; i < 5000; i++) resource = [resource];
+    const document = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: resource }],
+    } as unknown as PolicyDocument;
+    expect(() => createEvaluator({ identityPolicies: [{ name: "live", document }] })).toThrow(
+      "live is nested too deeply: more than 64 levels of arrays and objects; a policy needs at most 7",
     );
   });
 
