@@ -40,7 +40,7 @@ export function printTable(title, rows, ratioTo) {
   for (const r of rows) {
     const ratio = base ? ` ${(r.medianMs / base.medianMs).toFixed(2)}× ${ratioTo}` : "";
     process.stdout.write(
-      `  ${r.name.padEnd(28)} ${r.medianMs.toFixed(1).padStart(8)} ms median ${r.minMs.toFixed(1).padStart(8)} ms min${ratio}\n`,
+      `  ${r.name.padEnd(36)} ${r.medianMs.toFixed(1).padStart(8)} ms median ${r.minMs.toFixed(1).padStart(8)} ms min${ratio}\n`,
     );
   }
 }

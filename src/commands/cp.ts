@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from "node:path";
+import { awsCliCommand } from "../core/aws-cli-command.js";
 import { ExitCode, UsageError } from "../core/errors.js";
 import { folderPrefix } from "../core/objects/endpoints.js";
 import type { FilterRule } from "../core/objects/glob.js";
@@ -185,16 +186,19 @@ export default defineCommand<Options>({
       totalBytes,
       totalFiles: items.length,
     });
-    const unregister = ctx.onInterrupt(async () => {
-      progress.stop();
-      const report = await session.cleanup();
-      const undone = [
-        report.abortedUploads > 0
-          ? `aborted ${plural(report.abortedUploads, "multipart upload")}`
-          : "",
-        report.removedFiles > 0 ? `removed ${plural(report.removedFiles, "partial file")}` : "",
-      ].filter(Boolean);
-      ctx.out.warn(`interrupted${undone.length > 0 ? `; ${undone.join(" and ")}` : ""}.`);
+    const unregister = ctx.onInterrupt({
+      run: async () => {
+        progress.stop();
+        const report = await session.cleanup();
+        const undone = [
+          report.abortedUploads > 0
+            ? `aborted ${plural(report.abortedUploads, "multipart upload")}`
+            : "",
+          report.removedFiles > 0 ? `removed ${plural(report.removedFiles, "partial file")}` : "",
+        ].filter(Boolean);
+        ctx.out.warn(`interrupted${undone.length > 0 ? `; ${undone.join(" and ")}` : ""}.`);
+      },
+      pending: () => session.pending((args) => awsCliCommand(aws, "s3", args)),
     });
     let result: Awaited<ReturnType<typeof runTransfers>>;
     try {

@@ -1,5 +1,7 @@
+import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
@@ -7,7 +9,7 @@ import {
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { motoEnv } from "../support/cli.js";
+import { cleanEnv, motoEnv } from "../support/cli.js";
 import {
   createBucket,
   directS3,
@@ -25,6 +27,7 @@ const s3 = directS3();
 let bucket: string;
 let dir: string;
 let slow: TestProxy;
+let distant: TestProxy;
 
 beforeAll(async () => {
   bucket = await createBucket(s3, "s3kit-sigint");
@@ -34,9 +37,15 @@ beforeAll(async () => {
     target: motoEnv().AWS_ENDPOINT_URL as string,
     bytesPerSecond: 2 * MiB,
   });
+  // A distant endpoint: every request takes 1–1.5 s to arrive, the abort too.
+  distant = await startProxy({
+    target: motoEnv().AWS_ENDPOINT_URL as string,
+    latencyMs: [1000, 1500],
+  });
 });
 afterAll(async () => {
   await slow.close();
+  await distant.close();
   removeDir(dir);
 });
 
@@ -129,5 +138,66 @@ describe("Ctrl-C", () => {
     const result = await done;
     expect(result.code).toBe(130);
     expect(readdirSync(target).filter((f) => f.endsWith(".part"))).toEqual([]);
+  });
+});
+
+describe("Ctrl-C pressed again while cleaning up (1–1.5 s latency)", () => {
+  /** Starts a multipart upload through the distant endpoint and waits until it is open. */
+  async function startUpload(key: string) {
+    const file = randomFile(dir, `${key}.src`, 16 * MiB);
+    const child = spawnCli(
+      ["cp", file, `s3://${bucket}/${key}`, "--part-size", "5MiB", "--concurrency", "2"],
+      { endpoint: distant.endpoint },
+    );
+    const done = finished(child);
+    const [upload] = await waitFor(async () => {
+      const uploads = (await openUploads()).filter((u) => u.key === key);
+      return uploads.length > 0 && uploads;
+    }, "the multipart upload to start");
+    return { child, done, upload: upload as { key: string; id: string } };
+  }
+
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it("a second Ctrl-C 0.3 s later does not abandon the abort: it says so and finishes it", async () => {
+    const { child, done, upload } = await startUpload("twice.bin");
+    child.kill("SIGINT");
+    await pause(300);
+    child.kill("SIGINT");
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain(
+      `still cleaning up: aborting multipart upload s3://${bucket}/twice.bin`,
+    );
+    expect(result.stderr).toContain("press Ctrl-C again to quit without cleaning up");
+    expect(result.stderr).toContain("interrupted; aborted 1 multipart upload");
+    expect((await openUploads()).filter((u) => u.id === upload.id)).toEqual([]);
+  });
+
+  it("a third Ctrl-C quits at once and prints the command that aborts the upload", async () => {
+    const { child, done, upload } = await startUpload("thrice.bin");
+    child.kill("SIGINT");
+    await pause(300);
+    child.kill("SIGINT");
+    await pause(300);
+    child.kill("SIGINT");
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain("quit without cleaning up; still to do by hand:");
+    const command = result.stderr
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l.startsWith("aws s3api abort-multipart-upload"));
+    expect(command).toBe(
+      `aws s3api abort-multipart-upload --bucket ${bucket} --key thrice.bin --upload-id ${upload.id} --region us-east-1 --endpoint-url ${distant.endpoint}`,
+    );
+    // The abort s3kit had sent never arrived: the upload is still open until the command runs.
+    expect((await openUploads()).filter((u) => u.id === upload.id)).toHaveLength(1);
+    // The printed command, run as printed (the AWS CLI with the same keys), aborts it.
+    // (Asynchronously: the proxy it goes through runs in this process.)
+    await promisify(execFile)("sh", ["-c", command as string], {
+      env: { ...cleanEnv(), ...motoEnv() } as NodeJS.ProcessEnv,
+    });
+    expect((await openUploads()).filter((u) => u.id === upload.id)).toEqual([]);
   });
 });

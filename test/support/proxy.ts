@@ -13,6 +13,18 @@ export interface ProxyOptions {
   bytesPerSecond?: number;
   /** Flips one bit of what the server sends, at this offset of every connection (damaged data). */
   corruptAt?: number;
+  /**
+   * Holds what the client sends for this long (ms; a [min, max] range picks one per
+   * connection) before the server sees it, like a distant region. Requests still held when
+   * the client goes away never reach the server.
+   */
+  latencyMs?: number | readonly [number, number];
+  /**
+   * Sees every piece of a request before the server does (synchronously, so a test can
+   * change the world between the client sending and the server answering); "reset"
+   * cuts the connection off instead, as a dropped network would.
+   */
+  inspect?: (chunk: Buffer) => "pass" | "reset";
 }
 
 export interface TestProxy {
@@ -24,9 +36,17 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
+function pickLatency(option: ProxyOptions["latencyMs"]): number {
+  if (option === undefined) return 0;
+  if (typeof option === "number") return option;
+  const [min, max] = option;
+  return min + Math.random() * (max - min);
+}
+
 /**
  * A loopback TCP proxy for tests: it can reset chosen connections part-way through a
- * request or response (like a flaky network or load balancer) and slow connections down.
+ * request or response (like a flaky network or load balancer), slow connections down and
+ * delay requests.
  */
 export async function startProxy(options: ProxyOptions): Promise<TestProxy> {
   const target = new URL(options.target);
@@ -51,11 +71,45 @@ export async function startProxy(options: ProxyOptions): Promise<TestProxy> {
       upstream.resetAndDestroy();
     };
     let fromServer = 0;
+    const latency = pickLatency(options.latencyMs);
+    const delayed = (from: Socket, to: Socket) => {
+      const held: { due: number; chunk: Buffer | null }[] = [];
+      let timer: NodeJS.Timeout | undefined;
+      const release = () => {
+        timer = undefined;
+        while (held.length > 0 && (held[0]?.due ?? 0) <= Date.now()) {
+          const { chunk } = held.shift() as { chunk: Buffer | null };
+          if (cut || to.destroyed) return;
+          if (chunk) to.write(chunk);
+          else to.end();
+        }
+        const next = held[0];
+        if (next) timer = setTimeout(release, Math.max(0, next.due - Date.now()));
+      };
+      const hold = (chunk: Buffer | null) => {
+        held.push({ due: Date.now() + latency, chunk });
+        timer ??= setTimeout(release, latency);
+      };
+      from.on("data", (chunk: Buffer) => {
+        if (options.inspect?.(chunk) === "reset") cutOff();
+        else hold(chunk);
+      });
+      from.on("end", () => hold(null));
+      from.on("close", () => {
+        // The client went away: what it sent and the server has not seen yet is lost.
+        if (timer) clearTimeout(timer);
+        held.length = 0;
+      });
+    };
     const forward = (from: Socket, to: Socket) => {
       let windowStart = Date.now();
       let windowBytes = 0;
       from.on("data", (chunk: Buffer) => {
         if (cut) return;
+        if (from === client && options.inspect?.(chunk) === "reset") {
+          cutOff();
+          return;
+        }
         if (from === upstream && options.corruptAt !== undefined) {
           const at = options.corruptAt - fromServer;
           if (at >= 0 && at < chunk.length) {
@@ -91,7 +145,8 @@ export async function startProxy(options: ProxyOptions): Promise<TestProxy> {
       });
       from.on("end", () => to.end());
     };
-    forward(client, upstream);
+    if (latency > 0) delayed(client, upstream);
+    else forward(client, upstream);
     forward(upstream, client);
     const close = () => {
       sockets.delete(client);

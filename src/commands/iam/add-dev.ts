@@ -9,8 +9,10 @@ import {
   parseCredentialFormat,
   parseEnvStyle,
   precheckCredentialsFile,
+  type UnsavedKey,
 } from "../../core/iam/credentials.js";
 import { prepareGrant } from "../../core/iam/grant.js";
+import { KeyNotSavedError } from "../../core/iam/key-handover.js";
 import { assertValidIamName, describePrefixes } from "../../core/iam/names.js";
 import { onboardDeveloper } from "../../core/iam/onboard.js";
 import { PER_USER_FOLDER } from "../../core/policy/generate.js";
@@ -18,6 +20,7 @@ import { ACCESS_LEVEL_NAMES } from "../../core/policy/templates.js";
 import { confirm } from "../../io/prompt.js";
 import { renderFields } from "../../io/table.js";
 import { defineCommand } from "../context.js";
+import { printUnsavedKey } from "../render/unsaved-key.js";
 
 interface Options {
   bucket: string;
@@ -130,6 +133,13 @@ export default defineCommand<Options>({
         ...(outPath ? { outPath } : {}),
         force: opts.force === true,
       },
+      signal: ctx.signal,
+      onInterrupt: ctx.onInterrupt,
+    }).catch((err: unknown) => {
+      if (err instanceof KeyNotSavedError && err.unsaved) {
+        printUnsavedKey(ctx.out, err.unsaved as UnsavedKey, userName);
+      }
+      throw err;
     });
     if (result.bucket.status === "other-region") {
       ctx.out.warn(

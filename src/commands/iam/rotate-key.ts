@@ -1,17 +1,28 @@
 import { resolve } from "node:path";
 import { UsageError } from "../../core/errors.js";
+import type { UnsavedKey } from "../../core/iam/credentials.js";
 import {
   CREDENTIAL_FORMATS,
+  type Delivery,
   deliverCredentials,
   ENV_STYLES,
   parseCredentialFormat,
   parseEnvStyle,
   precheckCredentialsFile,
 } from "../../core/iam/credentials.js";
-import { appCredentialValues, rotateKey, userKeys } from "../../core/iam/dev-users.js";
+import {
+  appCredentialValues,
+  type RotateKeyResult,
+  type RotationContext,
+  rotateKey,
+  userKeys,
+} from "../../core/iam/dev-users.js";
+import { KeyNotSavedError, type NewAccessKey } from "../../core/iam/key-handover.js";
 import { assertValidIamName, maskKeyId } from "../../core/iam/names.js";
+import { checkSecretFileTarget } from "../../core/iam/secret-file.js";
 import { confirm } from "../../io/prompt.js";
 import { defineCommand } from "../context.js";
+import { printUnsavedKey } from "../render/unsaved-key.js";
 
 interface Options {
   deleteOld?: boolean;
@@ -55,6 +66,8 @@ export default defineCommand<Options>({
     const format = parseCredentialFormat(opts.format);
     const style = parseEnvStyle(opts.envStyle);
     const outPath = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
+    // Before any call: a path that cannot take the file stops the run with nothing created.
+    if (outPath) checkSecretFileTarget(outPath);
 
     const aws = await ctx.aws();
     if (outPath) {
@@ -66,22 +79,44 @@ export default defineCommand<Options>({
         replaceableKeyIds: keys.map((k) => k.AccessKeyId ?? ""),
       });
     }
-    const result = await rotateKey(aws, {
-      userName,
-      old: opts.deleteOld ? "delete" : opts.keepOld ? "keep" : "deactivate",
-      ...(opts.keyId ? { keyId: opts.keyId } : {}),
-      confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
-      onStep: (message) => ctx.out.success(message),
-    });
-    const values = appCredentialValues(aws, userName, result.accessKey, result.bucket);
-    const delivery = deliverCredentials({
-      format,
-      style,
-      values,
-      ...(outPath ? { outPath } : {}),
-      force: opts.force === true,
-      replaceableKeyIds: result.previousKeyIds,
-    });
+    const render = (key: NewAccessKey, context: RotationContext, path?: string) =>
+      deliverCredentials({
+        format,
+        style,
+        values: appCredentialValues(aws, userName, key, context.bucket),
+        ...(path ? { outPath: path } : {}),
+        force: opts.force === true,
+        replaceableKeyIds: context.previousKeyIds,
+      });
+    let result: RotateKeyResult<Delivery>;
+    try {
+      result = await rotateKey(aws, {
+        userName,
+        old: opts.deleteOld ? "delete" : opts.keepOld ? "keep" : "deactivate",
+        ...(opts.keyId ? { keyId: opts.keyId } : {}),
+        confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
+        onStep: (message) => ctx.out.success(message),
+        ...(outPath ? { destination: outPath } : {}),
+        deliver: (key, context) => {
+          const delivery = render(key, context, outPath);
+          if (delivery.file) {
+            ctx.out.success(
+              `credentials ${delivery.file.created ? "written to" : "merged into"} ${opts.out} (mode 0600)`,
+            );
+          }
+          return delivery;
+        },
+        show: (key, context) => ({ accessKey: key, delivery: render(key, context) }),
+        signal: ctx.signal,
+        onInterrupt: ctx.onInterrupt,
+      });
+    } catch (err) {
+      if (err instanceof KeyNotSavedError && err.unsaved) {
+        printUnsavedKey(ctx.out, err.unsaved as UnsavedKey, userName);
+      }
+      throw err;
+    }
+    const delivery = result.delivery;
     const summary = {
       user: result.user,
       oldKey: result.oldKey
@@ -89,15 +124,18 @@ export default defineCommand<Options>({
         : null,
       removedInactiveKey: result.removedInactiveKey ? maskKeyId(result.removedInactiveKey) : null,
     };
-    if (result.oldKey?.status === "active") {
+    // The new key is out; the old one could not be retired: say so last, and fail.
+    const done = (): number | undefined => {
+      if (!result.oldKeyError) return undefined;
+      ctx.out.error(result.oldKeyError.toJSON());
+      return result.oldKeyError.exitCode;
+    };
+    if (result.oldKey?.status === "active" && !result.oldKeyError) {
       ctx.out.hint(
         `The old key ${maskKeyId(result.oldKey.accessKeyId)} stays active. When every app uses the new key: aws iam update-access-key --user-name ${userName} --access-key-id ${result.oldKey.accessKeyId} --status Inactive`,
       );
     }
     if (delivery.file) {
-      ctx.out.success(
-        `credentials ${delivery.file.created ? "written to" : "merged into"} ${opts.out} (mode 0600)`,
-      );
       ctx.out.result(
         {
           ...summary,
@@ -109,7 +147,7 @@ export default defineCommand<Options>({
         },
         () => undefined,
       );
-      return undefined;
+      return done();
     }
     if (ctx.out.json) {
       ctx.out.jsonDocument({
@@ -121,6 +159,6 @@ export default defineCommand<Options>({
       ctx.out.data(delivery.text ?? "");
     }
     ctx.out.warn("the secret access key is shown only this once; store it now.");
-    return undefined;
+    return done();
   },
 });

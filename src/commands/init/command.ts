@@ -3,13 +3,17 @@ import { createBucket } from "../../core/buckets/create.js";
 import { ExitCode, UsageError } from "../../core/errors.js";
 import { iacBucket, iacDeveloper, renderStack } from "../../core/iac/from-specs.js";
 import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
+import type { UnsavedKey } from "../../core/iam/credentials.js";
 import { ENV_STYLES, parseEnvStyle } from "../../core/iam/credentials.js";
+import { KeyNotSavedError } from "../../core/iam/key-handover.js";
 import { onboardDeveloper } from "../../core/iam/onboard.js";
+import { checkSecretFileTarget } from "../../core/iam/secret-file.js";
 import { type InitAnswers, type InitPlan, parseDevFlag, planInit } from "../../core/init/plan.js";
 import { confirm, terminalAsker } from "../../io/prompt.js";
 import { startSpinner } from "../../io/spinner.js";
 import { type Context, defineCommand } from "../context.js";
 import { renderCreatePlan } from "../render/bucket-create.js";
+import { printUnsavedKey } from "../render/unsaved-key.js";
 import { askInitQuestions } from "./wizard.js";
 
 interface Options {
@@ -233,6 +237,9 @@ async function apply(
     }
   };
 
+  // Before anything is created: every credentials file can be written.
+  for (const dev of plan.developers) checkSecretFileTarget(dev.outPath, "");
+
   await step(`Bucket ${plan.bucket.bucket} in ${plan.bucket.region}`, async () => {
     const outcome = await createBucket(aws, plan.bucket, {
       dryRun: false,
@@ -253,6 +260,13 @@ async function apply(
         key: "auto",
         confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
         delivery: { format: "dotenv", style: answers.envStyle, outPath: dev.outPath, force: false },
+        signal: ctx.signal,
+        onInterrupt: ctx.onInterrupt,
+      }).catch((err: unknown) => {
+        if (err instanceof KeyNotSavedError && err.unsaved) {
+          printUnsavedKey(ctx.out, err.unsaved as UnsavedKey, dev.name);
+        }
+        throw err;
       });
       files.push({
         name: dev.name,

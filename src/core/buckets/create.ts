@@ -17,6 +17,8 @@ import {
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
+import { awsCliCommand } from "../aws-cli-command.js";
+import type { RegisterCleanup } from "../cleanup.js";
 import { ConflictError, ExitCode, S3kitError } from "../errors.js";
 import { settingLabel } from "./describe.js";
 import { type ApiCall, type BucketPlan, type Change, type PlanStep, planBucket } from "./plan.js";
@@ -68,7 +70,7 @@ export interface CreateOutcome {
 export interface CreateOptions {
   dryRun: boolean;
   /** Registers cleanup for Ctrl-C (returns an unregister function). */
-  onInterrupt?: (cleanup: () => Promise<void>) => () => void;
+  onInterrupt?: RegisterCleanup;
 }
 
 // The plan names operations; these send them. Inputs were built for exactly these operations.
@@ -237,8 +239,25 @@ async function execute(
       }
       if (step.setting === "bucket") {
         created = true;
-        unregister = options.onInterrupt?.(async () => {
-          await rollback();
+        let rolledBack = false;
+        unregister = options.onInterrupt?.({
+          run: async () => {
+            rolledBack = (await rollback()) === undefined;
+          },
+          pending: () =>
+            rolledBack
+              ? []
+              : [
+                  {
+                    doing: `deleting the bucket ${plan.bucket} that this run created`,
+                    command: awsCliCommand(aws, "s3", [
+                      "s3api",
+                      "delete-bucket",
+                      "--bucket",
+                      plan.bucket,
+                    ]),
+                  },
+                ],
         });
       }
       report.status = step.setting === "bucket" || step.change === "create" ? "created" : "updated";

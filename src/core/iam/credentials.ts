@@ -3,12 +3,12 @@
 // and the merge of those into an existing file (other lines kept, mode 0600, existing
 // credentials replaced only when allowed).
 
-import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import awsStyle from "../../../templates/env/aws.json" with { type: "json" };
 import djangoStyle from "../../../templates/env/django.json" with { type: "json" };
 import s3Style from "../../../templates/env/s3.json" with { type: "json" };
 import { ConflictError, UsageError } from "../errors.js";
+import { checkSecretFileTarget, FileWriteError, writeSecretFile } from "./secret-file.js";
 
 export const CREDENTIAL_FORMATS = ["dotenv", "shell", "json", "csv", "aws-profile"] as const;
 export type CredentialFormat = (typeof CREDENTIAL_FORMATS)[number];
@@ -363,22 +363,19 @@ export function mergeCredentials(
   }
 }
 
-/** Checks, before any key is created, that the file can take the new credentials. */
+/**
+ * Checks, before any key is created, that the file can take the new credentials: the
+ * path is writable (see checkSecretFileTarget) and holds nobody else's credentials.
+ */
 export function precheckCredentialsFile(
   path: string,
   format: CredentialFormat,
   style: EnvStyle,
   options: MergeOptions,
 ): void {
-  if (!existsSync(dirname(path))) {
-    throw new UsageError(
-      `Cannot write ${path}: the folder ${dirname(path)} does not exist.`,
-      "Create the folder first or choose another --out path.",
-      "InvalidOutPath",
-    );
-  }
+  checkSecretFileTarget(path);
   if (!existsSync(path)) return;
-  const existing = readFileSync(path, "utf8");
+  const existing = readExisting(path);
   // A placeholder key that no real key equals: any credentials in the file conflict.
   const probe: CredentialValues = {
     userName: options.profileName,
@@ -390,6 +387,14 @@ export function precheckCredentialsFile(
   mergeCredentials(path, existing, format, style, probe, options);
 }
 
+function readExisting(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    throw new FileWriteError(path, err);
+  }
+}
+
 export interface WrittenFile {
   path: string;
   created: boolean;
@@ -397,7 +402,10 @@ export interface WrittenFile {
   added: string[];
 }
 
-/** Writes (or merges into) a credentials file, readable by its owner only (0600). */
+/**
+ * Writes (or merges into) a credentials file, readable by its owner only (0600), durably
+ * and all at once (see writeSecretFile). Throws FileWriteError or ConflictError.
+ */
 export function writeCredentialsFile(
   path: string,
   format: CredentialFormat,
@@ -406,17 +414,9 @@ export function writeCredentialsFile(
   options: MergeOptions,
 ): WrittenFile {
   const created = !existsSync(path);
-  const existing = created ? "" : readFileSync(path, "utf8");
+  const existing = created ? "" : readExisting(path);
   const merged = mergeCredentials(path, existing, format, style, values, options);
-  const temp = join(dirname(path), `.${basename(path)}.s3kit-${process.pid}.tmp`);
-  try {
-    writeFileSync(temp, merged.text, { mode: 0o600, flag: "wx" });
-    chmodSync(temp, 0o600);
-    renameSync(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
+  writeSecretFile(path, merged.text);
   return { path, created, replaced: merged.replaced, added: merged.added };
 }
 
@@ -436,6 +436,12 @@ export interface Delivery {
   file?: WrittenFile;
   /** The variables, for --json. */
   variables: Record<string, string>;
+}
+
+/** A new key that could be neither saved nor deleted: shown once instead. */
+export interface UnsavedKey {
+  accessKey: { accessKeyId: string; secretAccessKey: string; createDate: string };
+  delivery: Delivery;
 }
 
 /** Renders the credentials, or writes them into `outPath` (0600, merged). */

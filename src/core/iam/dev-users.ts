@@ -12,7 +12,9 @@ import {
   CreateUserCommand,
   DeactivateMFADeviceCommand,
   DeleteAccessKeyCommand,
+  DeleteGroupCommand,
   DeleteLoginProfileCommand,
+  DeletePolicyCommand,
   DeleteServiceSpecificCredentialCommand,
   DeleteSigningCertificateCommand,
   DeleteSSHPublicKeyCommand,
@@ -20,6 +22,7 @@ import {
   DeleteUserPermissionsBoundaryCommand,
   DeleteUserPolicyCommand,
   DeleteVirtualMFADeviceCommand,
+  DetachGroupPolicyCommand,
   DetachUserPolicyCommand,
   GetGroupCommand,
   GetLoginProfileCommand,
@@ -39,10 +42,14 @@ import {
   type User,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
+import { mapAwsError } from "../../aws/errors.js";
+import { awsCliCommand } from "../aws-cli-command.js";
+import type { RegisterCleanup } from "../cleanup.js";
 import { ConflictError, ExitCode, NotFoundError, S3kitError } from "../errors.js";
 import { type BucketCheck, checkBucket } from "./bucket.js";
 import type { CredentialValues } from "./credentials.js";
 import type { Grant } from "./grant.js";
+import { type KeyBackend, type NewAccessKey, replaceKey } from "./key-handover.js";
 import { listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
 import {
   BUCKET_TAG,
@@ -72,11 +79,7 @@ export const MAX_ACCESS_KEYS = 2;
 export type Confirm = ConfirmPrune;
 export type StepReporter = (message: string) => void;
 
-export interface NewAccessKey {
-  accessKeyId: string;
-  secretAccessKey: string;
-  createDate: string;
-}
+export type { NewAccessKey } from "./key-handover.js";
 
 async function getUser(iam: IAMClient, userName: string): Promise<User | undefined> {
   try {
@@ -107,6 +110,40 @@ function keyLimitError(userName: string): ConflictError {
     `Replace one with \`s3kit iam rotate-key ${userName} --delete-old\`, or delete an unused one (see \`s3kit iam list-devs\`).`,
     "AccessKeyLimit",
   );
+}
+
+/** IAM as the backend of key handovers (see key-handover.ts). */
+export function iamKeyBackend(aws: Aws, iam: IAMClient, userName: string): KeyBackend {
+  const UserName = userName;
+  const cli = (args: string[]) => awsCliCommand(aws, "iam", args);
+  return {
+    userName,
+    createKey: () => createKey(iam, userName),
+    deleteKey: async (id) => {
+      await ignoreMissing(() =>
+        iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId: id })),
+      );
+    },
+    deactivateKey: async (id) => {
+      await iam.send(new UpdateAccessKeyCommand({ UserName, AccessKeyId: id, Status: "Inactive" }));
+    },
+    commands: {
+      deleteKey: (id) =>
+        cli(["iam", "delete-access-key", "--user-name", userName, "--access-key-id", id]),
+      deactivateKey: (id) =>
+        cli([
+          "iam",
+          "update-access-key",
+          "--user-name",
+          userName,
+          "--access-key-id",
+          id,
+          "--status",
+          "Inactive",
+        ]),
+      listKeys: () => cli(["iam", "list-access-keys", "--user-name", userName]),
+    },
+  };
 }
 
 async function ignoreMissing(work: () => Promise<unknown>): Promise<boolean> {
@@ -142,9 +179,12 @@ export interface AddDevResult {
   attachedTo: "group" | "user";
   /** The grant for the same bucket this one replaced (another level or prefix). */
   replacedGrant?: { access: string; policyName: string };
+  /** Set once the key has been handed over (see onboardDeveloper). */
   accessKey?: NewAccessKey;
-  /** Why no key was created. */
+  /** Why no key is created; absent when one is due. */
   keySkipped?: string;
+  /** The user was added to the group (or the policy attached to the user) by this run. */
+  grantAttached: boolean;
 }
 
 export async function addDev(aws: Aws, input: AddDevInput): Promise<AddDevResult> {
@@ -229,7 +269,9 @@ export async function addDev(aws: Aws, input: AddDevInput): Promise<AddDevResult
     step(`previous grant ${previous.access} (${previous.policyName}) removed`);
   }
 
+  let grantAttached = false;
   if (input.attach === "group") {
+    grantAttached = !existing || !(await isInGroup(iam, userName, grant.name));
     await iam.send(new AddUserToGroupCommand({ GroupName: grant.name, UserName: userName }));
     if (existing) {
       // Converge from --attach user: the policy now comes through the group only.
@@ -240,6 +282,7 @@ export async function addDev(aws: Aws, input: AddDevInput): Promise<AddDevResult
     }
     step(`${userName} is in group ${grant.name}`);
   } else {
+    grantAttached = !existing || !(await hasUserPolicy(iam, userName, policy.arn));
     await iam.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: policy.arn }));
     if (existing) {
       await ignoreMissing(() =>
@@ -254,6 +297,7 @@ export async function addDev(aws: Aws, input: AddDevInput): Promise<AddDevResult
     bucket,
     policy,
     attachedTo: input.attach,
+    grantAttached,
   };
   if (group) result.group = group;
   if (previous) result.replacedGrant = { access: previous.access, policyName: previous.policyName };
@@ -262,11 +306,104 @@ export async function addDev(aws: Aws, input: AddDevInput): Promise<AddDevResult
     result.keySkipped = "--no-key";
   } else if (input.key === "auto" && keys.length > 0) {
     result.keySkipped = `${userName} already has ${keys.length === 1 ? "an access key" : `${keys.length} access keys`}; pass --new-key for another`;
-  } else {
-    result.accessKey = await createKey(iam, userName);
-    step(`access key ${result.accessKey.accessKeyId} created`);
   }
   return result;
+}
+
+async function isInGroup(iam: IAMClient, userName: string, group: string): Promise<boolean> {
+  const pages = await allPages((marker) =>
+    iam.send(new ListGroupsForUserCommand({ UserName: userName, ...markerInput(marker) })),
+  );
+  return pages.some((p) => (p.Groups ?? []).some((g) => g.GroupName === group));
+}
+
+async function hasUserPolicy(iam: IAMClient, userName: string, arn: string): Promise<boolean> {
+  const pages = await allPages((marker) =>
+    iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName, ...markerInput(marker) })),
+  );
+  return pages.some((p) => (p.AttachedPolicies ?? []).some((a) => a.PolicyArn === arn));
+}
+
+export interface Undone {
+  /** What was removed again, in words ("deleted user alice"). */
+  done: string[];
+  /** What could not be removed, with why and how. */
+  left: string[];
+}
+
+/**
+ * Takes back what one add-dev run created for a new user (never what was there before):
+ * the user with its membership or attachment, and the group and policy if the run made
+ * them. A user that existed keeps everything: the grant it now has is the one asked for.
+ */
+export async function undoAddDev(aws: Aws, result: AddDevResult): Promise<Undone> {
+  const undone: Undone = { done: [], left: [] };
+  if (!result.user.created) return undone;
+  const iam = await aws.iam();
+  const UserName = result.user.name;
+  const policy = result.policy;
+  const group = result.attachedTo === "group" ? result.group : undefined;
+  const removeDev = `remove with \`s3kit iam remove-dev ${UserName} --yes\``;
+  const cli = (args: string[]) => `run \`${awsCliCommand(aws, "iam", ["iam", ...args])}\``;
+  // In order; `done` is what the message names (undefined: a step of the next one).
+  const steps: { done?: string; left: string; how: string; run: () => Promise<unknown> }[] = [];
+  if (group) {
+    steps.push({
+      done: `removed ${UserName} from group ${group.name}`,
+      left: `${UserName} in group ${group.name}`,
+      how: removeDev,
+      run: () => iam.send(new RemoveUserFromGroupCommand({ GroupName: group.name, UserName })),
+    });
+  } else {
+    steps.push({
+      done: `detached policy ${policy.name} from ${UserName}`,
+      left: `policy ${policy.name} attached to ${UserName}`,
+      how: removeDev,
+      run: () => iam.send(new DetachUserPolicyCommand({ UserName, PolicyArn: policy.arn })),
+    });
+  }
+  steps.push({
+    done: `deleted user ${UserName}`,
+    left: `user ${UserName}`,
+    how: removeDev,
+    run: () => iam.send(new DeleteUserCommand({ UserName })),
+  });
+  // A policy this run created was attached to the group by this run, whoever made the group.
+  if (group && (group.created || policy.status === "created")) {
+    steps.push({
+      left: `policy ${policy.name} attached to group ${group.name}`,
+      how: cli(["detach-group-policy", "--group-name", group.name, "--policy-arn", policy.arn]),
+      run: () =>
+        iam.send(new DetachGroupPolicyCommand({ GroupName: group.name, PolicyArn: policy.arn })),
+    });
+  }
+  if (group?.created) {
+    steps.push({
+      done: `deleted group ${group.name}`,
+      left: `group ${group.name}`,
+      how: cli(["delete-group", "--group-name", group.name]),
+      run: () => iam.send(new DeleteGroupCommand({ GroupName: group.name })),
+    });
+  }
+  if (policy.status === "created") {
+    steps.push({
+      done: `deleted policy ${policy.name}`,
+      left: `policy ${policy.name}`,
+      how: cli(["delete-policy", "--policy-arn", policy.arn]),
+      run: () => iam.send(new DeletePolicyCommand({ PolicyArn: policy.arn })),
+    });
+  }
+  for (const step of steps) {
+    try {
+      await ignoreMissing(step.run);
+      if (step.done) undone.done.push(step.done);
+    } catch (err) {
+      undone.left.push(
+        `${step.left} (${mapAwsError(err).message.replace(/\.$/, "")}; ${step.how})`,
+      );
+    }
+  }
+  return undone;
 }
 
 async function ensureGroup(
@@ -299,7 +436,15 @@ async function ensureGroup(
 
 // --- rotate-key ------------------------------------------------------------------
 
-export interface RotateKeyInput {
+/** What a rotation's handover needs to know besides the key. */
+export interface RotationContext {
+  /** The bucket of the user's latest grant, for the env variables. */
+  bucket?: string;
+  /** Every key the user had before: a credentials file holding one of them may be updated. */
+  previousKeyIds: string[];
+}
+
+export interface RotateKeyInput<D, S> {
   userName: string;
   /** What happens to the old key: made inactive (default), deleted, or left active. */
   old: "deactivate" | "delete" | "keep";
@@ -307,18 +452,25 @@ export interface RotateKeyInput {
   keyId?: string;
   confirm: Confirm;
   onStep?: StepReporter;
+  /** Where the secret goes (a file), for messages. */
+  destination?: string;
+  /** Hands the new key over (durably); runs before the old key is touched. See key-handover.ts. */
+  deliver(key: NewAccessKey, context: RotationContext): D;
+  /** The secret to show once if the new key can be neither saved nor deleted. */
+  show(key: NewAccessKey, context: RotationContext): S;
+  signal?: AbortSignal;
+  onInterrupt?: RegisterCleanup;
 }
 
-export interface RotateKeyResult {
+export interface RotateKeyResult<D> extends RotationContext {
   user: { name: string; arn: string };
-  /** The bucket of the user's latest grant, for the env variables. */
-  bucket?: string;
   accessKey: NewAccessKey;
+  delivery: D;
   oldKey?: { accessKeyId: string; status: "inactive" | "deleted" | "active" };
+  /** The new key is handed over but retiring the old one failed (it still works). */
+  oldKeyError?: S3kitError;
   /** An inactive key deleted to make room for the new one. */
   removedInactiveKey?: string;
-  /** Every key the user had before: a credentials file holding one of them may be updated. */
-  previousKeyIds: string[];
 }
 
 export async function userKeys(
@@ -343,7 +495,10 @@ function userNotFound(userName: string): NotFoundError {
   );
 }
 
-export async function rotateKey(aws: Aws, input: RotateKeyInput): Promise<RotateKeyResult> {
+export async function rotateKey<D, S>(
+  aws: Aws,
+  input: RotateKeyInput<D, S>,
+): Promise<RotateKeyResult<D>> {
   const { userName } = input;
   const step = input.onStep ?? (() => {});
   const iam = await aws.iam();
@@ -389,38 +544,40 @@ export async function rotateKey(aws: Aws, input: RotateKeyInput): Promise<Rotate
   }
 
   if (removeFirst?.AccessKeyId) {
+    // The one deletion before the new key is saved: IAM allows two keys, and this one is
+    // inactive (it works nowhere) and confirmed. The credentials target was checked first.
     await iam.send(
       new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: removeFirst.AccessKeyId }),
     );
     step(`inactive key ${removeFirst.AccessKeyId} deleted`);
   }
-  const accessKey = await createKey(iam, userName);
-  step(`new access key ${accessKey.accessKeyId} created`);
-
-  const result: RotateKeyResult = {
-    user: { name: userName, arn: user.Arn ?? "" },
-    accessKey,
-    previousKeyIds: keys.map((k) => k.AccessKeyId ?? ""),
-  };
+  const context: RotationContext = { previousKeyIds: keys.map((k) => k.AccessKeyId ?? "") };
   const bucket = tags.find((t) => t.Key === BUCKET_TAG)?.Value;
-  if (bucket) result.bucket = bucket;
+  if (bucket) context.bucket = bucket;
+  // The new key is on disk before the old one is touched (see replaceKey).
+  const replaced = await replaceKey(
+    iamKeyBackend(aws, iam, userName),
+    old?.AccessKeyId
+      ? { accessKeyId: old.AccessKeyId, active: old.Status === "Active", afterwards: input.old }
+      : undefined,
+    {
+      deliver: (key) => input.deliver(key, context),
+      show: (key) => input.show(key, context),
+      onStep: step,
+      ...(input.destination ? { destination: input.destination } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+      ...(input.onInterrupt ? { onInterrupt: input.onInterrupt } : {}),
+    },
+  );
+  const result: RotateKeyResult<D> = {
+    ...context,
+    user: { name: userName, arn: user.Arn ?? "" },
+    accessKey: replaced.key,
+    delivery: replaced.delivery,
+  };
+  if (replaced.oldKey) result.oldKey = replaced.oldKey;
+  if (replaced.oldKeyError) result.oldKeyError = replaced.oldKeyError;
   if (removeFirst?.AccessKeyId) result.removedInactiveKey = removeFirst.AccessKeyId;
-  if (old?.AccessKeyId) {
-    const id = old.AccessKeyId;
-    if (input.old === "delete") {
-      await iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: id }));
-      result.oldKey = { accessKeyId: id, status: "deleted" };
-      step(`old key ${id} deleted`);
-    } else if (input.old === "deactivate") {
-      await iam.send(
-        new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: id, Status: "Inactive" }),
-      );
-      result.oldKey = { accessKeyId: id, status: "inactive" };
-      step(`old key ${id} made inactive`);
-    } else {
-      result.oldKey = { accessKeyId: id, status: old.Status === "Active" ? "active" : "inactive" };
-    }
-  }
   return result;
 }
 
@@ -622,14 +779,6 @@ export async function removeDev(aws: Aws, input: RemoveDevInput): Promise<Remove
   await iam.send(new DeleteUserCommand({ UserName }));
   step(`user ${userName} deleted`);
   return { removed: true, plan };
-}
-
-/** Deletes a key that was just created but could not be handed over (the file write failed). */
-export async function discardAccessKey(aws: Aws, userName: string, accessKeyId: string) {
-  const iam = await aws.iam();
-  await ignoreMissing(() =>
-    iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId })),
-  );
 }
 
 /** What an app needs besides the key: region, endpoint (a custom one is named), bucket. */

@@ -284,7 +284,7 @@ class MultipartUpload {
       if (!out.UploadId) throw new Error("CreateMultipartUpload returned no UploadId");
       return { bucket: this.target.bucket, key: this.target.key, uploadId: out.UploadId };
     });
-    this.engine.session.trackCreate(creating);
+    this.engine.session.trackCreate(this.target, creating);
     this.upload = await creating;
     if (this.engine.signal.aborted) throw interruptedIfAborted(this.engine.signal);
   }

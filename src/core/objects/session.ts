@@ -1,5 +1,7 @@
 import { rm } from "node:fs/promises";
 import { AbortMultipartUploadCommand, type S3Client } from "@aws-sdk/client-s3";
+import { commandWord } from "../aws-cli-command.js";
+import type { PendingStep } from "../cleanup.js";
 import { withRetries } from "./limiter.js";
 
 export interface OpenUpload {
@@ -20,7 +22,10 @@ export interface CleanupReport {
  */
 export class TransferSession {
   private readonly uploads = new Map<string, OpenUpload>();
-  private readonly pendingCreates = new Set<Promise<OpenUpload | undefined>>();
+  private readonly pendingCreates = new Map<
+    Promise<OpenUpload | undefined>,
+    { bucket: string; key: string }
+  >();
   private readonly aborting = new Map<string, Promise<boolean>>();
   private readonly tempFiles = new Set<string>();
   private readonly removing = new Map<string, Promise<boolean>>();
@@ -28,7 +33,7 @@ export class TransferSession {
   constructor(private readonly s3: S3Client) {}
 
   /** Tracks a CreateMultipartUpload still in flight, so an interrupt can abort what it creates. */
-  trackCreate(create: Promise<OpenUpload>): void {
+  trackCreate(target: { bucket: string; key: string }, create: Promise<OpenUpload>): void {
     const tracked = create.then(
       (upload) => {
         this.uploads.set(upload.uploadId, upload);
@@ -36,7 +41,7 @@ export class TransferSession {
       },
       () => undefined,
     );
-    this.pendingCreates.add(tracked);
+    this.pendingCreates.set(tracked, { bucket: target.bucket, key: target.key });
     void tracked.finally(() => this.pendingCreates.delete(tracked));
   }
 
@@ -102,7 +107,7 @@ export class TransferSession {
     const files = [...this.tempFiles];
     const removed = await Promise.all(files.map((f) => this.removeTempFile(f)));
     // Uploads whose creation is still in flight are aborted as soon as their id is known.
-    await Promise.all([...this.pendingCreates]);
+    await Promise.all([...this.pendingCreates.keys()]);
     const aborted = await Promise.all(
       [...this.uploads.values()].map((u) => this.abortUpload(u).catch(() => false)),
     );
@@ -110,5 +115,41 @@ export class TransferSession {
       abortedUploads: aborted.filter(Boolean).length,
       removedFiles: removed.filter(Boolean).length,
     };
+  }
+
+  /**
+   * What is left to clean up, with the command that does each step by hand;
+   * `aws` turns arguments into an AWS CLI command for the same account and endpoint.
+   */
+  pending(aws: (args: string[]) => string): PendingStep[] {
+    const steps: PendingStep[] = [];
+    for (const path of this.tempFiles) {
+      steps.push({
+        doing: `removing partial file ${path}`,
+        command: `rm -f -- ${commandWord(path)}`,
+      });
+    }
+    for (const { bucket, key } of this.pendingCreates.values()) {
+      steps.push({
+        doing: `aborting the multipart upload of s3://${bucket}/${key} being started (its upload id is not known yet)`,
+        command: aws(["s3api", "list-multipart-uploads", "--bucket", bucket, "--prefix", key]),
+      });
+    }
+    for (const upload of this.uploads.values()) {
+      steps.push({
+        doing: `aborting multipart upload s3://${upload.bucket}/${upload.key} (upload id ${upload.uploadId})`,
+        command: aws([
+          "s3api",
+          "abort-multipart-upload",
+          "--bucket",
+          upload.bucket,
+          "--key",
+          upload.key,
+          "--upload-id",
+          upload.uploadId,
+        ]),
+      });
+    }
+    return steps;
   }
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConflictError } from "../../../src/core/errors.js";
 import { auditIam } from "../../../src/core/iam/audit.js";
-import { addDev } from "../../../src/core/iam/dev-users.js";
 import { prepareGrant } from "../../../src/core/iam/grant.js";
 import { listDevs } from "../../../src/core/iam/list.js";
+import { onboardDeveloper } from "../../../src/core/iam/onboard.js";
 import {
   decodePolicyDocument,
   ensureManagedPolicy,
@@ -192,12 +192,13 @@ describe("add-dev races and limits", () => {
         throw sdkError("LimitExceeded", 409, "Cannot exceed quota for AccessKeysPerUser: 2");
       },
     });
-    const err = await addDev(aws, {
+    const err = await onboardDeveloper(aws, {
       userName: "alice",
       grant: prepareGrant({ bucket: "media", access: "read" }),
       attach: "group",
       key: "auto",
       confirm: async () => true,
+      delivery: { format: "dotenv", style: "aws", force: false },
     }).catch((e) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.exitCode).toBe(5);
