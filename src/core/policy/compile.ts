@@ -40,6 +40,10 @@ export interface CompiledStatement {
   /** Undefined when the statement has neither Resource nor NotResource. */
   resourceElement?: "Resource" | "NotResource";
   resources: CompiledResource[];
+  /** The Resource entries as written; what a trace shows when none has a variable. */
+  resourceTexts: string[];
+  /** No Resource entry has a policy variable: every matcher is fixed. */
+  resourcesFixed: boolean;
   principalElement?: "Principal" | "NotPrincipal";
   principal?: CompiledPrincipal;
   conditions: CompiledCondition[];
@@ -151,6 +155,8 @@ function compileStatement(
     actions,
     actionMatchers: actions.map((a) => compileWildcard(a, true)),
     resources,
+    resourceTexts: resources.map((r) => r.raw),
+    resourcesFixed: resources.every((r) => r.matcher !== undefined),
     conditions,
     actionCache: new Map(),
   };

@@ -7,7 +7,12 @@ import { bucketArn, objectArn, parseS3Arn } from "./arn.js";
 import type { CompiledPolicy } from "./compile.js";
 import { PolicyInputError } from "./errors.js";
 import { createEvaluator, type PolicyEvaluator, type PolicySetInput } from "./evaluate.js";
-import { chooseScope, evidentPrefixes, type ScopedRequest } from "./fix-scope.js";
+import {
+  chooseScope,
+  type EvidentPrefix,
+  evidentPrefixes,
+  type ScopedRequest,
+} from "./fix-scope.js";
 import { bucketNearMiss } from "./near-miss.js";
 import type {
   ConditionBlock,
@@ -221,6 +226,25 @@ function conditionDiagnosis(t: StatementTrace, c: ConditionTrace, action: string
   };
 }
 
+// The evidence for a bucket is the same for every request of a report: read each set of
+// policies once (a policy of thousands of statements is explained action by action).
+const evidence = new WeakMap<object, Map<string, EvidentPrefix[]>>();
+
+function evidenceFor(policies: DiagnoseInput["policies"], bucket: string): EvidentPrefix[] {
+  const list = policies.identityPolicies ?? [];
+  let byBucket = evidence.get(list);
+  if (!byBucket) {
+    byBucket = new Map();
+    evidence.set(list, byBucket);
+  }
+  let found = byBucket.get(bucket);
+  if (!found) {
+    found = evidentPrefixes(bucket, list);
+    byBucket.set(bucket, found);
+  }
+  return found;
+}
+
 /** Explanations for one request. */
 export function diagnose(input: DiagnoseInput): Diagnosis[] {
   const ev = createEvaluator(input.policies);
@@ -237,9 +261,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
   const suggestion = (): { target: string; condition?: ConditionBlock; why: string } => {
     scoped ??= chooseScope(
       input.request,
-      requestedBucket === undefined
-        ? []
-        : evidentPrefixes(requestedBucket, input.policies.identityPolicies ?? []),
+      requestedBucket === undefined ? [] : evidenceFor(input.policies, requestedBucket),
     );
     const scope = scoped.scope;
     const target = scoped.target;

@@ -117,7 +117,16 @@ export function evidentPrefixes(
   policies: readonly { name: string; document: PolicyDocument }[],
 ): EvidentPrefix[] {
   const out: EvidentPrefix[] = [];
-  const ours = (b: string) => b === bucket || bucketNearMiss(bucket, b) !== undefined;
+  const near = new Map<string, boolean>();
+  const ours = (b: string) => {
+    if (b === bucket) return true;
+    let hit = near.get(b);
+    if (hit === undefined) {
+      hit = bucketNearMiss(bucket, b) !== undefined;
+      near.set(b, hit);
+    }
+    return hit;
+  };
   for (const p of policies) {
     const variables = p.document.Version === VARIABLES_VERSION;
     const asText = (raw: string) => (variables ? raw : escapePolicyText(raw));

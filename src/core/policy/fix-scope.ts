@@ -128,7 +128,8 @@ export function chooseScope(
       ? undefined
       : loc.key;
   const lookup = prepareRequest(original).lookup;
-  const resolve = (raw: string) => resolveToText(parseTemplate(raw, true), lookup);
+  const resolve = (raw: string) =>
+    raw.includes("${") ? resolveToText(parseTemplate(raw, true), lookup) : raw;
   const what = listing ? `s3:prefix "${key}"` : `key "${key}"`;
 
   let scope: FixScope;

@@ -243,8 +243,14 @@ export function parseJsonWithPositions(text: string): ParsedJson {
   return { value, positions };
 }
 
+// Documents already found shallow enough (a policy is checked when read, and again when
+// compiled): the second check is free.
+const shallow = new WeakSet<object>();
+
 /** True when arrays and objects nest deeper than `max` (iterative: any depth is safe). */
 export function nestedDeeperThan(value: unknown, max: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (max >= MAX_JSON_DEPTH && shallow.has(value)) return false;
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop() as [unknown, number];
@@ -254,6 +260,7 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
       if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
     }
   }
+  if (max <= MAX_JSON_DEPTH) shallow.add(value);
   return false;
 }
 
