@@ -222,6 +222,42 @@ describe("policy debug online", () => {
     }
   });
 
+  it("a live bucket policy with an unknown operator is exit 2, naming it", async () => {
+    const typoBucket = uniqueName("typo");
+    await createBucket(endpoint, typoBucket);
+    const { s3 } = clients(endpoint);
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: typoBucket,
+        Policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "OnlyFromVpce",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: `arn:aws:s3:::${typoBucket}/*`,
+              Condition: { StringNotEqualz: { "aws:SourceVpce": "vpce-1a2b3c4d" } },
+            },
+          ],
+        }),
+      }),
+    );
+    const { code, stdout, stderr } = await runAgainstMoto([
+      "policy",
+      "debug",
+      "--user",
+      user,
+      "--bucket",
+      typoBucket,
+    ]);
+    expect(code, stdout).toBe(2);
+    expect(stderr).toContain(
+      `bucket-policy:${typoBucket}: Statement[0] (Sid "OnlyFromVpce"): "StringNotEqualz" is not a condition operator`,
+    );
+  });
+
   it("says when the bucket does not exist, and a missing user is exit 3", async () => {
     const missing = await runAgainstMoto([
       "policy",
