@@ -523,6 +523,25 @@ describe("policy fix offline", () => {
     expect(outside.code).toBe(5);
     expect(outside.stdout).toBe("");
     expect(JSON.parse(outside.stderr).error).toMatchObject({ code: "FixOutsideScope" });
+    // Online, the flags alone decide it: no credentials, no endpoint, no call.
+    const online = await runCli(
+      [
+        "policy",
+        "fix",
+        "--user",
+        "alice",
+        "--bucket",
+        "app-uploads",
+        "--key",
+        "private/a.txt",
+        "--prefix",
+        "uploads/",
+        "--apply",
+      ],
+      { env: { AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_REGION: "us-east-1" } },
+    );
+    expect(online.code).toBe(5);
+    expect(online.stderr).toContain('"private/a.txt" lies outside --prefix "uploads/"');
   });
 
   it("refuses --apply and --user offline (exit 2)", async () => {

@@ -1,6 +1,6 @@
 import { Option } from "commander";
 import { assertValidBucketName } from "../../core/buckets/names.js";
-import { ExitCode, UsageError } from "../../core/errors.js";
+import { ConflictError, ExitCode, UsageError } from "../../core/errors.js";
 import { parseS3Arn } from "../../core/policy/arn.js";
 import { formatDiff } from "../../core/policy/diff.js";
 import type { FixScopeKind, FixScopeOptions } from "../../core/policy/fix-scope.js";
@@ -151,6 +151,15 @@ function scopeOptions(opts: Options): FixScopeOptions {
         "Give the key prefix to grant under, e.g. --prefix uploads/ (or --scope bucket for every key).",
       );
     }
+  }
+  const key = opts.key ?? (opts.resource ? parseS3Arn(opts.resource)?.key : undefined);
+  if (opts.prefix !== undefined && key !== undefined && !key.startsWith(opts.prefix)) {
+    // Known from the flags alone: refused before any file is read or any call is made.
+    throw new ConflictError(
+      `Refusing the fix: "${key}" lies outside --prefix "${opts.prefix}", so allowing it would grant more than that prefix.`,
+      "Use a --prefix the key is under, or --scope key to allow exactly this object.",
+      "FixOutsideScope",
+    );
   }
   return {
     ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
