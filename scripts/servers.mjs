@@ -1,14 +1,15 @@
 // Local S3/IAM/STS servers for tests, the demo and people: moto server (installed into a
 // project-local virtual environment), versitygw and MinIO (both installed with `go install`).
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const MOTO_VERSION = "5.2.5";
+// 5.2.6: CloudFront origins keep OriginAccessControlId and S3OriginConfig (cdn tests need them).
+export const MOTO_VERSION = "5.2.6";
 export const VERSITYGW_VERSION = "v1.8.0";
 export const CFN_LINT_VERSION = "1.58.0";
 // MinIO publishes no semver tags for `go install`; this pseudo-version is a commit of its main branch.
@@ -31,8 +32,17 @@ function log(message) {
   process.stderr.write(`${message}\n`);
 }
 
+/** True when .venv holds moto at exactly the pinned version (an older .venv is upgraded). */
+function motoIsPinnedVersion() {
+  if (!existsSync(motoServer)) return false;
+  const lib = join(venv, "lib");
+  return readdirSync(lib).some((python) =>
+    existsSync(join(lib, python, "site-packages", `moto-${MOTO_VERSION}.dist-info`)),
+  );
+}
+
 export function ensureMoto() {
-  if (existsSync(motoServer)) return motoServer;
+  if (motoIsPinnedVersion()) return motoServer;
   log(`Installing moto[server]==${MOTO_VERSION} into .venv (once)…`);
   if (!existsSync(join(venv, "bin", "python"))) {
     execFileSync("python3", ["-m", "venv", venv], { stdio: ["ignore", "ignore", "inherit"] });

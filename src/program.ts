@@ -25,6 +25,7 @@ const groups: Record<string, string> = {
   bucket: "Create buckets with safe defaults; inspect, audit, list and delete them",
   "bucket cors": "Show, set or remove a bucket's CORS configuration",
   presign: "Presigned URLs and upload forms: let others download or upload without credentials",
+  cdn: "Serve a private bucket's objects through CloudFront with origin access control",
 };
 
 /**
@@ -153,6 +154,21 @@ const catalog: readonly CatalogEntry[] = [
     path: ["presign", "post"],
     summary: "Print a presigned browser-form upload (URL and fields, or an HTML form)",
     load: () => import("./commands/presign/post.js"),
+  },
+  {
+    path: ["cdn", "create"],
+    summary: "Put CloudFront (origin access control, HTTPS only) in front of a private bucket",
+    load: () => import("./commands/cdn/create.js"),
+  },
+  {
+    path: ["cdn", "info"],
+    summary: "Show the CloudFront distributions in front of a bucket and whether they can read it",
+    load: () => import("./commands/cdn/info.js"),
+  },
+  {
+    path: ["cdn", "delete"],
+    summary: "Take down the CloudFront distribution s3kit put in front of a bucket",
+    load: () => import("./commands/cdn/delete.js"),
   },
   {
     path: ["cp"],

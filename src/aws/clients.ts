@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import type { ACMClient } from "@aws-sdk/client-acm";
+import type { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
@@ -20,6 +22,9 @@ import {
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 export type DebugLog = (line: string) => void;
+
+/** CloudFront takes certificates from ACM in us-east-1 only, and signs its API there. */
+export const CLOUDFRONT_CERTIFICATE_REGION = "us-east-1";
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface Credentials extends AwsCredentialIdentity {
@@ -34,7 +39,8 @@ export interface Credentials extends AwsCredentialIdentity {
  */
 export class Aws {
   readonly settings: AwsSettings;
-  private readonly debugLog: DebugLog | undefined;
+  /** `--debug`: where API calls are logged (secrets redacted); undefined without it. */
+  readonly debugLog: DebugLog | undefined;
   private readonly clients = new Map<Service, Promise<unknown>>();
   private credentialsPromise: Promise<Credentials> | undefined;
   private handler: Promise<NodeHttpHandler> | undefined;
@@ -108,6 +114,8 @@ export class Aws {
     const custom = this.settings.endpoints[service]?.value;
     if (custom) return custom;
     if (service === "iam") return "https://iam.amazonaws.com";
+    if (service === "cloudfront") return "https://cloudfront.amazonaws.com";
+    if (service === "acm") return `https://acm.${CLOUDFRONT_CERTIFICATE_REGION}.amazonaws.com`;
     return `https://${service}.${this.region}.amazonaws.com`;
   }
 
@@ -165,9 +173,34 @@ export class Aws {
     });
   }
 
+  /** CloudFront is global; its API lives in us-east-1 whatever the bucket's region. */
+  cloudfront(): Promise<CloudFrontClient> {
+    return this.client(
+      "cloudfront",
+      async (config) => {
+        const { CloudFrontClient } = await import("@aws-sdk/client-cloudfront");
+        return new CloudFrontClient(config);
+      },
+      CLOUDFRONT_CERTIFICATE_REGION,
+    );
+  }
+
+  /** ACM in us-east-1: the only region whose certificates CloudFront accepts. */
+  acm(): Promise<ACMClient> {
+    return this.client(
+      "acm",
+      async (config) => {
+        const { ACMClient } = await import("@aws-sdk/client-acm");
+        return new ACMClient(config);
+      },
+      CLOUDFRONT_CERTIFICATE_REGION,
+    );
+  }
+
   private client<T extends { middlewareStack: unknown }>(
     service: Service,
     create: (config: BaseClientConfig) => Promise<T>,
+    region = this.region,
   ): Promise<T> {
     let client = this.clients.get(service) as Promise<T> | undefined;
     if (!client) {
@@ -175,7 +208,7 @@ export class Aws {
       client = this.httpHandler()
         .then((requestHandler) =>
           create({
-            region: this.region,
+            region,
             ...(endpoint ? { endpoint } : {}),
             credentials: () => this.credentials(),
             requestHandler,
@@ -184,7 +217,7 @@ export class Aws {
           }),
         )
         .then((c) => {
-          annotateErrors(c as never, { endpoint: this.endpoint(service), region: this.region });
+          annotateErrors(c as never, { endpoint: this.endpoint(service), region });
           if (this.debugLog) addDebugLogging(c as never, service, this.debugLog);
           return c;
         });
@@ -193,7 +226,8 @@ export class Aws {
     return client;
   }
 
-  private httpHandler(): Promise<NodeHttpHandler> {
+  /** The one HTTP handler (keep-alive, timeouts, CA bundle) every request of this run goes through. */
+  httpHandler(): Promise<NodeHttpHandler> {
     this.handler ??= Promise.all([
       import("@smithy/node-http-handler"),
       import("node:http"),

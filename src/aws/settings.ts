@@ -1,7 +1,7 @@
 import { UsageError } from "../core/errors.js";
 
-export type Service = "s3" | "iam" | "sts";
-export const services: readonly Service[] = ["s3", "iam", "sts"];
+export type Service = "s3" | "iam" | "sts" | "cloudfront" | "acm";
+export const services: readonly Service[] = ["s3", "iam", "sts", "cloudfront", "acm"];
 
 /** The global options that decide how s3kit talks to AWS. */
 export interface ConnectionOptions {

@@ -218,3 +218,58 @@ describe("auditBucket", () => {
     expect(atOrAbove("low", "medium")).toBe(false);
   });
 });
+
+describe("auditBucket on a bucket served through CloudFront", () => {
+  const distribution = "arn:aws:cloudfront::123456789012:distribution/E1ABC";
+  const oacStatement = {
+    Sid: "S3kitCloudFrontRead",
+    Effect: "Allow",
+    Principal: { Service: "cloudfront.amazonaws.com" },
+    Action: "s3:GetObject",
+    Resource: "arn:aws:s3:::safe-bucket/*",
+    Condition: { StringEquals: { "AWS:SourceArn": distribution } },
+  };
+  const withStatements = (...extra: object[]) => {
+    const base = safeBucket();
+    return safeBucket({
+      policy: {
+        Version: "2012-10-17",
+        Statement: [...(base.policy?.Statement ?? []), ...(extra as never[])],
+      },
+    });
+  };
+
+  it("passes the origin access control setup and finds nothing", () => {
+    const report = auditBucket(withStatements(oacStatement));
+    expect(report.findings).toEqual([]);
+    expect(report.passed).toEqual([
+      {
+        id: "served-through-cloudfront",
+        title: "Served through CloudFront with origin access control",
+        detail: `Statement "S3kitCloudFrontRead" lets only ${distribution} read, through CloudFront.`,
+      },
+    ]);
+  });
+
+  it("does not count a CloudFront grant without aws:SourceArn (any distribution could read)", () => {
+    const { Condition: _, ...open } = oacStatement;
+    expect(auditBucket(withStatements(open)).passed).toEqual([]);
+  });
+
+  it("tells a public-read bucket with CloudFront in front to drop the public statement", () => {
+    const pub = {
+      Sid: "S3kitPublicRead",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::safe-bucket/*",
+    };
+    const served = auditBucket(withStatements(oacStatement, pub)).findings[0];
+    expect(served?.id).toBe("policy-allows-everyone");
+    expect(served?.fix).toContain(
+      `already served through CloudFront with origin access control (${distribution})`,
+    );
+    const notServed = auditBucket(withStatements(pub)).findings[0];
+    expect(notServed?.fix).toContain("`s3kit cdn create safe-bucket`");
+  });
+});

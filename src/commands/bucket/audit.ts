@@ -52,8 +52,11 @@ export default defineCommand<Options>({
     ctx.out.result(
       { ...report, ...(failOn ? { failOn, failed: failing.length > 0 } : {}) },
       (r) => {
-        if (r.findings.length === 0) return `${r.bucket}: no findings.`;
-        const lines = [`${r.bucket} (${r.region}):`];
+        const passes = r.passed.map(
+          (p) => `${style.green("PASS  ")} ${p.id}: ${p.title}\n       ${p.detail}`,
+        );
+        if (r.findings.length === 0) return [`${r.bucket}: no findings.`, ...passes].join("\n");
+        const lines = [`${r.bucket} (${r.region}):`, ...passes];
         for (const f of r.findings) {
           lines.push(
             `${colour[f.severity](f.severity.toUpperCase().padEnd(6))} ${f.id}: ${f.title}`,

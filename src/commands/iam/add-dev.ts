@@ -3,6 +3,7 @@ import { Option } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { iacDeveloper, renderStack } from "../../core/iac/from-specs.js";
 import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
+import { addDeveloper } from "../../core/iam/backend.js";
 import {
   CREDENTIAL_FORMATS,
   ENV_STYLES,
@@ -14,7 +15,6 @@ import {
 import { prepareGrant } from "../../core/iam/grant.js";
 import { KeyNotSavedError } from "../../core/iam/key-handover.js";
 import { assertValidIamName, describePrefixes } from "../../core/iam/names.js";
-import { onboardDeveloper } from "../../core/iam/onboard.js";
 import { PER_USER_FOLDER } from "../../core/policy/generate.js";
 import { ACCESS_LEVEL_NAMES } from "../../core/policy/templates.js";
 import { confirm } from "../../io/prompt.js";
@@ -119,7 +119,7 @@ export default defineCommand<Options>({
     }
 
     const aws = await ctx.aws();
-    const { result, delivery } = await onboardDeveloper(aws, {
+    const { result, delivery } = await addDeveloper(aws, {
       userName,
       grant,
       attach: opts.attach,
@@ -127,6 +127,7 @@ export default defineCommand<Options>({
       adopt: opts.adopt === true,
       confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
       onStep: (message) => ctx.out.success(message),
+      onWarning: (message) => ctx.out.warn(message),
       delivery: {
         format,
         style,
@@ -161,9 +162,9 @@ export default defineCommand<Options>({
     if (!result.accessKey || !delivery) {
       ctx.out.result({ ...summary, accessKey: null }, () =>
         renderFields([
-          ["User", result.user.arn],
-          ["Policy", result.policy.arn],
-          ...(result.group ? [["Group", result.group.arn] as const] : []),
+          ["User", result.user.arn ?? result.user.name],
+          ["Policy", result.policy.arn ?? result.policy.name],
+          ...(result.group ? [["Group", result.group.arn ?? result.group.name] as const] : []),
         ]),
       );
       return undefined;

@@ -1,3 +1,4 @@
+import { requireAwsIam } from "../../core/iam/backend.js";
 import { prepareGrant } from "../../core/iam/grant.js";
 import { assertValidIamName } from "../../core/iam/names.js";
 import { addRole, assumeRoleProfile, parseTrust, TRUST_SERVICES } from "../../core/iam/roles.js";
@@ -67,6 +68,11 @@ export default defineCommand<Options>({
     });
     const trust = parseTrust(opts.trust);
     const aws = await ctx.aws();
+    await requireAwsIam(
+      aws,
+      "iam add-role",
+      "MinIO has no IAM roles; give the workload its own keys with `s3kit iam add-dev`.",
+    );
     const result = await addRole(aws, {
       roleName,
       grant,

@@ -10,6 +10,7 @@ import {
   SEVERITIES,
   type Severity,
 } from "../../core/iam/audit.js";
+import { requireAwsIam } from "../../core/iam/backend.js";
 import { DEFAULT_CONCURRENCY, parseConcurrency } from "../../core/iam/pool.js";
 import { defineCommand } from "../context.js";
 
@@ -58,7 +59,13 @@ export default defineCommand<Options>({
     const maxUnusedDays = parseDays("--max-unused", opts.maxUnused);
     const fails = opts.failOn.length > 0 ? parseFailOn(opts.failOn) : undefined;
     const concurrency = parseConcurrency(opts.concurrency);
-    const report = await auditIam(await ctx.aws(), {
+    const aws = await ctx.aws();
+    await requireAwsIam(
+      aws,
+      "iam audit",
+      "list MinIO's developers and their keys with `s3kit iam list-devs`.",
+    );
+    const report = await auditIam(aws, {
       maxKeyAgeDays,
       maxUnusedDays,
       s3kitOnly: opts.s3kitOnly === true,

@@ -1,4 +1,5 @@
-import { type DevEntry, type KeyInfo, listDevs } from "../../core/iam/list.js";
+import { listDevelopers } from "../../core/iam/backend.js";
+import type { DevEntry, KeyInfo } from "../../core/iam/list.js";
 import { DEFAULT_CONCURRENCY, parseConcurrency } from "../../core/iam/pool.js";
 import { renderTable } from "../../io/table.js";
 import { defineCommand } from "../context.js";
@@ -14,6 +15,7 @@ interface Row {
 }
 
 function lastUsed(key: KeyInfo): string {
+  if (key.lastUsedTracked === false) return "n/a";
   if (!key.lastUsed) return "never";
   const days = key.unusedDays ?? 0;
   return days === 0 ? "today" : `${days}d ago`;
@@ -31,7 +33,7 @@ export default defineCommand<Options>({
   },
   async run(ctx, _args, opts) {
     const concurrency = parseConcurrency(opts.concurrency);
-    const devs = await listDevs(await ctx.aws(), {
+    const devs = await listDevelopers(await ctx.aws(), {
       concurrency,
       signal: ctx.signal,
       onThrottle: (ms) => ctx.out.debug(`IAM is throttling; pausing ${ms} ms`),

@@ -1,4 +1,4 @@
-import { removeDev } from "../../core/iam/dev-users.js";
+import { removeDeveloper } from "../../core/iam/backend.js";
 import { assertValidIamName } from "../../core/iam/names.js";
 import { confirm } from "../../io/prompt.js";
 import { defineCommand } from "../context.js";
@@ -23,13 +23,13 @@ export default defineCommand<Options>({
   async run(ctx, args, opts) {
     const userName = String(args[0]);
     assertValidIamName(userName, "user");
-    const result = await removeDev(await ctx.aws(), {
+    const result = await removeDeveloper(await ctx.aws(), {
       userName,
       ifExists: opts.ifExists === true,
       confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
       onStep: (message) => ctx.out.success(message),
     });
-    if (!result.removed) ctx.out.info(`IAM user ${userName} does not exist; nothing to do.`);
+    if (!result.removed) ctx.out.info(`User ${userName} does not exist; nothing to do.`);
     ctx.out.result(
       { user: userName, removed: result.removed, deleted: result.plan ?? null },
       () => undefined,

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { UsageError } from "../../core/errors.js";
+import { type Rotated, rotateDeveloperKey } from "../../core/iam/backend.js";
 import type { UnsavedKey } from "../../core/iam/credentials.js";
 import {
   CREDENTIAL_FORMATS,
@@ -10,13 +11,7 @@ import {
   parseEnvStyle,
   precheckCredentialsFile,
 } from "../../core/iam/credentials.js";
-import {
-  appCredentialValues,
-  type RotateKeyResult,
-  type RotationContext,
-  rotateKey,
-  userKeys,
-} from "../../core/iam/dev-users.js";
+import { appCredentialValues, type RotationContext } from "../../core/iam/dev-users.js";
 import { KeyNotSavedError, type NewAccessKey } from "../../core/iam/key-handover.js";
 import { assertValidIamName, maskKeyId } from "../../core/iam/names.js";
 import { checkSecretFileTarget } from "../../core/iam/secret-file.js";
@@ -70,15 +65,15 @@ export default defineCommand<Options>({
     if (outPath) checkSecretFileTarget(outPath);
 
     const aws = await ctx.aws();
-    if (outPath) {
-      // The file may hold this user's current key (that is what rotation replaces), nobody else's.
-      const { keys } = await userKeys(aws, userName);
-      precheckCredentialsFile(outPath, format, style, {
-        force: opts.force === true,
-        profileName: userName,
-        replaceableKeyIds: keys.map((k) => k.AccessKeyId ?? ""),
-      });
-    }
+    // The file may hold this user's current key (that is what rotation replaces), nobody else's.
+    const precheck = outPath
+      ? (keyIds: string[]) =>
+          precheckCredentialsFile(outPath, format, style, {
+            force: opts.force === true,
+            profileName: userName,
+            replaceableKeyIds: keyIds,
+          })
+      : undefined;
     const render = (key: NewAccessKey, context: RotationContext, path?: string) =>
       deliverCredentials({
         format,
@@ -88,34 +83,39 @@ export default defineCommand<Options>({
         force: opts.force === true,
         replaceableKeyIds: context.previousKeyIds,
       });
-    let result: RotateKeyResult<Delivery>;
+    let rotated: { backend: "aws-iam" | "minio"; result: Rotated<Delivery> };
     try {
-      result = await rotateKey(aws, {
-        userName,
-        old: opts.deleteOld ? "delete" : opts.keepOld ? "keep" : "deactivate",
-        ...(opts.keyId ? { keyId: opts.keyId } : {}),
-        confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
-        onStep: (message) => ctx.out.success(message),
-        ...(outPath ? { destination: outPath } : {}),
-        deliver: (key, context) => {
-          const delivery = render(key, context, outPath);
-          if (delivery.file) {
-            ctx.out.success(
-              `credentials ${delivery.file.created ? "written to" : "merged into"} ${opts.out} (mode 0600)`,
-            );
-          }
-          return delivery;
+      rotated = await rotateDeveloperKey(
+        aws,
+        {
+          userName,
+          old: opts.deleteOld ? "delete" : opts.keepOld ? "keep" : "deactivate",
+          ...(opts.keyId ? { keyId: opts.keyId } : {}),
+          confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
+          onStep: (message) => ctx.out.success(message),
+          ...(outPath ? { destination: outPath } : {}),
+          deliver: (key, context) => {
+            const delivery = render(key, context, outPath);
+            if (delivery.file) {
+              ctx.out.success(
+                `credentials ${delivery.file.created ? "written to" : "merged into"} ${opts.out} (mode 0600)`,
+              );
+            }
+            return delivery;
+          },
+          show: (key, context) => ({ accessKey: key, delivery: render(key, context) }),
+          signal: ctx.signal,
+          onInterrupt: ctx.onInterrupt,
         },
-        show: (key, context) => ({ accessKey: key, delivery: render(key, context) }),
-        signal: ctx.signal,
-        onInterrupt: ctx.onInterrupt,
-      });
+        precheck,
+      );
     } catch (err) {
       if (err instanceof KeyNotSavedError && err.unsaved) {
         printUnsavedKey(ctx.out, err.unsaved as UnsavedKey, userName);
       }
       throw err;
     }
+    const { backend, result } = rotated;
     const delivery = result.delivery;
     const summary = {
       user: result.user,
@@ -131,8 +131,13 @@ export default defineCommand<Options>({
       return result.oldKeyError.exitCode;
     };
     if (result.oldKey?.status === "active" && !result.oldKeyError) {
+      const id = result.oldKey.accessKeyId;
+      const command =
+        backend === "minio"
+          ? `mc admin user svcacct disable ALIAS ${id}`
+          : `aws iam update-access-key --user-name ${userName} --access-key-id ${id} --status Inactive`;
       ctx.out.hint(
-        `The old key ${maskKeyId(result.oldKey.accessKeyId)} stays active. When every app uses the new key: aws iam update-access-key --user-name ${userName} --access-key-id ${result.oldKey.accessKeyId} --status Inactive`,
+        `The old key ${maskKeyId(id)} stays active. When every app uses the new key: ${command}`,
       );
     }
     if (delivery.file) {

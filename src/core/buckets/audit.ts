@@ -1,5 +1,6 @@
 // `bucket audit`: best-practice rules over a bucket's state. Pure, so each rule is tested
 // against state fixtures; reading the state is read.ts's job.
+import { cloudFrontGrants } from "../cdn/statement.js";
 import { describePublicAccessBlock } from "./describe.js";
 import type { BucketState, ConfigSetting, PolicyStatement } from "./state.js";
 
@@ -14,10 +15,18 @@ export interface Finding {
   fix: string;
 }
 
+/** A practice the bucket follows that is worth saying (e.g. served through CloudFront). */
+export interface Pass {
+  id: string;
+  title: string;
+  detail: string;
+}
+
 export interface AuditReport {
   bucket: string;
   region: string;
   findings: Finding[];
+  passed: Pass[];
   counts: Record<Severity, number>;
   /** Settings the audit could not read, so their rules were not checked. */
   skipped: { setting: ConfigSetting; reason: string }[];
@@ -67,6 +76,7 @@ const READ_ONLY_ACTIONS = /^s3:(GetObject|GetObjectVersion)$/i;
 /** The findings for one bucket, highest severity first. */
 export function auditBucket(state: BucketState): AuditReport {
   const findings: Finding[] = [];
+  const passed: Pass[] = [];
   const name = state.bucket;
   const regionFlag = state.region === "us-east-1" ? "" : ` --region ${state.region}`;
   const converge = `\`s3kit bucket create ${name}${regionFlag}\` (converges an existing bucket to the safe defaults)`;
@@ -121,6 +131,16 @@ export function auditBucket(state: BucketState): AuditReport {
 
   if (readable("policy")) {
     const statements = state.policy?.Statement ?? [];
+    // Origin access control: only named distributions (aws:SourceArn) may read.
+    const cdn = cloudFrontGrants(state.policy).filter((g) => g.distributionArns.length > 0);
+    const distributions = [...new Set(cdn.flatMap((g) => g.distributionArns))];
+    if (cdn.length > 0) {
+      passed.push({
+        id: "served-through-cloudfront",
+        title: "Served through CloudFront with origin access control",
+        detail: `Statement ${cdn.map((g) => `"${g.statement}"`).join(", ")} lets only ${distributions.join(", ")} read, through CloudFront.`,
+      });
+    }
     statements.forEach((statement, index) => {
       if (statement.Effect !== "Allow") return;
       const everyone = isEveryone(statement.Principal) || statement.NotPrincipal !== undefined;
@@ -140,7 +160,9 @@ export function auditBucket(state: BucketState): AuditReport {
           : "The bucket policy allows anyone",
         detail: `Statement ${label(statement, index)} allows Principal "*" to ${what} on ${asList(statement.Resource ?? statement.NotResource).join(", ") || "everything"}${conditions.length > 0 ? `, limited only by conditions (${conditions.join(", ")})` : " with no condition"}.`,
         fix: readOnly
-          ? "If the objects are not meant to be public, remove the statement (or re-run `s3kit bucket create` without --public-read); for public assets, prefer CloudFront with origin access control."
+          ? cdn.length > 0
+            ? `The bucket is already served through CloudFront with origin access control (${distributions.join(", ")}): remove this statement (re-run \`s3kit bucket create ${name}\` without --public-read) so objects are reachable only through CloudFront.`
+            : `If the objects are not meant to be public, remove the statement (or re-run \`s3kit bucket create\` without --public-read); for public assets, prefer CloudFront with origin access control: \`s3kit cdn create ${name}\`.`
           : `Remove the statement or replace "*" with the principals that need access (\`s3kit policy generate --bucket ${name}\` writes a least-privilege policy).`,
       });
     });
@@ -236,5 +258,5 @@ export function auditBucket(state: BucketState): AuditReport {
   findings.sort((a, b) => RANK[b.severity] - RANK[a.severity]);
   const counts: Record<Severity, number> = { high: 0, medium: 0, low: 0 };
   for (const f of findings) counts[f.severity]++;
-  return { bucket: state.bucket, region: state.region, findings, counts, skipped };
+  return { bucket: state.bucket, region: state.region, findings, passed, counts, skipped };
 }

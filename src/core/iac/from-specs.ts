@@ -1,10 +1,25 @@
 import { desiredState } from "../buckets/plan.js";
 import type { CreateBucketSpec } from "../buckets/spec.js";
+import { tlsOnlyStatements } from "../buckets/templates.js";
+import {
+  BUCKET_TAG,
+  CACHING_OPTIMIZED_POLICY_ID,
+  distributionComment,
+  MANAGED_BY_TAG,
+  MINIMUM_PROTOCOL_VERSION,
+  oacDescription,
+  oacName,
+  originId,
+  READ_METHODS,
+  s3OriginDomain,
+  VIEWER_PROTOCOL_POLICY,
+} from "../cdn/names.js";
+import type { CdnSpec } from "../cdn/spec.js";
 import type { Grant } from "../iam/grant.js";
 import { grantTags, S3KIT_PATH } from "../iam/names.js";
 import { toCloudFormation } from "./cloudformation.js";
 import { toTerraform } from "./terraform.js";
-import type { IacBucket, IacDeveloper, IacFormat, IacStack } from "./types.js";
+import type { IacBucket, IacCdn, IacDeveloper, IacFormat, IacStack } from "./types.js";
 
 /** The bucket `bucket create` would make from this spec, with every setting it would apply. */
 export function iacBucket(spec: CreateBucketSpec): IacBucket {
@@ -38,6 +53,32 @@ export function iacDeveloper(
     policyDocument: grant.document,
     groupName: options.attach === "group" ? grant.name : null,
     createKey: options.createKey,
+  };
+}
+
+/** The CloudFront setup `cdn create` would make from this spec. */
+export function iacCdn(spec: CdnSpec): IacCdn {
+  return {
+    bucket: spec.bucket,
+    region: spec.region,
+    prefix: spec.prefix,
+    aliases: spec.domains,
+    certificateArn: spec.certificateArn ?? null,
+    minimumProtocolVersion: MINIMUM_PROTOCOL_VERSION,
+    priceClass: spec.priceClass ?? "PriceClass_All",
+    comment: distributionComment(spec.bucket),
+    originId: originId(spec.bucket),
+    originDomain: s3OriginDomain(spec.bucket, spec.region),
+    oacName: oacName(spec.bucket),
+    oacDescription: oacDescription(spec.bucket),
+    cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
+    viewerProtocolPolicy: VIEWER_PROTOCOL_POLICY,
+    methods: [...READ_METHODS],
+    tags: {
+      [MANAGED_BY_TAG.Key]: MANAGED_BY_TAG.Value,
+      [BUCKET_TAG]: spec.bucket,
+    },
+    otherStatements: tlsOnlyStatements(spec.bucket, spec.region),
   };
 }
 

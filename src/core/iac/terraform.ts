@@ -1,3 +1,4 @@
+import { cloudFrontReadStatement } from "../cdn/statement.js";
 import {
   attr,
   type Block,
@@ -11,6 +12,7 @@ import {
 import { resourceName } from "./names.js";
 import type {
   IacBucket,
+  IacCdn,
   IacDeveloper,
   IacLifecycleRule,
   IacPolicyDocument,
@@ -41,11 +43,23 @@ export function toTerraform(stack: IacStack): string {
       ],
     },
   ];
+  const region = stack.bucket?.region ?? stack.cdn?.region;
+  if (region) blocks.push({ type: "provider", labels: ["aws"], body: [attr("region", region)] });
   if (stack.bucket) {
-    blocks.push({ type: "provider", labels: ["aws"], body: [attr("region", stack.bucket.region)] });
-    blocks.push(...bucketBlocks(stack.bucket));
+    // With CloudFront in the same file, the bucket's one policy resource carries its statement.
+    const b = stack.bucket;
+    const extra = stack.cdn ? [cdnStatement(stack.cdn)] : [];
+    const statements = [...[b.policy?.Statement ?? []].flat(), ...extra];
+    blocks.push(
+      ...bucketBlocks(
+        statements.length > 0
+          ? { ...b, policy: { Version: b.policy?.Version ?? "2012-10-17", Statement: statements } }
+          : b,
+      ),
+    );
   }
   for (const dev of stack.developers ?? []) blocks.push(...developerBlocks(dev, blocks));
+  if (stack.cdn) blocks.push(...cdnBlocks(stack.cdn, stack.bucket !== undefined));
   return renderFile(blocks);
 }
 
@@ -275,5 +289,111 @@ function developerBlocks(dev: IacDeveloper, existing: Block[]): Block[] {
       },
     );
   }
+  return blocks;
+}
+
+/** The statement that lets the distribution in this file read the bucket. */
+function cdnStatement(c: IacCdn): object {
+  return cloudFrontReadStatement(
+    c.bucket,
+    c.region,
+    c.prefix,
+    ref(`aws_cloudfront_distribution.${resourceName(c.bucket)}.arn`),
+  );
+}
+
+function cdnBlocks(c: IacCdn, bucketInFile: boolean): Block[] {
+  const name = resourceName(c.bucket);
+  const distribution = `aws_cloudfront_distribution.${name}`;
+  const blocks: Block[] = [
+    resource("aws_cloudfront_origin_access_control", name, [
+      attr("name", c.oacName),
+      attr("description", c.oacDescription),
+      attr("origin_access_control_origin_type", "s3"),
+      attr("signing_behavior", "always"),
+      attr("signing_protocol", "sigv4"),
+    ]),
+    resource("aws_cloudfront_distribution", name, [
+      attr("enabled", true),
+      attr("comment", c.comment),
+      attr("is_ipv6_enabled", true),
+      attr("http_version", "http2and3"),
+      attr("price_class", c.priceClass),
+      ...(c.aliases.length > 0 ? [attr("aliases", c.aliases)] : []),
+      block(
+        "origin",
+        [],
+        [
+          attr("origin_id", c.originId),
+          attr(
+            "domain_name",
+            bucketInFile
+              ? ref(`aws_s3_bucket.${name}.bucket_regional_domain_name`)
+              : c.originDomain,
+          ),
+          attr("origin_access_control_id", ref(`aws_cloudfront_origin_access_control.${name}.id`)),
+        ],
+      ),
+      block(
+        "default_cache_behavior",
+        [],
+        [
+          attr("target_origin_id", c.originId),
+          attr("viewer_protocol_policy", c.viewerProtocolPolicy),
+          attr("cache_policy_id", c.cachePolicyId),
+          attr("compress", true),
+          attr("allowed_methods", c.methods),
+          attr("cached_methods", c.methods),
+        ],
+      ),
+      block("restrictions", [], [block("geo_restriction", [], [attr("restriction_type", "none")])]),
+      block(
+        "viewer_certificate",
+        [],
+        c.certificateArn
+          ? [
+              attr("acm_certificate_arn", c.certificateArn),
+              attr("ssl_support_method", "sni-only"),
+              attr("minimum_protocol_version", c.minimumProtocolVersion),
+            ]
+          : [attr("cloudfront_default_certificate", true)],
+      ),
+      attr("tags", c.tags),
+    ]),
+  ];
+  if (!bucketInFile) {
+    blocks.push(
+      resource("aws_s3_bucket_policy", name, [
+        attr("bucket", c.bucket),
+        attr(
+          "policy",
+          jsonencode({ Version: "2012-10-17", Statement: [...c.otherStatements, cdnStatement(c)] }),
+        ),
+      ]),
+    );
+  }
+  blocks.push(
+    {
+      type: "output",
+      labels: ["distribution_id"],
+      body: [attr("value", ref(`${distribution}.id`))],
+    },
+    {
+      type: "output",
+      labels: ["distribution_domain_name"],
+      body: [attr("value", ref(`${distribution}.domain_name`))],
+    },
+    {
+      type: "output",
+      labels: ["aws_s3_custom_domain"],
+      body: [
+        attr("description", "AWS_S3_CUSTOM_DOMAIN for the app (django-storages)"),
+        attr(
+          "value",
+          c.aliases.find((a) => !a.startsWith("*.")) ?? ref(`${distribution}.domain_name`),
+        ),
+      ],
+    },
+  );
   return blocks;
 }

@@ -57,9 +57,36 @@ export interface IacDeveloper {
   createKey: boolean;
 }
 
+/** CloudFront in front of a bucket as `cdn create` sets it up. */
+export interface IacCdn {
+  bucket: string;
+  region: string;
+  /** Only objects under it are readable through the distribution ("" for all). */
+  prefix: string;
+  aliases: string[];
+  certificateArn: string | null;
+  minimumProtocolVersion: string;
+  priceClass: string;
+  comment: string;
+  originId: string;
+  originDomain: string;
+  oacName: string;
+  oacDescription: string;
+  cachePolicyId: string;
+  viewerProtocolPolicy: string;
+  methods: string[];
+  tags: Record<string, string>;
+  /**
+   * The bucket policy's other statements when the bucket is not part of the template: a
+   * bucket policy resource replaces the whole policy, so it carries the TLS-only statements.
+   */
+  otherStatements: object[];
+}
+
 export interface IacStack {
   bucket?: IacBucket;
   developers?: IacDeveloper[];
+  cdn?: IacCdn;
 }
 
 export type IacFormat = "cloudformation" | "terraform";

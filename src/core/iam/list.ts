@@ -45,12 +45,15 @@ export interface KeyInfo {
   lastUsedService: string | null;
   /** Days since last use; null when never used. */
   unusedDays: number | null;
+  /** false where the server records no last use (MinIO): lastUsed null then means unknown. */
+  lastUsedTracked?: false;
 }
 
 export interface DevEntry {
   kind: "user" | "role";
   name: string;
-  arn: string;
+  /** null on MinIO, which has no ARNs. */
+  arn: string | null;
   createDate: string | null;
   /** The latest grant's bucket, level and prefix (from the tags). */
   bucket: string | null;

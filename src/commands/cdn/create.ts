@@ -1,0 +1,109 @@
+import { Option } from "commander";
+import { createCdn } from "../../core/cdn/create.js";
+import { parseCdnFlags } from "../../core/cdn/spec.js";
+import { iacCdn, renderStack } from "../../core/iac/from-specs.js";
+import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
+import { defineCommand } from "../context.js";
+import { renderCdnPlan, renderCdnReport } from "../render/cdn.js";
+
+interface Options {
+  prefix?: string;
+  domain?: string[];
+  certificateArn?: string;
+  priceClass?: string;
+  dryRun?: boolean;
+  emit?: IacFormat;
+}
+
+/** A rollback waits this long for CloudFront to deploy the disabled distribution it must delete. */
+const ROLLBACK_TIMEOUT_MS = 15 * 60_000;
+const POLL_MS = 15_000;
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit cdn create my-app-assets",
+    "s3kit cdn create my-app-assets --prefix images/ --price-class 100",
+    "s3kit cdn create my-app-assets --domain cdn.example.com --certificate-arn arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-…",
+    "s3kit cdn create my-app-assets --dry-run",
+    "s3kit cdn create my-app-assets --emit terraform > cdn.tf",
+  ],
+  configure(cmd) {
+    cmd
+      .description(
+        "Serve a private bucket's objects through CloudFront: an origin access control (SigV4, " +
+          "always sign), a distribution (HTTPS only: HTTP is redirected; the managed " +
+          "CachingOptimized cache policy; compression; GET and HEAD only), and a bucket policy " +
+          "statement that lets only that distribution read (the objects under --prefix, or " +
+          "all). Other policy statements stay, and the bucket stays private: Block Public " +
+          "Access is not touched. URL paths are object keys. Prints the distribution's domain " +
+          "and AWS_S3_CUSTOM_DOMAIN for the app. Re-running converges; if a step fails, what " +
+          "this run created is removed again.",
+      )
+      .argument("<bucket>", "the bucket to serve")
+      .option("--prefix <prefix>", "serve only the objects under this prefix (e.g. images/)")
+      .option(
+        "--domain <domain...>",
+        "serve on your own domain(s), e.g. cdn.example.com (needs --certificate-arn)",
+      )
+      .option("--certificate-arn <arn>", "ACM certificate in us-east-1 that covers every --domain")
+      .option(
+        "--price-class <class>",
+        "edge locations: 100 (North America, Europe, Israel; cheapest), 200, or All (a new distribution's default)",
+      )
+      .option("--dry-run", "print the plan (API calls and differences) and change nothing")
+      .addOption(
+        new Option(
+          "--emit <format>",
+          "print the equivalent CloudFormation or Terraform instead of calling any API",
+        ).choices(IAC_FORMATS),
+      );
+  },
+  async run(ctx, args, opts) {
+    const bucket = args[0] as string;
+    const spec = parseCdnFlags(
+      {
+        bucket,
+        prefix: opts.prefix,
+        domain: opts.domain,
+        certificateArn: opts.certificateArn,
+        priceClass: opts.priceClass,
+      },
+      (await ctx.aws()).region,
+    );
+    if (opts.emit) {
+      ctx.out.data(renderStack({ cdn: iacCdn(spec) }, opts.emit));
+      return undefined;
+    }
+    const aws = await ctx.aws();
+    const outcome = await createCdn(aws, spec, {
+      dryRun: opts.dryRun === true,
+      rollbackTimeoutMs: ROLLBACK_TIMEOUT_MS,
+      pollMs: POLL_MS,
+      signal: ctx.signal,
+      onInterrupt: (cleanup) => ctx.onInterrupt(cleanup),
+      onPoll: (elapsed) =>
+        ctx.out.info(
+          `A step failed: waiting for CloudFront to deploy the disabled distribution this run created, so it can be deleted (${Math.round(elapsed / 1000)} s; usually a few minutes)…`,
+        ),
+    });
+    const { report } = outcome;
+    for (const warning of report.warnings) ctx.out.warn(warning);
+    ctx.out.result(report, (r) => (r.dryRun ? renderCdnPlan(r, ctx.out) : renderCdnReport(r)));
+    if (outcome.error) throw outcome.error;
+    if (report.dryRun) {
+      const calls = report.steps.filter((s) => s.call).length;
+      ctx.out.info(
+        `Dry run: ${calls} API call${calls === 1 ? "" : "s"} planned; nothing was changed.`,
+      );
+    } else if (report.created) {
+      ctx.out.success(
+        `Created CloudFront distribution ${report.distribution.id} for ${bucket}; CloudFront takes a few minutes to deploy it to every edge location.`,
+      );
+    } else if (report.changed) {
+      ctx.out.success(`Updated the CloudFront setup of ${bucket}.`);
+    } else {
+      ctx.out.success(`${bucket} is already served through CloudFront as asked: nothing changed.`);
+    }
+    return undefined;
+  },
+});
