@@ -265,13 +265,15 @@ try {
     "alice's live policies (through her group) and the bucket's settings, each action evaluated: the deciding\nstatement, the diagnosis and the fix. --expect allow makes it a CI check (exit 6).",
     [...debugArgs, "--expect", "allow"],
     expectCode(6, (r) =>
-      r.stdout.includes(`arn:aws:s3:::${bucket}/*`) ? undefined : "the missing /* is not named",
+      r.stdout.includes(`arn:aws:s3:::${bucket}/uploads/*`)
+        ? undefined
+        : "the missing /uploads/* is not named",
     ),
   );
 
   step(
     "Fix it",
-    "The smallest change (add the missing /*) as a diff; --apply writes a new default policy version,\nreads it back and evaluates again.",
+    "The smallest change (add the missing /uploads/*, the prefix the policy's name says, not the whole\nbucket) as a diff; --apply writes a new default policy version, reads it back and evaluates again.",
     [
       "policy",
       "fix",

@@ -31,8 +31,10 @@ export interface DebugRequestOptions extends DebugTarget {
   principalArn?: string;
   /** `key=value` arguments as typed. */
   context?: readonly string[];
-  /** Owner account of the bucket, when it differs from the caller's. */
+  /** Owner account of the bucket, when it differs from the caller's (12 digits). */
   resourceAccount?: string;
+  /** Another account owns the bucket, but which one is not known. */
+  resourceInOtherAccount?: boolean;
   now?: Date;
 }
 
@@ -113,6 +115,12 @@ export function checkDebugFlags(o: DebugRequestOptions): void {
   }
   derivePrincipal(o.principalArn);
   parseContextArgs(o.context ?? []);
+  if (o.resourceAccount !== undefined && !/^\d{12}$/.test(o.resourceAccount)) {
+    throw new UsageError(
+      `--bucket-account "${o.resourceAccount}" is not an AWS account ID: it has 12 digits.`,
+      "Give the ID of the account that owns the bucket, e.g. --bucket-account 111122223333.",
+    );
+  }
 }
 
 /**
@@ -151,7 +159,11 @@ export async function buildDebugRequests(o: DebugRequestOptions): Promise<Evalua
           ...(o.key !== undefined ? { key: o.key } : {}),
           ...(o.principalArn !== undefined ? { principalArn: o.principalArn } : {}),
           context,
-          ...(o.resourceAccount !== undefined ? { resourceAccount: o.resourceAccount } : {}),
+          ...(o.resourceAccount !== undefined
+            ? { resourceAccount: o.resourceAccount }
+            : o.resourceInOtherAccount
+              ? { resourceAccount: "" }
+              : {}),
           ...(o.now ? { now: o.now } : {}),
         },
         metadata,

@@ -6,6 +6,7 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConflictError, ExitCode, NotFoundError, S3kitError, UsageError } from "./errors.js";
+import { sizeProblem } from "./policy/lint.js";
 import { parsePolicyText } from "./policy/parse.js";
 import type { NamedPolicy } from "./policy/types.js";
 
@@ -19,6 +20,8 @@ export interface ReadOptions {
   cwd: string;
   /** Reads standard input; called for the file name `-`. */
   readStdin: () => Promise<string>;
+  /** Told about a policy larger than AWS accepts (it is still evaluated). */
+  warn?: (message: string) => void;
 }
 
 function fsCode(err: unknown): string | undefined {
@@ -68,6 +71,10 @@ export async function readPolicyFile(
 ): Promise<NamedPolicy> {
   const source = await readPolicySource(file, options, what);
   const { document } = parsePolicyText(source.text, source.name);
+  const tooLarge = options.warn
+    ? sizeProblem(source.text, what.startsWith("Bucket policy") ? "resource" : "identity")
+    : undefined;
+  if (tooLarge) options.warn?.(`${source.name}: ${tooLarge}`);
   return { name: source.name, document };
 }
 

@@ -81,6 +81,7 @@ export async function lintPolicySources(
     const kind = options.kind ?? detectPolicyKind(t.text);
     const findings = lintPolicy(t.text, {
       kind,
+      source: t.name,
       ...(options.bucket !== undefined ? { bucket: options.bucket } : {}),
       ...(metadata ? { metadata } : {}),
     });

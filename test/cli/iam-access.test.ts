@@ -170,7 +170,9 @@ describe("a broken policy attached through a group, with access control on", () 
     expect(code, stderr).toBe(0);
     expect(stdout).toContain("Policies: uploaders-s3 v1 (managed, on the group uploaders)");
     expect(stdout).toMatch(/✗ s3:PutObject implicit-deny/);
-    expect(stdout).toContain(`Add "arn:aws:s3:::${bucket}/*" to the Resource of that statement.`);
+    expect(stdout).toContain(
+      `Add "arn:aws:s3:::${bucket}/uploads/*" to the Resource of that statement (the key's folder`,
+    );
     // The real request agrees with the evaluation.
     expect(stdout).toMatch(/probe ✗ PutObject: AccessDenied/);
     expect(stdout).not.toContain("for real, but");

@@ -107,9 +107,12 @@ describe("policy debug (offline): the classic mistakes", () => {
     expect(lines[1]).toContain('{"Sid":"List","Effect":"Allow","Action":"s3:ListBucket"');
     expect(lines[2]).toBe("✗ s3:PutObject implicit-deny  arn:aws:s3:::app-uploads/avatars/1.png");
     expect(lines[3]).toContain('but statement "Uploads" of identity policy');
-    expect(lines[3]).toContain("Object actions need the object form arn:aws:s3:::app-uploads/*");
+    expect(lines[3]).toContain(
+      "Object actions need the object form arn:aws:s3:::app-uploads/KEY, here arn:aws:s3:::app-uploads/avatars/*.",
+    );
+    // The key's folder, not the whole bucket: the policy shows no prefix for the bucket.
     expect(lines[4]).toBe(
-      '    Fix: Add "arn:aws:s3:::app-uploads/*" to the Resource of that statement.',
+      `    Fix: Add "arn:aws:s3:::app-uploads/avatars/*" to the Resource of that statement (the key's folder, as the policies use no prefix for this bucket; "arn:aws:s3:::app-uploads/*" would allow every key of the bucket).`,
     );
   });
 

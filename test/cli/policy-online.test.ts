@@ -16,6 +16,7 @@ import {
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from "@aws-sdk/client-iam";
+import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runAgainstMoto, runCli } from "../support/cli.js";
 import { clients, createBucket, uniqueName } from "../support/iam-clients.js";
@@ -77,7 +78,7 @@ describe("policy debug online", () => {
     expect(stdout).toMatch(/✓ s3:ListBucket allowed/);
     expect(stdout).toMatch(/✗ s3:PutObject implicit-deny\s+arn:aws:s3:::.*\/uploads\/a\.png/);
     expect(stdout).toContain(
-      `Fix: Add "arn:aws:s3:::${bucket}/*" to the Resource of that statement.`,
+      `Fix: Add "arn:aws:s3:::${bucket}/uploads/*" to the Resource of that statement (the key's folder`,
     );
     expect(stdout).toContain(
       "does not implement SimulatePrincipalPolicy; the results are s3kit's own evaluation.",
@@ -158,6 +159,105 @@ describe("policy debug online", () => {
     ]);
   });
 
+  it("says it cannot tell the bucket's owner on moto, and --bucket-account makes it another account's", async () => {
+    const base = [
+      "policy",
+      "debug",
+      "--user",
+      user,
+      "--bucket",
+      bucket,
+      "--action",
+      "s3:ListBucket",
+      "--json",
+    ];
+    const plain = JSON.parse((await runAgainstMoto(base)).stdout);
+    expect(plain.bucket.owner).toEqual({ accountId: "123456789012", source: "assumed" });
+    expect(plain.notes.join(" ")).toContain("does not check ExpectedBucketOwner");
+    expect(plain.results[0]).toMatchObject({ decision: "allowed", crossAccount: false });
+
+    const other = await runAgainstMoto([...base, "--bucket-account", "111122223333"]);
+    expect(other.code, other.stderr).toBe(0);
+    const report = JSON.parse(other.stdout);
+    expect(report.bucket.owner).toEqual({ accountId: "111122223333", source: "given" });
+    // The group's policy allows it, but the bucket (another account's) has no bucket policy.
+    expect(report.results[0]).toMatchObject({
+      decision: "implicit-deny",
+      blockedBy: "resource-policy",
+      crossAccount: true,
+    });
+    expect(report.results[0].diagnoses.map((d: { id: string }) => d.id)).toContain(
+      "bucket-policy-blocks",
+    );
+
+    const bad = await runAgainstMoto([...base, "--bucket-account", "acme"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("is not an AWS account ID");
+  });
+
+  it("a live bucket policy nested 5,000 deep is exit 2, nested too deeply", async () => {
+    const deepBucket = uniqueName("deep");
+    await createBucket(endpoint, deepBucket);
+    const { s3 } = clients(endpoint);
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: deepBucket,
+        Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":${"[".repeat(5000)}"arn:aws:s3:::${deepBucket}/*"${"]".repeat(5000)}}]}`,
+      }),
+    );
+    for (const verb of ["debug", "fix"]) {
+      const { code, stdout, stderr } = await runAgainstMoto([
+        "policy",
+        verb,
+        "--user",
+        user,
+        "--bucket",
+        deepBucket,
+        "--action",
+        "s3:GetObject",
+      ]);
+      expect(code, stderr).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain(`The bucket policy of ${deepBucket} is nested too deeply`);
+    }
+  });
+
+  it("a live bucket policy with an unknown operator is exit 2, naming it", async () => {
+    const typoBucket = uniqueName("typo");
+    await createBucket(endpoint, typoBucket);
+    const { s3 } = clients(endpoint);
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: typoBucket,
+        Policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "OnlyFromVpce",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: `arn:aws:s3:::${typoBucket}/*`,
+              Condition: { StringNotEqualz: { "aws:SourceVpce": "vpce-1a2b3c4d" } },
+            },
+          ],
+        }),
+      }),
+    );
+    const { code, stdout, stderr } = await runAgainstMoto([
+      "policy",
+      "debug",
+      "--user",
+      user,
+      "--bucket",
+      typoBucket,
+    ]);
+    expect(code, stdout).toBe(2);
+    expect(stderr).toContain(
+      `bucket-policy:${typoBucket}: Statement[0] (Sid "OnlyFromVpce"): "StringNotEqualz" is not a condition operator`,
+    );
+  });
+
   it("says when the bucket does not exist, and a missing user is exit 3", async () => {
     const missing = await runAgainstMoto([
       "policy",
@@ -202,7 +302,10 @@ describe("policy fix online", () => {
     const dry = await runAgainstMoto(args);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(`Policy ${group}-uploads (managed policy, on the group ${group})`);
-    expect(dry.stdout).toContain(`+         "arn:aws:s3:::${bucket}/*"`);
+    expect(dry.stdout).toContain(`+         "arn:aws:s3:::${bucket}/uploads/*"`);
+    expect(dry.stdout).toContain(
+      `Scope: prefix "uploads/" of ${bucket} (the key's folder, as the policies use no prefix for this bucket). Grants s3:GetObject, s3:PutObject on every key under "uploads/", nothing outside it.`,
+    );
     expect(dry.stdout).toContain(`every member of the group gets the change`);
     expect(dry.stdout).toContain("After the change (not applied):");
     expect(dry.stderr).toContain("Nothing was changed; run again with --apply");
@@ -220,7 +323,7 @@ describe("policy fix online", () => {
       new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: "v2" }),
     );
     expect(decodeURIComponent(v2.PolicyVersion?.Document ?? "")).toContain(
-      `arn:aws:s3:::${bucket}/*`,
+      `arn:aws:s3:::${bucket}/uploads/*`,
     );
 
     const after = await runAgainstMoto([
@@ -232,6 +335,8 @@ describe("policy fix online", () => {
       bucket,
       "--action",
       "s3:PutObject",
+      "--key",
+      "uploads/next.png",
       "--expect",
       "allow",
     ]);
@@ -348,6 +453,95 @@ describe("policy fix offline", () => {
         after: "allowed",
       }),
     ]);
+  });
+
+  it("scopes the fix: --scope, --prefix and their bad uses", async () => {
+    const grant = join(dir, "grant.json");
+    writeFileSync(
+      grant,
+      doc(
+        {
+          Sid: "List",
+          Effect: "Allow",
+          Action: "s3:ListBucket",
+          Resource: "arn:aws:s3:::app-uploads",
+          Condition: { StringLike: { "s3:prefix": ["uploads/*"] } },
+        },
+        {
+          Sid: "Objects",
+          Effect: "Allow",
+          Action: ["s3:GetObject", "s3:PutObject"],
+          Resource: "arn:aws:s3:::app-uploads/uploads/*",
+        },
+      ),
+    );
+    const fine = await runCli([
+      "policy",
+      "fix",
+      "--policy-file",
+      grant,
+      "--action",
+      "s3:GetObject",
+    ]);
+    expect(fine.code).toBe(0);
+    expect(fine.stdout).toContain("Every action is allowed already: nothing to change.");
+
+    const all = await runCli(["policy", "fix", "--policy-file", grant, "--json"]);
+    const report = JSON.parse(all.stdout);
+    expect(report.results.map((r: { resource: string }) => r.resource)).toContain(
+      "arn:aws:s3:::app-uploads/uploads/example-key",
+    );
+    expect(report.grants).toEqual([
+      { action: "s3:DeleteObject", resource: "arn:aws:s3:::app-uploads/uploads/*" },
+    ]);
+    expect(report.scope[0]).toContain('Scope: prefix "uploads/" of app-uploads (no --key given;');
+
+    for (const [args, message] of [
+      [["--prefix", "uploads/*"], "contains a wildcard"],
+      [["--prefix", "/uploads/"], "starts with /"],
+      [["--prefix", "uploads/", "--scope", "key"], "--prefix goes with --scope prefix"],
+      [["--scope", "key"], "--scope key needs the key"],
+      [["--scope", "everything"], "everything"],
+    ] as const) {
+      const bad = await runCli(["policy", "fix", "--policy-file", file, ...args]);
+      expect(bad.code, `${args.join(" ")}: ${bad.stderr}`).toBe(2);
+      expect(bad.stderr).toContain(message);
+    }
+    const outside = await runCli([
+      "policy",
+      "fix",
+      "--policy-file",
+      grant,
+      "--action",
+      "s3:DeleteObject",
+      "--key",
+      "private/a.txt",
+      "--prefix",
+      "uploads/",
+      "--json",
+    ]);
+    expect(outside.code).toBe(5);
+    expect(outside.stdout).toBe("");
+    expect(JSON.parse(outside.stderr).error).toMatchObject({ code: "FixOutsideScope" });
+    // Online, the flags alone decide it: no credentials, no endpoint, no call.
+    const online = await runCli(
+      [
+        "policy",
+        "fix",
+        "--user",
+        "alice",
+        "--bucket",
+        "app-uploads",
+        "--key",
+        "private/a.txt",
+        "--prefix",
+        "uploads/",
+        "--apply",
+      ],
+      { env: { AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_REGION: "us-east-1" } },
+    );
+    expect(online.code).toBe(5);
+    expect(online.stderr).toContain('"private/a.txt" lies outside --prefix "uploads/"');
   });
 
   it("refuses --apply and --user offline (exit 2)", async () => {

@@ -29,6 +29,7 @@ interface Options {
   bucket?: string;
   key?: string;
   context?: string[];
+  bucketAccount?: string;
   expect?: DebugExpectation;
   user?: string;
   role?: string;
@@ -86,6 +87,10 @@ export default defineCommand<Options>({
           "exit 6 unless every action is allowed (or denied)",
         ).choices(["allow", "deny"]),
       )
+      .option(
+        "--bucket-account <id>",
+        "the account that owns the bucket, when it is not the caller's (online it is looked up where the endpoint tells)",
+      )
       .option("--user <name>", "online: the IAM user to check (default: the caller)")
       .option("--role <name>", "online: the IAM role to check")
       .option(
@@ -140,6 +145,7 @@ export default defineCommand<Options>({
       ...(opts.key !== undefined ? { key: opts.key } : {}),
       ...(opts.principalArn !== undefined ? { principalArn: opts.principalArn } : {}),
       ...(opts.context ? { context: opts.context } : {}),
+      ...(opts.bucketAccount !== undefined ? { resourceAccount: opts.bucketAccount } : {}),
     };
     checkDebugFlags(request);
     // With a target, bad actions are reported before any file is read.
@@ -151,6 +157,7 @@ export default defineCommand<Options>({
     const policies = await readOfflinePolicySet(files, {
       cwd: ctx.cwd,
       readStdin: () => readStdinText(ctx.out.streams),
+      warn: (message) => ctx.out.warn(message),
     });
     if (!requests) {
       const buckets = bucketsNamed(policies);
@@ -171,6 +178,7 @@ export default defineCommand<Options>({
     const report = runPolicyDebug({
       policies,
       requests,
+      explainStatements: ctx.globals.json,
       ...(opts.expect ? { expect: opts.expect } : {}),
     });
     ctx.out.result({ mode: "offline" as const, ...report }, (r) =>
@@ -179,6 +187,14 @@ export default defineCommand<Options>({
     if (report.results.some((r) => r.exampleKey)) {
       ctx.out.hint(
         `No --key given: object actions were checked on the key "${EXAMPLE_KEY}"; pass --key to check a real one.`,
+      );
+    }
+    const grantedByBucketPolicy = report.results.some((r) =>
+      r.deciding.some((d) => d.kind === "resource" && d.effect === "Allow"),
+    );
+    if (grantedByBucketPolicy && opts.bucketAccount === undefined) {
+      ctx.out.hint(
+        `The bucket was taken to be in the caller's account (${report.principal.accountId || "none"}). If another account owns it, pass --bucket-account ID: the caller's own policies must then allow the request too.`,
       );
     }
     return expectationExit(ctx, opts.expect, report);
@@ -276,6 +292,7 @@ async function runOnline(ctx: Context, opts: Options): Promise<number | undefine
         ...(opts.action ? { actions: opts.action } : {}),
         ...(key !== undefined ? { key } : {}),
         ...(opts.context ? { context: opts.context } : {}),
+        ...(opts.bucketAccount !== undefined ? { bucketAccount: opts.bucketAccount } : {}),
         ...(opts.expect ? { expect: opts.expect } : {}),
         simulate: opts.simulate,
         ...(probeCreds

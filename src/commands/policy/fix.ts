@@ -1,7 +1,9 @@
+import { Option } from "commander";
 import { assertValidBucketName } from "../../core/buckets/names.js";
-import { ExitCode, UsageError } from "../../core/errors.js";
+import { ConflictError, ExitCode, UsageError } from "../../core/errors.js";
 import { parseS3Arn } from "../../core/policy/arn.js";
 import { formatDiff } from "../../core/policy/diff.js";
+import type { FixScopeKind, FixScopeOptions } from "../../core/policy/fix-scope.js";
 import type { Decision } from "../../core/policy/types.js";
 import {
   bucketsNamed,
@@ -28,10 +30,13 @@ interface Options {
   bucket?: string;
   key?: string;
   context?: string[];
+  bucketAccount?: string;
   user?: string;
   role?: string;
   apply?: boolean;
   newPolicy?: string;
+  scope?: FixScopeKind;
+  prefix?: string;
 }
 
 interface Row {
@@ -63,13 +68,14 @@ export default defineCommand<Options>({
   examples: [
     "s3kit policy fix --user alice --bucket my-app-uploads --action s3:PutObject --key uploads/a.png",
     "s3kit policy fix --user alice --bucket my-app-uploads --apply",
+    "s3kit policy fix --user alice --bucket my-app-uploads --action s3:DeleteObject --key uploads/a.png --scope key",
     "s3kit policy fix --role app-server --bucket my-app-uploads --apply --new-policy app-server-uploads",
     "s3kit policy fix --policy-file policy.json --bucket my-app-uploads --json   # offline: the fixed policy as data",
   ],
   configure(cmd) {
     cmd
       .description(
-        "The smallest change to the caller's policies that allows the requested actions without\nwidening anything else: add the missing /* resource, add a missing action, point a\nresource at the right bucket (or one new statement). Shows the diff and each action\nbefore and after. Online (--user, --role or the caller), --apply writes it: a new default\nversion of a managed policy, PutUserPolicy/PutGroupPolicy/PutRolePolicy for an inline one,\nor --new-policy NAME creates and attaches a new managed policy; then everything is read\nback and evaluated again. Offline (--policy-file …) nothing is written.\nExits 6 when an action stays denied (an explicit deny, a boundary, a condition).",
+        "The smallest change to the caller's policies that allows the requested actions\nwithin one scope and nothing outside it: the key, a prefix or the bucket\n(--scope, --prefix; default: the prefix the policies use, else the key's\nfolder). It adds the missing resource or action, points a resource at the\nright bucket, or adds one new statement, and says in one line what it grants\nand what else becomes allowed; then the diff and each action before and after.\nOnline (--user, --role or the caller), --apply writes it (a new default\nversion of a managed policy, PutUserPolicy/PutGroupPolicy/PutRolePolicy for an\ninline one, or --new-policy NAME creates and attaches a managed policy), reads\neverything back and evaluates again. Offline (--policy-file …) nothing is\nwritten. Exits 5 when the request lies outside the scope asked for, 6 when an\naction stays denied (an explicit deny, a boundary, a condition).",
       )
       .option(
         "--policy-file <file...>",
@@ -79,6 +85,10 @@ export default defineCommand<Options>({
       .option("--bucket-policy-file <file>", "offline: the bucket policy")
       .option("--scp-file <file...>", "offline: service control policies of the account")
       .option("--principal-arn <arn>", "offline: the caller's ARN")
+      .option(
+        "--bucket-account <id>",
+        "the account that owns the bucket, when it is not the caller's (online it is looked up where the endpoint tells)",
+      )
       .option("--user <name>", "online: the IAM user (default: the caller)")
       .option("--role <name>", "online: the IAM role")
       .option(
@@ -90,7 +100,14 @@ export default defineCommand<Options>({
       .option("--key <key>", "object key; for ListBucket, the s3:prefix")
       .option("--context <key=value...>", "request context, e.g. s3:prefix=uploads/")
       .option("--apply", "online: write the change, then evaluate again")
-      .option("--new-policy <name>", "put the missing permissions into a new managed policy");
+      .option("--new-policy <name>", "put the missing permissions into a new managed policy")
+      .addOption(
+        new Option(
+          "--scope <scope>",
+          "what the fix may grant: key (that object), prefix (every key under the prefix), bucket (every key); default: the prefix the policies use, else the key's folder",
+        ).choices(["key", "prefix", "bucket"]),
+      )
+      .option("--prefix <prefix>", "grant under this key prefix (implies --scope prefix)");
   },
   async run(ctx, _args, opts) {
     const offline =
@@ -98,6 +115,7 @@ export default defineCommand<Options>({
       opts.bucketPolicyFile !== undefined ||
       opts.boundaryFile !== undefined ||
       (opts.scpFile?.length ?? 0) > 0;
+    scopeOptions(opts);
     if (opts.newPolicy !== undefined && !/^[A-Za-z0-9+=,.@_-]{1,128}$/.test(opts.newPolicy)) {
       throw new UsageError(
         `Invalid policy name "${opts.newPolicy}".`,
@@ -107,6 +125,47 @@ export default defineCommand<Options>({
     return offline ? runOffline(ctx, opts) : runOnline(ctx, opts);
   },
 });
+
+/** --scope and --prefix, checked before anything is read (exit 2). */
+function scopeOptions(opts: Options): FixScopeOptions {
+  if (opts.prefix !== undefined) {
+    if (opts.scope !== undefined && opts.scope !== "prefix") {
+      throw new UsageError(
+        `--prefix goes with --scope prefix, not --scope ${opts.scope}.`,
+        "Leave out --scope (--prefix implies it), or leave out --prefix.",
+      );
+    }
+    const problem =
+      opts.prefix === ""
+        ? "is empty"
+        : opts.prefix.startsWith("/")
+          ? "starts with / (S3 keys have no leading slash)"
+          : /[*?]/.test(opts.prefix)
+            ? "contains a wildcard (s3kit adds the * itself)"
+            : [...opts.prefix].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
+              ? "contains a control character"
+              : undefined;
+    if (problem) {
+      throw new UsageError(
+        `--prefix "${opts.prefix}" ${problem}.`,
+        "Give the key prefix to grant under, e.g. --prefix uploads/ (or --scope bucket for every key).",
+      );
+    }
+  }
+  const key = opts.key ?? (opts.resource ? parseS3Arn(opts.resource)?.key : undefined);
+  if (opts.prefix !== undefined && key !== undefined && !key.startsWith(opts.prefix)) {
+    // Known from the flags alone: refused before any file is read or any call is made.
+    throw new ConflictError(
+      `Refusing the fix: "${key}" lies outside --prefix "${opts.prefix}", so allowing it would grant more than that prefix.`,
+      "Use a --prefix the key is under, or --scope key to allow exactly this object.",
+      "FixOutsideScope",
+    );
+  }
+  return {
+    ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
+    ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}),
+  };
+}
 
 async function runOffline(ctx: Context, opts: Options): Promise<number | undefined> {
   for (const [flag, given] of [
@@ -131,6 +190,7 @@ async function runOffline(ctx: Context, opts: Options): Promise<number | undefin
     ...(opts.key !== undefined ? { key: opts.key } : {}),
     ...(opts.principalArn !== undefined ? { principalArn: opts.principalArn } : {}),
     ...(opts.context ? { context: opts.context } : {}),
+    ...(opts.bucketAccount !== undefined ? { resourceAccount: opts.bucketAccount } : {}),
   };
   checkDebugFlags(request);
   const policies = await readOfflinePolicySet(
@@ -140,7 +200,11 @@ async function runOffline(ctx: Context, opts: Options): Promise<number | undefin
       ...(opts.bucketPolicyFile !== undefined ? { bucketPolicyFile: opts.bucketPolicyFile } : {}),
       scpFiles: opts.scpFile ?? [],
     },
-    { cwd: ctx.cwd, readStdin: () => readStdinText(ctx.out.streams) },
+    {
+      cwd: ctx.cwd,
+      readStdin: () => readStdinText(ctx.out.streams),
+      warn: (message) => ctx.out.warn(message),
+    },
   );
   let target = request;
   if (request.resource === undefined && request.bucket === undefined) {
@@ -163,6 +227,7 @@ async function runOffline(ctx: Context, opts: Options): Promise<number | undefin
     requests,
     ...(bucket ? { bucket } : {}),
     ...(opts.newPolicy ? { newPolicyName: opts.newPolicy } : {}),
+    scope: scopeOptions(opts),
   });
   const rows = plan.outcomes.map((o) => ({
     action: o.request.action,
@@ -178,6 +243,8 @@ async function runOffline(ctx: Context, opts: Options): Promise<number | undefin
     diff: plan.diff,
     before: plan.before,
     after: plan.after,
+    scope: plan.scopeLines,
+    grants: plan.grants,
     results: rows,
     complete: plan.complete,
   };
@@ -185,8 +252,11 @@ async function runOffline(ctx: Context, opts: Options): Promise<number | undefin
   ctx.out.result(data, (d) =>
     [
       d.changes.length === 0
-        ? `No change to ${d.policy} helps.`
+        ? d.results.every((r) => r.before === "allowed")
+          ? "Every action is allowed already: nothing to change."
+          : `No change to ${d.policy} helps.`
         : `${style.bold(`Policy ${d.policy}:`)} ${d.changes.map((c) => c.description).join(" ")}\n${renderDiff(d.diff, style)}`,
+      ...(d.changes.length > 0 ? d.scope : []),
       "",
       renderRows(d.results, style, "After the change:"),
       ...d.results
@@ -245,7 +315,9 @@ async function runOnline(ctx: Context, opts: Options): Promise<number | undefine
         ...(opts.action ? { actions: opts.action } : {}),
         ...(key !== undefined ? { key } : {}),
         ...(opts.context ? { context: opts.context } : {}),
+        ...(opts.bucketAccount !== undefined ? { bucketAccount: opts.bucketAccount } : {}),
         ...(opts.newPolicy ? { newPolicyName: opts.newPolicy } : {}),
+        scope: scopeOptions(opts),
         apply: opts.apply === true,
         confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
       }),
@@ -270,6 +342,7 @@ async function runOnline(ctx: Context, opts: Options): Promise<number | undefine
         lines.push(
           `${style.bold(`Policy ${plan.policy}`)} (${where}): ${plan.changes.map((c) => c.description).join(" ")}`,
           renderDiff(plan.diff, style),
+          ...plan.scope,
         );
       }
       if (plan.note) lines.push(style.yellow(plan.note));

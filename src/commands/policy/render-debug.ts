@@ -32,8 +32,7 @@ function renderResult(r: PolicyDebugResult, style: Style): string[] {
   }
   const fixes = new Set<string>();
   for (const d of r.diagnoses) {
-    // The explicit-deny diagnosis repeats the quoted statement shown above.
-    if (d.id !== "explicit-deny") lines.push(`    ${d.message}`);
+    lines.push(`    ${d.message}`);
     if (!fixes.has(d.fix)) {
       fixes.add(d.fix);
       lines.push(`    ${style.bold("Fix:")} ${d.fix}`);

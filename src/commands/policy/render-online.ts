@@ -36,6 +36,13 @@ function describeBucket(r: OnlineDebugReport): string {
     const n = Array.isArray(b.policy.Statement) ? b.policy.Statement.length : 1;
     parts.push(`bucket policy (${n} statement${n === 1 ? "" : "s"})`);
   } else if (b.status === "exists") parts.push("no bucket policy");
+  const owner = b.owner;
+  if (owner?.source === "other-account") parts.push("owned by another account");
+  else if (owner?.source === "given" || owner?.source === "confirmed") {
+    parts.push(
+      `owned by account ${owner.accountId}${owner.source === "given" ? " (--bucket-account)" : ""}`,
+    );
+  }
   return `${b.name}: ${b.status === "other-region" ? "in another region, " : ""}${parts.join(", ")}`;
 }
 

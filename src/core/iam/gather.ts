@@ -43,6 +43,8 @@ import type {
   OnlineFacts,
   PolicyVersionFact,
 } from "../policy/diagnose.js";
+import { nestedTooDeeply } from "../policy/errors.js";
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "../policy/json-parse.js";
 import type { NamedPolicy, PolicyDocument, PolicySet } from "../policy/types.js";
 import { markerInput } from "./listing.js";
 import { decodePolicyDocument, errorCode } from "./policies.js";
@@ -60,6 +62,8 @@ export interface GatheredPrincipal {
   accountId: string;
   partition: string;
   groups: string[];
+  /** The user's or role's tags, where IAM returns them with the user or role. */
+  tags: { Key?: string; Value?: string }[];
 }
 
 /** Where an identity policy comes from: what `policy fix --apply` writes to. */
@@ -78,6 +82,19 @@ export interface PolicySource {
   document: PolicyDocument;
 }
 
+/** Which account owns the bucket, and how s3kit knows. */
+export interface BucketOwner {
+  /** Unset when another account owns the bucket but its ID is not visible. */
+  accountId?: string;
+  /**
+   * given: --bucket-account; confirmed: S3 accepted ExpectedBucketOwner with the
+   * principal's account and refused another; other-account: S3 refused the principal's
+   * account; assumed: the endpoint does not say (it ignores ExpectedBucketOwner), so the
+   * principal's account is taken.
+   */
+  source: "given" | "confirmed" | "other-account" | "assumed";
+}
+
 export interface BucketState {
   name: string;
   /** exists, missing, forbidden (exists, the caller may not look), other-region */
@@ -86,6 +103,7 @@ export interface BucketState {
   policy?: PolicyDocument;
   publicAccessBlock?: PublicAccessBlockConfiguration | null;
   encryption?: { type: "SSE-S3" } | { type: "SSE-KMS"; kmsKeyArn: string } | { type: "none" };
+  owner?: BucketOwner;
 }
 
 export interface Gathered {
@@ -104,6 +122,8 @@ export interface GatherOptions {
   principal: PrincipalSelector;
   /** Look for policies attached elsewhere and non-default versions (default true). */
   online?: boolean;
+  /** The account that owns the bucket (--bucket-account); looked up when left out. */
+  bucketAccount?: string;
 }
 
 async function managedDocument(
@@ -115,7 +135,9 @@ async function managedDocument(
   const version = await iam.send(
     new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }),
   );
-  return { versionId, document: decodePolicyDocument(version.PolicyVersion?.Document) };
+  const document = decodePolicyDocument(version.PolicyVersion?.Document);
+  assertNotTooDeep(document, `Policy ${arn} (${versionId})`);
+  return { versionId, document };
 }
 
 /** The principal the command is about: --user, --role, or the caller's own identity. */
@@ -159,6 +181,7 @@ export async function resolvePrincipal(
         accountId: accountOf(arn),
         partition: partitionOf(arn),
         groups,
+        tags: user?.Tags ?? [],
       };
     }
     const role = (await iam.send(new GetRoleCommand({ RoleName: selector.role }))).Role;
@@ -173,6 +196,7 @@ export async function resolvePrincipal(
       accountId,
       partition,
       groups: [],
+      tags: role?.Tags ?? [],
     };
   } catch (err) {
     if (errorCode(err) === "NoSuchEntity") {
@@ -217,13 +241,10 @@ async function principalSources(
   ) =>
     Promise.all(
       names.map(async (policyName) => {
-        sources.push({
-          name: `inline:${policyName} (${via.type} ${via.name})`,
-          kind: "inline",
-          via,
-          policyName,
-          document: decodePolicyDocument(await get(policyName)),
-        });
+        const name = `inline:${policyName} (${via.type} ${via.name})`;
+        const document = decodePolicyDocument(await get(policyName));
+        assertNotTooDeep(document, `Inline policy ${policyName} of ${via.type} ${via.name}`);
+        sources.push({ name, kind: "inline", via, policyName, document });
       }),
     );
 
@@ -366,6 +387,7 @@ export async function bucketState(
     } catch {
       notes.push("The bucket policy is not valid JSON; it was left out of the evaluation.");
     }
+    if (state.policy) assertNotTooDeep(state.policy, `The bucket policy of ${bucket}`);
   }
   if (pab !== null) state.publicAccessBlock = pab ?? null;
   if (encryption !== null) {
@@ -379,6 +401,59 @@ export async function bucketState(
     } else state.encryption = { type: "SSE-S3" };
   }
   return state;
+}
+
+/**
+ * Who owns the bucket. S3 has no call that names the owner's account to someone else, but
+ * it refuses a request whose ExpectedBucketOwner is not the owner: HeadBucket with the
+ * principal's account tells same or other account, and HeadBucket with a made-up account
+ * tells whether the endpoint checks the parameter at all (moto and MinIO ignore it).
+ */
+export async function bucketOwner(
+  aws: Aws,
+  bucket: string,
+  accountId: string,
+  notes: string[],
+): Promise<BucketOwner> {
+  const s3 = await aws.s3();
+  const head = async (expected: string): Promise<"ok" | "refused" | "failed"> => {
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket: bucket, ExpectedBucketOwner: expected }));
+      return "ok";
+    } catch (err) {
+      return statusOf(err) === 403 ? "refused" : "failed";
+    }
+  };
+  const assumed = (why: string): BucketOwner => {
+    notes.push(
+      `${why}: bucket ${bucket} was evaluated as in account ${accountId}, the principal's. If another account owns it, pass --bucket-account ID.`,
+    );
+    return { accountId, source: "assumed" };
+  };
+  if (!/^\d{12}$/.test(accountId)) return assumed("The principal's account is not known");
+  const mine = await head(accountId);
+  if (mine === "refused") {
+    notes.push(
+      `Bucket ${bucket} belongs to another account than ${accountId} (S3 refused ExpectedBucketOwner=${accountId}), so both its bucket policy and the principal's own policies must allow each request. Pass --bucket-account ID to name that account.`,
+    );
+    return { source: "other-account" };
+  }
+  if (mine === "failed") return assumed("Could not ask S3 which account owns the bucket");
+  const decoy = accountId === "000000000000" ? "000000000001" : "000000000000";
+  if ((await head(decoy)) === "refused") return { accountId, source: "confirmed" };
+  return assumed(
+    `${aws.endpoint("s3")} does not check ExpectedBucketOwner, so it cannot say which account owns the bucket`,
+  );
+}
+
+/**
+ * A policy read from IAM or S3 is input like a file: nested thousands deep it would
+ * exhaust the stack later on (copying, printing), so it is exit 2 here.
+ */
+function assertNotTooDeep(document: unknown, source: string): void {
+  if (nestedDeeperThan(document, MAX_JSON_DEPTH)) {
+    throw nestedTooDeeply(source, undefined, MAX_JSON_DEPTH);
+  }
 }
 
 /** Bucket encryption may name the key by id, alias or ARN; policies need the key ARN. */
@@ -417,9 +492,11 @@ async function onlineFacts(
   }
   const attached = new Set(sources.filter((s) => s.arn).map((s) => s.arn));
   const policies: ManagedPolicyDetail[] = pages.flatMap((p) => p.Policies ?? []);
+  // Other policies are only candidates for a diagnosis: one that cannot be read is skipped.
   const documentOf = (doc: string | undefined) => {
     try {
-      return decodePolicyDocument(doc);
+      const document = decodePolicyDocument(doc);
+      return nestedDeeperThan(document, MAX_JSON_DEPTH) ? undefined : document;
     } catch {
       return undefined;
     }
@@ -470,6 +547,11 @@ export async function gatherPolicies(aws: Aws, options: GatherOptions): Promise<
     principalSources(iam, principal),
     bucketState(aws, options.bucket, principal.accountId, notes),
   ]);
+  if (options.bucketAccount !== undefined) {
+    bucket.owner = { accountId: options.bucketAccount, source: "given" };
+  } else if (bucket.status === "exists") {
+    bucket.owner = await bucketOwner(aws, options.bucket, principal.accountId, notes);
+  }
   let boundary: Gathered["boundary"];
   if (boundaryArn) {
     const { versionId, document } = await managedDocument(iam, boundaryArn);

@@ -10,7 +10,7 @@ import {
   runPolicyDebug,
 } from "../policy/debug-run.js";
 import type { Decision, EvaluationRequest } from "../policy/types.js";
-import { buildDebugRequests, checkDebugFlags } from "../policy-debug.js";
+import { buildDebugRequests, checkDebugFlags, type DebugRequestOptions } from "../policy-debug.js";
 import {
   type BucketState,
   type Gathered,
@@ -29,6 +29,8 @@ export interface OnlineDebugInput {
   key?: string;
   /** `key=value` arguments as typed (--context). */
   context?: readonly string[];
+  /** The account that owns the bucket (--bucket-account); looked up when left out. */
+  bucketAccount?: string;
   expect?: DebugExpectation;
   /** Ask SimulatePrincipalPolicy too (default true). */
   simulate?: boolean;
@@ -79,22 +81,37 @@ export interface GatheredRequests {
   requests: EvaluationRequest[];
 }
 
-type RequestInput = Pick<OnlineDebugInput, "bucket" | "principal" | "actions" | "key" | "context">;
+type RequestInput = Pick<
+  OnlineDebugInput,
+  "bucket" | "principal" | "actions" | "key" | "context" | "bucketAccount"
+>;
 
-const requestOptions = (input: RequestInput, principalArn?: string) => ({
-  bucket: input.bucket,
-  ...(input.actions?.length ? { actions: input.actions } : {}),
-  ...(input.key !== undefined ? { key: input.key } : {}),
-  ...(input.context ? { context: input.context } : {}),
-  ...(principalArn ? { principalArn } : {}),
-});
+const requestOptions = (input: RequestInput, gathered?: Gathered): DebugRequestOptions => {
+  const owner = gathered?.bucket.owner;
+  return {
+    bucket: input.bucket,
+    ...(input.actions?.length ? { actions: input.actions } : {}),
+    ...(input.key !== undefined ? { key: input.key } : {}),
+    ...(input.context ? { context: input.context } : {}),
+    ...(gathered ? { principalArn: gathered.principal.callerArn } : {}),
+    ...(input.bucketAccount !== undefined ? { resourceAccount: input.bucketAccount } : {}),
+    ...(owner?.accountId !== undefined && input.bucketAccount === undefined
+      ? { resourceAccount: owner.accountId }
+      : {}),
+    ...(owner?.source === "other-account" ? { resourceInOtherAccount: true } : {}),
+  };
+};
 
 /** Checks the request flags (exit 2 before any call), gathers, then builds the requests. */
 export async function gatherForRequests(aws: Aws, input: RequestInput): Promise<GatheredRequests> {
   checkDebugFlags(requestOptions(input));
   await buildDebugRequests(requestOptions(input));
-  const gathered = await gatherPolicies(aws, { bucket: input.bucket, principal: input.principal });
-  const requests = await buildDebugRequests(requestOptions(input, gathered.principal.callerArn));
+  const gathered = await gatherPolicies(aws, {
+    bucket: input.bucket,
+    principal: input.principal,
+    ...(input.bucketAccount !== undefined ? { bucketAccount: input.bucketAccount } : {}),
+  });
+  const requests = await buildDebugRequests(requestOptions(input, gathered));
   return { gathered, requests };
 }
 

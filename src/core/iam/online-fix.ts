@@ -14,6 +14,8 @@ import {
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
 import { ConflictError, UsageError } from "../errors.js";
+import { type FixGrant, type FixScopeOptions, prefixesFromTags } from "../policy/fix-scope.js";
+import { iamPolicySize, POLICY_SIZE_LIMITS } from "../policy/lint.js";
 import type { Decision } from "../policy/types.js";
 import { type FixPlan, planFix } from "../policy-fix.js";
 import type { Gathered, PolicySource } from "./gather.js";
@@ -36,6 +38,7 @@ export function planOnlineFix(
   gathered: Gathered,
   requests: Parameters<typeof planFix>[0]["requests"],
   newPolicyName?: string,
+  scope?: FixScopeOptions,
 ): OnlineFixPlan {
   const candidates = gathered.sources.filter((s) => !s.awsManaged);
   if (candidates.length === 0 && !newPolicyName) {
@@ -51,13 +54,38 @@ export function planOnlineFix(
     policies: gathered.policySet,
     requests,
     bucket: gathered.bucket.name,
+    hints: prefixesFromTags(gathered.principal.tags, gathered.bucket.name),
     ...(newPolicyName ? { newPolicyName } : {}),
+    ...(scope ? { scope } : {}),
   });
   const via = plan.candidate?.via;
+  const notes: string[] = [];
   if (via?.type === "group" && plan.changes.length > 0) {
-    plan.note = `The policy is attached to group ${via.name}: every member of the group gets the change.`;
+    notes.push(
+      `The policy is attached to group ${via.name}: every member of the group gets the change.`,
+    );
   }
+  const tooLarge = plan.changes.length > 0 ? sizeNote(plan) : undefined;
+  if (tooLarge) notes.push(tooLarge);
+  if (notes.length > 0) plan.note = notes.join(" ");
   return plan;
+}
+
+/** IAM refuses a policy over its size quota: say so before --apply tries. */
+function sizeNote(plan: OnlineFixPlan): string | undefined {
+  const size = iamPolicySize(JSON.stringify(plan.after));
+  const source = plan.candidate;
+  const L = POLICY_SIZE_LIMITS;
+  const [limit, what] =
+    source?.kind === "inline"
+      ? source.via.type === "user"
+        ? [L.inlineUser, "the inline policies of a user"]
+        : source.via.type === "group"
+          ? [L.inlineGroup, "the inline policies of a group"]
+          : [L.inlineRole, "the inline policies of a role"]
+      : [L.managed, "a managed policy"];
+  if (size <= limit) return undefined;
+  return `The changed policy has ${size.toLocaleString("en-US")} characters without whitespace, more than IAM accepts for ${what} (${limit.toLocaleString("en-US")}): --apply would be refused. Use --new-policy NAME to put the change into a policy of its own.`;
 }
 
 export interface AppliedFix {
@@ -149,6 +177,8 @@ export interface BeforeAfter {
 
 export interface OnlineFixInput extends Omit<OnlineDebugInput, "simulate" | "probe" | "expect"> {
   newPolicyName?: string;
+  /** --scope / --prefix. */
+  scope?: FixScopeOptions;
   apply: boolean;
   confirm: ConfirmPrune;
 }
@@ -170,6 +200,10 @@ export interface OnlineFixReport {
     before: FixPlan["before"];
     after: FixPlan["after"];
     note: string | null;
+    /** One line per scope: what is granted, where, and what else becomes allowed. */
+    scope: string[];
+    /** Every action and resource pattern the change newly allows. */
+    grants: FixGrant[];
   } | null;
   applied: AppliedFix | null;
   /** Per action, before and after (after --apply: read back from IAM and evaluated again). */
@@ -205,7 +239,7 @@ export async function onlineFix(aws: Aws, input: OnlineFixInput): Promise<Online
     report.complete = true;
     return report;
   }
-  const plan = planOnlineFix(gathered, requests, input.newPolicyName);
+  const plan = planOnlineFix(gathered, requests, input.newPolicyName, input.scope);
   report.plan = {
     policy: plan.candidate?.policyName ?? plan.name,
     kind: plan.candidate?.kind ?? "new",
@@ -216,6 +250,8 @@ export async function onlineFix(aws: Aws, input: OnlineFixInput): Promise<Online
     before: plan.before,
     after: plan.after,
     note: plan.note ?? null,
+    scope: plan.scopeLines,
+    grants: plan.grants,
   };
   report.results = plan.outcomes.map((o) => ({
     action: o.request.action,
@@ -230,17 +266,25 @@ export async function onlineFix(aws: Aws, input: OnlineFixInput): Promise<Online
       reason: o.reason ?? "no change of a policy allows it",
     }));
   report.complete = plan.complete;
+  // Without --key, the requests were checked under the scope: they may be allowed there.
+  if (plan.changes.length === 0 && plan.outcomes.every((o) => o.before === "allowed")) {
+    report.alreadyAllowed = true;
+    report.plan = null;
+    return report;
+  }
   if (!input.apply || plan.changes.length === 0) return report;
 
   report.applied = await applyFix(aws, gathered, plan, input.confirm);
-  // Read everything back from IAM and evaluate again: the proof the change took.
+  // Read everything back from IAM and evaluate again: the proof the change took. The
+  // requests are those the plan checked (a missing --key moved under the scope).
+  const checked = plan.scoped.map((s) => s.request);
   const again = await gatherForRequests(aws, input);
-  const after = debugGathered(again.gathered, again.requests).results;
-  report.results = before.map((r, i) => ({
-    action: r.action,
-    resource: r.resource,
-    before: r.decision,
-    after: after[i]?.decision ?? r.decision,
+  const after = debugGathered(again.gathered, checked).results;
+  report.results = plan.outcomes.map((o, i) => ({
+    action: o.request.action,
+    resource: o.request.resource,
+    before: o.before,
+    after: after[i]?.decision ?? o.after,
   }));
   report.complete = after.every((r) => r.decision === "allowed");
   return report;

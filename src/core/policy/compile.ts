@@ -3,7 +3,8 @@
 // statement remembers which actions it matched before.
 
 import { type CompiledCondition, compileCondition } from "./conditions.js";
-import { PolicyInputError } from "./errors.js";
+import { nestedTooDeeply, PolicyInputError } from "./errors.js";
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "./json-parse.js";
 import { type CompiledPrincipal, compilePrincipal } from "./principal.js";
 import type {
   ConditionScalar,
@@ -39,6 +40,10 @@ export interface CompiledStatement {
   /** Undefined when the statement has neither Resource nor NotResource. */
   resourceElement?: "Resource" | "NotResource";
   resources: CompiledResource[];
+  /** The Resource entries as written; what a trace shows when none has a variable. */
+  resourceTexts: string[];
+  /** No Resource entry has a policy variable: every matcher is fixed. */
+  resourcesFixed: boolean;
   principalElement?: "Principal" | "NotPrincipal";
   principal?: CompiledPrincipal;
   conditions: CompiledCondition[];
@@ -66,11 +71,16 @@ function asList(v: unknown): string[] {
   return Array.isArray(v) ? v.map((x) => String(x)) : [String(v)];
 }
 
-function invalid(policy: string, message: string, path?: string): PolicyInputError {
+function invalid(
+  policy: string,
+  message: string,
+  path?: string,
+  hint = "Check the policy with `s3kit policy lint`.",
+): PolicyInputError {
   return new PolicyInputError(
     "invalid-policy",
     `${policy}: ${message}`,
-    "Check the policy with `s3kit policy lint`.",
+    hint,
     path ? { path } : {},
   );
 }
@@ -115,9 +125,25 @@ function compileStatement(
         throw invalid(policy, `${path}.Condition.${op} must be an object of keys`);
       }
       for (const [key, value] of Object.entries(block)) {
-        conditions.push(
-          compileCondition(op, key, value as ConditionScalar | ConditionScalar[], variables),
+        const c = compileCondition(
+          op,
+          key,
+          value as ConditionScalar | ConditionScalar[],
+          variables,
         );
+        // AWS rejects a policy with an unknown operator. Evaluating it anyway would make a
+        // Deny with a typo silently never apply, so the policy is invalid input instead.
+        if (!c.parsed.base) {
+          const which =
+            typeof st.Sid === "string" && st.Sid !== "" ? `${path} (Sid "${st.Sid}")` : path;
+          throw invalid(
+            policy,
+            `${which}: "${op}" is not a condition operator, so AWS rejects this policy`,
+            `${path}.Condition.${op}`,
+            "Correct the operator (StringEquals, StringNotLike, ArnLike, IpAddress, Bool, DateLessThan, Null, …; IfExists and ForAnyValue:/ForAllValues: where they apply); `s3kit policy lint` lists every problem.",
+          );
+        }
+        conditions.push(c);
       }
     }
   }
@@ -129,6 +155,8 @@ function compileStatement(
     actions,
     actionMatchers: actions.map((a) => compileWildcard(a, true)),
     resources,
+    resourceTexts: resources.map((r) => r.raw),
+    resourcesFixed: resources.every((r) => r.matcher !== undefined),
     conditions,
     actionCache: new Map(),
   };
@@ -147,6 +175,11 @@ export function compilePolicy(policy: NamedPolicy, kind: PolicyKind): CompiledPo
   const doc = policy.document as unknown;
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
     throw invalid(policy.name, "the policy is not a JSON object");
+  }
+  // Read from anywhere (IAM, a bucket policy, a caller): recursion over thousands of
+  // levels would exhaust the stack, and no policy nests more than a few.
+  if (nestedDeeperThan(doc, MAX_JSON_DEPTH)) {
+    throw nestedTooDeeply(policy.name, undefined, MAX_JSON_DEPTH);
   }
   const d = doc as PolicyDocument;
   if (d.Statement === undefined) throw invalid(policy.name, "the policy has no Statement");

@@ -126,7 +126,11 @@ function toEpochMs(text: string): number | undefined {
   if (!/^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/.test(t)) {
     return undefined;
   }
-  const ms = Date.parse(t.length === 4 ? `${t}-01-01T00:00:00Z` : t);
+  // A date-time without a zone is read as UTC: Date.parse would take the host's local
+  // time, and the decision must not depend on where s3kit runs. (Date-only forms are UTC
+  // for Date.parse already.)
+  const zoned = t.length === 4 ? `${t}-01-01T00:00:00Z` : /T[^Z+-]*$/.test(t) ? `${t}Z` : t;
+  const ms = Date.parse(zoned);
   return Number.isNaN(ms) ? undefined : ms;
 }
 
@@ -273,6 +277,17 @@ function valueTest(
   return { test, shown };
 }
 
+/** The variables of a value that have no value (and no default) in this request. */
+function unsetVariables(t: Template, lookup: VariableLookup): string[] {
+  const out: string[] = [];
+  for (const p of t.parts) {
+    if (p.kind === "var" && p.fallback === undefined && lookup(p.key) === undefined) {
+      out.push(`\${${p.name}}`);
+    }
+  }
+  return out;
+}
+
 function missing(actual: ContextValue | undefined): boolean {
   return actual === undefined || (Array.isArray(actual) && actual.length === 0);
 }
@@ -306,21 +321,25 @@ export function evaluateCondition(
     for (const v of cc.values) expected.push(v.raw);
   } else {
     const tests: ValueTest[] = [];
-    let unresolved = 0;
+    // Values whose policy variable has no value in this request: IAM treats them as null,
+    // which no request value equals or is like. Positive operators do not match them;
+    // negated ones (StringNotEquals, ArnNotLike, …) do, so a Deny guarded by one applies.
+    const unset: string[] = [];
     for (const cv of cc.values) {
       const { test, shown } = valueTest(cv, base, lookup);
       if (shown !== undefined) expected.push(shown);
       if (test) tests.push(test);
-      else if (cv.template && shown === undefined) unresolved++;
+      else if (cv.template && shown === undefined)
+        unset.push(...unsetVariables(cv.template, lookup));
     }
     const positive = (v: string) => tests.some((t) => t(v));
-    if (tests.length === 0) {
-      // Every value was unusable: an unresolved variable makes the statement invalid.
+    const unsetNote =
+      unset.length > 0
+        ? `${[...new Set(unset)].join(", ")} has no value in this request, so no request value equals it`
+        : undefined;
+    if (tests.length === 0 && unset.length === 0) {
       result = false;
-      note =
-        unresolved > 0
-          ? "a policy variable in the value has no value in this request"
-          : "no valid value for this operator";
+      note = "no valid value for this operator";
     } else if (missing(actual)) {
       if (parsed.ifExists) {
         result = true;
@@ -337,12 +356,14 @@ export function evaluateCondition(
           ? "key not in the request; a negated operator is then true"
           : "key not in the request";
       }
+      if (unsetNote) note = `${note}; ${unsetNote}`;
     } else {
       const values = Array.isArray(actual) ? actual : [actual as string];
       const one = (v: string) => (base.negated ? !positive(v) : positive(v));
       if (parsed.set === "all") result = values.every(one);
       else if (parsed.set === "any") result = values.some(one);
       else result = base.negated ? !values.some(positive) : values.some(positive);
+      if (unsetNote) note = unsetNote;
     }
   }
 

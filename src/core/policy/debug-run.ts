@@ -33,6 +33,12 @@ export interface PolicyDebugInput {
   /** Facts only the online mode gathers (detached policies, non-default versions). */
   online?: OnlineFacts;
   expect?: DebugExpectation;
+  /**
+   * Keep every statement's trace and explanation in the results (default true). The
+   * human rendering shows only the deciding statements and diagnoses; without the
+   * traces a policy of thousands of statements is explained in a fraction of the memory.
+   */
+  explainStatements?: boolean;
 }
 
 /** A deciding statement with its text, as written in the policy. */
@@ -195,10 +201,13 @@ export function runPolicyDebug(input: PolicyDebugInput): PolicyDebugReport {
       ...(r.blockedBy ? { blockedBy: r.blockedBy } : {}),
       crossAccount: r.crossAccount,
       deciding: r.deciding.map(quoteRef),
-      statements: r.statements.map((t) => ({
-        ...t,
-        explanation: explainStatement(t, r.action, r.resource),
-      })),
+      statements:
+        input.explainStatements === false
+          ? []
+          : r.statements.map((t) => ({
+              ...t,
+              explanation: explainStatement(t, r.action, r.resource),
+            })),
       diagnoses,
     };
     if (input.expect) {

@@ -5,9 +5,17 @@
 
 import { bucketArn, objectArn, parseS3Arn } from "./arn.js";
 import type { CompiledPolicy } from "./compile.js";
+import { PolicyInputError } from "./errors.js";
 import { createEvaluator, type PolicyEvaluator, type PolicySetInput } from "./evaluate.js";
+import {
+  chooseScope,
+  type EvidentPrefix,
+  evidentPrefixes,
+  type ScopedRequest,
+} from "./fix-scope.js";
 import { bucketNearMiss } from "./near-miss.js";
 import type {
+  ConditionBlock,
   ConditionTrace,
   EvaluationRequest,
   EvaluationResult,
@@ -116,9 +124,54 @@ function describeActual(c: ConditionTrace): string {
   return `the request has ${Array.isArray(c.actual) ? JSON.stringify(c.actual) : `"${c.actual}"`}`;
 }
 
-function describeHeld(c: ConditionTrace): string {
-  const expected = c.expected.map((v) => `"${v}"`).join(", ");
-  return `its condition ${c.operator} ${c.key} = [${expected}] holds (${describeActual(c)})`;
+const PRINCIPAL_WORDS: Partial<Record<string, string>> = {
+  "user-arn": "by its user ARN",
+  "role-arn": "by its role ARN",
+  "session-arn": "by its session ARN",
+  "federated-user-arn": "by its federated user ARN",
+  account: "by its account",
+  anyone: "as anyone",
+  service: "as a service",
+};
+
+/**
+ * Why a Deny applies, element by element: the action and resource patterns that matched,
+ * the principal it names, and every condition with the request's value.
+ */
+function denyMatch(t: StatementTrace, action: string, resource: string): string {
+  const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join(", ");
+  const parts: string[] = [];
+  parts.push(
+    t.action.element === "Action"
+      ? `its Action "${t.action.matchedValue ?? quoted(t.action.values)}" matches ${action}`
+      : `its NotAction [${quoted(t.action.values)}] does not list ${action}`,
+  );
+  parts.push(
+    t.resource.element === "Resource"
+      ? `its Resource "${t.resource.matchedValue ?? quoted(t.resource.values)}" matches ${resource}`
+      : `its NotResource [${quoted(t.resource.values)}] does not cover ${resource}`,
+  );
+  if (t.principal) {
+    const p = t.principal;
+    if (p.matchKind === "boundary-not-principal") {
+      parts.push(
+        "the caller has a permissions boundary, and a Deny with NotPrincipal applies to such a caller whatever it lists",
+      );
+    } else if (p.element === "NotPrincipal") {
+      parts.push(`its NotPrincipal [${quoted(p.values)}] does not exempt the caller`);
+    } else {
+      const how = p.matchKind ? PRINCIPAL_WORDS[p.matchKind] : undefined;
+      parts.push(`its Principal [${quoted(p.values)}] names the caller${how ? ` ${how}` : ""}`);
+    }
+  }
+  for (const c of t.conditions) {
+    parts.push(
+      `its condition ${c.operator} ${c.key} [${quoted(c.expected)}] holds (${describeActual(c)}${c.note ? `; ${c.note}` : ""})`,
+    );
+  }
+  const last = parts.pop() as string;
+  const text = parts.length > 0 ? `${parts.join(", ")}, and ${last}` : last;
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
 /**
@@ -173,6 +226,25 @@ function conditionDiagnosis(t: StatementTrace, c: ConditionTrace, action: string
   };
 }
 
+// The evidence for a bucket is the same for every request of a report: read each set of
+// policies once (a policy of thousands of statements is explained action by action).
+const evidence = new WeakMap<object, Map<string, EvidentPrefix[]>>();
+
+function evidenceFor(policies: DiagnoseInput["policies"], bucket: string): EvidentPrefix[] {
+  const list = policies.identityPolicies ?? [];
+  let byBucket = evidence.get(list);
+  if (!byBucket) {
+    byBucket = new Map();
+    evidence.set(list, byBucket);
+  }
+  let found = byBucket.get(bucket);
+  if (!found) {
+    found = evidentPrefixes(bucket, list);
+    byBucket.set(bucket, found);
+  }
+  return found;
+}
+
 /** Explanations for one request. */
 export function diagnose(input: DiagnoseInput): Diagnosis[] {
   const ev = createEvaluator(input.policies);
@@ -183,18 +255,40 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
   const resource = result.resource;
   const loc = parseS3Arn(resource);
   const requestedBucket = loc?.bucket;
+  // What a fix should grant: the scope `policy fix` would choose (the prefix the policies
+  // use, else the key's folder), never the whole bucket when a prefix is evident.
+  let scoped: ScopedRequest | undefined;
+  const suggestion = (): { target: string; condition?: ConditionBlock; why: string } => {
+    scoped ??= chooseScope(
+      input.request,
+      requestedBucket === undefined ? [] : evidenceFor(input.policies, requestedBucket),
+    );
+    const scope = scoped.scope;
+    const target = scoped.target;
+    if (!scope || !target) return { target: resource, why: "" };
+    const whole = loc ? objectArn(loc.bucket, "*", loc.partition) : resource;
+    const why =
+      scope.kind === "bucket" || scope.bucketItself
+        ? ""
+        : ` (${scope.reason}; "${whole}" would allow every key of the bucket)`;
+    return {
+      target: target.resources.join('", "'),
+      ...(target.condition ? { condition: target.condition } : {}),
+      why,
+    };
+  };
 
   if (result.decision === "explicit-deny") {
     for (const d of result.deciding) {
       const st = rawStatement(ev, d);
-      const quote = st ? JSON.stringify(st) : "";
       const trace = result.statements.find(
         (t) => t.policy === d.policy && t.kind === d.kind && t.index === d.index,
       );
       const held = trace?.conditions ?? [];
+      const why = trace ? ` ${denyMatch(trace, action, resource)}` : "";
       out.push({
         id: "explicit-deny",
-        message: `${describeRef(d)} explicitly denies ${action} on ${resource}; an explicit deny overrides every allow.${held.length > 0 ? ` It applies because ${held.map(describeHeld).join(" and ")}.` : ""} The statement: ${quote}`,
+        message: `${describeRef(d)} explicitly denies ${action} on ${resource}; an explicit deny overrides every allow.${why}`,
         fix:
           denyConditionFix(held) ??
           (d.kind === "scp"
@@ -298,10 +392,11 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
         const names = t.resource.values.map(parseS3Arn);
         const bArn = bucketArn(requestedBucket, loc.partition);
         if (loc.key !== undefined && t.resource.values.includes(bArn)) {
+          const { target, why } = suggestion();
           out.push({
             id: "missing-object-wildcard",
-            message: `${action} acts on objects (${resource}), but ${describeRef(t)} grants it only on the bucket ARN ${bArn}. Object actions need the object form ${bArn}/*.`,
-            fix: `Add "${bArn}/*" to the Resource of that statement.`,
+            message: `${action} acts on objects (${resource}), but ${describeRef(t)} grants it only on the bucket ARN ${bArn}. Object actions need the object form ${bArn}/KEY, here ${target}.`,
+            fix: `Add "${target}" to the Resource of that statement${why}.`,
             statement: t,
           });
           explained = true;
@@ -338,13 +433,13 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
               : miss?.kind === "typo"
                 ? ` The names differ by ${miss.distance} character${miss.distance === 1 ? "" : "s"}: a typo?`
                 : "";
-          const target = loc.key !== undefined ? `${bArn}/*` : bArn;
+          const scoped = suggestion();
           out.push({
             id: "bucket-mismatch",
             message: `${describeRef(t)} grants ${action} on bucket "${other}", but the request is for bucket "${requestedBucket}".${why}`,
             fix: miss
               ? `Change "${other}" to "${requestedBucket}" in that statement's Resource.`
-              : `Add "${target}" to that statement's Resource if this principal should use "${requestedBucket}".`,
+              : `Add "${scoped.target}" to that statement's Resource if this principal should use "${requestedBucket}"${scoped.why}.`,
             statement: t,
           });
           explained = true;
@@ -356,12 +451,11 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
       if (failed.length > 0) explained = true;
     }
     if (!explained) {
-      const target =
-        loc?.key !== undefined && loc ? objectArn(loc.bucket, "*", loc.partition) : resource;
+      const { target, condition, why } = suggestion();
       out.push({
         id: "no-allow",
         message: `No statement allows ${action} on ${resource}${result.crossAccount ? "" : " (in the identity policies or the bucket policy)"}.`,
-        fix: `Add a statement {"Effect": "Allow", "Action": "${action}", "Resource": "${target}"} to the caller's policy.`,
+        fix: `Add a statement {"Effect": "Allow", "Action": "${action}", "Resource": "${target}"${condition ? `, "Condition": ${JSON.stringify(condition)}` : ""}} to the caller's policy${why}.`,
       });
     }
   }
@@ -420,13 +514,20 @@ function kmsDiagnoses(
 function onlineDiagnoses(input: DiagnoseInput, result: EvaluationResult): Diagnosis[] {
   const out: Diagnosis[] = [];
   const set = input.policies;
-  const withExtra = (name: string, document: PolicyDocument) =>
-    createEvaluator({
-      ...set,
-      identityPolicies: [...(set.identityPolicies ?? []), { name, document }],
-    }).decide(input.request);
+  const withExtra = (name: string, document: PolicyDocument) => {
+    try {
+      return createEvaluator({
+        ...set,
+        identityPolicies: [...(set.identityPolicies ?? []), { name, document }],
+      }).decide(input.request);
+    } catch (err) {
+      // A policy that is not attached and that AWS would not accept cannot be the fix.
+      if (err instanceof PolicyInputError) return undefined;
+      throw err;
+    }
+  };
   for (const p of input.online?.detachedPolicies ?? []) {
-    if (withExtra(p.name, p.document).decision !== "allowed") continue;
+    if (withExtra(p.name, p.document)?.decision !== "allowed") continue;
     const where = p.attachedTo?.length
       ? `it is attached to ${p.attachedTo.join(", ")}`
       : "it is not attached to anyone";
@@ -437,7 +538,7 @@ function onlineDiagnoses(input: DiagnoseInput, result: EvaluationResult): Diagno
     });
   }
   for (const v of input.online?.policyVersions ?? []) {
-    if (withExtra(`${v.policyName}@${v.versionId}`, v.document).decision !== "allowed") continue;
+    if (withExtra(`${v.policyName}@${v.versionId}`, v.document)?.decision !== "allowed") continue;
     out.push({
       id: "non-default-version",
       message: `Version ${v.versionId} of policy "${v.policyName}" would allow ${result.action}, but the default (active) version is ${v.defaultVersionId}.`,

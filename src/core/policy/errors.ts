@@ -6,6 +6,7 @@ import { UsageError } from "../errors.js";
 
 export type PolicyInputErrorCode =
   | "invalid-json"
+  | "nested-too-deeply"
   | "not-a-policy"
   | "invalid-policy"
   | "action-without-service"
@@ -40,4 +41,19 @@ export class PolicyInputError extends UsageError {
     if (where.column !== undefined) this.column = where.column;
     if (where.path !== undefined) this.path = where.path;
   }
+}
+
+/** Exit 2 for JSON nested deeper than any policy can be, with where it goes too deep. */
+export function nestedTooDeeply(
+  source: string,
+  position: { line: number; column: number } | undefined,
+  maxDepth: number,
+): PolicyInputError {
+  const at = position ? ` at line ${position.line}, column ${position.column}` : "";
+  return new PolicyInputError(
+    "nested-too-deeply",
+    `${source} is nested too deeply: more than ${maxDepth} levels of arrays and objects${at}; a policy needs at most 7`,
+    "Check that this is the policy you meant; a policy is a flat list of statements.",
+    position ? { line: position.line, column: position.column } : {},
+  );
 }

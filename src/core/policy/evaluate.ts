@@ -21,6 +21,7 @@ import { type PreparedRequest, prepareRequest } from "./request-context.js";
 import type {
   BlockedBy,
   ConditionTrace,
+  ElementTrace,
   EvaluationRequest,
   EvaluationResult,
   NamedPolicy,
@@ -154,29 +155,41 @@ function evaluateTraced(
 ): StatementOutcome & { trace: StatementTrace } {
   const hit = matchAction(st, req.actionLc);
   const actionMatched = (st.actionElement === "Action") === hit >= 0;
-  const action = {
+  // A trace is made for every statement of every request: plain object literals and the
+  // statement's own arrays keep a policy of thousands of statements cheap to explain.
+  const action: ElementTrace = {
     element: st.actionElement,
     matched: actionMatched,
     values: st.actions,
-    ...(hit >= 0 ? { matchedValue: st.actions[hit] } : {}),
   };
+  if (hit >= 0) action.matchedValue = st.actions[hit] as string;
 
-  const shown: string[] = [];
+  let shown = st.resourceTexts;
   let matchedValue: string | undefined;
-  for (const r of st.resources) {
-    const m = resourceMatcher(r, req.lookup);
-    shown.push(m.shown ?? r.raw);
-    if (matchedValue === undefined && m.matcher?.(req.resource)) matchedValue = m.shown ?? r.raw;
+  if (st.resourcesFixed) {
+    for (const r of st.resources) {
+      if (r.matcher?.(req.resource)) {
+        matchedValue = r.raw;
+        break;
+      }
+    }
+  } else {
+    shown = [];
+    for (const r of st.resources) {
+      const m = resourceMatcher(r, req.lookup);
+      shown.push(m.shown ?? r.raw);
+      if (matchedValue === undefined && m.matcher?.(req.resource)) matchedValue = m.shown ?? r.raw;
+    }
   }
   const resourceMatched =
     st.resourceElement !== undefined &&
     (st.resourceElement === "Resource") === (matchedValue !== undefined);
-  const resource = {
+  const resource: ElementTrace = {
     element: st.resourceElement ?? "Resource",
     matched: resourceMatched,
     values: shown,
-    ...(matchedValue !== undefined ? { matchedValue } : {}),
   };
+  if (matchedValue !== undefined) resource.matchedValue = matchedValue;
 
   let principal: PrincipalTrace | undefined;
   let principalMatched = true;
@@ -201,18 +214,30 @@ function evaluateTraced(
     }
   }
   const applies = actionMatched && resourceMatched && principalMatched && conditionsHold;
-  const trace: StatementTrace = {
-    policy: policy.name,
-    kind: policy.kind,
-    index: st.index,
-    ...(st.sid !== undefined ? { sid: st.sid } : {}),
-    effect: st.effect,
-    action,
-    resource,
-    ...(principal ? { principal } : {}),
-    conditions,
-    applies,
-  };
+  const trace: StatementTrace =
+    st.sid !== undefined
+      ? {
+          policy: policy.name,
+          kind: policy.kind,
+          index: st.index,
+          sid: st.sid,
+          effect: st.effect,
+          action,
+          resource,
+          conditions,
+          applies,
+        }
+      : {
+          policy: policy.name,
+          kind: policy.kind,
+          index: st.index,
+          effect: st.effect,
+          action,
+          resource,
+          conditions,
+          applies,
+        };
+  if (principal) trace.principal = principal;
   const out: StatementOutcome & { trace: StatementTrace } = { applies, trace };
   if (applies && principalKind) out.principalKind = principalKind;
   return out;

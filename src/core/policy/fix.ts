@@ -1,19 +1,36 @@
 // `policy fix`: the smallest change to one identity policy that allows the requested
-// actions without widening anything else. In order of preference:
-//   1. add the missing `bucket/*` to a statement that grants the object action on the
-//      bucket ARN only (or the missing bucket ARN for ListBucket on `bucket/*` only);
-//   2. point a resource at the right bucket when the policy names a near miss
-//      (typo, other environment);
+// actions within their scope (fix-scope.ts: the key, a prefix, or the bucket), and
+// nothing outside it. In order of preference:
+//   1. add the scope's resource to a statement that grants the action on this bucket but
+//      not on this resource (the classic missing `/*`, here `/uploads/*`), or the bucket
+//      ARN for ListBucket granted on objects only;
+//   2. point a resource at the right bucket when the policy names a near miss (typo,
+//      other environment);
 //   3. add the action to a statement that already covers the resource;
-//   4. add a new statement for exactly that action and resource.
+//   4. add a new statement for exactly that action and the scope.
+// A change is made only when everything it newly allows lies inside the scope (the other
+// actions of a statement gaining a resource included); otherwise the next way is tried,
+// down to the new statement, which fits by construction.
 // Requests blocked by something this policy cannot change (an explicit deny, a
 // boundary, SCPs, a condition that does not hold, a cross-account bucket policy) are
 // reported instead of worked around.
 
 import { bucketArn, parseS3Arn } from "./arn.js";
 import { createEvaluator, type PolicySetInput } from "./evaluate.js";
+import {
+  chooseScope,
+  type EvidentPrefix,
+  effectiveGrants,
+  evidentPrefixes,
+  type FixGrant,
+  type FixScopeOptions,
+  grantWithinScope,
+  listingConditionWithin,
+  type ScopedRequest,
+} from "./fix-scope.js";
 import { bucketNearMiss } from "./near-miss.js";
 import type {
+  ConditionBlock,
   Decision,
   EvaluationRequest,
   EvaluationResult,
@@ -34,6 +51,7 @@ export interface FixChange {
 }
 
 export interface FixRequestOutcome {
+  /** The request as checked (see ScopedRequest.request). */
   request: EvaluationRequest;
   before: Decision;
   after: Decision;
@@ -47,6 +65,10 @@ export interface FixResult {
   outcomes: FixRequestOutcome[];
   /** Every request is allowed after the fix. */
   complete: boolean;
+  /** Each request with its scope. */
+  scoped: ScopedRequest[];
+  /** Everything the changes newly allow (action and resource patterns). */
+  grants: FixGrant[];
 }
 
 export interface FixOptions {
@@ -56,6 +78,12 @@ export interface FixOptions {
   others?: Omit<PolicySetInput, "identityPolicies"> & { identityPolicies?: NamedPolicy[] };
   /** Sid prefix of added statements; default "S3kitFix". */
   sidPrefix?: string;
+  /** The scope asked for (--scope, --prefix); default: the narrowest that fits the policies. */
+  scope?: FixScopeOptions;
+  /** More evidence of the intended prefix (the principal's tags). */
+  hints?: readonly EvidentPrefix[];
+  /** The requests already scoped (planFix scopes them once for every candidate policy). */
+  scoped?: readonly ScopedRequest[];
 }
 
 function asList(v: string | string[] | undefined): string[] {
@@ -66,6 +94,33 @@ function asList(v: string | string[] | undefined): string[] {
 function setList(st: PolicyStatement, key: "Action" | "Resource", values: string[]): void {
   st[key] = values.length === 1 ? (values[0] as string) : values;
 }
+
+/**
+ * The requests with their scopes: evidence from every identity policy of the caller (the
+ * one being fixed included) and the hints, for each bucket asked about.
+ */
+export function scopeRequests(
+  requests: readonly EvaluationRequest[],
+  policies: readonly { name: string; document: PolicyDocument }[],
+  options: { scope?: FixScopeOptions; hints?: readonly EvidentPrefix[] } = {},
+): ScopedRequest[] {
+  const byBucket = new Map<string, EvidentPrefix[]>();
+  return requests.map((req) => {
+    const bucket = parseS3Arn(req.resource)?.bucket;
+    let evident: EvidentPrefix[] = [];
+    if (bucket !== undefined) {
+      evident = byBucket.get(bucket) ?? [
+        ...evidentPrefixes(bucket, policies),
+        ...(options.hints ?? []),
+      ];
+      byBucket.set(bucket, evident);
+    }
+    return chooseScope(req, evident, options.scope);
+  });
+}
+
+const sameCondition = (a: ConditionBlock | undefined, b: ConditionBlock | undefined) =>
+  JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 export function fixPolicy(
   document: PolicyDocument,
@@ -78,6 +133,14 @@ export function fixPolicy(
   if (!Array.isArray(doc.Statement)) doc.Statement = [doc.Statement];
   const statements = doc.Statement as PolicyStatement[];
   const changes: FixChange[] = [];
+  const grants: FixGrant[] = [];
+  const scoped =
+    options.scoped?.slice() ??
+    scopeRequests(
+      requests,
+      [...(options.others?.identityPolicies ?? []), { name, document }],
+      options,
+    );
 
   const evaluate = (req: EvaluationRequest, traced = true): EvaluationResult =>
     // A fresh evaluator each time: the document changes between calls.
@@ -125,34 +188,59 @@ export function fixPolicy(
     return undefined;
   };
 
-  const tryOnce = (req: EvaluationRequest, r: EvaluationResult): boolean => {
+  const tryOnce = (s: ScopedRequest, r: EvaluationResult): boolean => {
     const loc = parseS3Arn(r.resource);
     const candidates = ownAllows(r).filter((t) => t.conditions.every((c) => c.result));
-    if (loc) {
-      const bArn = bucketArn(loc.bucket, loc.partition);
+    const requested = { action: r.action, resource: r.resource };
+    const scope = s.scope;
+    const target = s.target ?? { resources: [r.resource] };
+    /** The grants a change would add, if every one of them stays inside the scope. */
+    const fits = (
+      actions: string[],
+      resources: string[],
+      condition: ConditionBlock | undefined,
+    ): FixGrant[] | undefined => {
+      const added = effectiveGrants(actions, resources);
+      if (!scope) {
+        // Outside S3 (a KMS key): only the exact resource and action asked for.
+        return added.every(
+          (g) => g.resource === r.resource && g.action.toLowerCase() === r.action.toLowerCase(),
+        )
+          ? added
+          : undefined;
+      }
+      return added.every((g) => grantWithinScope(g, scope, condition, requested))
+        ? added
+        : undefined;
+    };
+
+    if (loc && scope) {
+      // 1. The statement grants the action on this bucket, but not on this resource.
       for (const t of candidates) {
         if (!t.action.matched || t.resource.matched) continue;
         const st = statements[t.index] as PolicyStatement;
         const resources = asList(st.Resource);
-        if (loc.key !== undefined && resources.includes(bArn)) {
-          setList(st, "Resource", [...resources, `${bArn}/*`]);
-          record(
-            "add-resource",
-            t.index,
-            `Added "${bArn}/*": ${r.action} acts on objects, the statement named only the bucket.`,
-          );
-          return true;
-        }
-        if (loc.key === undefined && resources.some((x) => x.startsWith(`${bArn}/`))) {
-          setList(st, "Resource", [...resources, bArn]);
-          record(
-            "add-resource",
-            t.index,
-            `Added "${bArn}": ${r.action} acts on the bucket, the statement named only objects.`,
-          );
-          return true;
-        }
+        if (!resources.some((x) => parseS3Arn(x)?.bucket === loc.bucket)) continue;
+        // A listing under a prefix needs an s3:prefix limit the statement must have already.
+        if (target.condition && !listingConditionWithin(st.Condition, scope)) continue;
+        const missing = target.resources.filter((x) => !resources.includes(x));
+        const added = fits(asList(st.Action), missing, st.Condition);
+        if (!added || missing.length === 0) continue;
+        setList(st, "Resource", [...resources, ...missing]);
+        grants.push(...added);
+        const shown = missing.map((m) => `"${m}"`).join(", ");
+        record(
+          "add-resource",
+          t.index,
+          loc.key !== undefined && resources.includes(bucketArn(loc.bucket, loc.partition))
+            ? `Added ${shown}: ${r.action} acts on objects, the statement named only the bucket.`
+            : loc.key === undefined
+              ? `Added ${shown}: ${r.action} acts on the bucket, the statement named only objects.`
+              : `Added ${shown} to the statement that grants ${r.action} elsewhere in the bucket.`,
+        );
+        return true;
       }
+      // 2. The statement names a near miss of the bucket (a typo, another environment).
       for (const t of candidates) {
         if (!t.action.matched || t.resource.matched) continue;
         const st = statements[t.index] as PolicyStatement;
@@ -164,30 +252,27 @@ export function fixPolicy(
               b !== undefined && b !== loc.bucket && bucketNearMiss(loc.bucket, b) !== undefined,
           );
         if (!wrong) continue;
-        setList(
-          st,
-          "Resource",
-          resources.map((x) =>
-            parseS3Arn(x)?.bucket === wrong ? x.replace(`:::${wrong}`, `:::${loc.bucket}`) : x,
-          ),
+        const replaced = resources.map((x) =>
+          parseS3Arn(x)?.bucket === wrong ? x.replace(`:::${wrong}`, `:::${loc.bucket}`) : x,
         );
+        const fresh = replaced.filter((x) => !resources.includes(x));
+        const added = fits(asList(st.Action), fresh, st.Condition);
+        if (!added) continue;
+        setList(st, "Resource", replaced);
+        grants.push(...added);
         record("replace-bucket", t.index, `Replaced bucket "${wrong}" with "${loc.bucket}".`);
         return true;
       }
     }
-    // A statement that already covers this resource (and only resources of the same
-    // kind, so the new action does not spread to other resource types).
-    const sameKind = (x: string) => {
-      const l = parseS3Arn(x);
-      return loc
-        ? l !== undefined && (l.key !== undefined) === (loc.key !== undefined)
-        : x === r.resource;
-    };
+    // 3. A statement that already covers this resource, if the new action stays in the scope
+    // on every resource of the statement.
     for (const t of candidates) {
       if (t.action.matched || !t.resource.matched) continue;
       const st = statements[t.index] as PolicyStatement;
-      if (!asList(st.Resource).every(sameKind)) continue;
+      const added = fits([r.action], asList(st.Resource), st.Condition);
+      if (!added) continue;
       setList(st, "Action", [...asList(st.Action), r.action]);
+      grants.push(...added);
       record(
         "add-action",
         t.index,
@@ -195,48 +280,56 @@ export function fixPolicy(
       );
       return true;
     }
-    // A new statement, shared by requests for the same resource.
-    const target = req.exampleKey && loc ? `${bucketArn(loc.bucket, loc.partition)}/*` : r.resource;
+    // 4. A new statement for the scope, shared by requests with the same scope.
     const existing = statements.findIndex(
-      (s) =>
-        typeof s.Sid === "string" &&
-        s.Sid.startsWith(sidPrefix) &&
-        asList(s.Resource).join() === target,
+      (st) =>
+        typeof st.Sid === "string" &&
+        st.Sid.startsWith(sidPrefix) &&
+        asList(st.Resource).join() === target.resources.join() &&
+        sameCondition(st.Condition, target.condition),
     );
+    const added = effectiveGrants([r.action], target.resources);
+    grants.push(...added);
     if (existing >= 0) {
       const st = statements[existing] as PolicyStatement;
       setList(st, "Action", [...asList(st.Action), r.action]);
-      record("add-action", existing, `Added ${r.action} to the new statement for ${target}.`);
+      record(
+        "add-action",
+        existing,
+        `Added ${r.action} to the new statement for ${target.resources.join(", ")}.`,
+      );
       return true;
     }
     let n = 1;
-    while (statements.some((s) => s.Sid === `${sidPrefix}${n}`)) n++;
-    statements.push({
+    while (statements.some((st) => st.Sid === `${sidPrefix}${n}`)) n++;
+    const statement: PolicyStatement = {
       Sid: `${sidPrefix}${n}`,
       Effect: "Allow",
       Action: [r.action],
-      Resource: [target],
-    });
+      Resource: [...target.resources],
+    };
+    if (target.condition) statement.Condition = structuredClone(target.condition);
+    statements.push(statement);
     record(
       "add-statement",
       statements.length - 1,
-      `Added a statement allowing ${r.action} on ${target}.`,
+      `Added a statement allowing ${r.action} on ${target.resources.join(", ")}${target.condition ? ` with ${JSON.stringify(target.condition)}` : ""}.`,
     );
     return true;
   };
 
-  const before = requests.map((req) => evaluate(req, false).decision);
-  for (const req of requests) {
+  const before = scoped.map((s) => evaluate(s.request, false).decision);
+  for (const s of scoped) {
     for (let attempt = 0; attempt < 4; attempt++) {
-      const r = evaluate(req);
+      const r = evaluate(s.request);
       if (r.decision === "allowed" || blockedReason(r) !== undefined) break;
-      if (!tryOnce(req, r)) break;
+      if (!tryOnce(s, r)) break;
     }
   }
-  const outcomes: FixRequestOutcome[] = requests.map((req, i) => {
-    const r = evaluate(req);
+  const outcomes: FixRequestOutcome[] = scoped.map((s, i) => {
+    const r = evaluate(s.request);
     const o: FixRequestOutcome = {
-      request: req,
+      request: s.request,
       before: before[i] ?? r.decision,
       after: r.decision,
     };
@@ -246,10 +339,13 @@ export function fixPolicy(
   });
   if (!Array.isArray(document.Statement) && statements.length === 1)
     doc.Statement = statements[0] as PolicyStatement;
+  const unique = new Map(grants.map((g) => [`${g.action.toLowerCase()} ${g.resource}`, g]));
   return {
     document: doc,
     changes,
     outcomes,
     complete: outcomes.every((o) => o.after === "allowed"),
+    scoped,
+    grants: [...unique.values()],
   };
 }

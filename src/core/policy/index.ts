@@ -55,6 +55,18 @@ export {
   fixPolicy,
 } from "./fix.js";
 export {
+  chooseScope,
+  describeScopedGrants,
+  type EvidentPrefix,
+  evidentPrefixes,
+  type FixGrant,
+  type FixScope,
+  type FixScopeKind,
+  type FixScopeOptions,
+  grantWithinScope,
+  type ScopedRequest,
+} from "./fix-scope.js";
+export {
   coveredPrefixes,
   DEFAULT_SID_PREFIX,
   type GeneratePolicyOptions,

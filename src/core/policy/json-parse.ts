@@ -19,6 +19,23 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/**
+ * JSON nested deeper than this is refused: an IAM policy needs 7 levels (document,
+ * Statement list, statement, Condition, operator, key, values), and recursion over
+ * thousands of levels would exhaust the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The input nests arrays and objects deeper than MAX_JSON_DEPTH. */
+export class JsonTooDeepError extends Error {
+  readonly position: SourcePosition;
+  constructor(position: SourcePosition) {
+    super(`JSON nested too deeply (more than ${MAX_JSON_DEPTH} levels of arrays and objects)`);
+    this.name = "JsonTooDeepError";
+    this.position = position;
+  }
+}
+
 export interface ParsedJson {
   value: unknown;
   /** Start of each value by path: "" (root), "Statement[0].Action[1]", "Statement.Effect". */
@@ -49,6 +66,12 @@ export function parseJsonWithPositions(text: string): ParsedJson {
   let i = 0;
   // A byte-order mark is not JSON, but editors add it; skip it rather than fail.
   if (text.charCodeAt(0) === 0xfeff) i = 1;
+  // Line breaks can only occur in whitespace (strings reject raw control characters), so
+  // the current line is tracked there: every position costs O(1), not a scan from the start.
+  let line = 1;
+  let lineStart = 0;
+  const here = (): SourcePosition => ({ line, column: i - lineStart + 1, offset: i });
+  let depth = 0;
 
   const fail = (message: string, at = i): never => {
     throw new JsonSyntaxError(message, positionAt(text, at));
@@ -61,7 +84,11 @@ export function parseJsonWithPositions(text: string): ParsedJson {
   const skipWs = () => {
     while (i < text.length) {
       const c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+      if (c === 10) {
+        i++;
+        line++;
+        lineStart = i;
+      } else if (c === 32 || c === 9 || c === 13) i++;
       else break;
     }
   };
@@ -111,8 +138,18 @@ export function parseJsonWithPositions(text: string): ParsedJson {
 
   const parseValue = (path: string): unknown => {
     skipWs();
-    positions.set(path, positionAt(text, i));
+    positions.set(path, here());
     const ch = text[i];
+    if (ch === "{" || ch === "[") {
+      depth++;
+      if (depth > MAX_JSON_DEPTH) throw new JsonTooDeepError(here());
+    }
+    const value = parseInner(path, ch);
+    if (ch === "{" || ch === "[") depth--;
+    return value;
+  };
+
+  const parseInner = (path: string, ch: string | undefined): unknown => {
     if (ch === "{") {
       i++;
       const obj: Record<string, unknown> = {};
@@ -134,7 +171,16 @@ export function parseJsonWithPositions(text: string): ParsedJson {
         skipWs();
         if (text[i] !== ":") fail(`Expected ":" after property name, found ${describe(i)}`);
         i++;
-        obj[key] = parseValue(childPath(path, key));
+        const value = parseValue(childPath(path, key));
+        // As JSON.parse does: "__proto__" is a key like any other, not the prototype.
+        if (key === "__proto__") {
+          Object.defineProperty(obj, key, {
+            value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else obj[key] = value;
         skipWs();
         if (text[i] === ",") {
           i++;
@@ -195,4 +241,59 @@ export function parseJsonWithPositions(text: string): ParsedJson {
   skipWs();
   if (i < text.length) fail(`Unexpected ${describe(i)} after the JSON document`);
   return { value, positions };
+}
+
+// Documents already found shallow enough (a policy is checked when read, and again when
+// compiled): the second check is free.
+const shallow = new WeakSet<object>();
+
+/** True when arrays and objects nest deeper than `max` (iterative: any depth is safe). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (max >= MAX_JSON_DEPTH && shallow.has(value)) return false;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (typeof v !== "object" || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  if (max <= MAX_JSON_DEPTH) shallow.add(value);
+  return false;
+}
+
+export interface LazyParsedJson {
+  value: unknown;
+  /** Computed on first use by a second, position-recording parse. */
+  readonly positions: Map<string, SourcePosition>;
+}
+
+/**
+ * Parses with the engine's JSON.parse, which is several times faster and allocates far
+ * less than the position-recording parser; that parser runs only when positions are
+ * needed: for a syntax error, for nesting beyond MAX_JSON_DEPTH (both thrown with their
+ * position, as parseJsonWithPositions does), or when a caller reads `positions`.
+ */
+export function parseJsonFast(text: string): LazyParsedJson {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    parseJsonWithPositions(text);
+    throw new JsonSyntaxError("Invalid JSON", positionAt(text, 0));
+  }
+  if (nestedDeeperThan(value, MAX_JSON_DEPTH)) {
+    parseJsonWithPositions(text);
+    throw new JsonTooDeepError(positionAt(text, 0));
+  }
+  let positions: Map<string, SourcePosition> | undefined;
+  return {
+    value,
+    get positions() {
+      positions ??= parseJsonWithPositions(text).positions;
+      return positions;
+    },
+  };
 }

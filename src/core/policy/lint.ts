@@ -5,9 +5,19 @@
 
 import { arnProblem, couldMatchBucket, couldMatchObject, parseS3Arn } from "./arn.js";
 import { parseOperator } from "./conditions.js";
-import { JsonSyntaxError, parseJsonWithPositions, type SourcePosition } from "./json-parse.js";
+import { nestedTooDeeply } from "./errors.js";
+import { evidentPrefixes, minimalPrefixes } from "./evident-prefix.js";
+import {
+  JsonSyntaxError,
+  JsonTooDeepError,
+  type LazyParsedJson,
+  MAX_JSON_DEPTH,
+  parseJsonFast,
+  type SourcePosition,
+} from "./json-parse.js";
 import type { ActionMetadata, PolicyMetadata } from "./metadata.js";
 import { closest } from "./near-miss.js";
+import type { PolicyDocument } from "./types.js";
 import { VARIABLES_VERSION } from "./variables.js";
 
 export type LintSeverity = "error" | "warning";
@@ -79,6 +89,11 @@ export const LINT_RULES = {
     summary: "a condition key the action does not support (the condition can never hold)",
   },
   "malformed-arn": { severity: "error", summary: "a Resource that is not a well-formed ARN" },
+  "policy-too-large": {
+    severity: "warning",
+    summary:
+      "larger than AWS accepts (identity policies without whitespace; bucket policies 20 KB)",
+  },
 } as const satisfies Record<string, { severity: LintSeverity; summary: string }>;
 
 export type LintRule = keyof typeof LINT_RULES;
@@ -99,6 +114,8 @@ export interface LintOptions {
   bucket?: string;
   /** Enables unknown-action, action-resource-mismatch and condition-key-not-valid. */
   metadata?: PolicyMetadata;
+  /** The file name, for errors that stop the lint (JSON nested too deeply). */
+  source?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -410,7 +427,7 @@ export function lintPolicyDocument(
               "action-resource-mismatch",
               path,
               `${name} acts on objects, but ${sp} names only the bucket ARN (${values.join(", ")}), so it never applies.`,
-              `Add "arn:aws:s3:::${b}/*" to Resource.`,
+              objectResourceFix(doc, b),
             );
           } else if (scope === "bucket" && !anyBucket) {
             add(
@@ -479,12 +496,33 @@ export function lintPolicyDocument(
   return findings;
 }
 
-/** Lint policy text: JSON errors come back as a finding with line and column. */
+/**
+ * The object resources to add for a statement that names only the bucket: under the
+ * prefixes the rest of the policy uses for it, or every key when it uses none.
+ */
+function objectResourceFix(doc: Json, bucket: string): string {
+  const minimal = minimalPrefixes(
+    evidentPrefixes(bucket, [{ name: "policy", document: doc as unknown as PolicyDocument }]).map(
+      (e) => e.prefix,
+    ),
+  );
+  if (minimal.length === 0) return `Add "arn:aws:s3:::${bucket}/*" to Resource.`;
+  const arns = minimal.map((p) => `"arn:aws:s3:::${bucket}/${p}*"`).join(", ");
+  return `Add ${arns} to Resource: the prefix the rest of the policy uses ("arn:aws:s3:::${bucket}/*" would allow every key).`;
+}
+
+/**
+ * Lint policy text: JSON errors come back as a finding with line and column. JSON nested
+ * deeper than any policy is bad input, not a finding: PolicyInputError (exit 2).
+ */
 export function lintPolicy(text: string, options: LintOptions): LintFinding[] {
-  let parsed: ReturnType<typeof parseJsonWithPositions>;
+  let parsed: LazyParsedJson;
   try {
-    parsed = parseJsonWithPositions(text);
+    parsed = parseJsonFast(text);
   } catch (e) {
+    if (e instanceof JsonTooDeepError) {
+      throw nestedTooDeeply(options.source ?? "The policy", e.position, MAX_JSON_DEPTH);
+    }
     if (!(e instanceof JsonSyntaxError)) throw e;
     return [
       {
@@ -498,7 +536,96 @@ export function lintPolicy(text: string, options: LintOptions): LintFinding[] {
       },
     ];
   }
-  return lintPolicyDocument(parsed.value, options, parsed.positions);
+  // Positions cost a second parse: only a policy with findings needs them.
+  const findings = lintPolicyDocument(parsed.value, options);
+  if (findings.length > 0) {
+    const { positions } = parsed;
+    for (const f of findings) {
+      const pos = positions.get(f.path);
+      if (pos) {
+        f.line = pos.line;
+        f.column = pos.column;
+      }
+    }
+  }
+  const tooLarge = sizeFinding(text, options.kind);
+  return tooLarge ? [tooLarge, ...findings] : findings;
+}
+
+/**
+ * IAM counts an identity policy's characters without whitespace against its quotas; S3
+ * limits a bucket policy to 20 KB and documents no such exception, so all of it counts.
+ */
+export const POLICY_SIZE_LIMITS = {
+  managed: 6_144,
+  inlineUser: 2_048,
+  inlineGroup: 5_120,
+  inlineRole: 10_240,
+  bucketPolicyBytes: 20 * 1024,
+} as const;
+
+/** Characters of the text as IAM counts them against its quotas (no whitespace). */
+export function iamPolicySize(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) n++;
+  }
+  return n;
+}
+
+const number = (n: number) => n.toLocaleString("en-US");
+
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4; // a surrogate pair is one 4-byte character
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** The size limits a policy text exceeds, in words; undefined when it fits everywhere. */
+export function sizeProblem(text: string, kind: "identity" | "resource"): string | undefined {
+  if (kind === "resource") {
+    const bytes = utf8Length(text);
+    if (bytes <= POLICY_SIZE_LIMITS.bucketPolicyBytes) return undefined;
+    return `The bucket policy is ${number(bytes)} bytes; S3 rejects a bucket policy over 20 KB (${number(POLICY_SIZE_LIMITS.bucketPolicyBytes)} bytes).`;
+  }
+  const size = iamPolicySize(text);
+  const L = POLICY_SIZE_LIMITS;
+  const over = [
+    [L.managed, `a managed policy (${number(L.managed)})`],
+    [L.inlineUser, `the inline policies of a user (${number(L.inlineUser)})`],
+    [L.inlineGroup, `of a group (${number(L.inlineGroup)})`],
+    [L.inlineRole, `of a role (${number(L.inlineRole)})`],
+  ]
+    .filter(([limit]) => size > (limit as number))
+    .map(([, what]) => what as string);
+  if (over.length === 0) return undefined;
+  return `The policy has ${number(size)} characters without whitespace, more than IAM accepts for ${over.join(", ")}.`;
+}
+
+function sizeFinding(text: string, kind: "identity" | "resource"): LintFinding | undefined {
+  const message = sizeProblem(text, kind);
+  if (!message) return undefined;
+  return {
+    rule: "policy-too-large",
+    severity: LINT_RULES["policy-too-large"].severity,
+    path: "",
+    message,
+    fix:
+      kind === "resource"
+        ? "Move grants for IAM users and roles of this account into their identity policies, or merge statements that differ only in one value."
+        : "Split it into several policies, or merge statements that differ only in one resource (a wildcard or a list).",
+    line: 1,
+    column: 1,
+  };
 }
 
 /** True when a finding list contains errors (what makes `policy lint` exit non-zero). */

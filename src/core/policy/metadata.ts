@@ -88,6 +88,7 @@ export function createMetadata(data: PolicyMetadataData): PolicyMetadata {
   const globals = data.globalConditionKeys.map((k) => ({ match: keyMatcher(k.key), type: k.type }));
   keyTypes.push(...globals);
 
+  const expanded = new Map<string, ActionMetadata[]>();
   const validKeysCache = new Map<ActionMetadata, ((c: string) => boolean)[]>();
   const validKeys = (a: ActionMetadata) => {
     let list = validKeysCache.get(a);
@@ -114,8 +115,20 @@ export function createMetadata(data: PolicyMetadataData): PolicyMetadata {
       if (colon < 0) return undefined;
       const service = byService.get(pattern.slice(0, colon).toLowerCase());
       if (!service) return undefined;
-      const m = compileWildcard(pattern.slice(colon + 1), true);
-      return service.actions.filter((a) => m(a.name.toLowerCase()));
+      const lc = pattern.toLowerCase();
+      // Large policies repeat the same few actions thousands of times: match each once.
+      let hit = expanded.get(lc);
+      if (!hit) {
+        const exact = /[*?]/.test(lc) ? undefined : actions.get(lc);
+        if (exact) hit = [exact];
+        else {
+          const m = compileWildcard(pattern.slice(colon + 1), true);
+          hit = service.actions.filter((a) => m(a.name.toLowerCase()));
+        }
+        if (expanded.size >= 4096) expanded.clear();
+        expanded.set(lc, hit);
+      }
+      return [...hit];
     },
     s3Scope(action) {
       const types = action.resourceTypes;

@@ -5,8 +5,15 @@
 import { arnProblem, bucketArn, objectArn } from "./arn.js";
 import { bucketNameProblem } from "./bucket-name.js";
 import { parseIp } from "./cidr.js";
-import { PolicyInputError } from "./errors.js";
-import { JsonSyntaxError, parseJsonWithPositions, type SourcePosition } from "./json-parse.js";
+import { nestedTooDeeply, PolicyInputError } from "./errors.js";
+import {
+  JsonSyntaxError,
+  JsonTooDeepError,
+  type LazyParsedJson,
+  MAX_JSON_DEPTH,
+  parseJsonFast,
+  type SourcePosition,
+} from "./json-parse.js";
 import { lintPolicyDocument } from "./lint.js";
 import type { PolicyMetadata } from "./metadata.js";
 import { closest } from "./near-miss.js";
@@ -15,8 +22,8 @@ import type { EvaluationRequest, PolicyDocument, RequestContext } from "./types.
 
 export interface ParsedPolicy {
   document: PolicyDocument;
-  /** Where each element starts in the text, by lint-style path. */
-  positions: Map<string, SourcePosition>;
+  /** Where each element starts in the text, by lint-style path (computed on first use). */
+  readonly positions: Map<string, SourcePosition>;
 }
 
 /**
@@ -25,10 +32,11 @@ export interface ParsedPolicy {
  * malformed ARN, an invalid Effect. Style problems are left to `lintPolicy`.
  */
 export function parsePolicyText(text: string, source = "policy"): ParsedPolicy {
-  let parsed: ReturnType<typeof parseJsonWithPositions>;
+  let parsed: LazyParsedJson;
   try {
-    parsed = parseJsonWithPositions(text);
+    parsed = parseJsonFast(text);
   } catch (e) {
+    if (e instanceof JsonTooDeepError) throw nestedTooDeeply(source, e.position, MAX_JSON_DEPTH);
     if (!(e instanceof JsonSyntaxError)) throw e;
     const { line, column } = e.position;
     throw new PolicyInputError(
@@ -45,8 +53,13 @@ export function parsePolicyText(text: string, source = "policy"): ParsedPolicy {
     "invalid-effect": "invalid-policy",
     "missing-action": "invalid-policy",
   } as const;
-  for (const f of lintPolicyDocument(parsed.value, { kind: "identity" }, parsed.positions)) {
+  for (const f of lintPolicyDocument(parsed.value, { kind: "identity" })) {
     if (!(f.rule in codes)) continue;
+    const pos = parsed.positions.get(f.path);
+    if (pos) {
+      f.line = pos.line;
+      f.column = pos.column;
+    }
     const where: { line?: number; column?: number; path?: string } = { path: f.path };
     if (f.line !== undefined) where.line = f.line;
     if (f.column !== undefined) where.column = f.column;
@@ -58,7 +71,12 @@ export function parsePolicyText(text: string, source = "policy"): ParsedPolicy {
       where,
     );
   }
-  return { document: parsed.value as PolicyDocument, positions: parsed.positions };
+  return {
+    document: parsed.value as PolicyDocument,
+    get positions() {
+      return parsed.positions;
+    },
+  };
 }
 
 type KeyType = "Bool" | "Numeric" | "Date" | "IPAddress" | "ARN";
@@ -199,8 +217,11 @@ export const COMMON_DEBUG_ACTIONS = [
   "s3:DeleteObject",
 ] as const;
 
-/** Bucket-level list actions whose --key is the s3:prefix of the listing. */
-const LISTING_ACTIONS = new Set(["s3:listbucket", "s3:listbucketversions"]);
+/** Bucket-level list actions whose --key is the s3:prefix of the listing (lower case). */
+export const LISTING_ACTIONS: ReadonlySet<string> = new Set([
+  "s3:listbucket",
+  "s3:listbucketversions",
+]);
 
 export interface RequestOptions {
   action: string;
@@ -211,7 +232,7 @@ export interface RequestOptions {
   /** Caller; default arn:aws:iam::123456789012:user/example. */
   principalArn?: string;
   context?: RequestContext;
-  /** Bucket owner account, when it differs from the caller's. */
+  /** Bucket owner account, when it differs from the caller's; "" for another, unknown one. */
   resourceAccount?: string;
   /** Time for aws:CurrentTime / aws:EpochTime; default now. */
   now?: Date;
@@ -326,6 +347,13 @@ export function buildRequest(o: RequestOptions, metadata?: PolicyMetadata): Eval
     context["aws:CurrentTime"] = now.toISOString().replace(/\.\d{3}Z$/, "Z");
   if (!has("aws:EpochTime")) context["aws:EpochTime"] = String(Math.floor(now.getTime() / 1000));
 
+  if (o.resourceAccount) {
+    // What AWS sends for a request to a resource of that account.
+    if (!has("aws:ResourceAccount")) context["aws:ResourceAccount"] = o.resourceAccount;
+    if (!has("s3:ResourceAccount") && action.toLowerCase().startsWith("s3:")) {
+      context["s3:ResourceAccount"] = o.resourceAccount;
+    }
+  }
   const req: EvaluationRequest = { action, resource, principal, context };
   if (o.resourceAccount !== undefined) req.resourceAccount = o.resourceAccount;
   if (exampleKey) req.exampleKey = true;

@@ -46,8 +46,33 @@ const cases: DiagCase[] = [
       },
     },
     expect: "missing-object-wildcard",
-    message: ['statement "Uploads"', "arn:aws:s3:::app-uploads/*"],
-    fix: ['Add "arn:aws:s3:::app-uploads/*"'],
+    message: ['statement "Uploads"', "arn:aws:s3:::app-uploads/KEY"],
+    // A key at the top of the bucket and no prefix anywhere: that key, and the wider choice named.
+    fix: [
+      'Add "arn:aws:s3:::app-uploads/avatar.png"',
+      '"arn:aws:s3:::app-uploads/*" would allow every key of the bucket',
+    ],
+  },
+  {
+    name: "missing /* in a grant limited to uploads/: the fix stays under uploads/",
+    input: {
+      policies: id(
+        allow("s3:ListBucket", "arn:aws:s3:::app-uploads", {
+          StringLike: { "s3:prefix": ["uploads/*"] },
+        }),
+        allow(["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::app-uploads"),
+      ),
+      request: {
+        action: "s3:PutObject",
+        resource: "arn:aws:s3:::app-uploads/uploads/a.png",
+        principal: ALICE,
+      },
+    },
+    expect: "missing-object-wildcard",
+    message: ["here arn:aws:s3:::app-uploads/uploads/*"],
+    fix: [
+      'Add "arn:aws:s3:::app-uploads/uploads/*" to the Resource of that statement (the prefix of the s3:prefix condition in app-policy;',
+    ],
   },
   {
     name: "classic: policy for prod-app-uploads used against dev-app-uploads",
@@ -83,7 +108,16 @@ const cases: DiagCase[] = [
       request: get("arn:aws:s3:::app-uploads/x"),
     },
     expect: "bucket-mismatch",
-    fix: ['Add "arn:aws:s3:::app-uploads/*"'],
+    fix: ['Add "arn:aws:s3:::app-uploads/x"'],
+  },
+  {
+    name: "unrelated bucket, key in a folder: the folder, not the bucket",
+    input: {
+      policies: id(allow("s3:GetObject", "arn:aws:s3:::billing-exports/*")),
+      request: get("arn:aws:s3:::app-uploads/reports/2024/x.csv"),
+    },
+    expect: "bucket-mismatch",
+    fix: ['Add "arn:aws:s3:::app-uploads/reports/2024/*"', "the key's folder"],
   },
   {
     name: "s3:ListBucket granted only on bucket/*",
@@ -95,7 +129,7 @@ const cases: DiagCase[] = [
     fix: ['Add "arn:aws:s3:::app-uploads"'],
   },
   {
-    name: "explicit deny is quoted",
+    name: "explicit deny says which action and resource it matched",
     input: {
       policies: id(allow("s3:*", "*"), {
         Sid: "NoDeletes",
@@ -106,7 +140,10 @@ const cases: DiagCase[] = [
       request: { action: "s3:DeleteObject", resource: "arn:aws:s3:::b/x", principal: ALICE },
     },
     expect: "explicit-deny",
-    message: ['Statement "NoDeletes"', '"Effect":"Deny"', '"Action":"s3:DeleteObject"'],
+    message: [
+      'Statement "NoDeletes"',
+      'Its Action "s3:DeleteObject" matches s3:DeleteObject, and its Resource "*" matches arn:aws:s3:::b/x.',
+    ],
   },
   {
     name: "explicit deny in the bucket policy names the bucket policy",
@@ -144,7 +181,9 @@ const cases: DiagCase[] = [
       request: get("arn:aws:s3:::b/x", { context: { "aws:SecureTransport": "false" } }),
     },
     expect: "explicit-deny",
-    message: ['Bool aws:SecureTransport = ["false"] holds (the request has "false")'],
+    message: [
+      'its Principal ["*"] names the caller as anyone, and its condition Bool aws:SecureTransport ["false"] holds (the request has "false").',
+    ],
     fix: ["over HTTPS"],
   },
   {
@@ -351,6 +390,20 @@ const cases: DiagCase[] = [
     },
     expect: "no-allow",
     fix: ['"Action": "s3:DeleteObject"', "arn:aws:s3:::b/*"],
+  },
+  {
+    name: "nothing grants the listing: the suggestion keeps the evident prefix",
+    input: {
+      policies: id(allow("s3:GetObject", "arn:aws:s3:::b/uploads/*")),
+      request: {
+        action: "s3:ListBucket",
+        resource: "arn:aws:s3:::b",
+        principal: ALICE,
+        context: { "s3:prefix": "uploads/" },
+      },
+    },
+    expect: "no-allow",
+    fix: ['"Resource": "arn:aws:s3:::b", "Condition": {"StringLike":{"s3:prefix":["uploads/*"]}}'],
   },
   {
     name: "SSE-KMS bucket without kms:GenerateDataKey for uploads",

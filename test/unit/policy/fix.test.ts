@@ -22,21 +22,21 @@ function decisions(d: PolicyDocument, requests: EvaluationRequest[]) {
 }
 
 describe("fixPolicy", () => {
-  it("adds the missing /* to the statement that names the bucket", () => {
+  it("adds the missing /… (the key's folder) to the statement that names the bucket", () => {
     const before = doc({
       Sid: "Uploads",
       Effect: "Allow",
       Action: "s3:PutObject",
       Resource: "arn:aws:s3:::app-uploads",
     });
-    const r = fixPolicy(before, [put("arn:aws:s3:::app-uploads/a.png")]);
+    const r = fixPolicy(before, [put("arn:aws:s3:::app-uploads/avatars/a.png")]);
     expect(r.complete).toBe(true);
     expect(r.changes).toEqual([
       {
         kind: "add-resource",
         statement: 0,
         sid: "Uploads",
-        description: expect.stringContaining("arn:aws:s3:::app-uploads/*"),
+        description: expect.stringContaining("arn:aws:s3:::app-uploads/avatars/*"),
       },
     ]);
     expect(r.document.Statement).toEqual([
@@ -44,7 +44,7 @@ describe("fixPolicy", () => {
         Sid: "Uploads",
         Effect: "Allow",
         Action: "s3:PutObject",
-        Resource: ["arn:aws:s3:::app-uploads", "arn:aws:s3:::app-uploads/*"],
+        Resource: ["arn:aws:s3:::app-uploads", "arn:aws:s3:::app-uploads/avatars/*"],
       },
     ]);
     expect(r.outcomes[0]).toMatchObject({ before: "implicit-deny", after: "allowed" });
@@ -198,7 +198,9 @@ describe("line diff", () => {
   });
   it("formats a policy fix with context", () => {
     const before = doc({ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::b" });
-    const after = fixPolicy(before, [put("arn:aws:s3:::b/x")]).document;
+    const after = fixPolicy(before, [put("arn:aws:s3:::b/x")], {
+      scope: { scope: "bucket" },
+    }).document;
     const text = formatDiff(lineDiff(formatPolicyJson(before), formatPolicyJson(after)), 1);
     expect(text).toMatch(/^- +"Resource": "arn:aws:s3:::b"$/m);
     expect(text).toMatch(/^\+ +"Resource": \[$/m);

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${…} in plain strings.
 import { beforeAll, describe, expect, it } from "vitest";
+import { createEvaluator } from "../../../src/core/policy/evaluate.js";
 import {
   hasLintErrors,
   LINT_RULES,
@@ -9,6 +10,7 @@ import {
 } from "../../../src/core/policy/lint.js";
 import type { PolicyMetadata } from "../../../src/core/policy/metadata.js";
 import { loadPolicyMetadata } from "../../../src/core/policy/metadata-load.js";
+import type { PolicyDocument } from "../../../src/core/policy/types.js";
 
 let metadata: PolicyMetadata;
 beforeAll(async () => {
@@ -297,6 +299,19 @@ const cases: LintCase[] = [
     rule: "malformed-arn",
     path: "Statement[0].Resource",
   },
+  {
+    name: "identity policy over the inline user limit",
+    text: stmt(
+      Array.from(
+        { length: 25 },
+        (_, i) =>
+          `{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/folder-number-${i}/*"}`,
+      ).join(",\n"),
+    ),
+    rule: "policy-too-large",
+    path: "",
+    at: [1, 1],
+  },
 ];
 
 describe("lint rules", () => {
@@ -318,6 +333,85 @@ describe("lint rules", () => {
   it("has a case for every rule", () => {
     const covered = new Set(cases.map((c) => c.rule));
     expect(Object.keys(LINT_RULES).filter((r) => !covered.has(r as LintRule))).toEqual([]);
+  });
+});
+
+describe("policy size against AWS's limits", () => {
+  const policyOf = (n: number, indent: string) =>
+    stmt(
+      Array.from(
+        { length: n },
+        (_, i) =>
+          `{\n${indent}"Effect": "Allow",\n${indent}"Action": "s3:GetObject",\n${indent}"Resource": "arn:aws:s3:::b/f${i}/*"\n}`,
+      ).join(", "),
+    );
+  const size = (text: string) => text.replace(/\s/g, "").length;
+
+  it("counts identity policies without whitespace", () => {
+    const compact = policyOf(25, "");
+    const padded = policyOf(25, " ".repeat(60));
+    expect(size(compact)).toBeLessThan(2048);
+    expect(padded.length).toBeGreaterThan(6144);
+    for (const text of [compact, padded]) {
+      expect(lintPolicy(text, { kind: "identity" }).map((f) => f.rule)).toEqual([]);
+    }
+  });
+
+  it("names each limit the policy is over", () => {
+    const text = policyOf(120, "");
+    expect(size(text)).toBeGreaterThan(6144);
+    expect(size(text)).toBeLessThan(10240);
+    const [finding] = lintPolicy(text, { kind: "identity" });
+    expect(finding?.message).toContain("a managed policy (6,144)");
+    expect(finding?.message).toContain("the inline policies of a user (2,048)");
+    expect(finding?.message).toContain("of a group (5,120)");
+    expect(finding?.message).not.toContain("of a role");
+  });
+
+  it("counts every byte of a bucket policy against 20 KB", () => {
+    const statement = (i: number) =>
+      `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/u${i}"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/é${i}/*"}`;
+    const text = stmt(Array.from({ length: 150 }, (_, i) => statement(i)).join(",\n"));
+    const [finding] = lintPolicy(text, { kind: "resource" }).filter(
+      (f) => f.rule === "policy-too-large",
+    );
+    expect(finding?.message).toMatch(/^The bucket policy is [\d,]+ bytes; S3 rejects/);
+    expect(lintPolicy(stmt(statement(1)), { kind: "resource" })).toEqual([]);
+  });
+});
+
+describe("lint: bounded input", () => {
+  it("refuses JSON nested deeper than a policy can be (exit 2), without exhausting the stack", () => {
+    const deep = `{"Statement": ${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    expect(() => lintPolicy(deep, { kind: "identity", source: "deep.json" })).toThrow(
+      /deep\.json is nested too deeply: more than 64 levels .* at line 1, column 78/,
+    );
+  });
+
+  it("the evaluator refuses a document nested thousands deep, whatever it came from", () => {
+    let resource: unknown = "arn:aws:s3:::b/*";
+    for (let i = 0; i < 5000; i++) resource = [resource];
+    const document = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: resource }],
+    } as unknown as PolicyDocument;
+    expect(() => createEvaluator({ identityPolicies: [{ name: "live", document }] })).toThrow(
+      "live is nested too deeply: more than 64 levels of arrays and objects; a policy needs at most 7",
+    );
+  });
+
+  it("still points at the right line and column deep into a long file", () => {
+    const statements = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        `  {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${i}/*"}`,
+    );
+    statements.push('  {"Effect": "Allow", "Action": "GetObject", "Resource": "arn:aws:s3:::b/*"}');
+    const text = `{${V},\n"Statement": [\n${statements.join(",\n")}\n]}`;
+    const finding = lintPolicy(text, { kind: "identity" }).find(
+      (f) => f.rule === "action-without-service",
+    );
+    expect([finding?.line, finding?.column]).toEqual([3003, 33]);
   });
 });
 
@@ -399,5 +493,22 @@ describe("lint: things that are fine", () => {
       { kind: "identity", metadata },
     );
     expect(findings[0]?.path).toBe("Statement.Action");
+  });
+});
+
+describe("lint: the fix for an object action on the bucket ARN keeps the policy's prefix", () => {
+  it("suggests B/uploads/* when the listing is limited to uploads/", () => {
+    const text = stmt(
+      [
+        '{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"StringLike": {"s3:prefix": ["uploads/*"]}}}',
+        '{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::b"}',
+      ].join(", "),
+    );
+    const finding = lintPolicy(text, { kind: "identity", metadata }).find(
+      (f) => f.rule === "action-resource-mismatch",
+    );
+    expect(finding?.fix).toBe(
+      'Add "arn:aws:s3:::b/uploads/*" to Resource: the prefix the rest of the policy uses ("arn:aws:s3:::b/*" would allow every key).',
+    );
   });
 });

@@ -225,11 +225,13 @@ describe("Variables in Condition values", () => {
       "implicit-deny",
       SESSION,
     ),
+    // IAM: "Inverted condition operators like StringNotEquals or StringNotLike do match
+    // against a null value" (Policy variables with no value).
     conditionVarCase(
-      "unresolved variable in a negated operator also fails",
+      "unresolved variable in a negated operator: the negation holds",
       { StringNotLike: { "s3:prefix": "home/${aws:username}/*" } },
       { "s3:prefix": "tmp/" },
-      "implicit-deny",
+      "allowed",
       SESSION,
     ),
     conditionVarCase(
