@@ -1,17 +1,17 @@
 import { Option } from "commander";
+import { bucketsNamed, readOfflinePolicySet } from "../../core/access/offline.js";
+import { probeCredentials } from "../../core/access/probe-credentials.js";
+import {
+  buildDebugRequests,
+  checkDebugFlags,
+  type DebugRequestOptions,
+} from "../../core/access/requests.js";
 import { assertValidBucketName } from "../../core/buckets/names.js";
 import { ExitCode, UsageError } from "../../core/errors.js";
 import { parseS3Arn } from "../../core/policy/arn.js";
 import { type DebugExpectation, runPolicyDebug } from "../../core/policy/debug-run.js";
 import { EXAMPLE_KEY } from "../../core/policy/parse.js";
 import { DEFAULT_PRINCIPAL_ARN } from "../../core/policy/principal.js";
-import {
-  bucketsNamed,
-  buildDebugRequests,
-  checkDebugFlags,
-  type DebugRequestOptions,
-  readOfflinePolicySet,
-} from "../../core/policy-debug.js";
 import { readStdinText } from "../../io/input.js";
 import { withSpinner } from "../../io/spinner.js";
 import { type Context, defineCommand } from "../context.js";
@@ -264,7 +264,7 @@ async function runOnline(ctx: Context, opts: Options): Promise<number | undefine
     );
   }
   assertValidBucketName(bucket);
-  const { probeCredentials, probeConnection } = await import("../../core/iam/probe.js");
+  const { probeConnection } = await import("../../core/access/probe.js");
   const probeCreds = opts.probe
     ? probeCredentials(
         {
@@ -274,7 +274,7 @@ async function runOnline(ctx: Context, opts: Options): Promise<number | undefine
         ctx.env,
       )
     : undefined;
-  const { onlineDebug } = await import("../../core/iam/online-debug.js");
+  const { onlineDebug } = await import("../../core/access/debug-online.js");
   const aws = await ctx.aws();
   const principal =
     opts.user !== undefined

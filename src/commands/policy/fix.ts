@@ -1,18 +1,17 @@
 import { Option } from "commander";
+import { planFix } from "../../core/access/fix-plan.js";
+import { bucketsNamed, readOfflinePolicySet } from "../../core/access/offline.js";
+import {
+  buildDebugRequests,
+  checkDebugFlags,
+  type DebugRequestOptions,
+} from "../../core/access/requests.js";
 import { assertValidBucketName } from "../../core/buckets/names.js";
 import { ConflictError, ExitCode, UsageError } from "../../core/errors.js";
 import { parseS3Arn } from "../../core/policy/arn.js";
 import { formatDiff } from "../../core/policy/diff.js";
 import type { FixScopeKind, FixScopeOptions } from "../../core/policy/fix-scope.js";
 import type { Decision } from "../../core/policy/types.js";
-import {
-  bucketsNamed,
-  buildDebugRequests,
-  checkDebugFlags,
-  type DebugRequestOptions,
-  readOfflinePolicySet,
-} from "../../core/policy-debug.js";
-import { planFix } from "../../core/policy-fix.js";
 import { readStdinText } from "../../io/input.js";
 import { confirm } from "../../io/prompt.js";
 import { withSpinner } from "../../io/spinner.js";
@@ -297,7 +296,7 @@ async function runOnline(ctx: Context, opts: Options): Promise<number | undefine
     );
   }
   assertValidBucketName(bucket);
-  const { onlineFix } = await import("../../core/iam/online-fix.js");
+  const { onlineFix } = await import("../../core/access/fix-online.js");
   const aws = await ctx.aws();
   const principal =
     opts.user !== undefined

@@ -1,12 +1,12 @@
 import { Option } from "commander";
-import { assertValidBucketName } from "../../core/buckets/names.js";
-import { ExitCode, UsageError } from "../../core/errors.js";
-import { readPolicySource } from "../../core/policy-files.js";
 import {
   type LintTarget,
   lintPolicySources,
   type PolicyLintReport,
-} from "../../core/policy-lint.js";
+} from "../../core/access/lint.js";
+import { readPolicySource } from "../../core/access/policy-files.js";
+import { assertValidBucketName } from "../../core/buckets/names.js";
+import { ExitCode, UsageError } from "../../core/errors.js";
 import { readStdinText } from "../../io/input.js";
 import type { Style } from "../../io/style.js";
 import { defineCommand } from "../context.js";

@@ -5,8 +5,8 @@
 import { type ContextEntry, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
+import { errorCode } from "../iam/policies.js";
 import type { Decision, EvaluationRequest, PolicyDocument } from "../policy/types.js";
-import { errorCode } from "./policies.js";
 
 export interface SimulatedDecision {
   action: string;

@@ -10,15 +10,11 @@ import {
   runPolicyDebug,
 } from "../policy/debug-run.js";
 import type { Decision, EvaluationRequest } from "../policy/types.js";
-import { buildDebugRequests, checkDebugFlags, type DebugRequestOptions } from "../policy-debug.js";
-import {
-  type BucketState,
-  type Gathered,
-  gatherPolicies,
-  type PolicySource,
-  type PrincipalSelector,
-} from "./gather.js";
+import type { BucketState } from "./bucket.js";
+import { type Gathered, gatherPolicies } from "./gather.js";
+import type { PolicySource, PrincipalSelector } from "./principal.js";
 import { type ProbeReport, type ProbeStep, probeAccess } from "./probe.js";
+import { buildDebugRequests, checkDebugFlags, type DebugRequestOptions } from "./requests.js";
 import { type Simulation, simulatePrincipal } from "./simulate.js";
 
 export interface OnlineDebugInput {

@@ -14,19 +14,20 @@ import {
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
 import { ConflictError, UsageError } from "../errors.js";
-import { type FixGrant, type FixScopeOptions, prefixesFromTags } from "../policy/fix-scope.js";
-import { iamPolicySize, POLICY_SIZE_LIMITS } from "../policy/lint.js";
-import type { Decision } from "../policy/types.js";
-import { type FixPlan, planFix } from "../policy-fix.js";
-import type { Gathered, PolicySource } from "./gather.js";
-import { MANAGED_BY_TAG, S3KIT_PATH } from "./names.js";
-import { debugGathered, gatherForRequests, type OnlineDebugInput } from "./online-debug.js";
+import { MANAGED_BY_TAG, S3KIT_PATH } from "../iam/names.js";
 import {
   type ConfirmPrune,
   isEntityAlreadyExists,
   policyArn,
   replaceDefaultVersion,
-} from "./policies.js";
+} from "../iam/policies.js";
+import { type FixGrant, type FixScopeOptions, prefixesFromTags } from "../policy/fix-scope.js";
+import { iamPolicySize, POLICY_SIZE_LIMITS } from "../policy/lint.js";
+import type { Decision } from "../policy/types.js";
+import { debugGathered, gatherForRequests, type OnlineDebugInput } from "./debug-online.js";
+import { type FixPlan, planFix } from "./fix-plan.js";
+import type { Gathered } from "./gather.js";
+import type { PolicySource } from "./principal.js";
 
 export type OnlineFixPlan = FixPlan<PolicySource> & {
   /** Others who get the change too (the members of a group). */

@@ -2,8 +2,8 @@
 // Principal, with the service metadata of just the services the policies name (so a
 // policy of S3 actions loads only S3's action list).
 
-import { type LintFinding, lintPolicy } from "./policy/lint.js";
-import { loadPolicyMetadata } from "./policy/metadata-load.js";
+import { type LintFinding, lintPolicy } from "../policy/lint.js";
+import { loadPolicyMetadata } from "../policy/metadata-load.js";
 
 export interface LintTarget {
   /** File name as given, or "stdin". */
