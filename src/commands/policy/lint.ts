@@ -1,12 +1,6 @@
 import { Option } from "commander";
-import {
-  type LintTarget,
-  lintPolicySources,
-  type PolicyLintReport,
-} from "../../core/access/lint.js";
-import { readPolicySource } from "../../core/access/policy-files.js";
-import { assertValidBucketName } from "../../core/buckets/names.js";
-import { ExitCode, UsageError } from "../../core/errors.js";
+import { lintFailed, lintPolicyFiles, type PolicyLintReport } from "../../core/access/lint.js";
+import { ExitCode } from "../../core/errors.js";
 import { readStdinText } from "../../io/input.js";
 import type { Style } from "../../io/style.js";
 import { defineCommand } from "../context.js";
@@ -58,22 +52,18 @@ export default defineCommand<Options>({
       .option("--strict", "exit 6 on warnings too");
   },
   async run(ctx, args, opts) {
-    const files = args[0] as string[];
-    if (opts.bucket !== undefined) assertValidBucketName(opts.bucket);
-    if (files.filter((f) => f === "-").length > 1) {
-      throw new UsageError("Standard input (-) can be given only once.");
-    }
-    const readOptions = { cwd: ctx.cwd, readStdin: () => readStdinText(ctx.out.streams) };
-    const targets: LintTarget[] = [];
-    for (const file of files) targets.push(await readPolicySource(file, readOptions));
-    const report = await lintPolicySources(targets, {
-      ...(opts.bucket !== undefined ? { bucket: opts.bucket } : {}),
-      ...(opts.kind !== undefined ? { kind: opts.kind } : {}),
-    });
+    const report = await lintPolicyFiles(
+      args[0] as string[],
+      {
+        ...(opts.bucket !== undefined ? { bucket: opts.bucket } : {}),
+        ...(opts.kind !== undefined ? { kind: opts.kind } : {}),
+      },
+      { cwd: ctx.cwd, readStdin: () => readStdinText(ctx.out.streams) },
+    );
 
     ctx.out.result(report, (r) => render(r, ctx.out.style));
     const summary = `${plural(report.errors, "error")}, ${plural(report.warnings, "warning")} in ${plural(report.files.length, "file")}.`;
-    const failed = report.errors > 0 || (opts.strict === true && report.warnings > 0);
+    const failed = lintFailed(report, opts.strict === true);
     if (report.errors === 0 && report.warnings === 0) {
       ctx.out.success(
         `No findings in ${report.files.length === 1 ? report.files[0]?.file : plural(report.files.length, "file")}.`,

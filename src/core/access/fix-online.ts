@@ -27,6 +27,7 @@ import type { Decision } from "../policy/types.js";
 import { debugGathered, gatherForRequests, type OnlineDebugInput } from "./debug-online.js";
 import { type FixPlan, planFix } from "./fix-plan.js";
 import type { Gathered } from "./gather.js";
+import type { FixPlanRequest } from "./mode.js";
 import type { PolicySource } from "./principal.js";
 
 export type OnlineFixPlan = FixPlan<PolicySource> & {
@@ -289,4 +290,19 @@ export async function onlineFix(aws: Aws, input: OnlineFixInput): Promise<Online
   }));
   report.complete = after.every((r) => r.decision === "allowed");
   return report;
+}
+
+/** The online `policy fix` the flags asked for (resolveFixMode). */
+export function runOnlineFix(
+  aws: Aws,
+  plan: Extract<FixPlanRequest, { mode: "online" }>,
+  confirm: ConfirmPrune,
+): Promise<OnlineFixReport> {
+  return onlineFix(aws, {
+    ...plan.target,
+    ...(plan.newPolicyName ? { newPolicyName: plan.newPolicyName } : {}),
+    scope: plan.scope,
+    apply: plan.apply,
+    confirm,
+  });
 }
