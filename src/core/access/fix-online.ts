@@ -22,7 +22,7 @@ import {
   replaceDefaultVersion,
 } from "../iam/policies.js";
 import { type FixGrant, type FixScopeOptions, prefixesFromTags } from "../policy/fix-scope.js";
-import { iamPolicySize, POLICY_SIZE_LIMITS } from "../policy/lint.js";
+import { iamPolicySize, POLICY_SIZE_LIMITS } from "../policy/policy-size.js";
 import type { Decision } from "../policy/types.js";
 import { debugGathered, gatherForRequests, type OnlineDebugInput } from "./debug-online.js";
 import { type FixPlan, planFix } from "./fix-plan.js";

@@ -6,8 +6,8 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConflictError, ExitCode, NotFoundError, S3kitError, UsageError } from "../errors.js";
-import { sizeProblem } from "../policy/lint.js";
 import { parsePolicyText } from "../policy/parse.js";
+import { sizeProblem } from "../policy/policy-size.js";
 import type { NamedPolicy } from "../policy/types.js";
 
 export interface PolicySource {
