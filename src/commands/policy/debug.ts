@@ -1,17 +1,52 @@
-import { Option } from "commander";
 import { runOfflineDebug } from "../../core/access/debug-offline.js";
-import { type DebugFlags, type DebugPlan, resolveDebugMode } from "../../core/access/mode.js";
+import { type DebugPlan, resolveDebugMode } from "../../core/access/mode.js";
 import { ExitCode } from "../../core/errors.js";
 import type { DebugExpectation } from "../../core/policy/debug-run.js";
 import { EXAMPLE_KEY } from "../../core/policy/parse.js";
-import { DEFAULT_PRINCIPAL_ARN } from "../../core/policy/principal.js";
 import { readStdinText } from "../../io/input.js";
 import { withSpinner } from "../../io/spinner.js";
 import { type Context, defineCommand } from "../context.js";
+import { COMMON_ACTIONS, policyFiles, principal, request } from "../options/policy-target.js";
+import { choice, declareOptions, flag, negatable, type OptionsOf, value } from "../options/spec.js";
 import { renderDebugReport } from "./render-debug.js";
 import { renderOnlineReport } from "./render-online.js";
 
-type Options = DebugFlags & { simulate: boolean };
+const options = {
+  ...policyFiles,
+  principalArn: principal.principalArn,
+  action: request.action.describe(`actions to check (default: ${COMMON_ACTIONS})`),
+  resource: request.resource,
+  bucket: request.bucket.describe(
+    "the bucket (object actions use --key; default: the one bucket the policies name)",
+  ),
+  key: request.key.describe(`object key (default ${EXAMPLE_KEY}); for ListBucket, the s3:prefix`),
+  context: request.context.describe(
+    "request context, e.g. aws:SecureTransport=false s3:prefix=uploads/ aws:SourceIp=203.0.113.7",
+  ),
+  expect: choice("--expect", "decision", "exit 6 unless every action is allowed (or denied)", [
+    "allow",
+    "deny",
+  ]),
+  bucketAccount: request.bucketAccount,
+  user: principal.user,
+  role: principal.role,
+  probe: flag(
+    "--probe",
+    "online: also make safe real requests (HeadBucket, a one-key listing, GetObject of --key)",
+  ),
+  probeProfile: value(
+    "--probe-profile",
+    "name",
+    "online: the principal's credentials for --probe (or S3KIT_PROBE_ACCESS_KEY_ID/_SECRET_ACCESS_KEY)",
+  ),
+  probeWrite: flag(
+    "--probe-write",
+    "online, with --probe: also put and delete a small probe object",
+  ),
+  simulate: negatable("--no-simulate", "online: do not ask IAM's policy simulator"),
+};
+
+type Options = OptionsOf<typeof options>;
 
 export default defineCommand<Options>({
   examples: [
@@ -25,54 +60,10 @@ export default defineCommand<Options>({
     "s3kit policy debug --bucket my-app-uploads --probe --key uploads/a.png         # online, as yourself, with real requests",
   ],
   configure(cmd) {
-    cmd
-      .description(
-        "Explain why actions are allowed or denied: the decision (allowed, explicit-deny,\nimplicit-deny), the statement that decided it, and what to change.\nOffline (--policy-file …): the policies come from files; no AWS call is made and no\ncredentials are needed. Online (no policy files): the live policies of --user, --role or\nthe caller (attached, inline, groups', boundary), the bucket policy, public-access block\nand encryption are read and evaluated; IAM's policy simulator is asked too where the\nendpoint has one, and --probe makes safe real requests. With --expect, exits 6 when a\ndecision differs.",
-      )
-      .option("--policy-file <file...>", "identity policies of the caller (JSON; - for stdin)")
-      .option("--boundary-file <file>", "the caller's permissions boundary")
-      .option("--bucket-policy-file <file>", "the bucket policy")
-      .option("--scp-file <file...>", "service control policies of the account")
-      .option(
-        "--principal-arn <arn>",
-        `the caller: a user, role or assumed-role ARN (default ${DEFAULT_PRINCIPAL_ARN})`,
-      )
-      .option(
-        "--action <action...>",
-        "actions to check (default: s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject)",
-      )
-      .option("--resource <arn>", "the resource ARN, e.g. arn:aws:s3:::my-app-uploads/a.txt")
-      .option(
-        "--bucket <name>",
-        "the bucket (object actions use --key; default: the one bucket the policies name)",
-      )
-      .option("--key <key>", `object key (default ${EXAMPLE_KEY}); for ListBucket, the s3:prefix`)
-      .option(
-        "--context <key=value...>",
-        "request context, e.g. aws:SecureTransport=false s3:prefix=uploads/ aws:SourceIp=203.0.113.7",
-      )
-      .addOption(
-        new Option(
-          "--expect <decision>",
-          "exit 6 unless every action is allowed (or denied)",
-        ).choices(["allow", "deny"]),
-      )
-      .option(
-        "--bucket-account <id>",
-        "the account that owns the bucket, when it is not the caller's (online it is looked up where the endpoint tells)",
-      )
-      .option("--user <name>", "online: the IAM user to check (default: the caller)")
-      .option("--role <name>", "online: the IAM role to check")
-      .option(
-        "--probe",
-        "online: also make safe real requests (HeadBucket, a one-key listing, GetObject of --key)",
-      )
-      .option(
-        "--probe-profile <name>",
-        "online: the principal's credentials for --probe (or S3KIT_PROBE_ACCESS_KEY_ID/_SECRET_ACCESS_KEY)",
-      )
-      .option("--probe-write", "online, with --probe: also put and delete a small probe object")
-      .option("--no-simulate", "online: do not ask IAM's policy simulator");
+    cmd.description(
+      "Explain why actions are allowed or denied: the decision (allowed, explicit-deny,\nimplicit-deny), the statement that decided it, and what to change.\nOffline (--policy-file …): the policies come from files; no AWS call is made and no\ncredentials are needed. Online (no policy files): the live policies of --user, --role or\nthe caller (attached, inline, groups', boundary), the bucket policy, public-access block\nand encryption are read and evaluated; IAM's policy simulator is asked too where the\nendpoint has one, and --probe makes safe real requests. With --expect, exits 6 when a\ndecision differs.",
+    );
+    declareOptions(cmd, options);
   },
   async run(ctx, _args, opts) {
     const plan = resolveDebugMode(opts, ctx.env);

@@ -1,15 +1,23 @@
-import { Option } from "commander";
 import { lintFailed, lintPolicyFiles, type PolicyLintReport } from "../../core/access/lint.js";
 import { ExitCode } from "../../core/errors.js";
 import { readStdinText } from "../../io/input.js";
 import type { Style } from "../../io/style.js";
 import { defineCommand } from "../context.js";
+import { bucket } from "../options/bucket.js";
+import { choice, declareOptions, flag, type OptionsOf } from "../options/spec.js";
 
-interface Options {
-  bucket?: string;
-  kind?: "identity" | "resource";
-  strict?: boolean;
-}
+const options = {
+  bucket: bucket.describe('the bucket the policies are for: flags other buckets and "*"'),
+  kind: choice(
+    "--kind",
+    "kind",
+    "identity policy or bucket (resource) policy (default: a bucket policy when statements have a Principal)",
+    ["identity", "resource"],
+  ),
+  strict: flag("--strict", "exit 6 on warnings too"),
+};
+
+type Options = OptionsOf<typeof options>;
 
 function render(report: PolicyLintReport, style: Style): string {
   const lines: string[] = [];
@@ -41,15 +49,8 @@ export default defineCommand<Options>({
       .description(
         'Check IAM policy files offline: invalid JSON (line and column), unknown\nactions, object actions on the bucket ARN only (missing /*) and the reverse,\nResource "*" and s3:*, NotAction/NotResource with Allow, missing or old\nVersion, Principal "*" without a condition in a bucket policy, duplicate Sids.\nEach finding has a rule id, a severity, where it is (Statement[1].Resource[0],\nline:column) and the fix. Exits 6 when there is an error (with --strict also\non warnings), 3 when a file is missing.',
       )
-      .argument("<file...>", "policy files (JSON); - reads standard input")
-      .option("--bucket <name>", 'the bucket the policies are for: flags other buckets and "*"')
-      .addOption(
-        new Option(
-          "--kind <kind>",
-          "identity policy or bucket (resource) policy (default: a bucket policy when statements have a Principal)",
-        ).choices(["identity", "resource"]),
-      )
-      .option("--strict", "exit 6 on warnings too");
+      .argument("<file...>", "policy files (JSON); - reads standard input");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const report = await lintPolicyFiles(
