@@ -18,6 +18,8 @@ import {
 import type { Aws } from "../../aws/clients.js";
 import {
   describeAnswer,
+  errorCodeOf,
+  httpStatusOf,
   mapAwsError,
   regionFromError,
   unsupportedAnswer,
@@ -38,10 +40,6 @@ export type BucketPresence =
   /** It exists, but not for these credentials (another account's, or no permission). */
   | { exists: "forbidden" };
 
-function status(err: unknown): number | undefined {
-  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-}
-
 /** Whether the bucket exists, and in which region. */
 export async function headBucket(aws: Aws, bucket: string): Promise<BucketPresence> {
   const s3 = await aws.s3();
@@ -49,12 +47,12 @@ export async function headBucket(aws: Aws, bucket: string): Promise<BucketPresen
     const head = await s3.send(new HeadBucketCommand({ Bucket: bucket }));
     return { exists: true, region: head.BucketRegion ?? (await bucketLocation(s3, bucket)) };
   } catch (err) {
-    const code = status(err);
+    const code = httpStatusOf(err);
     const otherRegion = regionFromError(err);
     if (code === 301 || (code !== 404 && otherRegion && otherRegion !== aws.region)) {
       return { exists: true, region: otherRegion ?? "another region" };
     }
-    if (code === 404 || (err as Error).name === "NoSuchBucket") return { exists: false };
+    if (code === 404 || errorCodeOf(err) === "NoSuchBucket") return { exists: false };
     if (code === 403) return { exists: "forbidden" };
     throw err;
   }
@@ -78,7 +76,7 @@ export async function isOwnBucket(aws: Aws, bucket: string): Promise<boolean | u
     } while (token);
     return false;
   } catch (err) {
-    if (status(err) === 403) return undefined;
+    if (httpStatusOf(err) === 403) return undefined;
     throw err;
   }
 }
@@ -141,11 +139,6 @@ const ABSENT = new Set([
   "NoSuchTagSet",
   "NoSuchTagSetError",
 ]);
-
-function errorName(err: unknown): string {
-  const e = err as { name?: string; Code?: string };
-  return e.Code ?? e.name ?? "Error";
-}
 
 /** The call that reads each setting. */
 export const READ_OPERATIONS: Record<ConfigSetting, string> = {
@@ -215,8 +208,8 @@ export async function readBucketState(
     try {
       return await get();
     } catch (err) {
-      if (ABSENT.has(errorName(err))) return null;
-      if (status(err) === 404 && errorName(err) === "NoSuchBucket") {
+      if (ABSENT.has(errorCodeOf(err))) return null;
+      if (httpStatusOf(err) === 404 && errorCodeOf(err) === "NoSuchBucket") {
         throw new NotFoundError(`Bucket ${bucket} does not exist.`, undefined, "NoSuchBucket");
       }
       if (unsupportedAnswer(err)) {

@@ -7,7 +7,7 @@ import {
   PutBucketPolicyCommand,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
-import { mapAwsError } from "../../aws/errors.js";
+import { errorCodeOf, mapAwsError } from "../../aws/errors.js";
 import { headBucket, parsePolicy } from "../buckets/read.js";
 import type { PolicyDocument } from "../buckets/state.js";
 import { ExitCode, NotFoundError, S3kitError } from "../errors.js";
@@ -75,7 +75,7 @@ async function readPolicy(aws: Aws, bucket: string): Promise<PolicyDocument | nu
     const out = await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }));
     return out.Policy ? parsePolicy(out.Policy) : null;
   } catch (err) {
-    if ((err as { name?: string }).name === "NoSuchBucketPolicy") return null;
+    if (errorCodeOf(err) === "NoSuchBucketPolicy") return null;
     const mapped = mapAwsError(err, { bucket, operation: "GetBucketPolicy" });
     throw new S3kitError(
       {

@@ -1,6 +1,6 @@
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
-import { mapAwsError, regionFromError } from "../../aws/errors.js";
+import { errorCodeOf, httpStatusOf, mapAwsError, regionFromError } from "../../aws/errors.js";
 import { NotFoundError } from "../errors.js";
 
 export interface BucketCheck {
@@ -8,10 +8,6 @@ export interface BucketCheck {
   /** exists; forbidden: it exists but the caller may not look at it; other-region: it lives elsewhere. */
   status: "exists" | "forbidden" | "other-region";
   region?: string;
-}
-
-function statusOf(err: unknown): number | undefined {
-  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }
 
 /** HeadBucket; a missing bucket is exit 3 with a hint to create it. */
@@ -23,8 +19,8 @@ export async function checkBucket(aws: Aws, bucket: string): Promise<BucketCheck
     if (region && region !== aws.region) return { bucket, status: "other-region", region };
     return region ? { bucket, status: "exists", region } : { bucket, status: "exists" };
   } catch (err) {
-    const status = statusOf(err);
-    const name = (err as { name?: string }).name;
+    const status = httpStatusOf(err);
+    const name = errorCodeOf(err);
     if (status === 404 || name === "NoSuchBucket" || name === "NotFound") {
       throw new NotFoundError(
         `Bucket ${bucket} does not exist.`,

@@ -42,7 +42,12 @@ import {
   type User,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
-import { mapAwsError } from "../../aws/errors.js";
+import {
+  errorCodeOf,
+  isEntityAlreadyExists,
+  isNoSuchEntity,
+  mapAwsError,
+} from "../../aws/errors.js";
 import { awsCliCommand } from "../aws-cli-command.js";
 import type { RegisterCleanup } from "../cleanup.js";
 import { ConflictError, ExitCode, NotFoundError, S3kitError } from "../errors.js";
@@ -66,9 +71,6 @@ import {
   callerAccount,
   type EnsuredPolicy,
   ensureManagedPolicy,
-  errorCode,
-  isEntityAlreadyExists,
-  isNoSuchEntity,
   policyArn,
 } from "./policies.js";
 import { allPages } from "./pool.js";
@@ -99,7 +101,7 @@ async function createKey(iam: IAMClient, userName: string): Promise<NewAccessKey
       createDate: (key?.CreateDate ?? new Date()).toISOString(),
     };
   } catch (err) {
-    if (errorCode(err) === "LimitExceeded") throw keyLimitError(userName);
+    if (errorCodeOf(err) === "LimitExceeded") throw keyLimitError(userName);
     throw err;
   }
 }

@@ -4,29 +4,8 @@
 // just the one that was throttled) and the call is tried again, with exponential
 // back-off and jitter.
 
+import { isThrottling } from "../../aws/errors.js";
 import { InterruptedError, UsageError } from "../errors.js";
-
-const THROTTLING = new Set([
-  "Throttling",
-  "ThrottlingException",
-  "ThrottledException",
-  "TooManyRequestsException",
-  "RequestLimitExceeded",
-  "RequestThrottled",
-  "RequestThrottledException",
-  "SlowDown",
-  "ProvisionedThroughputExceededException",
-]);
-
-export function isThrottling(err: unknown): boolean {
-  if (err === null || typeof err !== "object") return false;
-  const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-  return (
-    THROTTLING.has(e.name ?? "") ||
-    THROTTLING.has(e.Code ?? "") ||
-    e.$metadata?.httpStatusCode === 429
-  );
-}
 
 export interface PoolOptions {
   /** Calls in flight at once. */

@@ -16,6 +16,7 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
+import { isEntityAlreadyExists, isNoSuchEntity } from "../../aws/errors.js";
 import { ConflictError, UsageError } from "../errors.js";
 import type { PolicyDocument } from "../policy/types.js";
 import { type BucketCheck, checkBucket } from "./bucket.js";
@@ -35,8 +36,6 @@ import {
   decodePolicyDocument,
   type EnsuredPolicy,
   ensureManagedPolicy,
-  isEntityAlreadyExists,
-  isNoSuchEntity,
   policyArn,
   sameDocument,
 } from "./policies.js";

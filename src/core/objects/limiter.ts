@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { isRetryable } from "../../aws/errors.js";
 
 /** At most `limit` tasks at a time; the others wait in order. */
 export class Limiter {
@@ -102,53 +103,6 @@ export class BufferPool {
       next.resolve();
     }
   }
-}
-
-const RETRYABLE_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ENOTCONN",
-  "EAI_AGAIN",
-  "ERR_STREAM_PREMATURE_CLOSE",
-  "UND_ERR_SOCKET",
-]);
-const RETRYABLE_NAMES = new Set([
-  "TimeoutError",
-  "RequestTimeout",
-  "RequestTimeoutException",
-  "InternalError",
-  "ServiceUnavailable",
-  "SlowDown",
-  "Throttling",
-  "ThrottlingException",
-  "TooManyRequestsException",
-  "BadDigest",
-  "IncompleteBody",
-  "ChecksumMismatch",
-]);
-
-/** Whether a failed request or a broken response stream is worth another attempt. */
-export function isRetryable(err: unknown): boolean {
-  if (err === null || typeof err !== "object") return false;
-  const e = err as {
-    name?: string;
-    code?: string;
-    message?: string;
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-  };
-  if (e.name === "AbortError") return false;
-  if (e.$retryable) return true;
-  if (e.code && RETRYABLE_CODES.has(e.code)) return true;
-  if (e.name && RETRYABLE_NAMES.has(e.name)) return true;
-  const status = e.$metadata?.httpStatusCode;
-  if (status !== undefined && (status >= 500 || status === 429)) return true;
-  return /socket hang up|aborted|premature close|ECONNRESET|EPIPE|Checksum mismatch/i.test(
-    e.message ?? "",
-  );
 }
 
 export interface RetryOptions {

@@ -1,4 +1,5 @@
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import { isNotFound } from "../../aws/errors.js";
 import { bucketNameProblems } from "../buckets/names.js";
 import { NotFoundError } from "../errors.js";
 
@@ -9,9 +10,7 @@ export async function notFoundOr(
   bucket: string,
   key: string,
 ): Promise<unknown> {
-  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const name = (err as { name?: string }).name;
-  if (status !== 404 && name !== "NotFound" && name !== "NoSuchKey") return err;
+  if (!isNotFound(err)) return err;
   const bucketExists = await s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
     () => true,
     (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode !== 404,

@@ -6,6 +6,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
+import { httpStatusOf } from "../../aws/errors.js";
 import type { S3Location } from "../location.js";
 import { withRetries } from "./limiter.js";
 import { LIST_ENCODING, listedKey } from "./list.js";
@@ -52,9 +53,8 @@ export async function removeObject(
   try {
     await s3.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }));
   } catch (err) {
-    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     // Without s3:GetObject the lookup is denied; the delete itself may still be allowed.
-    if (status !== 403) throw await notFoundOr(err, s3, location.bucket, location.key);
+    if (httpStatusOf(err) !== 403) throw await notFoundOr(err, s3, location.bucket, location.key);
   }
   const url = `s3://${location.bucket}/${location.key}`;
   if (options.dryRun)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allPages, isThrottling, mapPool, parseConcurrency } from "../../../src/core/iam/pool.js";
+import { allPages, mapPool, parseConcurrency } from "../../../src/core/iam/pool.js";
 
 const throttled = () => Object.assign(new Error("Rate exceeded"), { name: "Throttling" });
 
@@ -79,21 +79,6 @@ describe("mapPool", () => {
     await expect(
       mapPool([1], (_n, call) => call(async () => 1), { signal: controller.signal }),
     ).rejects.toThrow("Interrupted");
-  });
-});
-
-describe("throttling errors", () => {
-  it.each([
-    "Throttling",
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-  ])("%s", (name) => {
-    expect(isThrottling(Object.assign(new Error(), { name }))).toBe(true);
-  });
-  it("HTTP 429", () => {
-    expect(isThrottling({ name: "Unknown", $metadata: { httpStatusCode: 429 } })).toBe(true);
-    expect(isThrottling({ name: "AccessDenied", $metadata: { httpStatusCode: 403 } })).toBe(false);
   });
 });
 

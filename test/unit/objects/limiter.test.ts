@@ -1,11 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import {
-  BufferPool,
-  isRetryable,
-  Limiter,
-  withRetries,
-} from "../../../src/core/objects/limiter.js";
+import { BufferPool, Limiter, withRetries } from "../../../src/core/objects/limiter.js";
 
 describe("Limiter", () => {
   it("runs at most `limit` tasks at once, in order", async () => {
@@ -78,20 +73,6 @@ describe("BufferPool", () => {
 });
 
 describe("retries", () => {
-  it.each([
-    [{ code: "ECONNRESET" }, true],
-    [{ name: "TimeoutError" }, true],
-    [{ name: "SlowDown" }, true],
-    [{ $metadata: { httpStatusCode: 503 } }, true],
-    [{ message: "socket hang up" }, true],
-    [{ name: "IncompleteBody" }, true],
-    [{ name: "AccessDenied", $metadata: { httpStatusCode: 403 } }, false],
-    [{ name: "NoSuchKey", $metadata: { httpStatusCode: 404 } }, false],
-    [{ name: "AbortError", message: "aborted" }, false],
-  ])("isRetryable(%j) = %s", (err, retryable) => {
-    expect(isRetryable(err)).toBe(retryable);
-  });
-
   it("retries a transient failure, then succeeds", async () => {
     let calls = 0;
     const result = await withRetries(
