@@ -14,8 +14,8 @@ import {
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { errorCodeOf, mapAwsError } from "../../aws/errors.js";
+import { TaskPool } from "../concurrency.js";
 import { ConflictError, ExitCode, S3kitError } from "../errors.js";
-import { TaskPool } from "./concurrency.js";
 import { requireBucket } from "./read.js";
 
 /** S3's limit for one DeleteObjects request. */

@@ -1,6 +1,6 @@
 import { GetBucketLocationCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
-import { mapWithConcurrency } from "./concurrency.js";
+import { mapConcurrently } from "../concurrency.js";
 
 export interface BucketSummary {
   name: string;
@@ -24,7 +24,7 @@ export async function listBuckets(aws: Aws): Promise<BucketSummary[]> {
   } while (token);
 
   // Older endpoints do not say each bucket's region; ask for the missing ones.
-  const buckets = await mapWithConcurrency(raw, 16, async (b) => {
+  const buckets = await mapConcurrently(raw, 16, async (b) => {
     let region: string | null = b.region ?? null;
     if (!region) {
       try {

@@ -55,7 +55,7 @@ import { type BucketCheck, checkBucket } from "./bucket.js";
 import type { CredentialValues } from "./credentials.js";
 import type { Grant } from "./grant.js";
 import { type KeyBackend, type NewAccessKey, replaceKey } from "./key-handover.js";
-import { listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
+import { allPages, listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
 import {
   BUCKET_TAG,
   grantsFromTags,
@@ -73,7 +73,6 @@ import {
   ensureManagedPolicy,
   policyArn,
 } from "./policies.js";
-import { allPages } from "./pool.js";
 
 /** IAM allows two access keys per user. */
 export const MAX_ACCESS_KEYS = 2;

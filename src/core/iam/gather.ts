@@ -46,9 +46,8 @@ import type {
 import { nestedTooDeeply } from "../policy/errors.js";
 import { MAX_JSON_DEPTH, nestedDeeperThan } from "../policy/json-parse.js";
 import type { NamedPolicy, PolicyDocument, PolicySet } from "../policy/types.js";
-import { markerInput } from "./listing.js";
+import { allPages, markerInput } from "./listing.js";
 import { decodePolicyDocument } from "./policies.js";
-import { allPages } from "./pool.js";
 
 export type PrincipalSelector = { user: string } | { role: string } | { caller: true };
 

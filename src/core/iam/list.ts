@@ -11,7 +11,8 @@ import {
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
 import { errorCodeOf, isNoSuchEntity } from "../../aws/errors.js";
-import { listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
+import { Backoff, mapPool, type PoolOptions } from "../concurrency.js";
+import { allPages, listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
 import {
   ACCESS_TAG,
   BUCKET_TAG,
@@ -23,7 +24,6 @@ import {
   type Tag,
   tagOf,
 } from "./names.js";
-import { allPages, Backoff, mapPool, type PoolOptions } from "./pool.js";
 
 /** A user or role deleted between the listing and the calls about it is left out. */
 export async function unlessDeleted<T>(work: () => Promise<T>): Promise<T | undefined> {

@@ -20,6 +20,7 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
+import { type BufferLease, type BufferPool, Limiter, withRetries } from "../concurrency.js";
 import { ExitCode, InterruptedError, S3kitError } from "../errors.js";
 import {
   type ChecksumAlgorithm,
@@ -34,7 +35,6 @@ import {
 } from "./checksums.js";
 import { contentTypeFor } from "./content-type.js";
 import { GcPacer } from "./gc-pacer.js";
-import { type BufferLease, type BufferPool, Limiter, withRetries } from "./limiter.js";
 import type { OpenUpload, TransferSession } from "./session.js";
 import {
   MAX_OBJECT_SIZE,

@@ -7,8 +7,8 @@ import {
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { httpStatusOf } from "../../aws/errors.js";
+import { TaskPool, withRetries } from "../concurrency.js";
 import type { S3Location } from "../location.js";
-import { withRetries } from "./limiter.js";
 import { LIST_ENCODING, listedKey } from "./list.js";
 import { notFoundOr } from "./not-found.js";
 
@@ -145,9 +145,7 @@ export async function removeAll(
     }
     return { location, dryRun: true, deleted: 0, failed, keys };
   }
-  const limit = options.concurrency ?? DELETE_CONCURRENCY;
-  const inFlight = new Set<Promise<void>>();
-  let firstError: unknown;
+  const pool = new TaskPool(options.concurrency ?? DELETE_CONCURRENCY);
   const requestOptions = options.signal ? { abortSignal: options.signal as never } : {};
   const retryOptions = options.signal ? { signal: options.signal } : {};
   // A key XML 1.0 cannot carry goes in the URL of its own DeleteObject instead.
@@ -194,26 +192,16 @@ export async function removeAll(
     deleted += keys.length - errors.length;
     options.onBatch?.(keys, errors);
   };
-  const schedule = async (work: () => Promise<void>) => {
-    while (inFlight.size >= limit) await Promise.race(inFlight);
-    const task: Promise<void> = work()
-      .catch((err) => {
-        firstError ??= err;
-      })
-      .finally(() => inFlight.delete(task));
-    inFlight.add(task);
-  };
   for await (const listed of plan.pages) {
     const page = listed.filter(fitsInXml);
-    for (let i = 0; i < page.length && !firstError; i += DELETE_BATCH) {
+    for (let i = 0; i < page.length; i += DELETE_BATCH) {
       const batch = page.slice(i, i + DELETE_BATCH);
-      await schedule(() => deleteBatch(batch));
+      await pool.add(() => deleteBatch(batch));
     }
     const unfit = listed.filter((key) => !fitsInXml(key));
-    if (unfit.length > 0 && !firstError) await schedule(() => deleteOneByOne(unfit));
-    if (firstError) break;
+    if (unfit.length > 0) await pool.add(() => deleteOneByOne(unfit));
+    if (pool.failed) break;
   }
-  await Promise.all(inFlight);
-  if (firstError) throw firstError;
+  await pool.drain();
   return { location, dryRun: false, deleted, failed };
 }
