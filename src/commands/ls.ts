@@ -1,7 +1,7 @@
 import { UsageError } from "../core/errors.js";
 import { parseS3Url } from "../core/location.js";
 import { listBuckets, listObjects } from "../core/objects/list.js";
-import { formatBytes } from "../core/objects/size.js";
+import { formatBytes } from "../core/s3/size.js";
 import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
 

@@ -1,6 +1,6 @@
 import { parseS3Url } from "../core/location.js";
 import { statObject } from "../core/objects/head.js";
-import { formatBytes } from "../core/objects/size.js";
+import { formatBytes } from "../core/s3/size.js";
 import { renderFields } from "../io/table.js";
 import { defineCommand } from "./context.js";
 

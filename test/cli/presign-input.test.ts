@@ -30,7 +30,11 @@ describe("presign refuses bad input with exit 2 before looking up credentials", 
       "InvalidDuration",
       /Invalid duration "soon"/,
     ],
-    [["post", "s3://my-bucket/u/", "--max-size", "-1"], "InvalidSize", /Invalid size "-1"/],
+    [
+      ["post", "s3://my-bucket/u/", "--max-size", "-1"],
+      "InvalidSize",
+      /--max-size "-1" is negative/,
+    ],
     [["post", "s3://my-bucket/u/", "--max-size", "0"], "InvalidSize", /only empty files/],
     [
       ["post", "s3://my-bucket/u/", "--max-size", "6GiB"],
@@ -311,7 +315,8 @@ describe("presign output details", () => {
     );
     expect(code).toBe(0);
     expect(stdout).toMatch(/^URL: +http:\/\/127\.0\.0\.1:9\/my-bucket$/m);
-    expect(stdout).toMatch(/^Size: +0B to 5MB$/m);
+    // 5MB is 5 MiB, as in the AWS CLI; the summary says so exactly.
+    expect(stdout).toMatch(/^Size: +0B to 5MiB$/m);
     expect(stdout).toMatch(/^ {2}Policy: +[A-Za-z0-9+/=]+$/m);
     expect(stderr).toContain("the file as the last field");
   });

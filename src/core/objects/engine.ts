@@ -22,6 +22,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { type BufferLease, type BufferPool, Limiter, withRetries } from "../concurrency.js";
 import { ExitCode, InterruptedError, S3kitError } from "../errors.js";
+import { formatBytes } from "../s3/size.js";
 import {
   type ChecksumAlgorithm,
   combineCrcs,
@@ -45,7 +46,6 @@ import {
   partSizeFor,
   type Tuning,
 } from "./settings.js";
-import { formatBytes } from "./size.js";
 import type { HashName, Verifier } from "./verify-worker.js";
 
 /** Progress reports from a running transfer (bytes may go back when a part is retried). */

@@ -1,7 +1,7 @@
 import { parseConcurrency } from "../concurrency.js";
 import { UsageError } from "../errors.js";
+import { GiB, MiB, parseSize } from "../s3/size.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "./checksums.js";
-import { GiB, MiB, parseSize } from "./size.js";
 
 /** S3's limits on multipart uploads. */
 export const MIN_PART_SIZE = 5 * MiB;

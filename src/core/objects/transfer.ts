@@ -8,6 +8,7 @@ import { mapAwsError } from "../../aws/errors.js";
 import { BufferPool, Limiter } from "../concurrency.js";
 import { ExitCode, NotFoundError, S3kitError, UsageError } from "../errors.js";
 import { assertValidKey } from "../presign/location.js";
+import { MiB } from "../s3/size.js";
 import { baseName, type Endpoint, folderPrefix, parseEndpoint } from "./endpoints.js";
 import {
   copyObject,
@@ -44,7 +45,6 @@ import {
   type RawTuning,
   type Tuning,
 } from "./settings.js";
-import { MiB } from "./size.js";
 import { Verifier } from "./verify-worker.js";
 
 export type TransferKind = "upload" | "download" | "copy";

@@ -16,7 +16,6 @@ export {
 } from "./post.js";
 export { renderUploadForm, type UploadFormOptions } from "./post-form.js";
 export { createPresigner, type Presigner } from "./presigner.js";
-export { formatSize, parseSize } from "./size.js";
 export type {
   GetPresignOptions,
   PresignCredentials,
