@@ -1,6 +1,6 @@
-import { assertExistingBucketName } from "./buckets/names.js";
 import { UsageError } from "./errors.js";
 import { assertValidKey } from "./presign/location.js";
+import { assertExistingBucketName } from "./s3/bucket-names.js";
 
 /** An object or prefix location, `s3://bucket/key`. */
 export interface S3Location {

@@ -4,9 +4,9 @@ import {
   deleteBucket,
   inspectBucket,
 } from "../../core/buckets/delete.js";
-import { assertValidBucketName } from "../../core/buckets/names.js";
 import { parseConcurrency } from "../../core/concurrency.js";
 import { ExitCode, S3kitError } from "../../core/errors.js";
+import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { startItemProgress } from "../../io/item-progress.js";
 import { confirm } from "../../io/prompt.js";
 import { defineCommand } from "../context.js";

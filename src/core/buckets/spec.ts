@@ -2,8 +2,8 @@
 // UsageError (exit 2) raised before any API call.
 import { randomInt } from "node:crypto";
 import { UsageError } from "../errors.js";
+import { assertValidBucketName } from "../s3/bucket-names.js";
 import { parseJsonText } from "./json-input.js";
-import { assertValidBucketName } from "./names.js";
 import type { CorsRule } from "./state.js";
 import { DEFAULT_CORS_METHODS, frontendCorsRule } from "./templates.js";
 

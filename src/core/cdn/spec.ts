@@ -1,7 +1,8 @@
 // `cdn create` flags as a checked spec. Pure: every mistake here is exit 2, found before any
 // API call, so nothing is half-created by a typo.
-import { assertValidBucketName } from "../buckets/names.js";
+
 import { UsageError } from "../errors.js";
+import { assertValidBucketName } from "../s3/bucket-names.js";
 import { CLOUDFRONT_REGION } from "./names.js";
 
 export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;

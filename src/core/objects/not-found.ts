@@ -1,7 +1,7 @@
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { isNotFound } from "../../aws/errors.js";
-import { bucketNameProblems } from "../buckets/names.js";
 import { NotFoundError } from "../errors.js";
+import { bucketNameProblems } from "../s3/bucket-names.js";
 
 /** HeadObject says only "404": tell a missing object from a missing bucket. */
 export async function notFoundOr(

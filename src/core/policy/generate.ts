@@ -17,8 +17,8 @@
 // - With --kms-key, reads get kms:Decrypt; writes get kms:GenerateDataKey and
 //   kms:Decrypt (a multipart upload decrypts the data key for each part).
 
+import { bucketNameProblem } from "../s3/bucket-names.js";
 import { bucketArn } from "./arn.js";
-import { bucketNameProblem } from "./bucket-name.js";
 import { PolicyInputError } from "./errors.js";
 import {
   ACCESS_LEVEL_NAMES,
@@ -72,7 +72,7 @@ function validatePrefix(p: string): void {
 
 /** Validate the options; throws PolicyInputError (exit code 2) for bad input. */
 export function validateGenerateOptions(o: GeneratePolicyOptions): AccessLevel {
-  const problem = bucketNameProblem(o.bucket);
+  const problem = bucketNameProblem(o.bucket, { documentationExamples: true });
   if (problem) {
     throw new PolicyInputError(
       "invalid-bucket-name",

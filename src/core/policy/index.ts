@@ -11,7 +11,6 @@ export {
   parseS3Arn,
   type S3Location,
 } from "./arn.js";
-export { bucketNameProblem } from "./bucket-name.js";
 export { type CompiledPolicy, compilePolicy } from "./compile.js";
 export { CONDITION_OPERATORS } from "./conditions.js";
 export {

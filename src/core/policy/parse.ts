@@ -2,8 +2,8 @@
 // described by `--action` with `--resource` or `--bucket`/`--key`. Errors are
 // PolicyInputError with a hint (exit code 2 in the CLI).
 
+import { bucketNameProblem } from "../s3/bucket-names.js";
 import { arnProblem, bucketArn, objectArn } from "./arn.js";
-import { bucketNameProblem } from "./bucket-name.js";
 import { parseIp } from "./cidr.js";
 import { nestedTooDeeply, PolicyInputError } from "./errors.js";
 import {
@@ -300,7 +300,7 @@ export function buildRequest(o: RequestOptions, metadata?: PolicyMetadata): Eval
     }
     resource = o.resource;
   } else if (o.bucket !== undefined) {
-    const problem = bucketNameProblem(o.bucket);
+    const problem = bucketNameProblem(o.bucket, { documentationExamples: true });
     if (problem) {
       throw new PolicyInputError(
         "invalid-bucket-name",

@@ -1,5 +1,5 @@
-import { assertExistingBucketName } from "../buckets/names.js";
 import { ExitCode, S3kitError, UsageError } from "../errors.js";
+import { assertExistingBucketName } from "../s3/bucket-names.js";
 import { assertValidKey, parseS3Location } from "./location.js";
 import { checkSignOptions } from "./options.js";
 import type { Presigner } from "./presigner.js";

@@ -1,4 +1,4 @@
-import { assertExistingBucketName } from "../buckets/names.js";
+import { assertExistingBucketName } from "../s3/bucket-names.js";
 import { PresignInputError } from "./errors.js";
 import { isWellFormedUnicode } from "./uri-encode.js";
 

@@ -1,5 +1,5 @@
-import { assertExistingBucketName } from "../buckets/names.js";
 import { UsageError } from "../errors.js";
+import { assertExistingBucketName } from "../s3/bucket-names.js";
 import { parseSize } from "../s3/size.js";
 import { PresignInputError } from "./errors.js";
 import { type PresignPostOptions, presignPost } from "./post.js";

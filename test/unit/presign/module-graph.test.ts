@@ -37,7 +37,7 @@ describe("the presign core's module graph", () => {
     expect(names).toContain("presigner.ts");
     expect(names).not.toContain("sdk-presigner.ts");
     // The shared bucket naming rules and error classes are pure modules too.
-    expect(names).toContain("../buckets/names.ts");
+    expect(names).toContain("../s3/bucket-names.ts");
     expect([...packages].sort()).toEqual(["node:crypto"]);
   });
 

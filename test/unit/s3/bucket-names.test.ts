@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { UsageError } from "../../../src/core/errors.js";
 import {
   assertExistingBucketName,
   assertValidBucketName,
+  bucketNameProblem,
   bucketNameProblems,
-} from "../../src/core/buckets/names.js";
-import { UsageError } from "../../src/core/errors.js";
+} from "../../../src/core/s3/bucket-names.js";
 
 describe("valid bucket names", () => {
   it.each([
@@ -107,6 +108,43 @@ describe("names of existing buckets", () => {
       expect((err as UsageError).code).toBe("InvalidBucketName");
       expect((err as UsageError).message).toMatch(message);
       expect((err as UsageError).hint).toMatch(/letters, digits, dots, hyphens and underscores/);
+    }
+  });
+});
+
+// Policies (generate, debug) name buckets with today's rules too, and may also name AWS's
+// documentation buckets (amzn-s3-demo-…), which no one can create.
+describe("names in policies", () => {
+  it("accepts the documentation prefix only when asked to", () => {
+    expect(bucketNameProblem("amzn-s3-demo-bucket", { documentationExamples: true })).toBe(
+      undefined,
+    );
+    expect(bucketNameProblem("amzn-s3-demo-bucket")).toMatch(/amzn-s3-demo-/);
+    expect(() => assertValidBucketName("amzn-s3-demo-bucket")).toThrow(/amzn-s3-demo-/);
+  });
+
+  it.each([
+    ["ab", /^is not a valid bucket name: it has 2 characters; at least 3 are needed$/],
+    [
+      "B_1",
+      /"B", "_"; only lowercase letters.*\(no capitals\); it must start with a lowercase letter/,
+    ],
+    ["s3://app", /":", "\/"/],
+    ["arn:aws:s3:::app", /":"/],
+    ["192.168.1.1", /IP address/],
+    ["a..b", /two adjacent dots/],
+    ["xn--app", /xn--/],
+    ["data-s3alias", /-s3alias/],
+    // The same every rule the strict check applies, whatever the flag.
+    ["amzn-s3-demo-x..y", /two adjacent dots/],
+  ])("%j %s", (name, phrase) => {
+    expect(bucketNameProblem(name, { documentationExamples: true })).toMatch(phrase);
+  });
+
+  it("agrees with the strict check on every other name", () => {
+    for (const name of ["my-app-uploads", "logs.example.com", "123", "a".repeat(63)]) {
+      expect(bucketNameProblem(name, { documentationExamples: true })).toBe(undefined);
+      expect(bucketNameProblems(name)).toEqual([]);
     }
   });
 });

@@ -1,3 +1,6 @@
+// S3's bucket naming rules, in two strengths: today's rules for a bucket s3kit creates (or
+// names in a policy), and the wider legacy rules for a bucket that already exists.
+
 import { UsageError } from "../errors.js";
 
 export interface NameProblem {
@@ -5,10 +8,12 @@ export interface NameProblem {
   message: string;
 }
 
+const DOCUMENTATION_PREFIX = "amzn-s3-demo-";
+
 const reservedPrefixes: [prefix: string, why: string][] = [
   ["xn--", "it must not start with xn-- (reserved for internationalised domain names)"],
   ["sthree-", "it must not start with sthree- (reserved by S3)"],
-  ["amzn-s3-demo-", "it must not start with amzn-s3-demo- (reserved for AWS examples)"],
+  [DOCUMENTATION_PREFIX, "it must not start with amzn-s3-demo- (reserved for AWS examples)"],
 ];
 
 const reservedSuffixes: [suffix: string, why: string][] = [
@@ -19,8 +24,16 @@ const reservedSuffixes: [suffix: string, why: string][] = [
   ["--table-s3", "it must not end with --table-s3 (reserved for table buckets)"],
 ];
 
+export interface NameRuleOptions {
+  /**
+   * Accept the amzn-s3-demo- prefix, which AWS reserves for its documentation: such a
+   * bucket cannot be created, but examples and policies may name one.
+   */
+  documentationExamples?: boolean;
+}
+
 /** Every S3 naming rule the name breaks (general purpose buckets), most basic first. */
-export function bucketNameProblems(name: string): NameProblem[] {
+export function bucketNameProblems(name: string, options: NameRuleOptions = {}): NameProblem[] {
   const problems: NameProblem[] = [];
   const add = (rule: string, message: string) => problems.push({ rule, message });
   if (name.length < 3)
@@ -44,11 +57,23 @@ export function bucketNameProblems(name: string): NameProblem[] {
   if (name.includes("..")) add("adjacent-dots", "it must not contain two adjacent dots");
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name))
     add("ip-address", "it must not look like an IP address");
-  for (const [prefix, why] of reservedPrefixes)
+  for (const [prefix, why] of reservedPrefixes) {
+    if (options.documentationExamples && prefix === DOCUMENTATION_PREFIX) continue;
     if (name.startsWith(prefix)) add("reserved-prefix", why);
+  }
   for (const [suffix, why] of reservedSuffixes)
     if (name.endsWith(suffix)) add("reserved-suffix", why);
   return problems;
+}
+
+/**
+ * Why the name breaks today's rules, as one phrase that follows the name ("is not a valid
+ * bucket name: it has 2 characters; …"), or undefined when it keeps them.
+ */
+export function bucketNameProblem(name: string, options: NameRuleOptions = {}): string | undefined {
+  const problems = bucketNameProblems(name, options);
+  if (problems.length === 0) return undefined;
+  return `is not a valid bucket name: ${problems.map((p) => p.message).join("; ")}`;
 }
 
 /** Throws a usage error (exit 2) naming every rule the bucket name breaks. */
