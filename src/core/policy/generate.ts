@@ -72,7 +72,7 @@ function validatePrefix(p: string): void {
 
 /** Validate the options; throws PolicyInputError (exit code 2) for bad input. */
 export function validateGenerateOptions(o: GeneratePolicyOptions): AccessLevel {
-  const problem = bucketNameProblem(o.bucket, { documentationExamples: true });
+  const problem = bucketNameProblem(o.bucket);
   if (problem) {
     throw new PolicyInputError(
       "invalid-bucket-name",

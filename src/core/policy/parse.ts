@@ -300,7 +300,7 @@ export function buildRequest(o: RequestOptions, metadata?: PolicyMetadata): Eval
     }
     resource = o.resource;
   } else if (o.bucket !== undefined) {
-    const problem = bucketNameProblem(o.bucket, { documentationExamples: true });
+    const problem = bucketNameProblem(o.bucket);
     if (problem) {
       throw new PolicyInputError(
         "invalid-bucket-name",

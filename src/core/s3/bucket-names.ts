@@ -8,12 +8,10 @@ export interface NameProblem {
   message: string;
 }
 
-const DOCUMENTATION_PREFIX = "amzn-s3-demo-";
-
 const reservedPrefixes: [prefix: string, why: string][] = [
   ["xn--", "it must not start with xn-- (reserved for internationalised domain names)"],
   ["sthree-", "it must not start with sthree- (reserved by S3)"],
-  [DOCUMENTATION_PREFIX, "it must not start with amzn-s3-demo- (reserved for AWS examples)"],
+  ["amzn-s3-demo-", "it must not start with amzn-s3-demo- (reserved for AWS examples)"],
 ];
 
 const reservedSuffixes: [suffix: string, why: string][] = [
@@ -24,16 +22,8 @@ const reservedSuffixes: [suffix: string, why: string][] = [
   ["--table-s3", "it must not end with --table-s3 (reserved for table buckets)"],
 ];
 
-export interface NameRuleOptions {
-  /**
-   * Accept the amzn-s3-demo- prefix, which AWS reserves for its documentation: such a
-   * bucket cannot be created, but examples and policies may name one.
-   */
-  documentationExamples?: boolean;
-}
-
 /** Every S3 naming rule the name breaks (general purpose buckets), most basic first. */
-export function bucketNameProblems(name: string, options: NameRuleOptions = {}): NameProblem[] {
+export function bucketNameProblems(name: string): NameProblem[] {
   const problems: NameProblem[] = [];
   const add = (rule: string, message: string) => problems.push({ rule, message });
   if (name.length < 3)
@@ -57,10 +47,8 @@ export function bucketNameProblems(name: string, options: NameRuleOptions = {}):
   if (name.includes("..")) add("adjacent-dots", "it must not contain two adjacent dots");
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name))
     add("ip-address", "it must not look like an IP address");
-  for (const [prefix, why] of reservedPrefixes) {
-    if (options.documentationExamples && prefix === DOCUMENTATION_PREFIX) continue;
+  for (const [prefix, why] of reservedPrefixes)
     if (name.startsWith(prefix)) add("reserved-prefix", why);
-  }
   for (const [suffix, why] of reservedSuffixes)
     if (name.endsWith(suffix)) add("reserved-suffix", why);
   return problems;
@@ -70,8 +58,8 @@ export function bucketNameProblems(name: string, options: NameRuleOptions = {}):
  * Why the name breaks today's rules, as one phrase that follows the name ("is not a valid
  * bucket name: it has 2 characters; …"), or undefined when it keeps them.
  */
-export function bucketNameProblem(name: string, options: NameRuleOptions = {}): string | undefined {
-  const problems = bucketNameProblems(name, options);
+export function bucketNameProblem(name: string): string | undefined {
+  const problems = bucketNameProblems(name);
   if (problems.length === 0) return undefined;
   return `is not a valid bucket name: ${problems.map((p) => p.message).join("; ")}`;
 }
