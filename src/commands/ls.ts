@@ -1,6 +1,6 @@
 import { UsageError } from "../core/errors.js";
-import { parseS3Url } from "../core/location.js";
 import { listBuckets, listObjects } from "../core/objects/list.js";
+import { parseS3Location } from "../core/s3/location.js";
 import { formatBytes } from "../core/s3/size.js";
 import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
@@ -33,7 +33,7 @@ export default defineCommand<Options>({
   },
   async run(ctx, args, opts) {
     const [text] = args as [string | undefined];
-    const location = text === undefined ? undefined : parseS3Url(text);
+    const location = text === undefined ? undefined : parseS3Location(text);
     if (!location && opts.recursive) {
       throw new UsageError(
         "--recursive lists the objects of a bucket; name one.",

@@ -2,7 +2,6 @@ import { Option } from "commander";
 import { UsageError } from "../../core/errors.js";
 import {
   parseDuration,
-  parseS3Location,
   renderUploadForm,
   type ServerSideEncryption,
 } from "../../core/presign/index.js";
@@ -20,6 +19,7 @@ import {
   presignPost,
 } from "../../core/presign/post.js";
 import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
+import { parseS3Location } from "../../core/s3/location.js";
 import { formatSize, parseSize, SIZE_UNITS_HELP } from "../../core/s3/size.js";
 import { renderFields } from "../../io/table.js";
 import { defineCommand } from "../context.js";
@@ -105,7 +105,7 @@ export default defineCommand<Options>({
         "InvalidOption",
       );
     }
-    const location = parseS3Location(given, { accept: "prefix" });
+    const location = parseS3Location(given);
     const options: PresignPostOptions = {
       bucket: location.bucket,
       key: location.key,

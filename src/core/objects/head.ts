@@ -1,7 +1,7 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { httpStatusOf } from "../../aws/errors.js";
-import type { S3Location } from "../location.js";
+import type { S3Location } from "../s3/location.js";
 import { SDK_CHECKSUM } from "./checksums.js";
 import { notFoundOr } from "./not-found.js";
 

@@ -8,18 +8,10 @@ import {
 import type { Aws } from "../../aws/clients.js";
 import { httpStatusOf } from "../../aws/errors.js";
 import { TaskPool, withRetries } from "../concurrency.js";
-import type { S3Location } from "../location.js";
+import { fitsInXml } from "../s3/keys.js";
+import type { S3Location } from "../s3/location.js";
 import { LIST_ENCODING, listedKey } from "./list.js";
 import { notFoundOr } from "./not-found.js";
-
-// Characters outside XML 1.0's Char production: a DeleteObjects body cannot carry them
-// (S3-compatible servers refuse the whole request), though a key may hold them.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const NOT_XML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
-
-function fitsInXml(key: string): boolean {
-  return !NOT_XML_CHAR.test(key);
-}
 
 /** DeleteObjects takes at most 1,000 keys a call. */
 export const DELETE_BATCH = 1000;

@@ -7,7 +7,7 @@ import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
 import { BufferPool, Limiter } from "../concurrency.js";
 import { ExitCode, NotFoundError, S3kitError, UsageError } from "../errors.js";
-import { assertValidKey } from "../presign/location.js";
+import { assertValidKey } from "../s3/keys.js";
 import { MiB } from "../s3/size.js";
 import { baseName, type Endpoint, folderPrefix, parseEndpoint } from "./endpoints.js";
 import {
