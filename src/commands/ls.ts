@@ -1,5 +1,5 @@
 import { UsageError } from "../core/errors.js";
-import { listBuckets, listObjects } from "../core/objects/list.js";
+import { bucketEntries, listObjects } from "../core/objects/list.js";
 import { parseS3Location } from "../core/s3/location.js";
 import { formatBytes } from "../core/s3/size.js";
 import { oneLine } from "../io/terminal-text.js";
@@ -43,7 +43,7 @@ export default defineCommand<Options>({
     const aws = await ctx.aws();
     const { out } = ctx;
     if (!location) {
-      for await (const bucket of listBuckets(aws, ctx.signal)) {
+      for await (const bucket of bucketEntries(aws, ctx.signal)) {
         if (out.readerGone) break;
         if (out.json) out.jsonLine(bucket);
         else out.data(`${formatDate(bucket.creationDate)}  ${oneLine(bucket.name)}`);

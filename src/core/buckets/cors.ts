@@ -7,7 +7,7 @@ import {
 import type { Aws } from "../../aws/clients.js";
 import { describeAnswer, errorCodeOf, unsupportedAnswer } from "../../aws/errors.js";
 import { ExitCode, S3kitError } from "../errors.js";
-import { requireBucket } from "./read.js";
+import { requireBucket } from "../s3/head-bucket.js";
 import { type CorsRule, sameCors } from "./state.js";
 import { notSupported } from "./support.js";
 

@@ -16,7 +16,7 @@ import type { Aws } from "../../aws/clients.js";
 import { errorCodeOf, mapAwsError } from "../../aws/errors.js";
 import { TaskPool } from "../concurrency.js";
 import { ConflictError, ExitCode, S3kitError } from "../errors.js";
-import { requireBucket } from "./read.js";
+import { requireBucket } from "../s3/head-bucket.js";
 
 /** S3's limit for one DeleteObjects request. */
 export const DELETE_BATCH_SIZE = 1000;

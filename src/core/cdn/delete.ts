@@ -8,10 +8,11 @@ import {
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { errorCodeOf, mapAwsError } from "../../aws/errors.js";
-import { headBucket, parsePolicy } from "../buckets/read.js";
+import { parsePolicy } from "../buckets/read.js";
 import type { PolicyDocument } from "../buckets/state.js";
 import { ExitCode, NotFoundError, S3kitError } from "../errors.js";
 import { formatDuration } from "../presign/duration.js";
+import { headBucket } from "../s3/head-bucket.js";
 import { oacName } from "./names.js";
 import {
   distributionsInFront,
@@ -68,9 +69,9 @@ export async function findCdnToDelete(aws: Aws, bucket: string): Promise<CdnDele
 
 /** The bucket policy; null when the bucket or its policy does not exist. */
 async function readPolicy(aws: Aws, bucket: string): Promise<PolicyDocument | null> {
-  const presence = await headBucket(aws, bucket);
-  if (presence.exists !== true) return null;
   const s3 = await aws.s3();
+  const presence = await headBucket(s3, bucket, aws.region);
+  if (presence.status === "missing" || presence.status === "forbidden") return null;
   try {
     const out = await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }));
     return out.Policy ? parsePolicy(out.Policy) : null;

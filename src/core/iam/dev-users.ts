@@ -51,7 +51,7 @@ import {
 import { awsCliCommand } from "../aws-cli-command.js";
 import type { RegisterCleanup } from "../cleanup.js";
 import { ConflictError, ExitCode, NotFoundError, S3kitError } from "../errors.js";
-import { type BucketCheck, checkBucket } from "./bucket.js";
+import { type BucketCheck, checkBucket } from "../s3/head-bucket.js";
 import type { CredentialValues } from "./credentials.js";
 import type { Grant } from "./grant.js";
 import { type KeyBackend, type NewAccessKey, replaceKey } from "./key-handover.js";

@@ -1,7 +1,8 @@
-import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { isNotFound } from "../../aws/errors.js";
 import { NotFoundError } from "../errors.js";
 import { bucketNameProblems } from "../s3/bucket-names.js";
+import { headBucket } from "../s3/head-bucket.js";
 
 /** HeadObject says only "404": tell a missing object from a missing bucket. */
 export async function notFoundOr(
@@ -11,11 +12,12 @@ export async function notFoundOr(
   key: string,
 ): Promise<unknown> {
   if (!isNotFound(err)) return err;
-  const bucketExists = await s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
-    () => true,
-    (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode !== 404,
+  // Only a missing bucket changes the answer; a lookup that fails says nothing.
+  const bucketMissing = await headBucket(s3, bucket).then(
+    (presence) => presence.status === "missing",
+    () => false,
   );
-  if (!bucketExists) {
+  if (bucketMissing) {
     // A name today's rules refuse can only be an old us-east-1 bucket: most often a typo.
     const legacy = bucketNameProblems(bucket).length > 0;
     return new NotFoundError(
