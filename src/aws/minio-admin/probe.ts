@@ -7,8 +7,6 @@ import type { Aws } from "../clients.js";
 import { errorCodeOf, httpStatusOf } from "../errors.js";
 import { MinioAdmin, parseAdminError } from "./client.js";
 
-export type UserManagementKind = "aws-iam" | "minio" | "none";
-
 /** True when the S3 endpoint is a MinIO server whose admin API answers these keys. */
 export async function answersMinioAdmin(admin: MinioAdmin, accessKeyId: string): Promise<boolean> {
   // Reading one's own user is the cheapest admin call, and every MinIO answers it with
