@@ -1,5 +1,4 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${…} in plain strings.
-
 import { UsageError } from "../../core/errors.js";
 import { ACCESS_LEVELS } from "../../core/policy/access-levels.js";
 import { formatPolicyJson } from "../../core/policy/diff.js";
