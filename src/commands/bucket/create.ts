@@ -1,9 +1,9 @@
 import { createBucket } from "../../core/buckets/create.js";
 import { settingLabel } from "../../core/buckets/describe.js";
 import { readInputFile } from "../../core/buckets/json-input.js";
-import { assertValidBucketName } from "../../core/buckets/names.js";
 import { parseCreateFlags, TRANSITION_CLASSES } from "../../core/buckets/spec.js";
 import { iacBucket, renderStack } from "../../core/iac/from-specs.js";
+import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { defineCommand } from "../context.js";
 import { emit } from "../options/output.js";
 import type { OptionsOf } from "../options/spec.js";

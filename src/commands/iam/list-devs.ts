@@ -1,6 +1,6 @@
+import { DEFAULT_POOL_CONCURRENCY, parseConcurrency } from "../../core/concurrency.js";
 import { listDevelopers } from "../../core/iam/backend.js";
 import type { DevEntry, KeyInfo } from "../../core/iam/list.js";
-import { DEFAULT_CONCURRENCY, parseConcurrency } from "../../core/iam/pool.js";
 import { renderTable } from "../../io/table.js";
 import { defineCommand } from "../context.js";
 import { bucket } from "../options/bucket.js";
@@ -9,7 +9,7 @@ import { declareOptions, type OptionsOf, value } from "../options/spec.js";
 const options = {
   bucket: bucket.describe("only those with access to this bucket"),
   concurrency: value("--concurrency", "n", "IAM calls in flight at once").default(
-    String(DEFAULT_CONCURRENCY),
+    String(DEFAULT_POOL_CONCURRENCY),
   ),
 };
 
@@ -34,7 +34,7 @@ export default defineCommand<OptionsOf<typeof options>>({
     declareOptions(cmd, options);
   },
   async run(ctx, _args, opts) {
-    const concurrency = parseConcurrency(opts.concurrency);
+    const concurrency = parseConcurrency(opts.concurrency, DEFAULT_POOL_CONCURRENCY);
     const devs = await listDevelopers(await ctx.aws(), {
       concurrency,
       signal: ctx.signal,

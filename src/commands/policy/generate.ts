@@ -1,7 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${…} in plain strings.
 
 import { writePolicyFile } from "../../core/access/policy-files.js";
-import { assertValidBucketName } from "../../core/buckets/names.js";
 import { UsageError } from "../../core/errors.js";
 import { ACCESS_LEVELS } from "../../core/policy/access-levels.js";
 import { formatPolicyJson } from "../../core/policy/diff.js";
@@ -12,6 +11,7 @@ import {
   PER_USER_FOLDER,
 } from "../../core/policy/generate.js";
 import { ACCESS_LEVEL_NAMES } from "../../core/policy/templates.js";
+import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { defineCommand } from "../context.js";
 import { grantOptions } from "../options/grant.js";
 import { outputFile } from "../options/output.js";

@@ -1,9 +1,4 @@
-import {
-  buildCurlCommand,
-  hasDotSegments,
-  parseDuration,
-  parseS3Location,
-} from "../../core/presign/index.js";
+import { buildCurlCommand, hasDotSegments, parseDuration } from "../../core/presign/index.js";
 import {
   checkSignOptions,
   locationFromVariadic,
@@ -13,6 +8,7 @@ import {
 } from "../../core/presign/options.js";
 import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
 import type { PresignedRequest, PutPresignOptions } from "../../core/presign/types.js";
+import { parseS3Location } from "../../core/s3/location.js";
 import { defineCommand } from "../context.js";
 import { presignOptions } from "../options/presign.js";
 import { choice, declareOptions, list, type OptionsOf, value } from "../options/spec.js";
@@ -97,7 +93,10 @@ export default defineCommand<OptionsOf<typeof options>>({
     };
 
     if (target.kind === "single") {
-      const { bucket, key } = parseS3Location(target.location);
+      const { bucket, key } = parseS3Location(target.location, {
+        needKey: true,
+        accessPoints: true,
+      });
       checkSignOptions("PUT", options);
       const session = await openPresignSession(await ctx.aws());
       const request = await session.presigner.put(bucket, key, options);

@@ -10,8 +10,7 @@ import {
   type PublicAccessBlockConfiguration,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
-import { mapAwsError, regionFromError } from "../../aws/errors.js";
-import { errorCode } from "../iam/policies.js";
+import { errorCodeOf, httpStatusOf, mapAwsError, regionFromError } from "../../aws/errors.js";
 import type { PolicyDocument } from "../policy/types.js";
 import { assertNotTooDeep } from "./live-documents.js";
 
@@ -39,10 +38,6 @@ export interface BucketState {
   owner?: BucketOwner;
 }
 
-function statusOf(err: unknown): number | undefined {
-  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-}
-
 /** Bucket existence, region, policy, public-access block and default encryption. */
 export async function bucketState(
   aws: Aws,
@@ -57,7 +52,7 @@ export async function bucketState(
     if (head.BucketRegion) state.region = head.BucketRegion;
     if (head.BucketRegion && head.BucketRegion !== aws.region) state.status = "other-region";
   } catch (err) {
-    const status = statusOf(err);
+    const status = httpStatusOf(err);
     const other = regionFromError(err);
     if (status === 404) state.status = "missing";
     else if (status === 301 || (other && other !== aws.region)) {
@@ -72,7 +67,7 @@ export async function bucketState(
     try {
       return await read();
     } catch (err) {
-      if (absent.includes(errorCode(err)) || (statusOf(err) === 404 && absent.length > 0)) {
+      if (absent.includes(errorCodeOf(err)) || (httpStatusOf(err) === 404 && absent.length > 0)) {
         return undefined;
       }
       notes.push(`Could not read the bucket's ${what}: ${mapAwsError(err, { bucket }).message}`);
@@ -140,7 +135,7 @@ export async function bucketOwner(
       await s3.send(new HeadBucketCommand({ Bucket: bucket, ExpectedBucketOwner: expected }));
       return "ok";
     } catch (err) {
-      return statusOf(err) === 403 ? "refused" : "failed";
+      return httpStatusOf(err) === 403 ? "refused" : "failed";
     }
   };
   const assumed = (why: string): BucketOwner => {

@@ -13,14 +13,10 @@ import {
   PutUserPolicyCommand,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
+import { isEntityAlreadyExists } from "../../aws/errors.js";
 import { ConflictError, UsageError } from "../errors.js";
 import { MANAGED_BY_TAG, S3KIT_PATH } from "../iam/names.js";
-import {
-  type ConfirmPrune,
-  isEntityAlreadyExists,
-  policyArn,
-  replaceDefaultVersion,
-} from "../iam/policies.js";
+import { type ConfirmPrune, policyArn, replaceDefaultVersion } from "../iam/policies.js";
 import { type FixGrant, type FixScopeOptions, prefixesFromTags } from "../policy/fix-scope.js";
 import { iamPolicySize, POLICY_SIZE_LIMITS } from "../policy/policy-size.js";
 import type { Decision } from "../policy/types.js";

@@ -14,9 +14,8 @@ import {
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
-import { markerInput } from "../iam/listing.js";
+import { allPages, markerInput } from "../iam/listing.js";
 import { decodePolicyDocument } from "../iam/policies.js";
-import { allPages } from "../iam/pool.js";
 import type {
   BucketFacts,
   DetachedPolicy,

@@ -2,10 +2,10 @@
 // policies by their Principal, with the service metadata of just the services the
 // policies name (so a policy of S3 actions loads only S3's action list).
 
-import { assertValidBucketName } from "../buckets/names.js";
 import { UsageError } from "../errors.js";
 import { type LintFinding, lintPolicy } from "../policy/lint.js";
 import { loadPolicyMetadata } from "../policy/metadata-load.js";
+import { assertValidBucketName } from "../s3/bucket-names.js";
 import { type ReadOptions, readPolicySource } from "./policy-files.js";
 
 export interface LintTarget {

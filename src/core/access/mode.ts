@@ -4,11 +4,11 @@
 // the caller). Flags of the other mode, and flags that do not fit together, are exit 2.
 // No SDK here: the offline path never loads it.
 
-import { assertValidBucketName } from "../buckets/names.js";
 import { ConflictError, UsageError } from "../errors.js";
 import { parseS3Arn } from "../policy/arn.js";
 import type { DebugExpectation } from "../policy/debug-run.js";
 import type { FixScopeKind, FixScopeOptions } from "../policy/fix-scope.js";
+import { assertValidBucketName } from "../s3/bucket-names.js";
 import type { OfflinePolicyFiles } from "./offline.js";
 import type { PrincipalSelector } from "./principal.js";
 import { type ProbeCredentials, probeCredentials } from "./probe-credentials.js";

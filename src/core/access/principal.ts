@@ -18,10 +18,10 @@ import {
 } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { Aws } from "../../aws/clients.js";
+import { errorCodeOf } from "../../aws/errors.js";
 import { NotFoundError, UsageError } from "../errors.js";
-import { markerInput } from "../iam/listing.js";
-import { decodePolicyDocument, errorCode } from "../iam/policies.js";
-import { allPages } from "../iam/pool.js";
+import { allPages, markerInput } from "../iam/listing.js";
+import { decodePolicyDocument } from "../iam/policies.js";
 import type { PolicyDocument } from "../policy/types.js";
 import { assertNotTooDeep, managedDocument } from "./live-documents.js";
 
@@ -116,7 +116,7 @@ export async function resolvePrincipal(
       tags: role?.Tags ?? [],
     };
   } catch (err) {
-    if (errorCode(err) === "NoSuchEntity") {
+    if (errorCodeOf(err) === "NoSuchEntity") {
       const [kind, name] = "user" in selector ? ["user", selector.user] : ["role", selector.role];
       throw new NotFoundError(
         `IAM ${kind} ${name} does not exist.`,
