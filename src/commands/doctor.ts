@@ -2,7 +2,7 @@ import { type CheckStatus, runDoctor } from "../core/doctor.js";
 import { ExitCode } from "../core/errors.js";
 import { symbols } from "../io/style.js";
 import { defineCommand } from "./context.js";
-import { bucket } from "./options/bucket.js";
+import { bucket } from "./options/common.js";
 import { declareOptions, type OptionsOf } from "./options/spec.js";
 
 const options = { bucket: bucket.describe("also check this bucket") };

@@ -5,7 +5,7 @@ import { parseCreateFlags, TRANSITION_CLASSES } from "../../core/buckets/spec.js
 import { iacBucket, renderStack } from "../../core/iac/from-specs.js";
 import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { defineCommand } from "../context.js";
-import { emit } from "../options/output.js";
+import { emit } from "../options/emit.js";
 import type { OptionsOf } from "../options/spec.js";
 import {
   renderCreatePlan,

@@ -2,7 +2,7 @@ import { createCdn } from "../../core/cdn/create.js";
 import { parseCdnFlags } from "../../core/cdn/spec.js";
 import { iacCdn, renderStack } from "../../core/iac/from-specs.js";
 import { defineCommand } from "../context.js";
-import { emit } from "../options/output.js";
+import { emit } from "../options/emit.js";
 import type { OptionsOf } from "../options/spec.js";
 import { renderCdnPlan, renderCdnReport } from "../render/cdn.js";
 

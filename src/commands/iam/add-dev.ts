@@ -16,8 +16,8 @@ import { confirm } from "../../io/prompt.js";
 import { renderFields } from "../../io/table.js";
 import { defineCommand } from "../context.js";
 import { credentialOptions } from "../options/credentials.js";
+import { emit } from "../options/emit.js";
 import { grantInput, grantOptions } from "../options/grant.js";
-import { emit } from "../options/output.js";
 import { declareOptions, flag, negatable, type OptionsOf, value } from "../options/spec.js";
 import { printUnsavedKey } from "../render/unsaved-key.js";
 

@@ -3,7 +3,7 @@ import { listDevelopers } from "../../core/iam/backend.js";
 import type { DevEntry, KeyInfo } from "../../core/iam/list.js";
 import { renderTable } from "../../io/table.js";
 import { defineCommand } from "../context.js";
-import { bucket } from "../options/bucket.js";
+import { bucket } from "../options/common.js";
 import { declareOptions, type OptionsOf, value } from "../options/spec.js";
 
 const options = {

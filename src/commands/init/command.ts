@@ -10,9 +10,9 @@ import { type InitAnswers, type InitPlan, parseDevFlag, planInit } from "../../c
 import { confirm, terminalAsker } from "../../io/prompt.js";
 import { startSpinner } from "../../io/spinner.js";
 import { type Context, defineCommand } from "../context.js";
-import { bucket } from "../options/bucket.js";
+import { bucket } from "../options/common.js";
 import { credentialOptions } from "../options/credentials.js";
-import { emit } from "../options/output.js";
+import { emit } from "../options/emit.js";
 import { declareOptions, flag, list, type OptionsOf, repeatable, value } from "../options/spec.js";
 import {
   renderCreatePlan,

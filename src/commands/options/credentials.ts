@@ -2,7 +2,7 @@
 // is merged into (`iam add-dev`, `iam rotate-key`; `init` takes --env-style).
 
 import { CREDENTIAL_FORMATS, ENV_STYLES } from "../../core/iam/credentials.js";
-import { outputFile } from "./output.js";
+import { outputFile } from "./common.js";
 import { value } from "./spec.js";
 
 export const credentialOptions = {

@@ -6,7 +6,7 @@
 import type { GrantInput } from "../../core/iam/grant.js";
 import { PER_USER_FOLDER } from "../../core/policy/generate.js";
 import { ACCESS_LEVEL_NAMES } from "../../core/policy/templates.js";
-import { bucket } from "./bucket.js";
+import { bucket } from "./common.js";
 import { flag, type OptionsOf, repeatable, value } from "./spec.js";
 
 export const grantOptions = {

@@ -4,7 +4,7 @@
 // (e.g. --group), add its option to `principal` and its case to core/access/mode.ts.
 
 import { DEFAULT_PRINCIPAL_ARN } from "../../core/policy/principal.js";
-import { bucket } from "./bucket.js";
+import { bucket } from "./common.js";
 import { list, value } from "./spec.js";
 
 /** Offline: the policies, from files. */

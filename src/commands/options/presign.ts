@@ -2,7 +2,7 @@
 // command, and --stdin batches (with --bucket, of keys).
 
 import { DEFAULT_EXPIRES } from "../../core/presign/options.js";
-import { bucket } from "./bucket.js";
+import { bucket } from "./common.js";
 import { flag, value } from "./spec.js";
 
 export const presignOptions = {

@@ -13,8 +13,8 @@ import {
 import { ACCESS_LEVEL_NAMES } from "../../core/policy/templates.js";
 import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { defineCommand } from "../context.js";
+import { outputFile } from "../options/common.js";
 import { grantOptions } from "../options/grant.js";
-import { outputFile } from "../options/output.js";
 import { declareOptions, list, type OptionsOf, value } from "../options/spec.js";
 
 const options = {

@@ -3,7 +3,7 @@ import { ExitCode } from "../../core/errors.js";
 import { readStdinText } from "../../io/input.js";
 import type { Style } from "../../io/style.js";
 import { defineCommand } from "../context.js";
-import { bucket } from "../options/bucket.js";
+import { bucket } from "../options/common.js";
 import { choice, declareOptions, flag, type OptionsOf } from "../options/spec.js";
 
 const options = {
