@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { UsageError } from "../../core/errors.js";
+import { appCredentialValues } from "../../core/iam/app-values.js";
 import { type Rotated, rotateDeveloperKey } from "../../core/iam/backend.js";
 import type { UnsavedKey } from "../../core/iam/credentials.js";
 import {
@@ -11,9 +12,9 @@ import {
   parseEnvStyle,
   precheckCredentialsFile,
 } from "../../core/iam/credentials.js";
-import { appCredentialValues, type RotationContext } from "../../core/iam/dev-users.js";
 import { KeyNotSavedError, type NewAccessKey } from "../../core/iam/key-handover.js";
 import { assertValidIamName, maskKeyId } from "../../core/iam/names.js";
+import type { RotationContext } from "../../core/iam/rotate-key.js";
 import { checkSecretFileTarget } from "../../core/iam/secret-file.js";
 import { confirm } from "../../io/prompt.js";
 import { defineCommand } from "../context.js";

@@ -12,20 +12,14 @@ import { minioKeyBackend } from "../minio/keys.js";
 import { listMinioDevs } from "../minio/list.js";
 import { removeMinioDev } from "../minio/remove.js";
 import { rotateMinioKey } from "../minio/rotate.js";
+import { appCredentialValues } from "./app-values.js";
 import type { DevAdded, DevRemoved } from "./backend-types.js";
 import { type Delivery, deliverCredentials, type UnsavedKey } from "./credentials.js";
-import {
-  appCredentialValues,
-  type RemoveDevInput,
-  type RotateKeyInput,
-  type RotateKeyResult,
-  removeDev,
-  rotateKey,
-  userKeys,
-} from "./dev-users.js";
 import { handOverNewKey, KeyNotSavedError, type NewAccessKey } from "./key-handover.js";
 import { type DevEntry, type ListDevsOptions, listDevs } from "./list.js";
 import { type OnboardInput, onboardDeveloper } from "./onboard.js";
+import { type RemoveDevInput, removeDev } from "./remove-dev.js";
+import { type RotateKeyInput, type RotateKeyResult, rotateKey, userKeys } from "./rotate-key.js";
 
 export type UserManagement = { kind: "aws-iam" } | { kind: "minio"; admin: MinioAdmin };
 

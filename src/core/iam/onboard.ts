@@ -1,5 +1,7 @@
 import type { Aws } from "../../aws/clients.js";
 import type { RegisterCleanup } from "../cleanup.js";
+import { type AddDevInput, type AddDevResult, addDev, undoAddDev } from "./add-dev.js";
+import { appCredentialValues } from "./app-values.js";
 import {
   type CredentialFormat,
   type Delivery,
@@ -7,16 +9,8 @@ import {
   type EnvStyle,
   type UnsavedKey,
 } from "./credentials.js";
-import {
-  type AddDevInput,
-  type AddDevResult,
-  addDev,
-  appCredentialValues,
-  iamKeyBackend,
-  type NewAccessKey,
-  undoAddDev,
-} from "./dev-users.js";
-import { handOverNewKey, KeyNotSavedError, reasonText } from "./key-handover.js";
+import { handOverNewKey, KeyNotSavedError, type NewAccessKey, reasonText } from "./key-handover.js";
+import { iamKeyBackend } from "./users.js";
 
 export interface CredentialDelivery {
   format: CredentialFormat;
