@@ -33,6 +33,7 @@ interface Options {
   expect?: DebugExpectation;
   user?: string;
   role?: string;
+  group?: string;
   probe?: boolean;
   probeProfile?: string;
   probeWrite?: boolean;
@@ -52,12 +53,13 @@ export default defineCommand<Options>({
     "s3kit policy debug --policy-file policy.json --resource arn:aws:s3:::my-app-uploads/a.txt --expect allow",
     "s3kit policy debug --user alice --bucket my-app-uploads --key uploads/a.png   # online: alice's live policies",
     "s3kit policy debug --role app-server --bucket my-app-uploads --action s3:PutObject",
+    "s3kit policy debug --group my-app-developers --bucket my-app-uploads --key uploads/a.png",
     "s3kit policy debug --bucket my-app-uploads --probe --key uploads/a.png         # online, as yourself, with real requests",
   ],
   configure(cmd) {
     cmd
       .description(
-        "Explain why actions are allowed or denied: the decision (allowed, explicit-deny,\nimplicit-deny), the statement that decided it, and what to change.\nOffline (--policy-file …): the policies come from files; no AWS call is made and no\ncredentials are needed. Online (no policy files): the live policies of --user, --role or\nthe caller (attached, inline, groups', boundary), the bucket policy, public-access block\nand encryption are read and evaluated; IAM's policy simulator is asked too where the\nendpoint has one, and --probe makes safe real requests. With --expect, exits 6 when a\ndecision differs.",
+        "Explain why actions are allowed or denied: the decision (allowed, explicit-deny,\nimplicit-deny), the statement that decided it, and what to change.\nOffline (--policy-file …): the policies come from files; no AWS call is made and no\ncredentials are needed. Online (no policy files): the live policies of --user, --role,\n--group or the caller (attached, inline, groups', boundary), the bucket policy,\npublic-access block and encryption are read and evaluated; IAM's policy simulator is\nasked too where the endpoint has one, and --probe makes safe real requests. With\n--expect, exits 6 when a decision differs.",
       )
       .option("--policy-file <file...>", "identity policies of the caller (JSON; - for stdin)")
       .option("--boundary-file <file>", "the caller's permissions boundary")
@@ -94,6 +96,10 @@ export default defineCommand<Options>({
       .option("--user <name>", "online: the IAM user to check (default: the caller)")
       .option("--role <name>", "online: the IAM role to check")
       .option(
+        "--group <name>",
+        "online: the IAM group to check (its policies, as a member with nothing of its own gets them)",
+      )
+      .option(
         "--probe",
         "online: also make safe real requests (HeadBucket, a one-key listing, GetObject of --key)",
       )
@@ -120,6 +126,7 @@ export default defineCommand<Options>({
     for (const [flag, given] of [
       ["--user", opts.user],
       ["--role", opts.role],
+      ["--group", opts.group],
       ["--probe", opts.probe],
       ["--probe-profile", opts.probeProfile],
       ["--probe-write", opts.probeWrite],
@@ -226,8 +233,12 @@ function expectationExit(
 
 /** Online: the live policies of --user, --role or the caller. */
 async function runOnline(ctx: Context, opts: Options): Promise<number | undefined> {
-  if (opts.user !== undefined && opts.role !== undefined) {
-    throw new UsageError("Give --user or --role, not both.");
+  const named = [opts.user, opts.role, opts.group].filter((x) => x !== undefined);
+  if (named.length > 1) {
+    throw new UsageError(
+      "Give only one of --user, --role and --group.",
+      "Leave all three out to check your own access.",
+    );
   }
   if (opts.principalArn !== undefined) {
     throw new UsageError(
@@ -269,7 +280,7 @@ async function runOnline(ctx: Context, opts: Options): Promise<number | undefine
     ? probeCredentials(
         {
           ...(opts.probeProfile ? { probeProfile: opts.probeProfile } : {}),
-          principalIsCaller: opts.user === undefined && opts.role === undefined,
+          principalIsCaller: named.length === 0,
         },
         ctx.env,
       )
@@ -281,7 +292,9 @@ async function runOnline(ctx: Context, opts: Options): Promise<number | undefine
       ? { user: opts.user }
       : opts.role !== undefined
         ? { role: opts.role }
-        : { caller: true as const };
+        : opts.group !== undefined
+          ? { group: opts.group }
+          : { caller: true as const };
   const report = await withSpinner(
     ctx.out,
     `Reading the policies that apply to ${bucket}`,
