@@ -60,13 +60,17 @@ describe("iam add-dev", () => {
       "AWS_ACCESS_KEY_ID",
       "AWS_SECRET_ACCESS_KEY",
       "AWS_REGION",
+      "AWS_DEFAULT_REGION",
       "S3_BUCKET",
       "AWS_S3_BUCKET_NAME",
+      "S3_PREFIX",
       "AWS_ENDPOINT_URL",
     ]);
     expect(vars).toMatchObject({
       AWS_REGION: "us-east-1",
+      AWS_DEFAULT_REGION: "us-east-1",
       S3_BUCKET: bucket,
+      S3_PREFIX: "uploads/",
       AWS_ENDPOINT_URL: endpoint,
     });
     expect(stderr).toContain(`✓ policy ${grant} created`);

@@ -1,17 +1,18 @@
 import { resolve } from "node:path";
 import { Option } from "commander";
 import { UsageError } from "../../core/errors.js";
+import {
+  chooseFormat,
+  precheckCredentialsFile,
+  type UnsavedKey,
+} from "../../core/handover/deliver.js";
+import { FIELDS } from "../../core/handover/fields.js";
+import { CREDENTIAL_FORMATS } from "../../core/handover/formats.js";
+import { chooseNames, PROJECT_FILE, saveMapping } from "../../core/handover/project-file.js";
+import { ENV_STYLES } from "../../core/handover/styles.js";
 import { iacDeveloper, renderStack } from "../../core/iac/from-specs.js";
 import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
 import { addDeveloper } from "../../core/iam/backend.js";
-import {
-  CREDENTIAL_FORMATS,
-  ENV_STYLES,
-  parseCredentialFormat,
-  parseEnvStyle,
-  precheckCredentialsFile,
-  type UnsavedKey,
-} from "../../core/iam/credentials.js";
 import { prepareGrant } from "../../core/iam/grant.js";
 import { KeyNotSavedError } from "../../core/iam/key-handover.js";
 import { assertValidIamName, describePrefixes } from "../../core/iam/names.js";
@@ -32,8 +33,9 @@ interface Options {
   key: boolean;
   newKey?: boolean;
   adopt?: boolean;
-  format: string;
-  envStyle: string;
+  format?: string;
+  envStyle?: string;
+  env: string[];
   out?: string;
   force?: boolean;
   emit?: IacFormat;
@@ -48,6 +50,7 @@ export default defineCommand<Options>({
     "s3kit iam add-dev ci --bucket my-app-uploads --access upload --format shell",
     "s3kit iam add-dev alice --bucket my-app-uploads --access read-write --emit cloudformation",
     "s3kit iam add-dev carol --bucket media --access read-write-delete --per-user-prefix --env-style django --out .env",
+    "s3kit iam add-dev dave --bucket my-app-uploads --access read-write --env AWS_S3_BUCKET=bucket --env AWS_S3_USE_SSL=false --out .env",
   ],
   configure(cmd) {
     cmd
@@ -69,11 +72,19 @@ export default defineCommand<Options>({
       .option("--no-key", "create no access key")
       .option("--new-key", "create another key for a user that has one already")
       .option("--adopt", "manage an existing user that s3kit did not create")
-      .option("--format <format>", `credentials format: ${CREDENTIAL_FORMATS.join(", ")}`, "dotenv")
+      .option(
+        "--format <format>",
+        `credentials format: ${CREDENTIAL_FORMATS.join(", ")} (default: the --out file's, or dotenv)`,
+      )
       .option(
         "--env-style <style>",
-        `variable names: ${ENV_STYLES.join(", ")} (aws: AWS_*; django: django-storages; s3: S3_*)`,
-        "aws",
+        `variable names: ${ENV_STYLES.join(", ")} (aws: AWS_*; django: django-storages; s3: S3_*; none: only --env) (default: ${PROJECT_FILE}'s, or aws)`,
+      )
+      .option(
+        "--env <name=field>",
+        `a variable of your own (repeatable), remembered in ${PROJECT_FILE}: fields ${FIELDS.join(", ")}, or value:TEXT (true/false as they are)`,
+        collect,
+        [],
       )
       .option("--out <file>", "write the credentials into this file (merged into a .env, 0600)")
       .option("--force", "with --out: replace credentials already in the file")
@@ -100,8 +111,9 @@ export default defineCommand<Options>({
         "Use --attach group or --attach user.",
       );
     }
-    const format = parseCredentialFormat(opts.format);
-    const style = parseEnvStyle(opts.envStyle);
+    const outPath = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
+    const format = chooseFormat(opts.format, outPath);
+    const names = chooseNames(ctx.cwd, { style: opts.envStyle, env: opts.env }, format);
     if (opts.newKey && !opts.key) {
       throw new UsageError("--new-key and --no-key contradict each other.", "Give one of them.");
     }
@@ -110,12 +122,17 @@ export default defineCommand<Options>({
       ctx.out.data(renderStack({ developers: [developer] }, opts.emit));
       return undefined;
     }
-    const outPath = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
     if (outPath && opts.key) {
-      precheckCredentialsFile(outPath, format, style, {
+      precheckCredentialsFile(outPath, format, names.mapping, {
         force: opts.force === true,
         profileName: userName,
       });
+    }
+    if (names.save) {
+      saveMapping(ctx.cwd, names.mapping);
+      ctx.out.info(
+        `Variable names saved to ${PROJECT_FILE} (${names.changes.join(", ")}): later commands in this folder use them.`,
+      );
     }
 
     const aws = await ctx.aws();
@@ -130,7 +147,8 @@ export default defineCommand<Options>({
       onWarning: (message) => ctx.out.warn(message),
       delivery: {
         format,
-        style,
+        mapping: names.mapping,
+        namesChosen: names.namesChosen,
         ...(outPath ? { outPath } : {}),
         force: opts.force === true,
       },

@@ -1,20 +1,19 @@
 import { resolve } from "node:path";
 import { UsageError } from "../../core/errors.js";
-import { appCredentialValues } from "../../core/iam/app-values.js";
-import { type Rotated, rotateDeveloperKey } from "../../core/iam/backend.js";
-import type { UnsavedKey } from "../../core/iam/credentials.js";
 import {
-  CREDENTIAL_FORMATS,
+  chooseFormat,
   type Delivery,
-  deliverCredentials,
-  ENV_STYLES,
-  parseCredentialFormat,
-  parseEnvStyle,
   precheckCredentialsFile,
-} from "../../core/iam/credentials.js";
-import { KeyNotSavedError, type NewAccessKey } from "../../core/iam/key-handover.js";
+  type UnsavedKey,
+} from "../../core/handover/deliver.js";
+import { FIELDS } from "../../core/handover/fields.js";
+import { CREDENTIAL_FORMATS, type CredentialFormat } from "../../core/handover/formats.js";
+import { chooseNames, PROJECT_FILE, saveMapping } from "../../core/handover/project-file.js";
+import { ENV_STYLES } from "../../core/handover/styles.js";
+import { type Rotated, rotateDeveloperKey } from "../../core/iam/backend.js";
+import { deliverRotatedKey } from "../../core/iam/deliver-key.js";
+import { KeyNotSavedError } from "../../core/iam/key-handover.js";
 import { assertValidIamName, maskKeyId } from "../../core/iam/names.js";
-import type { RotationContext } from "../../core/iam/rotate-key.js";
 import { checkSecretFileTarget } from "../../core/iam/secret-file.js";
 import { confirm } from "../../io/prompt.js";
 import { defineCommand } from "../context.js";
@@ -24,29 +23,45 @@ interface Options {
   deleteOld?: boolean;
   keepOld?: boolean;
   keyId?: string;
-  format: string;
-  envStyle: string;
+  format?: string;
+  envStyle?: string;
+  env: string[];
   out?: string;
   force?: boolean;
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 export default defineCommand<Options>({
   examples: [
     "s3kit iam rotate-key alice --out .env",
     "s3kit iam rotate-key alice --keep-old --format shell   # old key stays active for a grace period",
     "s3kit iam rotate-key ci --delete-old --format json --yes",
+    "s3kit iam rotate-key bob --out config/credentials.csv   # the file's own format and names",
   ],
   configure(cmd) {
     cmd
       .description(
-        "Create a new access key for a user, hand it over like `iam add-dev` does (printed once,\nor merged into --out), then make the old key inactive (--delete-old deletes it,\n--keep-old leaves it active so apps can move over first). A --out file that holds the\nold key is updated in place.",
+        "Create a new access key for a user, hand it over like `iam add-dev` does (printed once,\nor merged into --out), then make the old key inactive (--delete-old deletes it,\n--keep-old leaves it active so apps can move over first). A --out file that holds the\nold key is updated in place, whatever its format and variable names: every variable\n(or profile, or CSV row) holding the old key ID or its secret gets the new one.",
       )
       .argument("<name>", "IAM user name")
       .option("--delete-old", "delete the old key instead of making it inactive")
       .option("--keep-old", "leave the old key active (delete it later with --delete-old)")
       .option("--key-id <id>", "the key to replace, when the user has two")
-      .option("--format <format>", `credentials format: ${CREDENTIAL_FORMATS.join(", ")}`, "dotenv")
-      .option("--env-style <style>", `variable names: ${ENV_STYLES.join(", ")}`, "aws")
+      .option(
+        "--format <format>",
+        `credentials format: ${CREDENTIAL_FORMATS.join(", ")} (default: the --out file's, or dotenv)`,
+      )
+      .option(
+        "--env-style <style>",
+        `variable names: ${ENV_STYLES.join(", ")} (default: ${PROJECT_FILE}'s, or aws)`,
+      )
+      .option(
+        "--env <name=field>",
+        `a variable of your own (repeatable), remembered in ${PROJECT_FILE}: fields ${FIELDS.join(", ")}, or value:TEXT`,
+        collect,
+        [],
+      )
       .option("--out <file>", "write the credentials into this file (merged, 0600)")
       .option("--force", "with --out: replace other credentials already in the file");
   },
@@ -59,31 +74,34 @@ export default defineCommand<Options>({
         "Give one of them.",
       );
     }
-    const format = parseCredentialFormat(opts.format);
-    const style = parseEnvStyle(opts.envStyle);
     const outPath = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
+    const format = chooseFormat(opts.format, outPath);
+    const names = chooseNames(ctx.cwd, { style: opts.envStyle, env: opts.env }, format);
     // Before any call: a path that cannot take the file stops the run with nothing created.
     if (outPath) checkSecretFileTarget(outPath);
+    if (names.save) {
+      saveMapping(ctx.cwd, names.mapping);
+      ctx.out.info(
+        `Variable names saved to ${PROJECT_FILE} (${names.changes.join(", ")}): later commands in this folder use them.`,
+      );
+    }
 
     const aws = await ctx.aws();
+    const delivery = {
+      format,
+      mapping: names.mapping,
+      namesChosen: names.namesChosen,
+      force: opts.force === true,
+    };
     // The file may hold this user's current key (that is what rotation replaces), nobody else's.
     const precheck = outPath
       ? (keyIds: string[]) =>
-          precheckCredentialsFile(outPath, format, style, {
+          precheckCredentialsFile(outPath, format, names.mapping, {
             force: opts.force === true,
             profileName: userName,
             replaceableKeyIds: keyIds,
           })
       : undefined;
-    const render = (key: NewAccessKey, context: RotationContext, path?: string) =>
-      deliverCredentials({
-        format,
-        style,
-        values: appCredentialValues(aws, userName, key, context.bucket),
-        ...(path ? { outPath: path } : {}),
-        force: opts.force === true,
-        replaceableKeyIds: context.previousKeyIds,
-      });
     let rotated: { backend: "aws-iam" | "minio"; result: Rotated<Delivery> };
     try {
       rotated = await rotateDeveloperKey(
@@ -96,15 +114,18 @@ export default defineCommand<Options>({
           onStep: (message) => ctx.out.success(message),
           ...(outPath ? { destination: outPath } : {}),
           deliver: (key, context) => {
-            const delivery = render(key, context, outPath);
-            if (delivery.file) {
+            const written = deliverRotatedKey(aws, userName, delivery, key, context, outPath);
+            if (written.file) {
               ctx.out.success(
-                `credentials ${delivery.file.created ? "written to" : "merged into"} ${opts.out} (mode 0600)`,
+                `credentials ${written.file.created ? "written to" : "merged into"} ${opts.out} (mode 0600)${describeReplaced(format, written.file.replaced)}`,
               );
             }
-            return delivery;
+            return written;
           },
-          show: (key, context) => ({ accessKey: key, delivery: render(key, context) }),
+          show: (key, context): UnsavedKey => ({
+            accessKey: key,
+            delivery: deliverRotatedKey(aws, userName, delivery, key, context, undefined),
+          }),
           signal: ctx.signal,
           onInterrupt: ctx.onInterrupt,
         },
@@ -117,7 +138,7 @@ export default defineCommand<Options>({
       throw err;
     }
     const { backend, result } = rotated;
-    const delivery = result.delivery;
+    const handedOver = result.delivery;
     const summary = {
       user: result.user,
       oldKey: result.oldKey
@@ -141,7 +162,7 @@ export default defineCommand<Options>({
         `The old key ${maskKeyId(id)} stays active. When every app uses the new key: ${command}`,
       );
     }
-    if (delivery.file) {
+    if (handedOver.file) {
       ctx.out.result(
         {
           ...summary,
@@ -149,7 +170,7 @@ export default defineCommand<Options>({
             accessKeyId: result.accessKey.accessKeyId,
             createDate: result.accessKey.createDate,
           },
-          file: delivery.file,
+          file: handedOver.file,
         },
         () => undefined,
       );
@@ -159,12 +180,21 @@ export default defineCommand<Options>({
       ctx.out.jsonDocument({
         ...summary,
         accessKey: result.accessKey,
-        variables: delivery.variables,
+        variables: handedOver.variables,
       });
     } else {
-      ctx.out.data(delivery.text ?? "");
+      ctx.out.data(handedOver.text ?? "");
     }
     ctx.out.warn("the secret access key is shown only this once; store it now.");
     return done();
   },
 });
+
+/** What a rotation changed in the file, in the file's own terms. */
+function describeReplaced(format: CredentialFormat, replaced: readonly string[]): string {
+  if (replaced.length === 0) return "";
+  if (format === "csv") return ": the key's row replaced";
+  if (format === "aws-profile")
+    return `: profile ${replaced.map((p) => `[${p}]`).join(", ")} updated`;
+  return `: ${replaced.join(", ")} replaced`;
+}
