@@ -1,6 +1,6 @@
 // The app starts on what s3kit hands over: variable names of the project's choosing
 // (`--env NAME=FIELD`, remembered in .s3kit.json), rotation that follows the file whatever
-// its format and names. Against moto.
+// its format and names, and `whoami --env-file` reading any of it back. Against moto.
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -313,5 +313,103 @@ describe("rotation follows the file", () => {
     expect(r.stderr).toContain("keys-new.csv), or pass --force to replace");
     expect(await keysOf(user)).toEqual([]);
     expect(readFileSync(join(dir, "keys.csv"), "utf8")).toBe(before);
+  });
+});
+
+describe("whoami --env-file reads any file s3kit wrote", () => {
+  const cases: [string, string[]][] = [];
+  for (const style of ["aws", "django", "s3"]) {
+    for (const format of ["dotenv", "shell", "json"]) {
+      cases.push([`${style} ${format}`, ["--env-style", style, "--format", format]]);
+    }
+  }
+  cases.push(["csv", ["--format", "csv"]], ["aws-profile", ["--format", "aws-profile"]]);
+
+  it.each(cases)("%s", async (_name, flags) => {
+    const dir = folder();
+    const user = uniqueName("who");
+    const added = await runAgainstMoto(
+      [
+        "iam",
+        "add-dev",
+        user,
+        "--bucket",
+        bucket,
+        "--access",
+        "read",
+        "--prefix",
+        "r/",
+        "--out",
+        "f",
+        ...flags,
+      ],
+      { cwd: dir },
+    );
+    expect(added.code, added.stderr).toBe(0);
+    // Not the admin's keys: the environment has none, the file has the developer's.
+    const r = await runAgainstMoto(["whoami", "--env-file", "f", "--json"], {
+      cwd: dir,
+      env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const id = JSON.parse(r.stdout);
+    expect(id.arn).toBe(`arn:aws:iam::123456789012:user/s3kit/${user}`);
+    expect(id.accessKeyId).toBe(await activeKey(user));
+    expect(id.credentialSource).toMatch(/^--env-file f/);
+    const format = flags[flags.indexOf("--format") + 1];
+    if (format !== "csv") expect(id.endpoints.s3).toBe(endpoint);
+    if (format !== "csv" && format !== "aws-profile") {
+      expect(id.envFile).toMatchObject({ bucket, prefix: "r/" });
+    }
+  });
+
+  it("with the project's own names from .s3kit.json", async () => {
+    const dir = folder();
+    const user = uniqueName("whoown");
+    const added = await runAgainstMoto(
+      [
+        "iam",
+        "add-dev",
+        user,
+        "--bucket",
+        bucket,
+        "--access",
+        "read",
+        "--env-style",
+        "none",
+        "--env",
+        "APP_KEY=access-key-id",
+        "--env",
+        "APP_SECRET=secret-access-key",
+        "--env",
+        "APP_S3_URL=endpoint",
+        "--env",
+        "APP_BUCKET=bucket",
+        "--out",
+        ".env",
+      ],
+      { cwd: dir },
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const r = await runAgainstMoto(["whoami", "--env-file", ".env"], {
+      cwd: dir,
+      env: { AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_ACCESS_KEY_ID: undefined },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`ARN:\\s+arn:aws:iam::123456789012:user/s3kit/${user}`));
+    expect(r.stdout).toMatch(/Endpoint:\s+http:\/\/127\.0\.0\.1:\d+ \(\.env APP_S3_URL\)/);
+    expect(r.stdout).toMatch(/Credentials:\s+--env-file \.env \(APP_KEY, APP_SECRET\)/);
+    expect(r.stdout).toMatch(new RegExp(`Bucket:\\s+${bucket}`));
+  });
+
+  it("a missing file is exit 3 (or Node's own exit 9: Node checks any --env-file argument); a file without keys exit 2", async () => {
+    const dir = folder();
+    const missing = await runAgainstMoto(["whoami", "--env-file", "nope.env"], { cwd: dir });
+    expect([3, 9]).toContain(missing.code);
+    expect(missing.stderr).toContain("nope.env");
+    writeFileSync(join(dir, "app.env"), "DEBUG=1\n");
+    const r = await runAgainstMoto(["whoami", "--env-file", "app.env"], { cwd: dir, env: DEAD });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("app.env holds no access key ID s3kit can find");
   });
 });
