@@ -23,13 +23,13 @@ import {
   TagUserCommand,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
-import { mapAwsError } from "../../aws/errors.js";
+import { isEntityAlreadyExists, isNoSuchEntity, mapAwsError } from "../../aws/errors.js";
 import { awsCliCommand } from "../aws-cli-command.js";
 import { ConflictError } from "../errors.js";
-import { type BucketCheck, checkBucket } from "./bucket.js";
+import { type BucketCheck, checkBucket } from "../s3/head-bucket.js";
 import type { Grant } from "./grant.js";
 import type { NewAccessKey } from "./key-handover.js";
-import { listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
+import { allPages, listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
 import {
   BUCKET_TAG,
   grantsFromTags,
@@ -43,11 +43,8 @@ import {
   callerAccount,
   type EnsuredPolicy,
   ensureManagedPolicy,
-  isEntityAlreadyExists,
-  isNoSuchEntity,
   policyArn,
 } from "./policies.js";
-import { allPages } from "./pool.js";
 import {
   type Confirm,
   getUser,

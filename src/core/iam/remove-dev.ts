@@ -24,10 +24,9 @@ import {
   RemoveUserFromGroupCommand,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
-import { listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
+import { isNoSuchEntity } from "../../aws/errors.js";
+import { allPages, listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
 import { isManagedByS3kit } from "./names.js";
-import { isNoSuchEntity } from "./policies.js";
-import { allPages } from "./pool.js";
 import {
   type Confirm,
   cancelled,

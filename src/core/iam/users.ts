@@ -10,10 +10,11 @@ import {
   type User,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
+import { errorCodeOf, isNoSuchEntity } from "../../aws/errors.js";
 import { awsCliCommand } from "../aws-cli-command.js";
 import { ConflictError, ExitCode, NotFoundError, S3kitError } from "../errors.js";
 import type { KeyBackend, NewAccessKey } from "./key-handover.js";
-import { type ConfirmPrune, errorCode, isNoSuchEntity } from "./policies.js";
+import type { ConfirmPrune } from "./policies.js";
 
 /** IAM allows two access keys per user. */
 export const MAX_ACCESS_KEYS = 2;
@@ -39,7 +40,7 @@ async function createKey(iam: IAMClient, userName: string): Promise<NewAccessKey
       createDate: (key?.CreateDate ?? new Date()).toISOString(),
     };
   } catch (err) {
-    if (errorCode(err) === "LimitExceeded") throw keyLimitError(userName);
+    if (errorCodeOf(err) === "LimitExceeded") throw keyLimitError(userName);
     throw err;
   }
 }
