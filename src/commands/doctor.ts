@@ -3,6 +3,8 @@ import { ExitCode, UsageError } from "../core/errors.js";
 import { openEnvFile } from "../core/handover/connection.js";
 import { isAccessLevel } from "../core/policy/generate.js";
 import { ACCESS_LEVEL_NAMES } from "../core/policy/templates.js";
+import { assertExistingBucketName } from "../core/s3/bucket-names.js";
+import { assertValidKey } from "../core/s3/keys.js";
 import { symbols } from "../io/style.js";
 import { defineCommand } from "./context.js";
 
@@ -69,6 +71,10 @@ export default defineCommand<Options>({
         "Give --bucket NAME (or an --env-file that names the bucket).",
         "MissingBucket",
       );
+    }
+    if (bucket && prefixes) {
+      assertExistingBucketName(bucket);
+      for (const prefix of prefixes) assertValidKey(prefix, `--prefix ${prefix}`);
     }
     const options: DoctorOptions = {
       ...(bucket ? { bucket } : {}),

@@ -14,7 +14,13 @@ import {
   ListObjectsV2Command,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../aws/clients.js";
-import { errorCodeOf, mapAwsError, regionFromError } from "../aws/errors.js";
+import {
+  httpStatusOf,
+  isAccessDenied,
+  isNotFound,
+  mapAwsError,
+  regionFromError,
+} from "../aws/errors.js";
 import type { Check } from "./doctor.js";
 import { maskKeyId } from "./iam/names.js";
 import { ACCESS_LEVELS } from "./policy/access-levels.js";
@@ -57,18 +63,6 @@ export function expectedOperations(level: AccessLevel): Set<Operation> {
   return out;
 }
 
-function isDenied(err: unknown): boolean {
-  const code = errorCodeOf(err);
-  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return code === "AccessDenied" || code === "Forbidden" || status === 403;
-}
-
-function isMissingKey(err: unknown): boolean {
-  const code = errorCodeOf(err);
-  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return code === "NoSuchKey" || code === "NotFound" || status === 404;
-}
-
 async function attempt(
   work: () => Promise<string>,
   denied: string,
@@ -77,7 +71,7 @@ async function attempt(
   try {
     return { result: "allowed", detail: await work() };
   } catch (err) {
-    if (isDenied(err)) return { result: "denied", detail: denied };
+    if (isAccessDenied(err)) return { result: "denied", detail: denied };
     const mapped = mapAwsError(err, { bucket });
     return {
       result: "failed",
@@ -110,7 +104,7 @@ export async function developerBucketCheck(
     checks.push({ id: "bucket-exists", title: "Bucket exists", status: "pass", detail: bucket });
     return true;
   } catch (err) {
-    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const status = httpStatusOf(err);
     const region = regionFromError(err);
     if (status === 301 || (region && region !== aws.region)) {
       checks.push({
@@ -209,19 +203,19 @@ export async function developerAccessChecks(
       await s3.send(new GetObjectCommand({ Bucket: bucket, Key: readKey, Range: "bytes=0-0" }));
       read = { result: "allowed", detail: `reading works ${where(prefix)} (${readKey})` };
     } catch (err) {
-      if (sample === undefined && isMissingKey(err)) {
+      if (sample === undefined && isNotFound(err)) {
         read = {
           result: "allowed",
           detail: `reading is allowed ${where(prefix)} (nothing to read yet: the endpoint answered "no such key", which it tells only those who may read)`,
         };
-      } else if (isDenied(err) && sample === undefined) {
+      } else if (isAccessDenied(err) && sample === undefined) {
         // S3 answers a missing key with AccessDenied to whoever may not list it: no proof either way.
         read = {
           result: "unknown",
           detail: `not proven: there is nothing ${where(prefix)} to read, and the endpoint answered a missing key with "access denied"`,
           hint: `Upload a file ${where(prefix)} and run doctor again.`,
         };
-      } else if (isDenied(err)) {
+      } else if (isAccessDenied(err)) {
         read = { result: "denied", detail: `reading ${readKey} is denied` };
       } else {
         const mapped = mapAwsError(err, { bucket });
