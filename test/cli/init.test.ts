@@ -345,12 +345,15 @@ describe("init on a terminal (the wizard, through tmux)", () => {
       await term.waitFor("What AWS_S3_BUCKET holds:");
       // access-key-id, secret-access-key, region, bucket: the fourth.
       term.keys("Down", "Down", "Down", "Enter");
-      await term.answer("Variable name (empty when done):", "AWS_S3_USE_SSL");
+      await term.waitFor(/\? Variable name \(empty when done\):\s*$/m);
+      term.type("AWS_S3_USE_SSL");
+      term.keys("Enter");
       await term.waitFor("What AWS_S3_USE_SSL holds:");
       // After the six fields: a fixed value.
       term.keys("Down", "Down", "Down", "Down", "Down", "Down", "Enter");
       await term.answer("Value of AWS_S3_USE_SSL:", "false");
-      await term.answer("Variable name (empty when done):");
+      await term.waitFor(/\? Variable name \(empty when done\):\s*$/m);
+      term.keys("Enter");
       await term.waitFor(`Plan for ${bucket}`);
       await term.answer("Apply this plan?", "y");
       const screen = await term.waitFor("S3KIT-EXIT=", 30_000);
