@@ -29,6 +29,7 @@ interface Options {
   prefix: string[];
   perUserPrefix?: boolean;
   kmsKey?: string;
+  policyName?: string;
   attach: string;
   key: boolean;
   newKey?: boolean;
@@ -68,6 +69,10 @@ export default defineCommand<Options>({
       )
       .option("--per-user-prefix", `limit access to the folder ${PER_USER_FOLDER}`)
       .option("--kms-key <arn>", "the bucket's SSE-KMS key: adds the KMS permissions")
+      .option(
+        "--policy-name <name>",
+        "name the managed policy and its group (default: s3kit-BUCKET-LEVEL[-PREFIX]); one name holds one grant",
+      )
       .option("--attach <to>", "attach the policy to a group (default) or the user", "group")
       .option("--no-key", "create no access key")
       .option("--new-key", "create another key for a user that has one already")
@@ -104,6 +109,7 @@ export default defineCommand<Options>({
       prefixes: opts.prefix,
       perUserPrefix: opts.perUserPrefix === true,
       ...(opts.kmsKey ? { kmsKeyArn: opts.kmsKey } : {}),
+      ...(opts.policyName !== undefined ? { policyName: opts.policyName } : {}),
     });
     if (opts.attach !== "group" && opts.attach !== "user") {
       throw new UsageError(

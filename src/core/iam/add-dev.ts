@@ -45,6 +45,7 @@ import {
   ensureManagedPolicy,
   policyArn,
 } from "./policies.js";
+import { checkChosenPolicyName, policyGrantTag } from "./policy-name.js";
 import {
   type Confirm,
   getUser,
@@ -102,6 +103,7 @@ export async function addDev(aws: Aws, input: AddDevInput): Promise<AddDevResult
   }
   const keys = existing ? await listAccessKeys(iam, userName) : [];
   if (input.key === "new" && keys.length >= MAX_ACCESS_KEYS) throw keyLimitError(userName);
+  await checkChosenPolicyName(iam, grant);
 
   const policy = await ensureManagedPolicy(iam, {
     account,
@@ -109,7 +111,7 @@ export async function addDev(aws: Aws, input: AddDevInput): Promise<AddDevResult
     path: S3KIT_PATH,
     document: grant.document,
     description: `s3kit: ${grant.access} access to ${grant.bucket}`,
-    tags: [{ ...MANAGED_BY_TAG }, { Key: BUCKET_TAG, Value: grant.bucket }],
+    tags: [{ ...MANAGED_BY_TAG }, { Key: BUCKET_TAG, Value: grant.bucket }, policyGrantTag(grant)],
     confirmPrune: input.confirm,
   });
   step(`policy ${policy.name} ${policy.status === "unchanged" ? "up to date" : policy.status}`);
