@@ -28,7 +28,7 @@ export default defineCommand<Options>({
   configure(cmd) {
     cmd
       .description(
-        "Check that s3kit can work here: the endpoint answers, the credentials are valid (and not\nthe root user's), the clock is in sync; with --bucket, that the bucket exists in this\nregion, can be listed, and how its public-access block and encryption are set.\nThe credentials are proven with a signed request the endpoint supports (STS, or S3\nListBuckets, or ListObjectsV2 on --bucket where there is no STS).\nFor a developer's key (--prefix, or --env-file: the keys, bucket and prefix s3kit wrote),\nit checks what the key is meant to do instead: list, read and upload under the prefix\n(a probe upload that is aborted, so nothing is left), and says what to ask an admin.\nExits 4 if the endpoint rejects the credentials, 6 if another check fails.",
+        "Check that s3kit can work here: the endpoint answers, the credentials are valid (and not\nthe root user's), the clock is in sync; with --bucket, that the bucket exists in this\nregion, can be listed, and how its public-access block and encryption are set.\nThe credentials are proven with a signed request the endpoint supports (STS, or S3\nListBuckets, or ListObjectsV2 on --bucket where there is no STS).\nFor a developer's key (--prefix, or --env-file: the keys, bucket and prefix that\ns3kit wrote) it checks what the key is meant to do instead: list, read and upload\nunder the prefix (a probe upload that is aborted: nothing is left behind), and\nsays what to ask an admin.\nExits 4 if the endpoint rejects the credentials, 6 if another check fails.",
       )
       .option("--bucket <name>", "also check this bucket")
       .option(

@@ -18,7 +18,7 @@ export default defineCommand<Options>({
   configure(cmd) {
     cmd
       .description(
-        "Show who s3kit acts as (account, ARN, user id), the region and endpoint it talks to,\nthe access key and where the credentials came from. On an endpoint without STS\n(MinIO, versitygw, R2) the identity is not available: s3kit proves the keys with a\nsigned S3 request instead and says so. --env-file F checks the keys in a file s3kit\nwrote (any format, style or variable names; those of .s3kit.json too), with the\nfile's region and endpoint, as the app will use them.",
+        "Show who s3kit acts as (account, ARN, user id), the region and endpoint it talks to,\nthe access key and where the credentials came from. On an endpoint without STS\n(MinIO, versitygw, R2) the identity is not available: s3kit proves the keys with a\nsigned S3 request instead and says so.\n--env-file F checks the keys in a file s3kit wrote (any format, style or variable\nnames, those of .s3kit.json too) with the file's region and endpoint, as the app\nwill use them.",
       )
       .option(
         "--env-file <file>",

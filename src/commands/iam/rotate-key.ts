@@ -42,7 +42,7 @@ export default defineCommand<Options>({
   configure(cmd) {
     cmd
       .description(
-        "Create a new access key for a user, hand it over like `iam add-dev` does (printed once,\nor merged into --out), then make the old key inactive (--delete-old deletes it,\n--keep-old leaves it active so apps can move over first). A --out file that holds the\nold key is updated in place, whatever its format and variable names: every variable\n(or profile, or CSV row) holding the old key ID or its secret gets the new one.",
+        "Create a new access key for a user, hand it over like `iam add-dev` does (printed\nonce, or merged into --out), then make the old key inactive (--delete-old deletes\nit, --keep-old leaves it active so apps can move over first). A --out file that\nholds the old key is updated in place, whatever its format and variable names:\nevery variable (or profile, or CSV row) holding the old key ID or its secret gets\nthe new one.",
       )
       .argument("<name>", "IAM user name")
       .option("--delete-old", "delete the old key instead of making it inactive")

@@ -59,7 +59,7 @@ export default defineCommand<Options>({
   configure(cmd) {
     cmd
       .description(
-        "Explain why actions are allowed or denied: the decision (allowed, explicit-deny,\nimplicit-deny), the statement that decided it, and what to change.\nOffline (--policy-file …): the policies come from files; no AWS call is made and no\ncredentials are needed. Online (no policy files): the live policies of --user, --role,\n--group or the caller (attached, inline, groups', boundary), the bucket policy,\npublic-access block and encryption are read and evaluated; IAM's policy simulator is\nasked too where the endpoint has one, and --probe makes safe real requests. With\n--expect, exits 6 when a decision differs.",
+        "Explain why actions are allowed or denied: the decision (allowed, explicit-deny,\nimplicit-deny), the statement that decided it, and what to change.\nOffline (--policy-file …): the policies come from files; no AWS call is made and no\ncredentials are needed. Online (no policy files): the live policies of --user,\n--role, --group or the caller (attached, inline, groups', boundary), the bucket\npolicy, public-access block and encryption are read and evaluated; IAM's policy\nsimulator is asked too where the endpoint has one, and --probe makes safe real\nrequests. With --expect, exits 6 when a decision differs.",
       )
       .option("--policy-file <file...>", "identity policies of the caller (JSON; - for stdin)")
       .option("--boundary-file <file>", "the caller's permissions boundary")
