@@ -28,6 +28,7 @@ import {
   namesOf,
   type Variable,
 } from "./mapping.js";
+import { type Entry, namedValue } from "./read.js";
 
 export interface MergeOptions {
   /** Replace existing credentials of anyone. */
@@ -123,6 +124,20 @@ function followedVariables(
   return { byName, add };
 }
 
+/**
+ * A rotation does not know the prefix: the one the file names (under the project's or a
+ * style's name) goes into the other prefix variables, the ones added included.
+ */
+function withFilePrefix(
+  values: CredentialValues,
+  mapping: EnvMapping,
+  entries: readonly Entry[],
+): CredentialValues {
+  if (values.prefix !== undefined) return values;
+  const prefix = namedValue(mapping, "prefix", entries);
+  return prefix === undefined ? values : { ...values, prefix };
+}
+
 /** Merges KEY=value lines: existing names are updated in place, new ones appended. */
 function mergeLines(
   path: string,
@@ -132,9 +147,9 @@ function mergeLines(
   format: "dotenv" | "shell",
   options: MergeOptions,
 ): MergeResult {
-  const vars = credentialVariables(mapping, values);
   const lines = splitLines(existing);
   const assignments = parseAssignments(lines);
+  const vars = credentialVariables(mapping, withFilePrefix(values, mapping, assignments));
   const found = new Map(assignments.map((a) => [a.name, a.value]));
   const old = options.replaceableKeyIds
     ? findOldCredentials(
@@ -185,7 +200,6 @@ function mergeJson(
   values: CredentialValues,
   options: MergeOptions,
 ): MergeResult {
-  const vars = credentialVariables(mapping, values);
   let object: Record<string, unknown> = {};
   if (existing.trim() !== "") {
     try {
@@ -208,6 +222,14 @@ function mergeJson(
     Object.entries(object)
       .filter(([, v]) => typeof v === "string")
       .map(([k, v]) => [k, v as string]),
+  );
+  const vars = credentialVariables(
+    mapping,
+    withFilePrefix(
+      values,
+      mapping,
+      [...found].map(([name, value]) => ({ name, value })),
+    ),
   );
   const old = options.replaceableKeyIds
     ? findOldCredentials(

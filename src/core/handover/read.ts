@@ -39,7 +39,7 @@ export interface HandoverFile {
   from: Partial<Record<Field, string>>;
 }
 
-interface Entry {
+export interface Entry {
   name: string;
   value: string;
 }
@@ -93,21 +93,40 @@ function tiers(mapping: EnvMapping | undefined, field: Field, entries: readonly 
   const own = mapping ? slots(mapping).filter((s) => s.field === field) : [];
   const styles = ENV_STYLES.flatMap((s) => styleVariables(s)).filter((v) => v.field === field);
   const folder = new Set([...own, ...styles].filter((s) => s.form === "folder").map((s) => s.name));
-  const named = (names: Set<string>) => entries.filter((e) => names.has(e.name) && e.value !== "");
+  // django's AWS_LOCATION holds the prefix as a folder name: "uploads" is "uploads/".
+  const read = (e: Entry): Entry =>
+    folder.has(e.name) && !e.value.endsWith("/") ? { name: e.name, value: `${e.value}/` } : e;
+  const named = (names: Set<string>) =>
+    entries.filter((e) => names.has(e.name) && e.value !== "").map(read);
   const extra = field === "endpoint" ? ["AWS_ENDPOINT_URL_S3"] : [];
-  return {
-    folder,
-    tiers: [
-      named(new Set(own.map((s) => s.name))),
-      named(new Set([...styles.map((s) => s.name), ...extra])),
-      entries.filter(
-        (e) =>
-          PATTERNS[field].test(e.name) &&
-          e.value !== "" &&
-          (field !== "access-key-id" || !PATTERNS["secret-access-key"].test(e.name)),
-      ),
-    ],
-  };
+  return [
+    named(new Set(own.map((s) => s.name))),
+    named(new Set([...styles.map((s) => s.name), ...extra])),
+    entries.filter(
+      (e) =>
+        PATTERNS[field].test(e.name) &&
+        e.value !== "" &&
+        (field !== "access-key-id" || !PATTERNS["secret-access-key"].test(e.name)),
+    ),
+  ];
+}
+
+/**
+ * A field's value where the file names it clearly (the project's names, or a style's),
+ * or undefined when it does not or its variables disagree: what a rotation, which cannot
+ * know the prefix, keeps writing.
+ */
+export function namedValue(
+  mapping: EnvMapping | undefined,
+  field: Field,
+  entries: readonly Entry[],
+): string | undefined {
+  for (const tier of tiers(mapping, field, entries).slice(0, 2)) {
+    if (tier.length === 0) continue;
+    const values = distinct(tier);
+    return values.length === 1 ? values[0] : undefined;
+  }
+  return undefined;
 }
 
 const distinct = (entries: readonly Entry[]) => [...new Set(entries.map((e) => e.value))];
@@ -129,18 +148,14 @@ function pick(
   what: string,
   strict: boolean,
 ): Entry | undefined {
-  const { tiers: found, folder } = tiers(mapping, field, entries);
-  for (const [index, tier] of found.entries()) {
+  for (const [index, tier] of tiers(mapping, field, entries).entries()) {
     if (tier.length === 0) continue;
     if (distinct(tier).length > 1) {
       // A name pattern is a guess: several guesses for a setting mean none.
       if (index === 2 && !strict) return undefined;
       throw ambiguous(path, what, tier);
     }
-    const entry = tier[0] as Entry;
-    return folder.has(entry.name) && !entry.value.endsWith("/")
-      ? { name: entry.name, value: `${entry.value}/` }
-      : entry;
+    return tier[0];
   }
   return undefined;
 }
@@ -152,7 +167,7 @@ function pickSecret(
   key: Entry,
   entries: readonly Entry[],
 ): Entry | undefined {
-  const { tiers: found } = tiers(mapping, "secret-access-key", entries);
+  const found = tiers(mapping, "secret-access-key", entries);
   const paired = found.map((tier) => tier.filter((e) => stem(e.name) === stem(key.name)));
   for (const tier of [found[0] ?? [], ...paired, found[1] ?? [], found[2] ?? []]) {
     if (tier.length === 0) continue;

@@ -75,6 +75,22 @@ describe("rotation follows a .env file", () => {
     ]);
   });
 
+  it("the prefix, which a rotation does not know, is taken from the file's own prefix variable", () => {
+    const mapping: EnvMapping = {
+      style: "aws",
+      variables: { UPLOAD_PREFIX: { field: "prefix" } },
+    };
+    const before = `AWS_ACCESS_KEY_ID=${OLD}\nAWS_SECRET_ACCESS_KEY=${OLD_SECRET}\nAWS_LOCATION=media/alice\n`;
+    const merged = mergeCredentials(".env", before, "dotenv", mapping, fresh, {
+      ...rotation,
+      namesChosen: true,
+    });
+    expect(merged.text).toContain("UPLOAD_PREFIX=media/alice/\n");
+    expect(merged.text).toContain("S3_PREFIX=media/alice/\n");
+    // The django variable keeps its own form.
+    expect(merged.text).toContain("AWS_LOCATION=media/alice\n");
+  });
+
   it("the secret that goes with the key: the one named like it when there are several", () => {
     const before = `APP_ACCESS_KEY_ID=${OLD}\nAPP_SECRET_ACCESS_KEY=${OLD_SECRET}\nSTRIPE_SECRET=sk_live_x\n`;
     const merged = mergeCredentials(".env", before, "dotenv", aws, fresh, rotation);
