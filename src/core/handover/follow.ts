@@ -6,7 +6,7 @@
 
 import { ConflictError } from "../errors.js";
 import { maskKeyId } from "../iam/names.js";
-import { PROJECT_FILE } from "./project-file.js";
+import { PROJECT_FILE } from "./mapping.js";
 import { knownNames } from "./styles.js";
 
 export interface Entry {

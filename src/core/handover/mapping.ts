@@ -12,6 +12,9 @@ import {
 } from "./fields.js";
 import { DEFAULT_ENV_STYLE, type EnvStyle, type StyleVariable, styleVariables } from "./styles.js";
 
+/** The project file, in the working folder, that remembers the mapping (see project-file.ts). */
+export const PROJECT_FILE = ".s3kit.json";
+
 export interface EnvMapping {
   style: EnvStyle;
   /** The project's own variables, in the order they were given. */

@@ -37,11 +37,13 @@ import {
   assertWritesCredentials,
   describeChanges,
   type EnvMapping,
+  PROJECT_FILE,
   sameMapping,
 } from "./mapping.js";
 import { DEFAULT_ENV_STYLE, type EnvStyle, parseEnvStyle } from "./styles.js";
 
-export const PROJECT_FILE = ".s3kit.json";
+export { PROJECT_FILE } from "./mapping.js";
+
 const MAX_SIZE = 64 * 1024;
 
 export interface ProjectFile {

@@ -17,8 +17,7 @@ import {
   parseProfiles,
   splitLines,
 } from "./formats.js";
-import { type EnvMapping, slots } from "./mapping.js";
-import { PROJECT_FILE } from "./project-file.js";
+import { type EnvMapping, PROJECT_FILE, slots } from "./mapping.js";
 import { ENV_STYLES, styleVariables } from "./styles.js";
 
 const MAX_SIZE = 1024 * 1024;

@@ -74,8 +74,8 @@ export function deliverNewKey(
 
 /**
  * A rotated key, rendered or written into `path`: a file holding one of the user's
- * previous keys follows (see ../handover/follow.ts); the prefix is not known to a
- * rotation, so a variable holding it is left as it is.
+ * previous keys follows (see ../handover/follow.ts). A rotation does not know the prefix:
+ * the file's own prefix variable says it (see ../handover/merge.ts).
  */
 export function deliverRotatedKey(
   aws: Aws,
