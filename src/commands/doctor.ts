@@ -7,17 +7,29 @@ import { assertExistingBucketName } from "../core/s3/bucket-names.js";
 import { assertValidKey } from "../core/s3/keys.js";
 import { symbols } from "../io/style.js";
 import { defineCommand } from "./context.js";
+import { bucket } from "./options/common.js";
+import { declareOptions, type OptionsOf, repeatable, value } from "./options/spec.js";
 
-interface Options {
-  bucket?: string;
-  prefix: string[];
-  access?: string;
-  envFile?: string;
-}
+const options = {
+  bucket: bucket.describe("also check this bucket"),
+  prefix: repeatable(
+    "--prefix",
+    "prefix",
+    "a developer's key: check list, read and upload under this prefix (repeatable)",
+  ),
+  access: value(
+    "--access",
+    "level",
+    `what the key is meant to do (${ACCESS_LEVEL_NAMES.join(", ")}): a denied action it includes fails, one it does not include is expected`,
+  ),
+  envFile: value(
+    "--env-file",
+    "file",
+    "use the keys, region, endpoint, bucket and prefix of this file (any file s3kit wrote)",
+  ),
+};
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit doctor",
     "s3kit doctor --bucket my-app-uploads",
@@ -26,25 +38,10 @@ export default defineCommand<Options>({
     "s3kit doctor --bucket my-app-uploads --prefix uploads/ --access read-write",
   ],
   configure(cmd) {
-    cmd
-      .description(
-        "Check that s3kit can work here: the endpoint answers, the credentials are valid (and not\nthe root user's), the clock is in sync; with --bucket, that the bucket exists in this\nregion, can be listed, and how its public-access block and encryption are set.\nThe credentials are proven with a signed request the endpoint supports (STS, or S3\nListBuckets, or ListObjectsV2 on --bucket where there is no STS).\nFor a developer's key (--prefix, or --env-file: the keys, bucket and prefix that\ns3kit wrote) it checks what the key is meant to do instead: list, read and upload\nunder the prefix (a probe upload that is aborted: nothing is left behind), and\nsays what to ask an admin.\nExits 4 if the endpoint rejects the credentials, 6 if another check fails.",
-      )
-      .option("--bucket <name>", "also check this bucket")
-      .option(
-        "--prefix <prefix>",
-        "a developer's key: check list, read and upload under this prefix (repeatable)",
-        collect,
-        [],
-      )
-      .option(
-        "--access <level>",
-        `what the key is meant to do (${ACCESS_LEVEL_NAMES.join(", ")}): a denied action it includes fails, one it does not include is expected`,
-      )
-      .option(
-        "--env-file <file>",
-        "use the keys, region, endpoint, bucket and prefix of this file (any file s3kit wrote)",
-      );
+    cmd.description(
+      "Check that s3kit can work here: the endpoint answers, the credentials are valid (and not\nthe root user's), the clock is in sync; with --bucket, that the bucket exists in this\nregion, can be listed, and how its public-access block and encryption are set.\nThe credentials are proven with a signed request the endpoint supports (STS, or S3\nListBuckets, or ListObjectsV2 on --bucket where there is no STS).\nFor a developer's key (--prefix, or --env-file: the keys, bucket and prefix that\ns3kit wrote) it checks what the key is meant to do instead: list, read and upload\nunder the prefix (a probe upload that is aborted: nothing is left behind), and\nsays what to ask an admin.\nExits 4 if the endpoint rejects the credentials, 6 if another check fails.",
+    );
+    declareOptions(cmd, options);
   },
   async run(ctx, _args, opts) {
     if (opts.access !== undefined && !isAccessLevel(opts.access)) {

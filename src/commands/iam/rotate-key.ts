@@ -6,10 +6,8 @@ import {
   precheckCredentialsFile,
   type UnsavedKey,
 } from "../../core/handover/deliver.js";
-import { FIELDS } from "../../core/handover/fields.js";
-import { CREDENTIAL_FORMATS, type CredentialFormat } from "../../core/handover/formats.js";
+import type { CredentialFormat } from "../../core/handover/formats.js";
 import { chooseNames, PROJECT_FILE, saveMapping } from "../../core/handover/project-file.js";
-import { ENV_STYLES } from "../../core/handover/styles.js";
 import { type Rotated, rotateDeveloperKey } from "../../core/iam/backend.js";
 import { deliverRotatedKey } from "../../core/iam/deliver-key.js";
 import { KeyNotSavedError } from "../../core/iam/key-handover.js";
@@ -17,22 +15,18 @@ import { assertValidIamName, maskKeyId } from "../../core/iam/names.js";
 import { checkSecretFileTarget } from "../../core/iam/secret-file.js";
 import { confirm } from "../../io/prompt.js";
 import { defineCommand } from "../context.js";
+import { credentialOptions } from "../options/credentials.js";
+import { declareOptions, flag, type OptionsOf, value } from "../options/spec.js";
 import { printUnsavedKey } from "../render/unsaved-key.js";
 
-interface Options {
-  deleteOld?: boolean;
-  keepOld?: boolean;
-  keyId?: string;
-  format?: string;
-  envStyle?: string;
-  env: string[];
-  out?: string;
-  force?: boolean;
-}
+const options = {
+  deleteOld: flag("--delete-old", "delete the old key instead of making it inactive"),
+  keepOld: flag("--keep-old", "leave the old key active (delete it later with --delete-old)"),
+  keyId: value("--key-id", "id", "the key to replace, when the user has two"),
+  ...credentialOptions,
+};
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit iam rotate-key alice --out .env",
     "s3kit iam rotate-key alice --keep-old --format shell   # old key stays active for a grace period",
@@ -44,26 +38,8 @@ export default defineCommand<Options>({
       .description(
         "Create a new access key for a user, hand it over like `iam add-dev` does (printed\nonce, or merged into --out), then make the old key inactive (--delete-old deletes\nit, --keep-old leaves it active so apps can move over first). A --out file that\nholds the old key is updated in place, whatever its format and variable names:\nevery variable (or profile, or CSV row) holding the old key ID or its secret gets\nthe new one.",
       )
-      .argument("<name>", "IAM user name")
-      .option("--delete-old", "delete the old key instead of making it inactive")
-      .option("--keep-old", "leave the old key active (delete it later with --delete-old)")
-      .option("--key-id <id>", "the key to replace, when the user has two")
-      .option(
-        "--format <format>",
-        `credentials format: ${CREDENTIAL_FORMATS.join(", ")} (default: the --out file's, or dotenv)`,
-      )
-      .option(
-        "--env-style <style>",
-        `variable names: ${ENV_STYLES.join(", ")} (default: ${PROJECT_FILE}'s, or aws)`,
-      )
-      .option(
-        "--env <name=field>",
-        `a variable of your own (repeatable), remembered in ${PROJECT_FILE}: fields ${FIELDS.join(", ")}, or value:TEXT`,
-        collect,
-        [],
-      )
-      .option("--out <file>", "write the credentials into this file (merged, 0600)")
-      .option("--force", "with --out: replace other credentials already in the file");
+      .argument("<name>", "IAM user name");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const userName = String(args[0]);
