@@ -9,20 +9,18 @@ import { ExitCode, NotFoundError, S3kitError, UsageError } from "../errors.js";
 import { assertValidKey } from "../presign/location.js";
 import { baseName, type Endpoint, folderPrefix, parseEndpoint } from "./endpoints.js";
 import {
-  copyObject,
-  downloadFile,
-  downloadToStream,
   type Engine,
-  headObject,
-  type ObjectInfo,
-  objectInfoFromHead,
   sharedSignal,
   type TransferObserver,
   type TransferOutcome,
-  uploadFile,
-  uploadStream,
-  WRITE_BATCH,
-} from "./engine.js";
+} from "./engine/context.js";
+import { copyObject } from "./engine/copy.js";
+import { downloadFile } from "./engine/download.js";
+import { downloadToStream } from "./engine/download-stream.js";
+import { headObject, type ObjectInfo, objectInfoFromHead } from "./engine/object-info.js";
+import { uploadFile } from "./engine/upload.js";
+import { uploadStream } from "./engine/upload-stream.js";
+import { WRITE_BATCH } from "./engine/write.js";
 import { compileFilter, type FilterRule } from "./glob.js";
 import { BufferPool, Limiter } from "./limiter.js";
 import { LIST_ENCODING, listedKey } from "./list.js";

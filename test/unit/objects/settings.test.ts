@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { streamPartSize } from "../../../src/core/objects/engine.js";
+import { streamPartSize } from "../../../src/core/objects/engine/upload-stream.js";
 import {
   DEFAULT_TUNING,
   MAX_PARTS,
