@@ -10,6 +10,7 @@ import { UsageError } from "../core/errors.js";
 import { describeCredentialSource } from "./credential-source.js";
 import { addDebugLogging } from "./debug.js";
 import { annotateErrors } from "./errors.js";
+import type { LeanS3 } from "./lean-s3/client.js";
 import { readProfileConfig } from "./profile-config.js";
 import {
   type AwsSettings,
@@ -156,6 +157,27 @@ export class Aws {
         requestChecksumCalculation: "WHEN_REQUIRED",
         responseChecksumValidation: "WHEN_REQUIRED",
       });
+    });
+  }
+
+  /**
+   * The transfer engine's own client for object data (GetObject, HeadObject, PutObject,
+   * UploadPart), or undefined where the SDK must send those (see AwsSettings.objectRequests).
+   * A new one per call: its connections belong to one run, which destroys it at the end.
+   */
+  async leanS3(maxSockets: number): Promise<LeanS3 | undefined> {
+    if (this.settings.objectRequests === "sdk") return undefined;
+    const { LeanS3 } = await import("./lean-s3/client.js");
+    const endpoint = this.settings.endpoints.s3?.value;
+    const https = endpoint === undefined || endpoint.startsWith("https:");
+    return new LeanS3({
+      region: this.region,
+      endpoint,
+      forcePathStyle: this.settings.forcePathStyle,
+      credentials: () => this.credentials(),
+      ...(https ? { tls: this.tlsOptions() } : {}),
+      maxSockets,
+      debugLog: this.debugLog,
     });
   }
 

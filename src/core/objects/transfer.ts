@@ -5,6 +5,7 @@ import type { Readable, Writable } from "node:stream";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
+import type { LeanS3 } from "../../aws/lean-s3/client.js";
 import { ExitCode, NotFoundError, S3kitError, UsageError } from "../errors.js";
 import { assertValidKey } from "../presign/location.js";
 import { baseName, type Endpoint, folderPrefix, parseEndpoint } from "./endpoints.js";
@@ -18,6 +19,7 @@ import { copyObject } from "./engine/copy.js";
 import { downloadFile } from "./engine/download.js";
 import { downloadToStream } from "./engine/download-stream.js";
 import { headObject, type ObjectInfo, objectInfoFromHead } from "./engine/object-info.js";
+import { leanRequests, type ObjectRequests, sdkRequests } from "./engine/requests.js";
 import { uploadFile } from "./engine/upload.js";
 import { uploadStream } from "./engine/upload-stream.js";
 import { WRITE_BATCH } from "./engine/write.js";
@@ -456,7 +458,9 @@ async function singleItem(plan: CopyPlan, aws: Aws, signal: AbortSignal): Promis
 async function headSource(aws: Aws, bucket: string, key: string, signal: AbortSignal) {
   const s3 = await aws.s3();
   try {
-    return objectInfoFromHead(await headObject({ s3, signal }, { bucket, key }));
+    return objectInfoFromHead(
+      await headObject({ objects: sdkRequests(s3), signal }, { bucket, key }),
+    );
   } catch (err) {
     throw await notFoundOr(err, s3, bucket, key);
   }
@@ -569,8 +573,10 @@ export async function runTransfers(
 ): Promise<Omit<TransferSummary, "skipped" | "dryRun">> {
   const s3 = await aws.s3();
   const started = performance.now();
+  const lean = await aws.leanS3(plan.tuning.concurrency);
   const engine: Engine = {
     s3,
+    objects: objectRequestsFor(plan, s3, lean),
     signal: sharedSignal(options.signal),
     session: options.session,
     limiter: new Limiter(plan.tuning.concurrency),
@@ -624,6 +630,7 @@ export async function runTransfers(
     );
   } finally {
     await engine.verifier?.close();
+    lean?.destroy();
   }
   if (options.signal.aborted) {
     throw new S3kitError({
@@ -644,6 +651,17 @@ export async function runTransfers(
     transfers,
     failures,
   };
+}
+
+/**
+ * s3kit's own requests when both ends of the run are buckets they can address (plain names
+ * in a plain region), else the SDK's.
+ */
+function objectRequestsFor(plan: CopyPlan, s3: S3Client, lean: LeanS3 | undefined): ObjectRequests {
+  const buckets = [plan.source, plan.destination].flatMap((e) =>
+    e.kind === "s3" ? [e.bucket] : [],
+  );
+  return lean && buckets.every((b) => lean.supports(b)) ? leanRequests(lean) : sdkRequests(s3);
 }
 
 async function transferOne(

@@ -5,6 +5,7 @@ import type { BufferPool, Limiter } from "../limiter.js";
 import type { TransferSession } from "../session.js";
 import type { ObjectSettings, Tuning } from "../settings.js";
 import type { Verifier } from "../verify-worker.js";
+import type { ObjectRequests } from "./requests.js";
 
 /** Progress reports from a running transfer (bytes may go back when a part is retried). */
 export interface TransferObserver {
@@ -15,6 +16,8 @@ export interface TransferObserver {
 /** Everything the transfer functions share for one run. */
 export interface Engine {
   s3: S3Client;
+  /** How object data goes and comes (GetObject, HeadObject, PutObject, UploadPart). */
+  objects: ObjectRequests;
   signal: AbortSignal;
   session: TransferSession;
   limiter: Limiter;

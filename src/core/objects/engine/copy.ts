@@ -1,6 +1,7 @@
 import {
   CopyObjectCommand,
   type CopyObjectCommandInput,
+  HeadObjectCommand,
   type HeadObjectCommandOutput,
 } from "@aws-sdk/client-s3";
 import { withRetries } from "../limiter.js";
@@ -13,7 +14,6 @@ import {
   type TransferOutcome,
 } from "./context.js";
 import { MultipartUpload } from "./multipart.js";
-import { headObject } from "./object-info.js";
 import { checksumOf, copyChecksum, objectParams } from "./object-params.js";
 
 const FIVE_GIB = 5 * 1024 * 1024 * 1024;
@@ -43,7 +43,13 @@ export async function copyObject(
   const replace = replacesHeaders(settings);
   let head: HeadObjectCommandOutput | undefined;
   if (knownSize === undefined || replace || knownSize > maxSingle) {
-    head = await limiter.run(() => headObject(engine, source));
+    // The SDK's HEAD: a copy keeps the source's headers (type, encoding, metadata and more).
+    head = await limiter.run(() =>
+      s3.send(
+        new HeadObjectCommand({ Bucket: source.bucket, Key: source.key }),
+        sendOptions(signal),
+      ),
+    );
   }
   const size = head?.ContentLength ?? knownSize ?? 0;
   const keep = head ? sourceHeaders(head) : {};

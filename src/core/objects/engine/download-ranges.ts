@@ -1,6 +1,4 @@
 import { open } from "node:fs/promises";
-import type { Readable } from "node:stream";
-import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
   combineCrcs,
   crcDigest,
@@ -15,7 +13,6 @@ import {
   type Engine,
   interruptedIfAborted,
   type ObjectRef,
-  sendOptions,
   sharedSignal,
   type TransferOutcome,
 } from "./context.js";
@@ -33,7 +30,7 @@ export async function downloadRanges(
   temporary: string,
   info: ObjectInfo,
 ): Promise<TransferOutcome> {
-  const { s3, signal, observer, limiter, tuning } = engine;
+  const { signal, observer, limiter, tuning } = engine;
   const failFast = new AbortController();
   const rangeSignal = sharedSignal(signal, failFast.signal);
   // Ranges: larger than upload parts by default (fewer requests; nothing is buffered whole).
@@ -91,17 +88,17 @@ export async function downloadRanges(
               await withRetries(
                 async () => {
                   if (rangeSignal.aborted) throw interruptedIfAborted(signal, new Error("stopped"));
-                  const response = await s3.send(
-                    new GetObjectCommand({
-                      Bucket: source.bucket,
-                      Key: source.key,
-                      Range: `bytes=${cursor.position}-${end}`,
-                      ...(info.etag ? { IfMatch: info.etag } : {}),
-                    }),
-                    sendOptions(rangeSignal),
+                  const response = await engine.objects.get(
+                    {
+                      bucket: source.bucket,
+                      key: source.key,
+                      range: `bytes=${cursor.position}-${end}`,
+                      ifMatch: info.etag,
+                    },
+                    rangeSignal,
                   );
                   await bodyToFile(
-                    response.Body as Readable,
+                    response.Body,
                     file,
                     cursor,
                     end,

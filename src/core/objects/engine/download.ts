@@ -1,28 +1,31 @@
 import { randomBytes } from "node:crypto";
-import { type FileHandle, mkdir, open, rename, writeFile } from "node:fs/promises";
+import { renameSync, writeFileSync } from "node:fs";
+import { type FileHandle, mkdir, open, rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { Readable } from "node:stream";
-import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { createHasher } from "../checksums.js";
+import { createHasher, type Hasher } from "../checksums.js";
 import { withRetries } from "../limiter.js";
 import {
   type Engine,
   interruptedIfAborted,
   type ObjectRef,
   SMALL_IO,
-  sendOptions,
   type TransferOutcome,
 } from "./context.js";
 import { downloadRanges } from "./download-ranges.js";
 import { ChecksumMismatchError, IncompleteBodyError } from "./errors.js";
 import { md5FromEtag, type ObjectInfo, objectInfoFromHead } from "./object-info.js";
 
-import { bodyToFile } from "./write.js";
+import { bodyToFile, readWhole } from "./write.js";
+
+// Temporary names: a random part per run and a counter, so that no two runs (or files of
+// one run) pick the same name, without drawing random bytes for each of 10^5 files.
+const runToken = randomBytes(4).toString("hex");
+let temporaries = 0;
 
 export function temporaryPathFor(destination: string): string {
   return join(
     dirname(destination),
-    `.${basename(destination)}.s3kit-${randomBytes(4).toString("hex")}.part`,
+    `.${basename(destination)}.s3kit-${runToken}${(temporaries++).toString(36)}.part`,
   );
 }
 
@@ -50,7 +53,12 @@ export async function downloadFile(
     if (known && known.size >= tuning.multipartThreshold && known.size > 0) {
       outcome = await downloadRanges(engine, source, temporary, known);
     } else {
-      outcome = await downloadWhole(engine, source, temporary);
+      const { placed, ...whole } = await downloadWhole(engine, source, temporary, destination);
+      if (placed) {
+        session.forgetTempFile(temporary);
+        return whole;
+      }
+      outcome = whole;
     }
     if (signal.aborted) throw interruptedIfAborted(signal);
     await rename(temporary, destination);
@@ -67,39 +75,53 @@ async function downloadWhole(
   engine: Engine,
   source: ObjectRef,
   temporary: string,
-): Promise<TransferOutcome> {
-  const { s3, signal, observer, limiter } = engine;
+  destination: string,
+): Promise<TransferOutcome & { placed?: boolean }> {
+  const { objects, signal, observer, limiter } = engine;
+  const what = `s3://${source.bucket}/${source.key}`;
   return limiter.run(() =>
     withRetries(
       async () => {
         let reported = 0;
         let file: FileHandle | undefined;
         try {
-          const response = await s3.send(
-            new GetObjectCommand({
-              Bucket: source.bucket,
-              Key: source.key,
-              ChecksumMode: "ENABLED",
-            }),
-            sendOptions(signal),
+          const response = await objects.get(
+            { bucket: source.bucket, key: source.key, checksums: true },
+            signal,
           );
           const info = objectInfoFromHead(response);
           const md5 = md5FromEtag(info);
-          const hasher = md5 ? createHasher("md5") : undefined;
+          const md5Hasher = md5 ? createHasher("md5") : undefined;
+          // The SDK checks a full-object checksum as the body streams in; s3kit's own
+          // requests check it here, as the bytes arrive.
+          const sum =
+            info.checksum && objects.via === "lean"
+              ? createHasher(info.checksum.algorithm)
+              : undefined;
           let written: number;
+          let placed = false;
           if (info.size <= SMALL_IO) {
-            const data = await smallBody(response.Body as Readable, info.size);
-            hasher?.update(data);
-            // Asynchronous: creating a file can take a millisecond, and creations run in parallel.
-            await writeFile(temporary, data);
+            const data = await readWhole(response.Body, info.size);
+            md5Hasher?.update(data);
+            sum?.update(data);
             written = data.length;
+            if (written === info.size) {
+              verify(what, info, sum, md5, md5Hasher);
+              if (signal.aborted) throw interruptedIfAborted(signal);
+              // Checked in memory first; then written and renamed in one go, synchronously:
+              // four system calls of microseconds each cost less than four trips through
+              // the thread pool, and no Ctrl-C can come between them.
+              writeFileSync(temporary, data, { flag: "wx" });
+              renameSync(temporary, destination);
+              placed = true;
+            }
             reported = written;
             observer.bytes?.(written);
           } else {
             file = await open(temporary, "w");
             const cursor = { position: 0 };
             await bodyToFile(
-              response.Body as Readable,
+              response.Body,
               file,
               cursor,
               info.size - 1,
@@ -108,7 +130,12 @@ async function downloadWhole(
                 reported += data.length;
                 observer.bytes?.(data.length);
               },
-              hasher ? (bytes) => hasher.update(bytes) : undefined,
+              md5Hasher || sum
+                ? (bytes) => {
+                    md5Hasher?.update(bytes);
+                    sum?.update(bytes);
+                  }
+                : undefined,
             );
             written = cursor.position;
           }
@@ -117,21 +144,11 @@ async function downloadWhole(
               `${source.key}: got ${written} of ${info.size} bytes before the connection ended`,
             );
           }
+          if (!placed) verify(what, info, sum, md5, md5Hasher);
           const verified = ["size"];
-          if (hasher && md5) {
-            const actual = hasher.digest();
-            if (actual !== md5)
-              throw new ChecksumMismatchError(
-                `s3://${source.bucket}/${source.key}`,
-                "MD5 (ETag)",
-                md5,
-                actual,
-              );
-            verified.push("md5");
-          }
-          // A full-object checksum was checked by the SDK as the body streamed in.
+          if (md5) verified.push("md5");
           if (info.checksum) verified.push(info.checksum.algorithm);
-          return { bytes: written, etag: info.etag, parts: 1, verified };
+          return { bytes: written, etag: info.etag, parts: 1, verified, placed };
         } catch (err) {
           if (reported > 0) observer.bytes?.(-reported);
           throw err;
@@ -144,31 +161,29 @@ async function downloadWhole(
         onRetry: (err, attempt) => observer.retry?.(`download of ${source.key}`, err, attempt),
       },
     ).catch((err) => {
-      throw sdkChecksumError(err, `s3://${source.bucket}/${source.key}`) ?? err;
+      throw sdkChecksumError(err, what) ?? err;
     }),
   );
 }
 
-/** A small body, whole, in one buffer (the length is known from Content-Length). */
-function smallBody(body: Readable, size: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const data = Buffer.allocUnsafe(size);
-    let filled = 0;
-    body.on("data", (chunk: Buffer) => {
-      const take = Math.min(chunk.length, size - filled);
-      chunk.copy(data, filled, 0, take);
-      filled += take;
-    });
-    body.once("end", () =>
-      filled === size
-        ? resolve(data)
-        : reject(new IncompleteBodyError(`got ${filled} of ${size} bytes before the body ended`)),
-    );
-    body.once("error", reject);
-    body.once("close", () =>
-      reject(new IncompleteBodyError("the connection closed before the body ended")),
-    );
-  });
+/** Compares what arrived with the object's checksum (when computed here) and MD5 ETag. */
+function verify(
+  what: string,
+  info: ObjectInfo,
+  sum: Hasher | undefined,
+  md5: string | undefined,
+  md5Hasher: Hasher | undefined,
+): void {
+  if (sum && info.checksum) {
+    const actual = sum.digest();
+    if (actual !== info.checksum.value) {
+      throw new ChecksumMismatchError(what, info.checksum.algorithm, info.checksum.value, actual);
+    }
+  }
+  if (md5Hasher && md5) {
+    const actual = md5Hasher.digest();
+    if (actual !== md5) throw new ChecksumMismatchError(what, "MD5 (ETag)", md5, actual);
+  }
 }
 
 /** The SDK's "Checksum mismatch" (a full-object checksum checked as the body streamed in), as s3kit's error. */

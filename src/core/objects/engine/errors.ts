@@ -8,6 +8,8 @@ export class ChecksumMismatchError extends S3kitError {
       hint: "Run the command again; if it keeps failing, the object or the connection is damaged.",
       exitCode: ExitCode.failure,
     });
+    // Retried like the SDK's own "Checksum mismatch": the next attempt may arrive intact.
+    this.name = "ChecksumMismatch";
   }
 }
 

@@ -3,7 +3,6 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   type CreateMultipartUploadCommandInput,
-  UploadPartCommand,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { type ChecksumAlgorithm, isCrc, SDK_CHECKSUM } from "../checksums.js";
@@ -18,6 +17,7 @@ import {
 } from "./context.js";
 import { copySource } from "./copy.js";
 import { checksumOf } from "./object-params.js";
+import { checksumFor } from "./requests.js";
 
 /**
  * One multipart upload: created, tracked by the session until it completes, aborted on
@@ -69,21 +69,22 @@ export class MultipartUpload {
 
   async uploadPart(partNumber: number, body: Buffer): Promise<void> {
     const upload = this.upload as OpenUpload;
-    const { s3, observer } = this.engine;
-    const checksum = this.checksum;
+    const { objects, observer } = this.engine;
+    const algorithm = this.checksum;
+    // Computed once, whatever the retries: a retry sends the same bytes.
+    const checksum = algorithm ? checksumFor(algorithm, body) : undefined;
     const output = await withRetries(
       () =>
-        s3.send(
-          new UploadPartCommand({
-            Bucket: upload.bucket,
-            Key: upload.key,
-            UploadId: upload.uploadId,
-            PartNumber: partNumber,
-            Body: body,
-            ContentLength: body.length,
-            ...(checksum ? { ChecksumAlgorithm: SDK_CHECKSUM[checksum].algorithm } : {}),
-          }),
-          sendOptions(this.signal),
+        objects.uploadPart(
+          {
+            bucket: upload.bucket,
+            key: upload.key,
+            uploadId: upload.uploadId,
+            partNumber,
+            body,
+            checksum,
+          },
+          this.signal,
         ),
       {
         signal: this.signal,
@@ -92,10 +93,9 @@ export class MultipartUpload {
       },
     );
     const part: CompletedPart = { PartNumber: partNumber, ETag: output.ETag };
-    if (checksum) {
-      const field = SDK_CHECKSUM[checksum].field;
-      const value = checksumOf(output, checksum);
-      if (value) (part as Record<string, unknown>)[field] = value;
+    if (algorithm) {
+      const value = checksumOf(output, algorithm) ?? checksum?.value;
+      if (value) (part as Record<string, unknown>)[SDK_CHECKSUM[algorithm].field] = value;
     }
     this.parts.push(part);
     observer.bytes?.(body.length);

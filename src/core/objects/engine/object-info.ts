@@ -1,10 +1,6 @@
-import {
-  type GetObjectCommandOutput,
-  HeadObjectCommand,
-  type HeadObjectCommandOutput,
-} from "@aws-sdk/client-s3";
 import { type ChecksumAlgorithm, SDK_CHECKSUM } from "../checksums.js";
-import { type Engine, type ObjectRef, sendOptions } from "./context.js";
+import type { Engine, ObjectRef } from "./context.js";
+import type { ObjectHead } from "./requests.js";
 
 export interface ObjectInfo {
   size: number;
@@ -22,7 +18,7 @@ export function md5FromEtag(info: { etag?: string | undefined; encryption?: stri
   return etag.toLowerCase();
 }
 
-export function objectInfoFromHead(head: HeadObjectCommandOutput | GetObjectCommandOutput) {
+export function objectInfoFromHead(head: ObjectHead) {
   // A checksum can be checked against the bytes only if it covers the whole object: a
   // multipart object's checksum is usually of its parts' checksums ("…-12", COMPOSITE),
   // and without a type saying FULL_OBJECT a multipart object's checksum is not trusted.
@@ -44,9 +40,6 @@ export function objectInfoFromHead(head: HeadObjectCommandOutput | GetObjectComm
   } satisfies ObjectInfo;
 }
 
-export async function headObject(engine: Pick<Engine, "s3" | "signal">, source: ObjectRef) {
-  return engine.s3.send(
-    new HeadObjectCommand({ Bucket: source.bucket, Key: source.key, ChecksumMode: "ENABLED" }),
-    sendOptions(engine.signal),
-  );
+export function headObject(engine: Pick<Engine, "objects" | "signal">, source: ObjectRef) {
+  return engine.objects.head(source.bucket, source.key, engine.signal);
 }

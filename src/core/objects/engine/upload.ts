@@ -1,6 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { ExitCode, S3kitError } from "../../errors.js";
 import { withRetries } from "../limiter.js";
 import { MAX_OBJECT_SIZE, partSizeFor } from "../settings.js";
@@ -10,11 +9,11 @@ import {
   interruptedIfAborted,
   type ObjectRef,
   SMALL_IO,
-  sendOptions,
   type TransferOutcome,
 } from "./context.js";
 import { MultipartUpload } from "./multipart.js";
 import { checksumOf, objectParams, uploadChecksum } from "./object-params.js";
+import { checksumFor } from "./requests.js";
 
 export function readSmallFile(path: string, buffer: Buffer): void {
   const fd = openSync(path, "r");
@@ -61,19 +60,14 @@ export async function putObject(
   nameForType: string | undefined,
   signal: AbortSignal,
 ): Promise<TransferOutcome> {
-  const checksum = uploadChecksum(engine.settings);
-  const params = objectParams(engine.settings, nameForType, checksum);
+  const algorithm = uploadChecksum(engine.settings);
+  const params = objectParams(engine.settings, nameForType, algorithm);
+  const checksum = algorithm ? checksumFor(algorithm, body) : undefined;
   const output = await withRetries(
     () =>
-      engine.s3.send(
-        new PutObjectCommand({
-          Bucket: target.bucket,
-          Key: target.key,
-          Body: body,
-          ContentLength: body.length,
-          ...params,
-        }),
-        sendOptions(signal),
+      engine.objects.put(
+        { bucket: target.bucket, key: target.key, body, params, checksum },
+        signal,
       ),
     {
       signal,
@@ -85,7 +79,7 @@ export async function putObject(
     bytes: body.length,
     etag: output.ETag,
     parts: 1,
-    checksum: checksumOf(output, checksum),
+    checksum: checksumOf(output, algorithm) ?? checksum?.value,
   };
 }
 

@@ -1,9 +1,10 @@
 import type { FileHandle } from "node:fs/promises";
 import type { Readable } from "node:stream";
+import type { ResponseBody } from "../../../aws/lean-s3/http1.js";
 import { GcPacer } from "../gc-pacer.js";
 import type { BufferLease, BufferPool } from "../limiter.js";
-
 import { IncompleteBodyError } from "./errors.js";
+import { isLeanBody, type ObjectBody } from "./requests.js";
 
 const fileQueues = new WeakMap<FileHandle, Promise<unknown>>();
 
@@ -42,15 +43,15 @@ export const WRITE_BATCH = 1024 * 1024;
  * Writes a response body into a file at `cursor.position` (advanced as bytes land on disk,
  * in order, so a retry resumes after them), up to `end` inclusive.
  *
- * Socket reads are copied into 1 MiB buffers from a shared pool and written in the
- * background: the small reads die young (cheap for the garbage collector), the kernel sees
- * few large writes, and a slow disk does not stall the connection until the pool (the
- * memory budget for downloads) runs dry. `onWritten` sees the bytes in order once written;
- * `onReceived` sees them in order as they arrive, still in the CPU's cache, which is where
- * checksums cost least (every byte it sees is written, or the download fails).
+ * The bytes gather in 1 MiB buffers from a shared pool and are written in the background:
+ * the kernel sees few large writes, and a slow disk does not stall the connection until the
+ * pool (the memory budget for downloads) runs dry. A LeanS3 body is read straight into those
+ * buffers; an SDK stream's reads are copied in. `onWritten` sees the bytes in order once
+ * written; `onReceived` sees them in order as they arrive, still in the CPU's cache, which is
+ * where checksums cost least (every byte it sees is written, or the download fails).
  */
 export async function bodyToFile(
-  body: Readable,
+  body: ObjectBody,
   file: FileHandle,
   cursor: { position: number },
   end: number,
@@ -58,97 +59,201 @@ export async function bodyToFile(
   onWritten: (data: Buffer) => void,
   onReceived?: (bytes: Buffer) => void,
 ): Promise<void> {
-  let queued = cursor.position;
-  let lease: BufferLease | undefined;
-  let filled = 0;
-  let writes: Promise<void> = Promise.resolve();
-  let writeError: unknown;
-  let waitingForBuffer = false;
-  let settled = false;
+  const writer = new BatchWriter(file, cursor, end, pool, onWritten, onReceived);
+  try {
+    if (isLeanBody(body)) await writer.fromLean(body);
+    else await writer.fromStream(body);
+  } finally {
+    // Whatever arrived is written, also when the connection broke: the retry starts after it.
+    await writer.flush();
+  }
+  writer.throwIfFailed();
+}
 
-  const submit = () => {
-    const current = lease;
-    lease = undefined;
+/** Batches of received bytes on their way to one file. */
+class BatchWriter {
+  private queued: number;
+  private lease: BufferLease | undefined;
+  private filled = 0;
+  private writes: Promise<void> = Promise.resolve();
+  private writeError: unknown;
+  private settled = false;
+  private stop: ((err: Error) => void) | undefined;
+
+  constructor(
+    private readonly file: FileHandle,
+    private readonly cursor: { position: number },
+    private readonly end: number,
+    private readonly pool: BufferPool,
+    private readonly onWritten: (data: Buffer) => void,
+    private readonly onReceived: ((bytes: Buffer) => void) | undefined,
+  ) {
+    this.queued = cursor.position;
+  }
+
+  /** Reads a LeanS3 body straight into the batches (the socket pauses while none is free). */
+  async fromLean(body: ResponseBody): Promise<void> {
+    this.stop = (err) => body.destroy(err);
+    let waiting = false;
+    try {
+      await body.pipe({
+        space: () => {
+          if (this.lease) return this.lease.buffer.subarray(this.filled);
+          const size = this.batchSize();
+          if (size <= 0) return undefined;
+          this.lease = this.pool.tryAcquire(size);
+          if (this.lease) return this.lease.buffer;
+          if (!waiting) {
+            // The download buffers are all in use: read on once a write has finished.
+            waiting = true;
+            void this.pool.acquire(size).then((acquired) => {
+              waiting = false;
+              if (this.settled) {
+                acquired.release();
+                return;
+              }
+              this.lease = acquired;
+              body.resume();
+            });
+          }
+          return undefined;
+        },
+        filled: (n) => {
+          const lease = this.lease as BufferLease;
+          if (this.onReceived) this.onReceived(lease.buffer.subarray(this.filled, this.filled + n));
+          this.filled += n;
+          if (this.filled === lease.buffer.length) this.submit();
+        },
+      });
+    } finally {
+      this.settled = true;
+    }
+  }
+
+  /** Copies an SDK stream's reads into the batches. */
+  fromStream(body: Readable): Promise<void> {
+    this.stop = (err) => body.destroy(err);
+    let waitingForBuffer = false;
+    return new Promise<void>((resolve, reject) => {
+      const finish = (err?: unknown) => {
+        if (this.settled) return;
+        this.settled = true;
+        body.off("data", onData);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onData = (chunk: Buffer) => {
+        gcPacer.add(chunk.length);
+        let offset = 0;
+        while (offset < chunk.length) {
+          const room = this.end + 1 - this.queued - this.filled;
+          if (room <= 0) return;
+          if (!this.lease) {
+            const size = this.batchSize();
+            this.lease = this.pool.tryAcquire(size);
+            if (!this.lease) {
+              // The download buffers are all in use: wait for a write to finish.
+              const rest = chunk.subarray(offset);
+              waitingForBuffer = true;
+              body.pause();
+              this.pool.acquire(size).then((acquired) => {
+                waitingForBuffer = false;
+                if (this.settled) {
+                  acquired.release();
+                  return;
+                }
+                this.lease = acquired;
+                onData(rest);
+                if (!waitingForBuffer) body.resume();
+              });
+              return;
+            }
+          }
+          const lease = this.lease;
+          const take = Math.min(chunk.length - offset, lease.buffer.length - this.filled, room);
+          const bytes = chunk.subarray(offset, offset + take);
+          this.onReceived?.(bytes);
+          lease.buffer.set(bytes, this.filled);
+          this.filled += take;
+          offset += take;
+          if (this.filled === lease.buffer.length) this.submit();
+        }
+      };
+      body.on("data", onData);
+      body.once("end", () => finish());
+      body.once("error", (err) => finish(this.writeError ?? err));
+      body.once("close", () =>
+        finish(
+          this.writeError ?? new IncompleteBodyError("the connection closed before the body ended"),
+        ),
+      );
+    });
+  }
+
+  async flush(): Promise<void> {
+    this.settled = true;
+    this.submit();
+    await this.writes.catch(() => {});
+  }
+
+  throwIfFailed(): void {
+    if (this.writeError) throw this.writeError;
+  }
+
+  /** The next batch: WRITE_BATCH bytes, or what is left of the range. */
+  private batchSize(): number {
+    return Math.min(WRITE_BATCH, this.end + 1 - this.queued);
+  }
+
+  private submit(): void {
+    const current = this.lease;
+    this.lease = undefined;
     if (!current) return;
-    const bytes = filled;
-    filled = 0;
+    const bytes = this.filled;
+    this.filled = 0;
     if (bytes === 0) {
       current.release();
       return;
     }
-    const at = queued;
-    queued += bytes;
+    const at = this.queued;
+    this.queued += bytes;
     const data = current.buffer.subarray(0, bytes);
-    writes = writes
+    this.writes = this.writes
       .then(async () => {
-        await writeSerially(file, data, at);
-        onWritten(data);
-        cursor.position = at + bytes;
+        await writeSerially(this.file, data, at);
+        this.onWritten(data);
+        this.cursor.position = at + bytes;
       })
       .finally(() => current.release());
-    writes.catch((err) => {
-      writeError ??= err;
-      body.destroy(err as Error);
+    this.writes.catch((err) => {
+      this.writeError ??= err;
+      this.stop?.(err as Error);
     });
-  };
+  }
+}
 
-  const received = new Promise<void>((resolve, reject) => {
-    const finish = (err?: unknown) => {
-      if (settled) return;
-      settled = true;
-      body.off("data", onData);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onData = (chunk: Buffer) => {
-      gcPacer.add(chunk.length);
-      let offset = 0;
-      while (offset < chunk.length) {
-        const room = end + 1 - queued - filled;
-        if (room <= 0) return;
-        if (!lease) {
-          const size = Math.min(WRITE_BATCH, room);
-          lease = pool.tryAcquire(size);
-          if (!lease) {
-            // The download buffers are all in use: wait for a write to finish.
-            const rest = chunk.subarray(offset);
-            waitingForBuffer = true;
-            body.pause();
-            pool.acquire(size).then((acquired) => {
-              waitingForBuffer = false;
-              if (settled) {
-                acquired.release();
-                return;
-              }
-              lease = acquired;
-              onData(rest);
-              if (!waitingForBuffer) body.resume();
-            });
-            return;
-          }
-        }
-        const take = Math.min(chunk.length - offset, lease.buffer.length - filled, room);
-        const bytes = chunk.subarray(offset, offset + take);
-        onReceived?.(bytes);
-        lease.buffer.set(bytes, filled);
-        filled += take;
-        offset += take;
-        if (filled === lease.buffer.length) submit();
-      }
-    };
-    body.on("data", onData);
-    body.once("end", () => finish());
-    body.once("error", (err) => finish(writeError ?? err));
+/** A body of known size, whole, in one buffer; `onReceived` sees the bytes as they arrive. */
+export async function readWhole(body: ObjectBody, size: number): Promise<Buffer> {
+  const data = isLeanBody(body) ? await body.toBuffer() : await streamToBuffer(body, size);
+  if (data.length !== size) {
+    throw new IncompleteBodyError(`got ${data.length} of ${size} bytes before the body ended`);
+  }
+  return data;
+}
+
+function streamToBuffer(body: Readable, size: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const data = Buffer.allocUnsafe(size);
+    let filled = 0;
+    body.on("data", (chunk: Buffer) => {
+      const take = Math.min(chunk.length, size - filled);
+      chunk.copy(data, filled, 0, take);
+      filled += take;
+    });
+    body.once("end", () => resolve(data.subarray(0, filled)));
+    body.once("error", reject);
     body.once("close", () =>
-      finish(writeError ?? new IncompleteBodyError("the connection closed before the body ended")),
+      reject(new IncompleteBodyError("the connection closed before the body ended")),
     );
   });
-  try {
-    await received;
-  } finally {
-    // Whatever arrived is written, also when the connection broke: the retry starts after it.
-    submit();
-    await writes.catch(() => {});
-  }
-  if (writeError) throw writeError;
 }
