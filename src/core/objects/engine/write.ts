@@ -36,14 +36,20 @@ function writeSerially(file: FileHandle, data: Buffer, position: number): Promis
 /** Shared by every download of the run: it counts all bytes received. */
 const gcPacer = new GcPacer();
 
-/** Bytes gathered before one write: fewer, larger writes cost far less than one per socket read. */
-export const WRITE_BATCH = 1024 * 1024;
+/**
+ * Bytes gathered before one write. Fewer, larger writes cost less than one per socket read,
+ * but not without end: on Linux 6.x (ext4 with large folios) a 512 KiB or 1 MiB write makes
+ * the page cache allocate folios that large, and writing a gigabyte that way took 0.8-1.9 s
+ * of system time on the build machine against 0.23-0.26 s in 128-384 KiB writes (and
+ * 0.37 s in 32 KiB ones, mc's size). See bench/RESULTS.md.
+ */
+export const WRITE_BATCH = 256 * 1024;
 
 /**
  * Writes a response body into a file at `cursor.position` (advanced as bytes land on disk,
  * in order, so a retry resumes after them), up to `end` inclusive.
  *
- * The bytes gather in 1 MiB buffers from a shared pool and are written in the background:
+ * The bytes gather in WRITE_BATCH buffers from a shared pool and are written in the background:
  * the kernel sees few large writes, and a slow disk does not stall the connection until the
  * pool (the memory budget for downloads) runs dry. A LeanS3 body is read straight into those
  * buffers; an SDK stream's reads are copied in. `onWritten` sees the bytes in order once
