@@ -15,6 +15,7 @@ import { readProfileConfig } from "./profile-config.js";
 import {
   type AwsSettings,
   type ConnectionOptions,
+  isLoopback,
   resolveAwsSettings,
   type Service,
 } from "./settings.js";
@@ -118,6 +119,12 @@ export class Aws {
     if (service === "cloudfront") return "https://cloudfront.amazonaws.com";
     if (service === "acm") return `https://acm.${CLOUDFRONT_CERTIFICATE_REGION}.amazonaws.com`;
     return `https://${service}.${this.region}.amazonaws.com`;
+  }
+
+  /** S3 is reached on this machine (a local server): the network is never the bottleneck. */
+  get s3IsLoopback(): boolean {
+    const custom = this.settings.endpoints.s3?.value;
+    return custom !== undefined && isLoopback(custom);
   }
 
   get usesCustomEndpoint(): boolean {

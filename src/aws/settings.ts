@@ -192,6 +192,17 @@ export function normalizeEndpoint(raw: string, source = "--endpoint-url"): strin
 }
 
 /** Local servers (MinIO, moto, versitygw) have no wildcard DNS, so buckets go in the path. */
+/** The endpoint is this machine (loopback): no network between client and server. */
+export function isLoopback(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname;
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host === "[::1]" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  );
+}
+
 export function isLocalHost(endpoint: string): boolean {
   // The URL parser writes every IP address one way: IPv6 in brackets, IPv4 as a dotted quad
   // (127.1 and 0x7f.0.0.1 become 127.0.0.1), so no address parser is needed here.

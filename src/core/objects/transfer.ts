@@ -42,6 +42,7 @@ import {
   parseTuning,
   type RawObjectSettings,
   type RawTuning,
+  rangesPerFileFor,
   type Tuning,
 } from "./settings.js";
 import { MiB } from "./size.js";
@@ -582,7 +583,7 @@ export async function runTransfers(
     limiter: new Limiter(plan.tuning.concurrency),
     pool: new BufferPool(bufferBudget(plan.tuning), plan.tuning.partSize),
     writePool: new BufferPool(DOWNLOAD_BUFFERS, WRITE_BATCH),
-    tuning: plan.tuning,
+    tuning: { ...plan.tuning, rangesPerFile: rangesPerFileFor(aws.s3IsLoopback) },
     settings: plan.settings,
     observer: options.observer,
     verifier: new Verifier(),

@@ -20,9 +20,6 @@ import { ChecksumMismatchError, IncompleteBodyError } from "./errors.js";
 import { md5FromEtag, type ObjectInfo } from "./object-info.js";
 import { bodyToFile } from "./write.js";
 
-/** Ranges of one file downloaded at once, at most. */
-export const RANGES_PER_FILE = 8;
-
 /** Concurrent ranged GETs written in place; a broken range resumes where it stopped. */
 export async function downloadRanges(
   engine: Engine,
@@ -72,9 +69,9 @@ export async function downloadRanges(
       job?.advance(upTo);
     }
   };
-  // At most RANGES_PER_FILE ranges of one file at once (within --concurrency): more only
-  // contend for the same file and the same CPU (measured on a 2-core machine).
-  const perFile = new Limiter(Math.min(RANGES_PER_FILE, tuning.concurrency));
+  // At most rangesPerFile ranges of one file at once (within --concurrency): more only
+  // contend for the same file and the same CPU (see rangesPerFileFor).
+  const perFile = new Limiter(Math.min(tuning.rangesPerFile ?? 8, tuning.concurrency));
   try {
     const failures: unknown[] = [];
     await Promise.all(
