@@ -5,6 +5,7 @@
  * aborts, the connection limit, and errors in the SDK's shape.
  */
 import { createServer, type Server, type Socket } from "node:net";
+import { networkInterfaces } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { mapAwsError } from "../../../src/aws/errors.js";
@@ -38,7 +39,7 @@ afterEach(async () => {
 });
 
 /** A server that parses requests (head and Content-Length body) and lets `reply` answer. */
-async function scripted(reply: Reply): Promise<Scripted> {
+async function scripted(reply: Reply, host = "127.0.0.1"): Promise<Scripted> {
   const state: Scripted = {
     port: 0,
     connections: 0,
@@ -85,7 +86,7 @@ async function scripted(reply: Reply): Promise<Scripted> {
     });
   });
   servers.push(server);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise<void>((r) => server.listen(0, host, r));
   state.port = (server.address() as { port: number }).port;
   state.server = server;
   return state;
@@ -166,11 +167,31 @@ describe("LeanS3 over HTTP/1.1", () => {
     });
     expect(put.ChecksumCRC32).toBe("AAAAAA==");
     expect(server.requests[1]?.body.toString()).toBe("data");
-    // The payload of plain HTTP is signed: its SHA-256 is in the request.
-    expect(server.requests[1]?.headers["x-amz-content-sha256"]).toBe(
+    // On loopback there is nothing between client and server: the payload is not hashed.
+    expect(server.requests[1]?.headers["x-amz-content-sha256"]).toBe("UNSIGNED-PAYLOAD");
+    expect(server.connections).toBe(1);
+    s3.destroy();
+  });
+
+  it("signs the payload over plain HTTP across a network", async (context) => {
+    const address = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === "IPv4" && !a.internal)?.address;
+    if (!address) return context.skip();
+    const server = await scripted((_, socket) => {
+      socket.write(ok(""));
+    }, "0.0.0.0");
+    const s3 = new LeanS3({
+      region: "us-east-1",
+      endpoint: `http://${address}:${server.port}`,
+      forcePathStyle: true,
+      maxSockets: 1,
+      credentials: async () => ({ accessKeyId: "AKIDTEST", secretAccessKey: "secret" }),
+    });
+    await s3.putObject({ Bucket: "b", Key: "k", Body: Buffer.from("data"), headers: [] });
+    expect(server.requests[0]?.headers["x-amz-content-sha256"]).toBe(
       "3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7",
     );
-    expect(server.connections).toBe(1);
     s3.destroy();
   });
 
