@@ -16,26 +16,23 @@ export interface Tuning {
   multipartThreshold: number;
   /** Part size of uploads and copies. */
   partSize: number;
+  /** Whether --part-size gave it (else the run may adapt it, see tuningFor). */
+  partSizeGiven?: boolean;
+  /**
+   * Parts of one file uploaded at once, at most (within concurrency), and the part size
+   * uploads grow to when --part-size was not given: set for the run by tuningFor.
+   */
+  partsPerFile?: number;
+  largestPart?: number;
   /** Range size of downloads: --part-size when given, else a larger default. */
   rangeSize: number;
   /** Requests in flight at once (parts and files together). */
   concurrency: number;
   /**
    * Ranges of one file downloaded at once, at most (within concurrency): set for the run
-   * from where the endpoint is (see rangesPerFileFor).
+   * from where the endpoint is (see tuningFor).
    */
   rangesPerFile?: number;
-}
-
-/**
- * Ranges of one large file fetched at once. Over a network, a single connection's rate is
- * bounded by latency, so eight ranges run at once. From a server on the same machine
- * (loopback) the network is as fast as memory and every extra stream only costs CPU: one
- * GiB took 1.90 s of CPU with eight ranges at once and 1.42 s with two, on two cores
- * (bench/RESULTS.md); two keep a core busy receiving while the other writes.
- */
-export function rangesPerFileFor(loopback: boolean): number {
-  return loopback ? 2 : 8;
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -71,6 +68,44 @@ export const STORAGE_CLASSES = [
   "EXPRESS_ONEZONE",
 ] as const;
 
+/** The largest part a loopback upload grows to by itself. */
+export const LOOPBACK_PART_SIZE = 32 * MiB;
+
+/**
+ * The run's tuning for where its endpoint is. Over a network a single connection's rate is
+ * bounded by latency, so a large file moves as many parts and ranges at once (8 MiB parts,
+ * 8 ranges). From a server on the same machine (loopback) the network is as fast as memory:
+ * client and server share the CPU, and every extra stream, request and part only costs some.
+ * There a file moves 2 ranges or parts at a time (a core receives while the other writes),
+ * in parts of up to 32 MiB unless --part-size says otherwise. Measured on two cores against
+ * versitygw (bench/RESULTS.md): 1 GiB down 1.90 s of CPU with 8 ranges, 1.42 s with 2; 1 GiB
+ * up in 8 MiB parts, 16 at once: client 1.05 s, server 4.69 s; in 32 MiB parts, 2 at once:
+ * 0.96 s and 3.54 s (each part is a file the server creates, hashes and joins at the end).
+ */
+export function tuningFor(tuning: Tuning, loopback: boolean): Tuning {
+  if (!loopback) return { ...tuning, rangesPerFile: 8, partsPerFile: tuning.concurrency };
+  return {
+    ...tuning,
+    rangesPerFile: 2,
+    partsPerFile: 2,
+    ...(tuning.partSizeGiven ? {} : { largestPart: LOOPBACK_PART_SIZE }),
+  };
+}
+
+/**
+ * The part size of one upload: --part-size (or the default), or where the run may grow parts
+ * (largestPart), half the file up to that, so that a file just over the threshold still
+ * goes up in two parts. Then grown so that the file fits in 10,000 parts.
+ */
+export function uploadPartSize(size: number, tuning: Tuning): number {
+  let part = tuning.partSize;
+  if (tuning.largestPart !== undefined) {
+    const half = Math.ceil(size / 2 / MiB) * MiB;
+    part = Math.max(tuning.partSize, Math.min(tuning.largestPart, half));
+  }
+  return partSizeFor(size, part);
+}
+
 export interface RawTuning {
   multipartThreshold?: string | undefined;
   partSize?: string | undefined;
@@ -91,6 +126,7 @@ export function parseTuning(raw: RawTuning): Tuning {
   }
   if (raw.partSize !== undefined) {
     tuning.partSize = parseSize(raw.partSize, "--part-size");
+    tuning.partSizeGiven = true;
     tuning.rangeSize = tuning.partSize;
     if (tuning.partSize < MIN_PART_SIZE || tuning.partSize > MAX_PART_SIZE) {
       throw new UsageError(

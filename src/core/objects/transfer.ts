@@ -42,8 +42,8 @@ import {
   parseTuning,
   type RawObjectSettings,
   type RawTuning,
-  rangesPerFileFor,
   type Tuning,
+  tuningFor,
 } from "./settings.js";
 import { MiB } from "./size.js";
 import { Verifier } from "./verify-worker.js";
@@ -555,7 +555,8 @@ const DOWNLOAD_BUFFERS = 32 * MiB;
 
 /** The memory held by upload part buffers at once: enough for the parts in flight, capped. */
 export function bufferBudget(tuning: Tuning): number {
-  return Math.max(tuning.partSize * 2, Math.min(tuning.concurrency * tuning.partSize, 64 * MiB));
+  const part = tuning.largestPart ?? tuning.partSize;
+  return Math.max(part * 2, Math.min(tuning.concurrency * part, 64 * MiB));
 }
 
 export function createSession(s3: S3Client): TransferSession {
@@ -575,15 +576,16 @@ export async function runTransfers(
   const s3 = await aws.s3();
   const started = performance.now();
   const lean = await aws.leanS3(plan.tuning.concurrency);
+  const tuning = tuningFor(plan.tuning, aws.s3IsLoopback);
   const engine: Engine = {
     s3,
     objects: objectRequestsFor(plan, s3, lean),
     signal: sharedSignal(options.signal),
     session: options.session,
     limiter: new Limiter(plan.tuning.concurrency),
-    pool: new BufferPool(bufferBudget(plan.tuning), plan.tuning.partSize),
+    pool: new BufferPool(bufferBudget(tuning), tuning.largestPart ?? tuning.partSize),
     writePool: new BufferPool(DOWNLOAD_BUFFERS, WRITE_BATCH),
-    tuning: { ...plan.tuning, rangesPerFile: rangesPerFileFor(aws.s3IsLoopback) },
+    tuning,
     settings: plan.settings,
     observer: options.observer,
     verifier: new Verifier(),

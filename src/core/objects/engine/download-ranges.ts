@@ -70,7 +70,7 @@ export async function downloadRanges(
     }
   };
   // At most rangesPerFile ranges of one file at once (within --concurrency): more only
-  // contend for the same file and the same CPU (see rangesPerFileFor).
+  // contend for the same file and the same CPU (see tuningFor).
   const perFile = new Limiter(Math.min(tuning.rangesPerFile ?? 8, tuning.concurrency));
   try {
     const failures: unknown[] = [];

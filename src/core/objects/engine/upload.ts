@@ -1,8 +1,8 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { ExitCode, S3kitError } from "../../errors.js";
-import { withRetries } from "../limiter.js";
-import { MAX_OBJECT_SIZE, partSizeFor } from "../settings.js";
+import { Limiter, withRetries } from "../limiter.js";
+import { MAX_OBJECT_SIZE, uploadPartSize } from "../settings.js";
 import { formatBytes } from "../size.js";
 import {
   type Engine,
@@ -121,7 +121,7 @@ export async function uploadFile(
     });
   }
 
-  const partSize = partSizeFor(size, tuning.partSize);
+  const partSize = uploadPartSize(size, tuning);
   const count = Math.ceil(size / partSize);
   const checksum = uploadChecksum(engine.settings);
   const upload = new MultipartUpload(
@@ -131,22 +131,28 @@ export async function uploadFile(
     checksum,
   );
   const file = await open(path, "r");
+  // At most partsPerFile parts of this file at once, within --concurrency (see tuningFor).
+  const perFile = new Limiter(
+    Math.min(tuning.partsPerFile ?? tuning.concurrency, tuning.concurrency),
+  );
   try {
     await limiter.run(() => upload.create());
     const tasks = Array.from({ length: count }, (_, i) => async () => {
-      await limiter.run(async () => {
-        if (upload.signal.aborted) throw interruptedIfAborted(upload.signal);
-        const offset = i * partSize;
-        const length = Math.min(partSize, size - offset);
-        const lease = await pool.acquire(length);
-        try {
+      await perFile.run(() =>
+        limiter.run(async () => {
           if (upload.signal.aborted) throw interruptedIfAborted(upload.signal);
-          await readFully(file, lease.buffer, offset, path);
-          await upload.uploadPart(i + 1, lease.buffer);
-        } finally {
-          lease.release();
-        }
-      });
+          const offset = i * partSize;
+          const length = Math.min(partSize, size - offset);
+          const lease = await pool.acquire(length);
+          try {
+            if (upload.signal.aborted) throw interruptedIfAborted(upload.signal);
+            await readFully(file, lease.buffer, offset, path);
+            await upload.uploadPart(i + 1, lease.buffer);
+          } finally {
+            lease.release();
+          }
+        }),
+      );
     });
     await upload.run(tasks);
     const done = await limiter.run(() => upload.complete());
