@@ -1,3 +1,4 @@
+import { writeSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import type { ResponseBody } from "../../../aws/lean-s3/http1.js";
@@ -6,31 +7,12 @@ import type { BufferLease, BufferPool } from "../limiter.js";
 import { IncompleteBodyError } from "./errors.js";
 import { isLeanBody, type ObjectBody } from "./requests.js";
 
-const fileQueues = new WeakMap<FileHandle, Promise<unknown>>();
-
-/**
- * Writes to one file one at a time: parallel writes to the same file only queue on the
- * kernel's inode lock, spinning (measured: a fifth of a large download's system time).
- */
-function writeSerially(file: FileHandle, data: Buffer, position: number): Promise<void> {
-  const previous = fileQueues.get(file) ?? Promise.resolve();
-  const done = previous.then(async () => {
-    let offset = 0;
-    while (offset < data.length) {
-      const { bytesWritten } = await file.write(
-        data,
-        offset,
-        data.length - offset,
-        position + offset,
-      );
-      offset += bytesWritten;
-    }
-  });
-  fileQueues.set(
-    file,
-    done.catch(() => {}),
-  );
-  return done;
+/** Writes all of `data` at `position`, here and now. */
+function writeAll(fd: number, data: Buffer, position: number): void {
+  let offset = 0;
+  while (offset < data.length) {
+    offset += writeSync(fd, data, offset, data.length - offset, position + offset);
+  }
 }
 
 /** Shared by every download of the run: it counts all bytes received. */
@@ -41,20 +23,23 @@ const gcPacer = new GcPacer();
  * but not without end: on Linux 6.x (ext4 with large folios) a 512 KiB or 1 MiB write makes
  * the page cache allocate folios that large, and writing a gigabyte that way took 0.8-1.9 s
  * of system time on the build machine against 0.23-0.26 s in 128-384 KiB writes (and
- * 0.37 s in 32 KiB ones, mc's size). See bench/RESULTS.md.
+ * 0.37 s in 32 KiB ones, mc's size). 128 KiB also stays in the CPU's cache between arriving
+ * and being written. See bench/RESULTS.md.
  */
-export const WRITE_BATCH = 256 * 1024;
+export const WRITE_BATCH = 128 * 1024;
 
 /**
  * Writes a response body into a file at `cursor.position` (advanced as bytes land on disk,
  * in order, so a retry resumes after them), up to `end` inclusive.
  *
- * The bytes gather in WRITE_BATCH buffers from a shared pool and are written in the background:
- * the kernel sees few large writes, and a slow disk does not stall the connection until the
- * pool (the memory budget for downloads) runs dry. A LeanS3 body is read straight into those
+ * The bytes gather in WRITE_BATCH buffers from a shared pool, and each full one is written
+ * at once, on this thread: the bytes are still in this core's cache then, and copying them
+ * into the page cache cost half as much as from a thread-pool thread (1 GiB down, on two
+ * cores: 1.32 s of CPU against 1.78 s, bench/RESULTS.md). Writes to one file are serial, as
+ * the kernel's inode lock would make them anyway. A LeanS3 body is read straight into the
  * buffers; an SDK stream's reads are copied in. `onWritten` sees the bytes in order once
- * written; `onReceived` sees them in order as they arrive, still in the CPU's cache, which is
- * where checksums cost least (every byte it sees is written, or the download fails).
+ * written; `onReceived` sees them in order as they arrive, which is where checksums cost
+ * least (every byte it sees is written, or the download fails).
  */
 export async function bodyToFile(
   body: ObjectBody,
@@ -71,7 +56,7 @@ export async function bodyToFile(
     else await writer.fromStream(body);
   } finally {
     // Whatever arrived is written, also when the connection broke: the retry starts after it.
-    await writer.flush();
+    writer.flush();
   }
   writer.throwIfFailed();
 }
@@ -81,7 +66,6 @@ class BatchWriter {
   private queued: number;
   private lease: BufferLease | undefined;
   private filled = 0;
-  private writes: Promise<void> = Promise.resolve();
   private writeError: unknown;
   private settled = false;
   private stop: ((err: Error) => void) | undefined;
@@ -196,10 +180,9 @@ class BatchWriter {
     });
   }
 
-  async flush(): Promise<void> {
+  flush(): void {
     this.settled = true;
     this.submit();
-    await this.writes.catch(() => {});
   }
 
   throwIfFailed(): void {
@@ -217,24 +200,21 @@ class BatchWriter {
     if (!current) return;
     const bytes = this.filled;
     this.filled = 0;
-    if (bytes === 0) {
-      current.release();
-      return;
-    }
-    const at = this.queued;
-    this.queued += bytes;
-    const data = current.buffer.subarray(0, bytes);
-    this.writes = this.writes
-      .then(async () => {
-        await writeSerially(this.file, data, at);
-        this.onWritten(data);
-        this.cursor.position = at + bytes;
-      })
-      .finally(() => current.release());
-    this.writes.catch((err) => {
+    try {
+      if (bytes === 0 || this.writeError) return;
+      const at = this.queued;
+      const data = current.buffer.subarray(0, bytes);
+      writeAll(this.file.fd, data, at);
+      this.queued += bytes;
+      // onWritten sees the cursor where these bytes start; then it moves past them.
+      this.onWritten(data);
+      this.cursor.position = at + bytes;
+    } catch (err) {
       this.writeError ??= err;
       this.stop?.(err as Error);
-    });
+    } finally {
+      current.release();
+    }
   }
 }
 
