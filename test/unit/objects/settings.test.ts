@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { streamPartSize } from "../../../src/core/objects/engine/upload-stream.js";
 import {
   DEFAULT_TUNING,
+  downloadRangeSize,
   MAX_PARTS,
   parseObjectSettings,
   parseTuning,
@@ -133,5 +134,17 @@ describe("tuning for where the endpoint is", () => {
     const given = tuningFor(parseTuning({ partSize: "5MiB" }), true);
     expect(uploadPartSize(1024 * MiB, given)).toBe(5 * MiB);
     expect(uploadPartSize(1024 * MiB, tuningFor(parseTuning({}), false))).toBe(8 * MiB);
+  });
+});
+
+describe("download range size", () => {
+  it("grows loopback ranges to a quarter of the file, up to 256 MiB; keeps 16 MiB elsewhere", () => {
+    const local = tuningFor(parseTuning({}), true);
+    expect(downloadRangeSize(20 * MiB, local)).toBe(16 * MiB);
+    expect(downloadRangeSize(200 * MiB, local)).toBe(50 * MiB);
+    expect(downloadRangeSize(4096 * MiB, local)).toBe(256 * MiB);
+    expect(downloadRangeSize(4096 * MiB, tuningFor(parseTuning({}), false))).toBe(16 * MiB);
+    const given = tuningFor(parseTuning({ partSize: "5MiB" }), true);
+    expect(downloadRangeSize(4096 * MiB, given)).toBe(5 * MiB);
   });
 });

@@ -8,6 +8,7 @@ import {
   isCrc,
 } from "../checksums.js";
 import { Limiter, withRetries } from "../limiter.js";
+import { downloadRangeSize } from "../settings.js";
 import type { HashName } from "../verify-worker.js";
 import {
   type Engine,
@@ -31,7 +32,7 @@ export async function downloadRanges(
   const failFast = new AbortController();
   const rangeSignal = sharedSignal(signal, failFast.signal);
   // Ranges: larger than upload parts by default (fewer requests; nothing is buffered whole).
-  const partSize = tuning.rangeSize;
+  const partSize = downloadRangeSize(info.size, tuning);
   const count = Math.ceil(info.size / partSize);
   const what = `s3://${source.bucket}/${source.key}`;
   const expected = expectedDigest(info);
