@@ -6,8 +6,10 @@ import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
 import type { LeanS3 } from "../../aws/lean-s3/client.js";
+import { BufferPool, Limiter } from "../concurrency.js";
 import { ExitCode, NotFoundError, S3kitError, UsageError } from "../errors.js";
-import { assertValidKey } from "../presign/location.js";
+import { assertValidKey } from "../s3/keys.js";
+import { MiB } from "../s3/size.js";
 import { baseName, type Endpoint, folderPrefix, parseEndpoint } from "./endpoints.js";
 import {
   type Engine,
@@ -24,7 +26,6 @@ import { uploadFile } from "./engine/upload.js";
 import { uploadStream } from "./engine/upload-stream.js";
 import { WRITE_BATCH } from "./engine/write.js";
 import { compileFilter, type FilterRule } from "./glob.js";
-import { BufferPool, Limiter } from "./limiter.js";
 import { LIST_ENCODING, listedKey } from "./list.js";
 import {
   type Collision,
@@ -45,7 +46,6 @@ import {
   type Tuning,
   tuningFor,
 } from "./settings.js";
-import { MiB } from "./size.js";
 import { Verifier } from "./verify-worker.js";
 
 export type TransferKind = "upload" | "download" | "copy";

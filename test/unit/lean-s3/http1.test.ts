@@ -8,10 +8,9 @@ import { createServer, type Server, type Socket } from "node:net";
 import { networkInterfaces } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { mapAwsError } from "../../../src/aws/errors.js";
+import { isRetryable, mapAwsError } from "../../../src/aws/errors.js";
 import { LeanS3 } from "../../../src/aws/lean-s3/client.js";
 import { WireError } from "../../../src/aws/lean-s3/http1.js";
-import { isRetryable } from "../../../src/core/objects/limiter.js";
 
 interface Seen {
   method: string;

@@ -10,7 +10,7 @@ import {
   tuningFor,
   uploadPartSize,
 } from "../../../src/core/objects/settings.js";
-import { GiB, MiB } from "../../../src/core/objects/size.js";
+import { GiB, MiB } from "../../../src/core/s3/size.js";
 
 describe("parseTuning", () => {
   it("has defaults", () => {

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { BufferPool, Limiter } from "../../concurrency.js";
 import { InterruptedError } from "../../errors.js";
-import type { BufferPool, Limiter } from "../limiter.js";
 import type { TransferSession } from "../session.js";
 import type { ObjectSettings, Tuning } from "../settings.js";
 import type { Verifier } from "../verify-worker.js";

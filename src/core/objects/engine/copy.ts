@@ -4,7 +4,7 @@ import {
   HeadObjectCommand,
   type HeadObjectCommandOutput,
 } from "@aws-sdk/client-s3";
-import { withRetries } from "../limiter.js";
+import { withRetries } from "../../concurrency.js";
 import { type ObjectSettings, partSizeFor } from "../settings.js";
 import {
   type Engine,

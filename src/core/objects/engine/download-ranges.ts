@@ -1,4 +1,5 @@
 import { open } from "node:fs/promises";
+import { Limiter, withRetries } from "../../concurrency.js";
 import {
   combineCrcs,
   crcDigest,
@@ -7,7 +8,6 @@ import {
   hasNativeCrc32,
   isCrc,
 } from "../checksums.js";
-import { Limiter, withRetries } from "../limiter.js";
 import { downloadRangeSize } from "../settings.js";
 import type { HashName } from "../verify-worker.js";
 import {

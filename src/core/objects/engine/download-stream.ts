@@ -1,7 +1,7 @@
 import type { Readable, Writable } from "node:stream";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { withRetries } from "../../concurrency.js";
 import { createHasher, type Hasher } from "../checksums.js";
-import { withRetries } from "../limiter.js";
 import {
   type Engine,
   interruptedIfAborted,

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { renameSync, writeFileSync } from "node:fs";
 import { type FileHandle, mkdir, open, rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { withRetries } from "../../concurrency.js";
 import { createHasher, type Hasher } from "../checksums.js";
-import { withRetries } from "../limiter.js";
 import {
   type Engine,
   interruptedIfAborted,

@@ -5,8 +5,8 @@ import {
   type CreateMultipartUploadCommandInput,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
+import { withRetries } from "../../concurrency.js";
 import { type ChecksumAlgorithm, isCrc, SDK_CHECKSUM } from "../checksums.js";
-import { withRetries } from "../limiter.js";
 import type { OpenUpload } from "../session.js";
 import {
   type Engine,

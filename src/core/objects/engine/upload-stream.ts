@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
+import type { BufferLease, BufferPool } from "../../concurrency.js";
 import { ExitCode, S3kitError } from "../../errors.js";
-import type { BufferLease, BufferPool } from "../limiter.js";
 import { MAX_PART_SIZE, MAX_PARTS, MAX_SINGLE_PUT } from "../settings.js";
 import {
   type Engine,

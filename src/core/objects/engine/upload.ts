@@ -1,9 +1,9 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
+import { Limiter, withRetries } from "../../concurrency.js";
 import { ExitCode, S3kitError } from "../../errors.js";
-import { Limiter, withRetries } from "../limiter.js";
+import { formatBytes } from "../../s3/size.js";
 import { MAX_OBJECT_SIZE, uploadPartSize } from "../settings.js";
-import { formatBytes } from "../size.js";
 import {
   type Engine,
   interruptedIfAborted,

@@ -2,8 +2,8 @@ import { writeSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import type { ResponseBody } from "../../../aws/lean-s3/http1.js";
+import type { BufferLease, BufferPool } from "../../concurrency.js";
 import { GcPacer } from "../gc-pacer.js";
-import type { BufferLease, BufferPool } from "../limiter.js";
 import { IncompleteBodyError } from "./errors.js";
 import { isLeanBody, type ObjectBody } from "./requests.js";
 
