@@ -5,26 +5,26 @@ import type { Readable, Writable } from "node:stream";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
+import type { LeanS3 } from "../../aws/lean-s3/client.js";
 import { BufferPool, Limiter } from "../concurrency.js";
 import { ExitCode, NotFoundError, S3kitError, UsageError } from "../errors.js";
 import { assertValidKey } from "../s3/keys.js";
 import { MiB } from "../s3/size.js";
 import { baseName, type Endpoint, folderPrefix, parseEndpoint } from "./endpoints.js";
 import {
-  copyObject,
-  downloadFile,
-  downloadToStream,
   type Engine,
-  headObject,
-  type ObjectInfo,
-  objectInfoFromHead,
   sharedSignal,
   type TransferObserver,
   type TransferOutcome,
-  uploadFile,
-  uploadStream,
-  WRITE_BATCH,
-} from "./engine.js";
+} from "./engine/context.js";
+import { copyObject } from "./engine/copy.js";
+import { downloadFile } from "./engine/download.js";
+import { downloadToStream } from "./engine/download-stream.js";
+import { headObject, type ObjectInfo, objectInfoFromHead } from "./engine/object-info.js";
+import { leanRequests, type ObjectRequests, sdkRequests } from "./engine/requests.js";
+import { uploadFile } from "./engine/upload.js";
+import { uploadStream } from "./engine/upload-stream.js";
+import { WRITE_BATCH } from "./engine/write.js";
 import { compileFilter, type FilterRule } from "./glob.js";
 import { LIST_ENCODING, listedKey } from "./list.js";
 import {
@@ -44,6 +44,7 @@ import {
   type RawObjectSettings,
   type RawTuning,
   type Tuning,
+  tuningFor,
 } from "./settings.js";
 import { Verifier } from "./verify-worker.js";
 
@@ -458,7 +459,9 @@ async function singleItem(plan: CopyPlan, aws: Aws, signal: AbortSignal): Promis
 async function headSource(aws: Aws, bucket: string, key: string, signal: AbortSignal) {
   const s3 = await aws.s3();
   try {
-    return objectInfoFromHead(await headObject({ s3, signal }, { bucket, key }));
+    return objectInfoFromHead(
+      await headObject({ objects: sdkRequests(s3), signal }, { bucket, key }),
+    );
   } catch (err) {
     throw await notFoundOr(err, s3, bucket, key);
   }
@@ -552,7 +555,8 @@ const DOWNLOAD_BUFFERS = 32 * MiB;
 
 /** The memory held by upload part buffers at once: enough for the parts in flight, capped. */
 export function bufferBudget(tuning: Tuning): number {
-  return Math.max(tuning.partSize * 2, Math.min(tuning.concurrency * tuning.partSize, 64 * MiB));
+  const part = tuning.largestPart ?? tuning.partSize;
+  return Math.max(part * 2, Math.min(tuning.concurrency * part, 64 * MiB));
 }
 
 export function createSession(s3: S3Client): TransferSession {
@@ -571,14 +575,17 @@ export async function runTransfers(
 ): Promise<Omit<TransferSummary, "skipped" | "dryRun">> {
   const s3 = await aws.s3();
   const started = performance.now();
+  const lean = await aws.leanS3(plan.tuning.concurrency);
+  const tuning = tuningFor(plan.tuning, aws.s3IsLoopback);
   const engine: Engine = {
     s3,
+    objects: objectRequestsFor(plan, s3, lean),
     signal: sharedSignal(options.signal),
     session: options.session,
     limiter: new Limiter(plan.tuning.concurrency),
-    pool: new BufferPool(bufferBudget(plan.tuning), plan.tuning.partSize),
+    pool: new BufferPool(bufferBudget(tuning), tuning.largestPart ?? tuning.partSize),
     writePool: new BufferPool(DOWNLOAD_BUFFERS, WRITE_BATCH),
-    tuning: plan.tuning,
+    tuning,
     settings: plan.settings,
     observer: options.observer,
     verifier: new Verifier(),
@@ -626,6 +633,7 @@ export async function runTransfers(
     );
   } finally {
     await engine.verifier?.close();
+    lean?.destroy();
   }
   if (options.signal.aborted) {
     throw new S3kitError({
@@ -646,6 +654,17 @@ export async function runTransfers(
     transfers,
     failures,
   };
+}
+
+/**
+ * s3kit's own requests when both ends of the run are buckets they can address (plain names
+ * in a plain region), else the SDK's.
+ */
+function objectRequestsFor(plan: CopyPlan, s3: S3Client, lean: LeanS3 | undefined): ObjectRequests {
+  const buckets = [plan.source, plan.destination].flatMap((e) =>
+    e.kind === "s3" ? [e.bucket] : [],
+  );
+  return lean && buckets.every((b) => lean.supports(b)) ? leanRequests(lean) : sdkRequests(s3);
 }
 
 async function transferOne(
