@@ -26,13 +26,7 @@ import {
 import { compileFilter, type FilterRule } from "./glob.js";
 import { BufferPool, Limiter } from "./limiter.js";
 import { LIST_ENCODING, listedKey } from "./list.js";
-import {
-  type Collision,
-  findCollisions,
-  folderFor,
-  localPlacement,
-  probeNameFolding,
-} from "./local-paths.js";
+import { collisionError, collisionsUnder, keysLostTo, localPlacement } from "./local-paths.js";
 import { notFoundOr } from "./not-found.js";
 import { TransferSession } from "./session.js";
 import {
@@ -336,59 +330,12 @@ async function withoutCollisions(
   skipped: Skipped[],
 ): Promise<TransferItem[]> {
   const placed = items.map((i) => ({ source: i.source, path: i.relative as string }));
-  let collisions = findCollisions(placed);
-  // Names that differ only in case or Unicode form are one file on some file systems
-  // (macOS and Windows by default): the target's is asked only when that would matter.
-  const folded = findCollisions(
-    placed,
-    folderFor({ caseInsensitive: true, unicodeInsensitive: true }),
-  );
-  if (JSON.stringify(folded) !== JSON.stringify(collisions)) {
-    const folding = await probeNameFolding(root);
-    if (folding.caseInsensitive || folding.unicodeInsensitive) {
-      collisions = findCollisions(placed, folderFor(folding));
-    }
-  }
+  const collisions = await collisionsUnder(placed, root);
   if (collisions.length === 0) return [...items];
   if (plan.onCollision === "error") throw collisionError(collisions, plan.destination.text);
-  const lost = new Map<string, string>();
-  for (const c of collisions) {
-    for (const source of c.sources) {
-      if (lost.has(source)) continue;
-      const others = c.sources.filter((s) => s !== source);
-      lost.set(
-        source,
-        c.kind === "same-file"
-          ? `it maps to the same local path (${c.path}) as ${others.join(", ")}`
-          : `it is a file, but ${c.folderUser} needs ${c.path} as a folder`,
-      );
-    }
-  }
+  const lost = keysLostTo(collisions);
   for (const [source, reason] of lost) skipped.push({ source, reason });
   return items.filter((i) => !lost.has(i.source));
-}
-
-/** How many collisions an error lists one by one (the rest are counted). */
-const LISTED_COLLISIONS = 100;
-
-function collisionError(collisions: readonly Collision[], target: string): S3kitError {
-  const lines = collisions.map((c) =>
-    c.kind === "same-file"
-      ? `${c.path} ← ${c.sources.join(", ")}`
-      : `${c.path} ← ${c.sources.join(", ")} is a file, but ${c.folderUser} needs ${c.path} as a folder${(c.folderUsers ?? 1) > 1 ? ` (as do ${(c.folderUsers ?? 1) - 1} more keys)` : ""}`,
-  );
-  const details =
-    lines.length > LISTED_COLLISIONS
-      ? [...lines.slice(0, LISTED_COLLISIONS), `… and ${lines.length - LISTED_COLLISIONS} more`]
-      : lines;
-  const n = collisions.length;
-  return new S3kitError({
-    code: "KeyCollision",
-    message: `${n} local path${n === 1 ? "" : "s"} would each receive more than one key (or be needed as a file and a folder) under ${target}; nothing was downloaded:`,
-    hint: "Download those keys one at a time to names you choose (s3kit cp s3://BUCKET/KEY FILE), or pass --on-collision skip to download the others and skip them.",
-    details,
-    exitCode: ExitCode.conflict,
-  });
 }
 
 /**
