@@ -178,6 +178,12 @@ const catalog: readonly CatalogEntry[] = [
     load: () => import("./commands/cp.js"),
   },
   {
+    path: ["sync"],
+    summary:
+      "Mirror a folder or prefix to another, transferring only what changed (--delete, --dry-run)",
+    load: () => import("./commands/sync.js"),
+  },
+  {
     path: ["ls"],
     summary: "List buckets, or the objects under s3://BUCKET[/PREFIX]",
     load: () => import("./commands/ls.js"),

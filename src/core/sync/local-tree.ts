@@ -133,13 +133,28 @@ async function readFolder(folder: Folder, options: LocalWalkOptions): Promise<Ch
     if (entry.isFile()) {
       // Synchronous: for a file in the page cache the call costs less than a thread-pool hop.
       const stats = statSync(path, { throwIfNoEntry: false });
-      // Gone since the folder was read: it is not there to sync.
       if (stats) children.push({ name, sortName: name, kind: "file", stats });
+      else if (name.includes("\ufffd")) children.push(undecodable(name));
+      // Otherwise it is gone since the folder was read: it is not there to sync.
     } else {
       children.push({ name, sortName: name, kind: "unusable", reason: "not a regular file" });
     }
   }
   return children.sort((a, b) => compareKeys(a.sortName, b.sortName));
+}
+
+/**
+ * A name that is not UTF-8 reaches Node with U+FFFD in place of its bytes, so the file
+ * cannot be opened under it (and S3 keys are UTF-8).
+ */
+function undecodable(name: string): Child {
+  return {
+    name,
+    sortName: name,
+    kind: "unusable",
+    reason: "the file name is not valid UTF-8 (S3 keys are UTF-8); rename it",
+    error: true,
+  };
 }
 
 const NOT_FOLLOWED = "a symbolic link (--no-follow-symlinks)";

@@ -16,6 +16,8 @@ export interface DeleteFacts {
   sourceIncomplete: boolean;
   /** Where the source is, for the message. */
   source: string;
+  /** What the destination holds: "object" or "file". */
+  noun?: "object" | "file";
 }
 
 /**
@@ -29,7 +31,8 @@ export interface DeleteFacts {
 export function deletionRefusal(facts: DeleteFacts, rules: DeleteRules): S3kitError | undefined {
   if (facts.deletions === 0) return undefined;
   const n = facts.deletions.toLocaleString("en-US");
-  const objects = `${n} ${facts.deletions === 1 ? "entry" : "entries"}`;
+  const noun = facts.noun ?? "object";
+  const objects = `${n} ${noun}${facts.deletions === 1 ? "" : "s"}`;
   if (facts.sourceFiles === 0 && !facts.sourceIncomplete && !rules.allowEmptySource) {
     return new S3kitError({
       code: "EmptySource",

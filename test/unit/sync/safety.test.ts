@@ -23,7 +23,7 @@ describe("delete safety rules", () => {
     const refusal = deletionRefusal(facts({ sourceFiles: 0 }), { allowEmptySource: false });
     expect(refusal?.code).toBe("EmptySource");
     expect(refusal?.exitCode).toBe(5);
-    expect(refusal?.message).toContain("all 10 entries");
+    expect(refusal?.message).toContain("all 10 objects");
     expect(refusal?.hint).toContain("--allow-empty-source");
     expect(deletionRefusal(facts({ sourceFiles: 0 }), { allowEmptySource: true })).toBe(undefined);
   });
@@ -35,7 +35,7 @@ describe("delete safety rules", () => {
     });
     expect(refusal?.code).toBe("TooManyDeletes");
     expect(refusal?.exitCode).toBe(5);
-    expect(refusal?.message).toContain("101 entries, more than --max-delete 100");
+    expect(refusal?.message).toContain("101 objects, more than --max-delete 100");
     expect(
       deletionRefusal(facts({ deletions: 100 }), { allowEmptySource: false, maxDelete: 100 }),
     ).toBe(undefined);

@@ -1,0 +1,264 @@
+import { existsSync } from "node:fs";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { UsageError } from "../errors.js";
+import {
+  collisionError,
+  collisionsUnder,
+  folderFor,
+  keysLostTo,
+  localPlacement,
+  probeNameFolding,
+} from "../objects/local-paths.js";
+import { partSizeFor } from "../objects/settings.js";
+import { MiB } from "../objects/size.js";
+import { assertValidKey } from "../presign/location.js";
+import type { Reason } from "./compare.js";
+import { ContentComparer, type ContentSide } from "./content.js";
+import { type LocalEntry, walkLocal } from "./local-tree.js";
+import { type Plan, planSync } from "./plan.js";
+import { describeSide, locationOf, type SyncSetup, type SyncSide } from "./prepare.js";
+import { type ObjectEntry, walkS3 } from "./s3-tree.js";
+import type { TreeEntry } from "./tree.js";
+
+export type SideEntry = LocalEntry | ObjectEntry;
+
+export interface PlannedCopy {
+  rel: string;
+  /** A local path or an s3:// location. */
+  source: string;
+  destination: string;
+  size: number;
+  reason: Reason;
+  /** The source's time (a download sets the file's mtime to it). */
+  mtimeMs: number;
+  etag?: string | undefined;
+}
+
+export interface PlannedDeletion {
+  rel: string;
+  location: string;
+  size: number;
+}
+
+export interface SkippedLocation {
+  location: string;
+  reason: string;
+  /** An entry that could not be read (rather than one left out by rule). */
+  error: boolean;
+}
+
+/** What a sync will do, in `rel` order: what `--dry-run` prints and a run carries out. */
+export interface SyncPlan {
+  transfers: PlannedCopy[];
+  deletions: PlannedDeletion[];
+  unchanged: number;
+  unchangedBytes: number;
+  sourceFiles: number;
+  sourceIncomplete: boolean;
+  skipped: SkippedLocation[];
+}
+
+/**
+ * Lists both sides and compares them. Uploads and copies stream both listings through the
+ * merge; downloads list the source first, since keys that would land on one file (`a` and
+ * `a/b`; `README` and `readme` where the file system folds case) must all be known
+ * before a file is written (as `cp --recursive` does, with its --on-collision).
+ */
+export async function planSyncRun(
+  setup: SyncSetup,
+  s3: S3Client,
+  signal?: AbortSignal,
+): Promise<SyncPlan> {
+  const comparer = new ContentComparer(s3, partSizesToTry(setup), signal);
+  const contentSide = (side: SyncSide, entry: SideEntry): ContentSide =>
+    side.kind === "local"
+      ? { kind: "file", path: (entry as LocalEntry).path, size: entry.size }
+      : {
+          kind: "object",
+          bucket: side.bucket,
+          key: (entry as ObjectEntry).key,
+          size: entry.size,
+          etag: entry.etag,
+        };
+  const sameContent = (s: SideEntry, d: SideEntry) =>
+    comparer.same(contentSide(setup.source, s), contentSide(setup.destination, d));
+
+  let source: AsyncIterable<SideEntry>;
+  let keep: ((rel: string) => string | undefined) | undefined;
+  const { include } = setup;
+  if (setup.source.kind === "local") {
+    source = walkLocal(setup.source.root, {
+      links: setup.followSymlinks ? "follow" : "none",
+      ...(include ? { include } : {}),
+    });
+  } else if (setup.destination.kind === "local") {
+    const listed = await downloadSource(setup, s3, signal);
+    source = fromArray(listed.entries);
+    keep = listed.keep;
+  } else {
+    source = walkS3(s3, setup.source.bucket, setup.source.prefix, {
+      ...(include ? { include } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  }
+  const destinationSide = setup.destination;
+  let destination: AsyncIterable<SideEntry>;
+  if (destinationSide.kind === "local") {
+    destination = existsSync(destinationSide.root)
+      ? walkLocal(destinationSide.root, {
+          links: setup.followSymlinks ? "files" : "none",
+          ...(include ? { include } : {}),
+        })
+      : fromArray([]);
+  } else {
+    destination = walkS3(s3, destinationSide.bucket, destinationSide.prefix, {
+      ...(include ? { include } : {}),
+      localNames: setup.source.kind === "local",
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  const plan: Plan<SideEntry, SideEntry> = await planSync({
+    direction: setup.direction,
+    mode: setup.mode,
+    source,
+    destination,
+    deleteExtra: setup.deleteExtra,
+    keep,
+    sameContent,
+    signal,
+  });
+
+  const transfers = plan.transfers.map((t) => ({
+    rel: t.source.rel,
+    source: locationOf(setup.source, t.source.rel),
+    destination: locationOf(setup.destination, t.source.rel),
+    size: t.source.size,
+    reason: t.reason,
+    mtimeMs: t.source.mtimeMs,
+    etag: t.source.etag,
+  }));
+  if (setup.destination.kind === "s3") checkKeys(setup.destination, transfers);
+  return {
+    transfers,
+    deletions: setup.deleteExtra
+      ? plan.extra.map((d) => ({
+          rel: d.rel,
+          location: locationOf(setup.destination, d.rel),
+          size: d.size,
+        }))
+      : [],
+    unchanged: plan.unchanged,
+    unchangedBytes: plan.unchangedBytes,
+    sourceFiles: plan.sourceFiles,
+    sourceIncomplete: plan.sourceIncomplete,
+    skipped: plan.skipped.map((s) => ({
+      location: locationOf(s.side === "source" ? setup.source : setup.destination, s.rel),
+      reason: s.reason,
+      error: s.error,
+    })),
+  };
+}
+
+/**
+ * The objects of a download, all listed, with what the collisions and unusable keys
+ * mean for the destination: keys that would land on one file are refused (exit 5) or,
+ * with --on-collision skip, left out; the files such keys would write are never deleted.
+ */
+async function downloadSource(
+  setup: SyncSetup,
+  s3: S3Client,
+  signal?: AbortSignal,
+): Promise<{ entries: ObjectEntry[]; keep: (rel: string) => string | undefined }> {
+  const source = setup.source as Extract<SyncSide, { kind: "s3" }>;
+  const root = (setup.destination as Extract<SyncSide, { kind: "local" }>).root;
+  const entries: ObjectEntry[] = [];
+  for await (const entry of walkS3(s3, source.bucket, source.prefix, {
+    localNames: true,
+    ...(setup.include ? { include: setup.include } : {}),
+    ...(signal ? { signal } : {}),
+  })) {
+    entries.push(entry);
+  }
+  const url = (e: ObjectEntry) => `s3://${source.bucket}/${e.key}`;
+  const usable = entries.filter((e) => !e.unusable);
+  const collisions = await collisionsUnder(
+    usable.map((e) => ({ source: url(e), path: e.rel })),
+    root,
+  );
+  if (collisions.length > 0) {
+    if (setup.onCollision === "error") throw collisionError(collisions, setup.destination.text);
+    const lost = keysLostTo(collisions);
+    for (const e of usable) {
+      const reason = lost.get(url(e));
+      if (reason) e.unusable = reason;
+    }
+  }
+  // A file an unusable key would be written to (a//b → a/b) is that key's, not extra.
+  const claimed = new Map<string, string>();
+  for (const e of entries) {
+    if (!e.unusable) continue;
+    const placement = localPlacement(e.rel);
+    if ("path" in placement) claimed.set(placement.path, url(e));
+  }
+  // Where the file system takes README and readme for one name, a file that is a source
+  // key's under another spelling is that key's.
+  let folded: { fold: (p: string) => string; names: Set<string> } | undefined;
+  if (setup.deleteExtra && existsSync(root)) {
+    const folding = await probeNameFolding(root);
+    if (folding.caseInsensitive || folding.unicodeInsensitive) {
+      const fold = folderFor(folding);
+      folded = { fold, names: new Set(entries.map((e) => fold(e.rel))) };
+    }
+  }
+  const keep = (rel: string): string | undefined => {
+    const key = claimed.get(rel);
+    if (key) return `kept: ${key} would be written to it, and is left alone (see above)`;
+    if (folded?.names.has(folded.fold(rel))) {
+      return "kept: this file system takes its name for a source key's (they differ only in case or Unicode form)";
+    }
+    return undefined;
+  };
+  return { entries, keep };
+}
+
+/**
+ * The keys an upload or copy would create must be keys S3 takes: otherwise nothing is
+ * transferred (exit 2), rather than failing part-way.
+ */
+function checkKeys(
+  destination: Extract<SyncSide, { kind: "s3" }>,
+  transfers: readonly PlannedCopy[],
+): void {
+  const refused: UsageError[] = [];
+  for (const t of transfers) {
+    try {
+      assertValidKey(destination.prefix + t.rel, t.destination);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      refused.push(err);
+    }
+  }
+  const [first] = refused;
+  if (first === undefined) return;
+  if (refused.length === 1) throw first;
+  throw new UsageError(
+    `${refused.length} of the keys this sync would create under ${describeSide(destination)} are not valid S3 keys. The first: ${first.message}`,
+    `Nothing was transferred. ${first.hint ?? ""} Shorten the destination prefix or the folder names, or exclude those files.`,
+    first.code,
+  );
+}
+
+/** Part sizes that multipart ETags of the destination were likely made with. */
+function partSizesToTry(setup: SyncSetup): (size: number) => number[] {
+  return (size) => [
+    partSizeFor(size, setup.tuning.partSize),
+    partSizeFor(size, 8 * MiB),
+    partSizeFor(size, 16 * MiB),
+    partSizeFor(size, 5 * MiB),
+  ];
+}
+
+async function* fromArray<T extends TreeEntry>(entries: readonly T[]): AsyncGenerator<T> {
+  yield* entries;
+}
