@@ -184,6 +184,11 @@ const catalog: readonly CatalogEntry[] = [
     load: () => import("./commands/sync.js"),
   },
   {
+    path: ["mv"],
+    summary: "Move files or objects: copy, check the copy, then delete the source",
+    load: () => import("./commands/mv.js"),
+  },
+  {
     path: ["ls"],
     summary: "List buckets, or the objects under s3://BUCKET[/PREFIX]",
     load: () => import("./commands/ls.js"),

@@ -79,6 +79,8 @@ export interface TransferItem {
   /** For recursive transfers: the path below the source folder or prefix. */
   relative?: string;
   info?: ObjectInfo;
+  /** An S3 source's ETag as listed (recursive transfers). */
+  etag?: string | undefined;
 }
 
 export interface Skipped {
@@ -299,6 +301,7 @@ export async function collectItems(
           destination: join(destination.path, ...placement.path.split("/")),
           size: object.size,
           relative: placement.path,
+          etag: object.etag,
         });
       } else if (destination.kind === "s3") {
         items.push({
@@ -306,6 +309,7 @@ export async function collectItems(
           destination: s3Url(destination.bucket, folderPrefix(destination.key) + rel),
           size: object.size,
           relative: rel,
+          etag: object.etag,
         });
       }
     }
