@@ -1,0 +1,2 @@
+export const referencePath: string;
+export function generateReference(): string;
