@@ -10,7 +10,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { CreateBucketCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { removeDir, tempDir } from "../support/objects.js";
 import {
   copiedKeys,
@@ -636,5 +636,33 @@ describe("sync bad input: a clear error, exit 2, and no request sent", () => {
     const { code, stderr } = await server.run(["sync", join(dir, "missing"), "s3://my-bucket/p/"]);
     expect(code).toBe(3);
     expect(stderr).toContain("does not exist");
+  });
+});
+
+describe("sync against MinIO (another server's listing XML)", () => {
+  let server: SyncServer;
+  let dir: string;
+  beforeAll(async () => {
+    server = await syncServer(inject("minioEndpoint"));
+    dir = tempDir("s3kit-sync-minio-");
+  });
+  afterAll(async () => {
+    await server.log.close();
+    removeDir(dir);
+  });
+
+  it("uploads once, then nothing; --delete removes exactly the extra keys", async () => {
+    const bucket = await newBucket(server, "s3kit-sync-minio");
+    const site = join(dir, "site");
+    writeTree(site, SITE, HOUR_AGO);
+    const first = await server.run(["sync", site, `s3://${bucket}/site/`]);
+    expect(first.code, first.stderr).toBe(0);
+    await server.put(bucket, "site/extra &amp; <odd>.txt", "x");
+    server.log.clear();
+    const again = await server.run(["sync", site, `s3://${bucket}/site/`, "--delete", "--json"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ files: 0, unchanged: 9, deleted: 1 });
+    expect(uploadedKeys(server.log, bucket)).toEqual([]);
+    expect(await server.keys(bucket, "site/")).toHaveLength(9);
   });
 });

@@ -1,12 +1,10 @@
-import {
-  ListObjectsV2Command,
-  type ListObjectsV2CommandOutput,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { Readable } from "node:stream";
+import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { ExitCode, S3kitError } from "../errors.js";
 import { withRetries } from "../objects/limiter.js";
 import { LIST_ENCODING, listedKey } from "../objects/list.js";
 import { localPlacement } from "../objects/local-paths.js";
+import { type ListedObjectXml, type ListedPageXml, parseListPage } from "./list-page.js";
 import { compareKeys } from "./order.js";
 import type { TreeEntry } from "./tree.js";
 
@@ -43,28 +41,28 @@ export async function* walkS3(
   const fetchPage = (token: string | undefined) =>
     withRetries(
       () =>
-        s3.send(
-          new ListObjectsV2Command({
+        listPage(
+          s3,
+          {
             Bucket: bucket,
             ...(prefix ? { Prefix: prefix } : {}),
             ...(token ? { ContinuationToken: token } : {}),
             EncodingType: LIST_ENCODING,
-          }),
-          options.signal ? { abortSignal: options.signal as never } : {},
+          },
+          options.signal,
         ),
       options.signal ? { signal: options.signal } : {},
     );
-  let pending: Promise<ListObjectsV2CommandOutput> | undefined = fetchPage(undefined);
+  let pending: Promise<ListedPageXml> | undefined = fetchPage(undefined);
   let previous: string | undefined;
   while (pending) {
-    const page: ListObjectsV2CommandOutput = await pending;
-    const token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    const page: ListedPageXml = await pending;
+    const token = page.isTruncated ? page.nextContinuationToken : undefined;
     pending = token ? fetchPage(token) : undefined;
     // An unread prefetch must not fail unobserved when the caller stops early.
     pending?.catch(() => {});
-    for (const o of page.Contents ?? []) {
-      if (o.Key === undefined) continue;
-      const key = listedKey(o.Key, page.EncodingType);
+    for (const o of page.contents) {
+      const key = listedKey(o.key, page.encodingType);
       if (previous !== undefined && compareKeys(previous, key) >= 0) {
         throw new S3kitError({
           code: "ListingOutOfOrder",
@@ -76,16 +74,16 @@ export async function* walkS3(
       previous = key;
       if (!key.startsWith(prefix)) continue;
       const rel = key.slice(prefix.length);
-      const size = o.Size ?? 0;
+      const size = o.size;
       if (rel === "" || (key.endsWith("/") && size === 0)) continue;
       if (options.include && !options.include(rel)) continue;
       const entry: ObjectEntry = {
         rel,
         key,
         size,
-        mtimeMs: o.LastModified?.getTime() ?? 0,
-        etag: o.ETag,
-        storageClass: o.StorageClass,
+        mtimeMs: o.lastModifiedMs ?? 0,
+        etag: o.etag,
+        storageClass: o.storageClass,
       };
       if (options.localNames) {
         const unusable = unmappable(rel);
@@ -105,3 +103,57 @@ export function unmappable(rel: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * One ListObjectsV2 page. The SDK sends it (signing, retries, errors as usual); a 200
+ * answer is read by parseListPage, and the SDK's own reader gets an empty document
+ * instead, unless parseListPage does not recognise the answer.
+ */
+async function listPage(
+  s3: S3Client,
+  input: ConstructorParameters<typeof ListObjectsV2Command>[0],
+  signal: AbortSignal | undefined,
+): Promise<ListedPageXml> {
+  const command = new ListObjectsV2Command(input);
+  let fast: ListedPageXml | undefined;
+  const readPage =
+    (next: (args: unknown) => Promise<{ response: unknown }>) => async (args: unknown) => {
+      const result = await next(args);
+      const response = result.response as { statusCode?: number; body?: unknown };
+      if (response.statusCode === 200 && response.body instanceof Readable) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of response.body) chunks.push(chunk as Buffer);
+        const text = Buffer.concat(chunks).toString("utf8");
+        fast = parseListPage(text);
+        response.body = Readable.from([Buffer.from(fast ? EMPTY_LISTING : text)]);
+      }
+      return result;
+    };
+  command.middlewareStack.addRelativeTo(readPage as never, {
+    relation: "after",
+    toMiddleware: "deserializerMiddleware",
+    name: "s3kitListPage",
+  });
+  const output = await s3.send(command, signal ? { abortSignal: signal as never } : {});
+  if (fast) return fast;
+  return {
+    contents: (output.Contents ?? []).flatMap((o): ListedObjectXml[] =>
+      o.Key === undefined
+        ? []
+        : [
+            {
+              key: o.Key,
+              size: o.Size ?? 0,
+              etag: o.ETag,
+              lastModifiedMs: o.LastModified?.getTime(),
+              storageClass: o.StorageClass,
+            },
+          ],
+    ),
+    isTruncated: output.IsTruncated === true,
+    nextContinuationToken: output.NextContinuationToken,
+    encodingType: output.EncodingType,
+  };
+}
+
+const EMPTY_LISTING = "<ListBucketResult></ListBucketResult>";
