@@ -5,12 +5,10 @@ import type { FilterRule } from "../core/objects/glob.js";
 import { formatBytes } from "../core/objects/size.js";
 import { createSession, ON_COLLISION, type OnCollision } from "../core/objects/transfer.js";
 import type { CompareMode, Direction } from "../core/sync/compare.js";
-import { type ExecuteResult, executeSync } from "../core/sync/execute.js";
-import { planSyncRun, type SyncPlan } from "../core/sync/planner.js";
+import type { DeletionsResult, TransfersResult } from "../core/sync/execute.js";
 import { describeSide, prepareSync } from "../core/sync/prepare.js";
-import { deletionRefusal } from "../core/sync/safety.js";
+import { runSync, type SyncOutcome } from "../core/sync/run.js";
 import { formatSeconds, startProgress } from "../io/progress.js";
-import { startSpinner } from "../io/spinner.js";
 import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
 import { locationShower, plural } from "./render/locations.js";
@@ -63,8 +61,8 @@ export interface SyncSummary {
   }[];
   deletions: { location: string; bytes: number }[];
   deletionsHeldBack: string | null;
-  failures: ExecuteResult["failures"];
-  deleteFailures: ExecuteResult["deleteFailures"];
+  failures: TransfersResult["failures"];
+  deleteFailures: DeletionsResult["deleteFailures"];
   skipped: { location: string; reason: string }[];
 }
 
@@ -218,45 +216,80 @@ export default defineCommand<Options>({
     const aws = await ctx.aws();
     const s3 = await aws.s3();
     const started = performance.now();
-    const spinner = await startSpinner(out, `Comparing ${from} with ${to}…`);
-    let plan: SyncPlan;
+    const session = createSession(s3);
+    const progress = opts.dryRun
+      ? undefined
+      : startProgress(out, { label: verbs[setup.direction].doing });
+    const unregister = ctx.onInterrupt({
+      run: async () => {
+        progress?.stop();
+        const report = await session.cleanup();
+        const undone = [
+          report.abortedUploads > 0
+            ? `aborted ${plural(report.abortedUploads, "multipart upload")}`
+            : "",
+          report.removedFiles > 0 ? `removed ${plural(report.removedFiles, "partial file")}` : "",
+        ].filter(Boolean);
+        out.warn(
+          `interrupted${undone.length > 0 ? `; ${undone.join(" and ")}` : ""}; nothing more was deleted.`,
+        );
+      },
+      pending: () => session.pending((a) => awsCliCommand(aws, "s3", a)),
+    });
+    let outcome: SyncOutcome;
     try {
-      plan = await planSyncRun(setup, s3, ctx.signal);
+      outcome = await runSync(setup, {
+        s3,
+        session,
+        signal: ctx.signal,
+        dryRun: opts.dryRun === true,
+        keepResults: out.json,
+        observer: {
+          bytes: (delta) => progress?.bytes(delta),
+          fileDone: () => progress?.fileDone(),
+          fileFailed: (f) => {
+            const warn = () =>
+              out.warn(
+                `failed: ${show(f.source)} → ${show(f.destination)}: ${oneLine(f.error.message)}`,
+              );
+            if (progress) progress.log(warn);
+            else warn();
+          },
+          retry: (what, err, attempt) =>
+            out.debug(`retrying ${what} (attempt ${attempt + 1}): ${(err as Error).message}`),
+        },
+      });
+    } catch (err) {
+      // Ctrl-C: the interrupt handler reports what it cleaned up; s3kit exits 130.
+      if (ctx.signal.aborted) return ExitCode.interrupted;
+      throw err;
     } finally {
-      spinner.stop();
+      progress?.stop();
+      unregister();
     }
-    if (ctx.signal.aborted) return ExitCode.interrupted;
+    const { plan } = outcome;
     for (const s of plan.skipped) {
       out.warn(
-        `${s.error ? "could not read" : "skipped"} ${show(s.location)}: ${oneLine(s.reason)}`,
+        `${s.error ? "could not sync" : "skipped"} ${show(s.location)}: ${oneLine(s.reason)}`,
       );
     }
-    const refusal = deletionRefusal(
-      {
-        deletions: plan.deletions.length,
-        sourceFiles: plan.sourceFiles,
-        sourceIncomplete: plan.sourceIncomplete,
-        source: sourceText,
-        noun: setup.destination.kind === "s3" ? "object" : "file",
-      },
-      setup.rules,
-    );
     const verb = verbs[setup.direction];
     const base = {
       kind: setup.direction,
       source: sourceText,
       destination: destinationText,
-      compare: setup.mode,
-      unchanged: plan.unchanged,
-      skipped: plan.skipped.map(({ location, reason }) => ({ location, reason })),
     };
+    const skipped = plan.skipped.map(({ location, reason }) => ({ location, reason }));
 
-    if (opts.dryRun) {
+    if (!outcome.transfers) {
+      const refusal = outcome.refusal;
       const summary: SyncSummary = {
         ...base,
         dryRun: true,
-        files: plan.transfers.length,
-        bytes: plan.transfers.reduce((sum, t) => sum + t.size, 0),
+        compare: setup.mode,
+        files: plan.transferCount,
+        bytes: plan.transferBytes,
+        unchanged: plan.unchanged,
         deleted: 0,
         seconds: 0,
         failed: 0,
@@ -270,6 +303,7 @@ export default defineCommand<Options>({
         deletionsHeldBack: refusal?.message ?? null,
         failures: [],
         deleteFailures: [],
+        skipped,
       };
       out.result(
         summary,
@@ -287,7 +321,7 @@ export default defineCommand<Options>({
       await out.flushed();
       const deleteBytes = plan.deletions.reduce((sum, d) => sum + d.size, 0);
       out.info(
-        `Dry run: would ${verb.plain} ${plural(plan.transfers.length, "file")} (${formatBytes(summary.bytes)})${setup.deleteExtra ? ` and delete ${plural(plan.deletions.length, "file")} (${formatBytes(deleteBytes)})` : ""}; ${plural(plan.unchanged, "file")} unchanged. Nothing was changed.`,
+        `Dry run: would ${verb.plain} ${plural(plan.transferCount, "file")} (${formatBytes(plan.transferBytes)})${setup.deleteExtra ? ` and delete ${plural(plan.deletions.length, "file")} (${formatBytes(deleteBytes)})` : ""}; ${plural(plan.unchanged, "file")} unchanged. Nothing was changed.`,
       );
       if (refusal) out.warn(`a real run would refuse: ${refusal.message} ${refusal.hint ?? ""}`);
       else if (plan.sourceIncomplete && plan.deletions.length > 0) {
@@ -297,91 +331,46 @@ export default defineCommand<Options>({
       }
       return undefined;
     }
-    if (refusal) throw refusal;
 
-    const session = createSession(s3);
-    const progress = startProgress(out, {
-      label: verb.doing,
-      totalBytes: plan.transfers.reduce((sum, t) => sum + t.size, 0),
-      totalFiles: plan.transfers.length,
-    });
-    const unregister = ctx.onInterrupt({
-      run: async () => {
-        progress.stop();
-        const report = await session.cleanup();
-        const undone = [
-          report.abortedUploads > 0
-            ? `aborted ${plural(report.abortedUploads, "multipart upload")}`
-            : "",
-          report.removedFiles > 0 ? `removed ${plural(report.removedFiles, "partial file")}` : "",
-        ].filter(Boolean);
-        out.warn(
-          `interrupted${undone.length > 0 ? `; ${undone.join(" and ")}` : ""}; nothing more was deleted.`,
-        );
-      },
-      pending: () => session.pending((a) => awsCliCommand(aws, "s3", a)),
-    });
-    let result: ExecuteResult;
-    try {
-      result = await executeSync(setup, plan, {
-        s3,
-        session,
-        signal: ctx.signal,
-        keepResults: out.json,
-        observer: {
-          bytes: (delta) => progress.bytes(delta),
-          fileDone: () => progress.fileDone(),
-          fileFailed: (f) =>
-            progress.log(() =>
-              out.warn(
-                `failed: ${show(f.source)} → ${show(f.destination)}: ${oneLine(f.error.message)}`,
-              ),
-            ),
-          retry: (what, err, attempt) =>
-            out.debug(`retrying ${what} (attempt ${attempt + 1}): ${(err as Error).message}`),
-        },
-      });
-    } catch (err) {
-      if (ctx.signal.aborted) return ExitCode.interrupted;
-      throw err;
-    } finally {
-      progress.stop();
-    }
-    unregister();
+    const result = outcome.transfers;
+    const deletions = outcome.deletions ?? { deleted: 0, deleteFailures: [] };
     const seconds = (performance.now() - started) / 1000;
-    const failedDeletions = new Set(result.deleteFailures.map((f) => f.location));
+    const failedDeletions = new Set(deletions.deleteFailures.map((f) => f.location));
     const summary: SyncSummary = {
       ...base,
       dryRun: false,
+      compare: setup.mode,
       files: result.files,
       bytes: result.bytes,
-      deleted: result.deleted,
+      unchanged: plan.unchanged,
+      deleted: deletions.deleted,
       seconds,
       failed: result.failed,
       transfers: result.transfers,
       deletions:
-        result.deletionsHeldBack || !setup.deleteExtra
+        deletions.deletionsHeldBack || !setup.deleteExtra
           ? []
           : plan.deletions
               .filter((d) => !failedDeletions.has(d.location))
               .map((d) => ({ location: d.location, bytes: d.size })),
-      deletionsHeldBack: result.deletionsHeldBack ?? null,
+      deletionsHeldBack: deletions.deletionsHeldBack ?? null,
       failures: result.failures,
-      deleteFailures: result.deleteFailures,
+      deleteFailures: deletions.deleteFailures,
+      skipped,
     };
     out.result(summary, () => undefined);
     await out.flushed();
-    for (const f of result.deleteFailures) {
+    for (const f of deletions.deleteFailures) {
       out.warn(`could not delete ${show(f.location)}: ${oneLine(`${f.code} ${f.message}`)}`);
     }
-    if (result.deletionsHeldBack) {
+    if (deletions.deletionsHeldBack) {
       out.warn(
-        `${plural(plan.deletions.length, "file")} not in the source ${plan.deletions.length === 1 ? "was" : "were"} kept: ${result.deletionsHeldBack}.`,
+        `${plural(plan.deletions.length, setup.destination.kind === "s3" ? "object" : "file")} not in the source ${plan.deletions.length === 1 ? "was" : "were"} kept: ${deletions.deletionsHeldBack}.`,
       );
     }
     const parts = [
       `${verb.done} ${plural(result.files, "file")} (${formatBytes(result.bytes)})`,
-      ...(setup.deleteExtra ? [`deleted ${plural(result.deleted, "file")}`] : []),
+      ...(setup.deleteExtra ? [`deleted ${plural(deletions.deleted, "file")}`] : []),
       `${plural(plan.unchanged, "file")} unchanged`,
     ];
     const line = `${from} → ${to}: ${parts.join(", ")} in ${formatSeconds(seconds)}`;
@@ -390,14 +379,14 @@ export default defineCommand<Options>({
       out.warn(`${line}; ${result.failed} failed (listed above).`);
       return failedCodes.size === 1 ? ([...failedCodes][0] as number) : ExitCode.failure;
     }
-    if (result.deleteFailures.length > 0) {
-      out.warn(`${line}; ${result.deleteFailures.length} could not be deleted (listed above).`);
-      return result.deleteFailures.every((f) => f.code === "AccessDenied")
+    if (deletions.deleteFailures.length > 0) {
+      out.warn(`${line}; ${deletions.deleteFailures.length} could not be deleted (listed above).`);
+      return deletions.deleteFailures.every((f) => f.code === "AccessDenied")
         ? ExitCode.accessDenied
         : ExitCode.failure;
     }
     if (plan.skipped.some((s) => s.error)) {
-      out.warn(`${line}; some of the source could not be read (listed above).`);
+      out.warn(`${line}; some of the source could not be synced (listed above).`);
       return ExitCode.failure;
     }
     out.success(`Synced ${line}`);

@@ -163,7 +163,7 @@ describe("Ctrl-C during mv never loses a file", () => {
     await new Promise((r) => setTimeout(r, 1500));
     child.kill("SIGINT");
     const result = await done;
-    expect(result.code).toBe(130);
+    expect(result.code, result.stderr).toBe(130);
     expect(partials(target)).toEqual([]);
     let moved = 0;
     for (const name of names) {

@@ -1,6 +1,9 @@
+import { spawn } from "node:child_process";
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
   rmSync,
   statSync,
@@ -8,9 +11,12 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { localEnv, root } from "../../scripts/servers.mjs";
+import { type CliResult, cleanEnv } from "../support/cli.js";
 import { removeDir, tempDir } from "../support/objects.js";
 import {
   copiedKeys,
@@ -565,20 +571,82 @@ describe("sync: symbolic links and unreadable names (moto)", () => {
     );
   });
 
-  it("a name that cannot be read makes the listing incomplete: transfers go ahead, nothing is deleted, exit 1", async () => {
+  it("a file name that is not UTF-8 is reported and left out (exit 1); the rest syncs, deletions too", async () => {
     const site = join(dir, "badname");
     writeTree(site, { "good.txt": "good" });
     writeFileSync(Buffer.concat([Buffer.from(`${site}/`), Buffer.from([0x62, 0xff, 0x2e])]), "x");
     await server.put(bucket, "bad/extra.txt", "x");
     const result = await server.run(["sync", site, `s3://${bucket}/bad/`, "--delete"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("could not read");
+    expect(result.stderr).toContain("could not sync");
     expect(result.stderr).toContain("not valid UTF-8");
-    expect(result.stderr).toContain("nothing was deleted");
-    expect(await server.keys(bucket, "bad/")).toEqual(["bad/extra.txt", "bad/good.txt"]);
+    expect(await server.keys(bucket, "bad/")).toEqual(["bad/good.txt"]);
     rmSync(site, { recursive: true, force: true });
   });
+
+  it("a source folder that cannot be read holds every deletion back; the transfers go ahead (exit 1)", async () => {
+    const site = join(dir, "locked");
+    writeTree(site, { "open/new.txt": "new", "secret/inside.txt": "x" });
+    chmodSync(dir, 0o755);
+    await server.put(bucket, "locked/secret/inside.txt", "x");
+    await server.put(bucket, "locked/extra.txt", "x");
+    chmodSync(join(site, "secret"), 0o000);
+    try {
+      const result = await runUnprivileged(
+        ["sync", site, `s3://${bucket}/locked/`, "--delete"],
+        server.log.endpoint,
+      );
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toContain(
+        `could not sync ${join(site, "secret")}: the folder cannot be read`,
+      );
+      expect(result.stderr).toContain("1 object not in the source was kept: part of");
+      expect(await server.keys(bucket, "locked/")).toEqual([
+        "locked/extra.txt",
+        "locked/open/new.txt",
+        "locked/secret/inside.txt",
+      ]);
+    } finally {
+      chmodSync(join(site, "secret"), 0o755);
+    }
+  });
 });
+
+/**
+ * Runs s3kit as a user without privileges (nobody, when the tests run as root), for whom
+ * a folder with mode 000 really cannot be read.
+ */
+function runUnprivileged(args: readonly string[], endpoint: string): Promise<CliResult> {
+  const asRoot = process.getuid?.() === 0;
+  const home = mkdtempSync(join(tmpdir(), "s3kit-nobody-"));
+  chmodSync(home, 0o777);
+  const env: Record<string, string | undefined> = {
+    ...cleanEnv(),
+    ...localEnv(endpoint),
+    HOME: home,
+  };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, "bin", "s3kit"), ...args], {
+      env: env as NodeJS.ProcessEnv,
+      cwd: home,
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      rmSync(home, { recursive: true, force: true });
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
 
 describe("sync bad input: a clear error, exit 2, and no request sent", () => {
   let server: SyncServer;

@@ -2,6 +2,7 @@ import { utimes } from "node:fs/promises";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { S3kitError } from "../errors.js";
 import type { TransferSession } from "../objects/session.js";
+import { Channel } from "./channel.js";
 import type { Direction } from "./compare.js";
 import { type DeletionFailure, type DeletionResult, deleteFiles, deleteKeys } from "./deletions.js";
 import type { PlannedCopy, SyncPlan } from "./planner.js";
@@ -47,12 +48,15 @@ export interface ExecuteOptions {
   maxSingleCopy?: number | undefined;
 }
 
-export interface ExecuteResult {
+export interface TransfersResult {
   files: number;
   bytes: number;
   failed: number;
   transfers: TransferDone[];
   failures: TransferFailure[];
+}
+
+export interface DeletionsResult {
   deleted: number;
   deleteFailures: DeletionFailure[];
   /** Why the deletions were not made, when they were not. */
@@ -61,27 +65,22 @@ export interface ExecuteResult {
 
 type Job = BatchJob & { planned: PlannedCopy };
 
+export interface TransferRun {
+  /** Queues a transfer; waits while the queue is full. */
+  add(transfer: PlannedCopy): Promise<void>;
+  /** No more transfers: waits for the queued ones and reports. */
+  finish(): Promise<TransfersResult>;
+}
+
 /**
- * Carries out a plan: the transfers first, then, only if every one of them succeeded and
- * the source was read completely, the deletions.
+ * Starts the transfer workers; transfers are fed in as the plan finds them, so they run
+ * while the listings are still being compared.
  */
-export async function executeSync(
-  setup: SyncSetup,
-  plan: SyncPlan,
-  options: ExecuteOptions,
-): Promise<ExecuteResult> {
-  const jobs = plan.transfers.map((t) => jobFor(setup.direction, setup, t));
-  const result: ExecuteResult = {
-    files: 0,
-    bytes: 0,
-    failed: 0,
-    transfers: [],
-    failures: [],
-    deleted: 0,
-    deleteFailures: [],
-  };
-  await runBatch(
-    jobs,
+export function startTransfers(setup: SyncSetup, options: ExecuteOptions): TransferRun {
+  const result: TransfersResult = { files: 0, bytes: 0, failed: 0, transfers: [], failures: [] };
+  const queue = new Channel<Job>(setup.tuning.concurrency * 4);
+  const running = runBatch(
+    queue,
     {
       s3: options.s3,
       tuning: setup.tuning,
@@ -122,28 +121,45 @@ export async function executeSync(
       },
     },
   );
-  if (options.keepResults) {
-    result.transfers.sort((a, b) => (a.destination < b.destination ? -1 : 1));
-  }
-  if (plan.deletions.length === 0) return result;
+  // Workers that stop (Ctrl-C) must not leave the plan waiting to queue more.
+  void running.catch(() => queue.close());
+  return {
+    add: (transfer) => queue.push(jobFor(setup.direction, setup, transfer)),
+    finish: async () => {
+      queue.close();
+      await running;
+      if (options.keepResults) {
+        result.transfers.sort((a, b) => (a.destination < b.destination ? -1 : 1));
+      }
+      return result;
+    },
+  };
+}
+
+/**
+ * The deletions of a plan, made only if every transfer succeeded and the source was read
+ * completely (otherwise held back, with the reason).
+ */
+export async function applyDeletions(
+  setup: SyncSetup,
+  plan: SyncPlan,
+  transfers: TransfersResult,
+  options: ExecuteOptions,
+): Promise<DeletionsResult> {
+  if (plan.deletions.length === 0) return { deleted: 0, deleteFailures: [] };
   const heldBack =
-    result.failed > 0
-      ? `${result.failed} transfer${result.failed === 1 ? "" : "s"} failed, so nothing was deleted`
+    transfers.failed > 0
+      ? `${transfers.failed} transfer${transfers.failed === 1 ? "" : "s"} failed, so nothing was deleted`
       : deletionsHeldBack({
           deletions: plan.deletions.length,
           sourceFiles: plan.sourceFiles,
           sourceIncomplete: plan.sourceIncomplete,
           source: setup.source.text,
         });
-  if (heldBack) {
-    result.deletionsHeldBack = heldBack;
-    return result;
-  }
+  if (heldBack) return { deleted: 0, deleteFailures: [], deletionsHeldBack: heldBack };
   options.observer.deleting?.(plan.deletions.length);
   const deletion = await deleteAll(setup.destination, plan, options);
-  result.deleted = deletion.deleted;
-  result.deleteFailures = deletion.failed;
-  return result;
+  return { deleted: deletion.deleted, deleteFailures: deletion.failed };
 }
 
 function jobFor(direction: Direction, setup: SyncSetup, t: PlannedCopy): Job {

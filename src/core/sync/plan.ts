@@ -20,6 +20,12 @@ export interface PlanInput<S extends TreeEntry, D extends TreeEntry> {
   sameContent?: ((source: S, destination: D) => Promise<boolean>) | undefined;
   /** Content comparisons in flight at once. */
   contentConcurrency?: number;
+  /**
+   * Takes each transfer as soon as it is known (so transfers run while the listings go
+   * on); it may make the merge wait (backpressure). Without it, transfers are collected in
+   * `transfers`.
+   */
+  onTransfer?: ((transfer: PlannedTransfer<S, D>) => Promise<void>) | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -39,8 +45,11 @@ export interface SkippedEntry {
 
 export interface Plan<S, D> {
   direction: Direction;
-  /** In `rel` order. */
+  /** In `rel` order; empty when they were handed to `onTransfer`. */
   transfers: PlannedTransfer<S, D>[];
+  /** How many transfers there are, and their bytes. */
+  transferCount: number;
+  transferBytes: number;
   /** Destination entries not in the source (all of them, whether `deleteExtra` or not), in order. */
   extra: D[];
   /** Whether `extra` is to be deleted. */
@@ -51,7 +60,7 @@ export interface Plan<S, D> {
   sourceFiles: number;
   /** Entries left alone, and why. */
   skipped: SkippedEntry[];
-  /** Some part of the source could not be read: its listing is incomplete. */
+  /** A folder of the source could not be read: its listing has a hole. */
   sourceIncomplete: boolean;
 }
 
@@ -69,6 +78,8 @@ export async function planSync<S extends TreeEntry, D extends TreeEntry>(
   const plan: Plan<S, D> = {
     direction: input.direction,
     transfers: [],
+    transferCount: 0,
+    transferBytes: 0,
     extra: [],
     deleteExtra: input.deleteExtra,
     unchanged: 0,
@@ -84,13 +95,20 @@ export async function planSync<S extends TreeEntry, D extends TreeEntry>(
   const destinationFolders: string[] = [];
   const under = (folders: readonly string[], rel: string) =>
     folders.some((folder) => rel.startsWith(folder));
-  const checks = new ContentChecks(input, plan);
+  const emit = async (transfer: PlannedTransfer<S, D>) => {
+    plan.transferCount++;
+    plan.transferBytes += transfer.source.size;
+    if (input.onTransfer) await input.onTransfer(transfer);
+    else plan.transfers.push(transfer);
+  };
+  const checks = new ContentChecks(input, plan, emit);
 
   const skip = (side: SkippedEntry["side"], entry: TreeEntry, reason: string) => {
     plan.skipped.push({ side, rel: entry.rel, reason, error: entry.error === true });
-    if (side === "source" && entry.error) plan.sourceIncomplete = true;
+    // A folder that could not be read leaves a hole in the listing; a file does not.
+    if (side === "source" && entry.error && entry.folder) plan.sourceIncomplete = true;
   };
-  const onlyInSource = (s: S) => {
+  const onlyInSource = async (s: S) => {
     if (s.unusable) {
       skip("source", s, s.unusable);
       if (s.folder) sourceFolders.push(s.rel);
@@ -101,7 +119,7 @@ export async function planSync<S extends TreeEntry, D extends TreeEntry>(
       skip("source", s, "a folder above it on the destination is left alone (see above)");
       return;
     }
-    plan.transfers.push({ source: s, reason: "new" });
+    await emit({ source: s, reason: "new" });
   };
   const onlyInDestination = (d: D) => {
     if (d.unusable) {
@@ -135,7 +153,7 @@ export async function planSync<S extends TreeEntry, D extends TreeEntry>(
     } else if (verdict === "check-content") {
       await checks.add(s, d);
     } else {
-      plan.transfers.push({ source: s, destination: d, reason: verdict });
+      await emit({ source: s, destination: d, reason: verdict });
     }
   };
 
@@ -145,7 +163,7 @@ export async function planSync<S extends TreeEntry, D extends TreeEntry>(
     if (input.signal?.aborted) break;
     const order = s.done ? 1 : d.done ? -1 : compareKeys(s.value.rel, d.value.rel);
     if (order < 0) {
-      onlyInSource((s as IteratorYieldResult<S>).value);
+      await onlyInSource((s as IteratorYieldResult<S>).value);
       s = await source.next();
     } else if (order > 0) {
       onlyInDestination((d as IteratorYieldResult<D>).value);
@@ -184,6 +202,7 @@ class ContentChecks<S extends TreeEntry, D extends TreeEntry> {
   constructor(
     private readonly input: PlanInput<S, D>,
     private readonly plan: Plan<S, D>,
+    private readonly emit: (transfer: PlannedTransfer<S, D>) => Promise<void>,
   ) {}
 
   async add(s: S, d: D): Promise<void> {
@@ -194,19 +213,17 @@ class ContentChecks<S extends TreeEntry, D extends TreeEntry> {
     }
     if (this.failure) throw this.failure;
     const check: Promise<void> = sameContent(s, d)
-      .then(
-        (same) => {
-          if (same) {
-            this.plan.unchanged++;
-            this.plan.unchangedBytes += s.size;
-          } else {
-            this.plan.transfers.push({ source: s, destination: d, reason: "content" });
-          }
-        },
-        (err) => {
-          this.failure ??= err;
-        },
-      )
+      .then(async (same) => {
+        if (same) {
+          this.plan.unchanged++;
+          this.plan.unchangedBytes += s.size;
+        } else {
+          await this.emit({ source: s, destination: d, reason: "content" });
+        }
+      })
+      .catch((err) => {
+        this.failure ??= err;
+      })
       .finally(() => this.running.delete(check));
     this.running.add(check);
   }

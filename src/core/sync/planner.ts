@@ -15,8 +15,8 @@ import { assertValidKey } from "../presign/location.js";
 import type { Reason } from "./compare.js";
 import { ContentComparer, type ContentSide } from "./content.js";
 import { type LocalEntry, walkLocal } from "./local-tree.js";
-import { type Plan, planSync } from "./plan.js";
-import { describeSide, locationOf, type SyncSetup, type SyncSide } from "./prepare.js";
+import { type Plan, type PlannedTransfer, planSync } from "./plan.js";
+import { locationOf, type SyncSetup, type SyncSide } from "./prepare.js";
 import { type ObjectEntry, walkS3 } from "./s3-tree.js";
 import type { TreeEntry } from "./tree.js";
 
@@ -49,7 +49,10 @@ export interface SkippedLocation {
 
 /** What a sync will do, in `rel` order: what `--dry-run` prints and a run carries out. */
 export interface SyncPlan {
+  /** Empty when each was handed to `onTransfer` as it was found. */
   transfers: PlannedCopy[];
+  transferCount: number;
+  transferBytes: number;
   deletions: PlannedDeletion[];
   unchanged: number;
   unchangedBytes: number;
@@ -67,8 +70,13 @@ export interface SyncPlan {
 export async function planSyncRun(
   setup: SyncSetup,
   s3: S3Client,
-  signal?: AbortSignal,
+  options: {
+    signal?: AbortSignal | undefined;
+    /** Takes each transfer as soon as it is known (it may wait); else they are collected. */
+    onTransfer?: ((transfer: PlannedCopy) => Promise<void>) | undefined;
+  } = {},
 ): Promise<SyncPlan> {
+  const { signal } = options;
   const comparer = new ContentComparer(s3, partSizesToTry(setup), signal);
   const contentSide = (side: SyncSide, entry: SideEntry): ContentSide =>
     side.kind === "local"
@@ -101,6 +109,7 @@ export async function planSyncRun(
       ...(signal ? { signal } : {}),
     });
   }
+  if (setup.destination.kind === "s3") source = withValidKeys(source, setup.destination);
   const destinationSide = setup.destination;
   let destination: AsyncIterable<SideEntry>;
   if (destinationSide.kind === "local") {
@@ -118,6 +127,16 @@ export async function planSyncRun(
     });
   }
 
+  const planned = (t: PlannedTransfer<SideEntry, SideEntry>): PlannedCopy => ({
+    rel: t.source.rel,
+    source: locationOf(setup.source, t.source.rel),
+    destination: locationOf(setup.destination, t.source.rel),
+    size: t.source.size,
+    reason: t.reason,
+    mtimeMs: t.source.mtimeMs,
+    etag: t.source.etag,
+  });
+  const { onTransfer } = options;
   const plan: Plan<SideEntry, SideEntry> = await planSync({
     direction: setup.direction,
     mode: setup.mode,
@@ -127,20 +146,12 @@ export async function planSyncRun(
     keep,
     sameContent,
     signal,
+    onTransfer: onTransfer ? (t) => onTransfer(planned(t)) : undefined,
   });
-
-  const transfers = plan.transfers.map((t) => ({
-    rel: t.source.rel,
-    source: locationOf(setup.source, t.source.rel),
-    destination: locationOf(setup.destination, t.source.rel),
-    size: t.source.size,
-    reason: t.reason,
-    mtimeMs: t.source.mtimeMs,
-    etag: t.source.etag,
-  }));
-  if (setup.destination.kind === "s3") checkKeys(setup.destination, transfers);
   return {
-    transfers,
+    transfers: plan.transfers.map(planned),
+    transferCount: plan.transferCount,
+    transferBytes: plan.transferBytes,
     deletions: setup.deleteExtra
       ? plan.extra.map((d) => ({
           rel: d.rel,
@@ -223,30 +234,25 @@ async function downloadSource(
 }
 
 /**
- * The keys an upload or copy would create must be keys S3 takes: otherwise nothing is
- * transferred (exit 2), rather than failing part-way.
+ * A source entry whose key on the destination S3 would refuse (over 1,024 bytes, say)
+ * cannot be synced: it is reported (exit 1) and left out, like a file that cannot be read.
  */
-function checkKeys(
+async function* withValidKeys(
+  entries: AsyncIterable<SideEntry>,
   destination: Extract<SyncSide, { kind: "s3" }>,
-  transfers: readonly PlannedCopy[],
-): void {
-  const refused: UsageError[] = [];
-  for (const t of transfers) {
-    try {
-      assertValidKey(destination.prefix + t.rel, t.destination);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      refused.push(err);
+): AsyncGenerator<SideEntry> {
+  for await (const entry of entries) {
+    if (!entry.unusable) {
+      try {
+        assertValidKey(destination.prefix + entry.rel, locationOf(destination, entry.rel));
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        entry.unusable = `its key would not be a valid S3 key: ${err.message}`;
+        entry.error = true;
+      }
     }
+    yield entry;
   }
-  const [first] = refused;
-  if (first === undefined) return;
-  if (refused.length === 1) throw first;
-  throw new UsageError(
-    `${refused.length} of the keys this sync would create under ${describeSide(destination)} are not valid S3 keys. The first: ${first.message}`,
-    `Nothing was transferred. ${first.hint ?? ""} Shorten the destination prefix or the folder names, or exclude those files.`,
-    first.code,
-  );
 }
 
 /** Part sizes that multipart ETags of the destination were likely made with. */

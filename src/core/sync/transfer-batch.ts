@@ -65,12 +65,12 @@ export interface BatchHooks<J> {
 const DOWNLOAD_BUFFERS = 32 * MiB;
 
 /**
- * Runs the jobs, as many at once as the tuning allows. A failed job does not stop the
- * others (it is reported to `failed`); Ctrl-C stops everything and throws InterruptedError,
+ * Runs the jobs (a list, or a stream such as a Channel that fills while they run), as many
+ * at once as the tuning allows. A failed job does not stop the others (it is reported to `failed`); Ctrl-C stops everything and throws InterruptedError,
  * leaving the cleanup (open multipart uploads, partial files) to the session.
  */
 export async function runBatch<J extends BatchJob>(
-  jobs: readonly J[],
+  jobs: Iterable<J> | AsyncIterable<J>,
   options: BatchOptions,
   hooks: BatchHooks<J> = {},
 ): Promise<{ done: number; failed: number }> {
@@ -90,10 +90,18 @@ export async function runBatch<J extends BatchJob>(
   };
   let done = 0;
   let failed = 0;
-  let next = 0;
+  const iterator =
+    Symbol.asyncIterator in jobs
+      ? (jobs as AsyncIterable<J>)[Symbol.asyncIterator]()
+      : (jobs as Iterable<J>)[Symbol.iterator]();
+  const workers = Array.isArray(jobs)
+    ? Math.min(options.tuning.concurrency, jobs.length)
+    : options.tuning.concurrency;
   const worker = async () => {
-    while (next < jobs.length && !options.signal.aborted) {
-      const job = jobs[next++] as J;
+    while (!options.signal.aborted) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const job = next.value;
       try {
         const outcome = await transferOne(engine, job);
         await hooks.after?.(job, outcome);
@@ -107,9 +115,7 @@ export async function runBatch<J extends BatchJob>(
     }
   };
   try {
-    await Promise.all(
-      Array.from({ length: Math.min(options.tuning.concurrency, jobs.length) }, worker),
-    );
+    await Promise.all(Array.from({ length: workers }, worker));
   } finally {
     await engine.verifier?.close();
   }

@@ -19,6 +19,9 @@ export interface TreeEntry {
   unusable?: string | undefined;
   /** An unusable folder: everything below it on the other side is left alone too. */
   folder?: boolean | undefined;
-  /** The entry could not be read (an error, not a choice): the run ends with exit 1. */
+  /**
+   * The entry could not be read or synced (an error, not a choice): the run ends with
+   * exit 1. A folder that could not be read also holds back every deletion.
+   */
   error?: boolean | undefined;
 }

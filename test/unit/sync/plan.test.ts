@@ -178,4 +178,32 @@ describe("the sync plan (a merge of two sorted listings)", () => {
     expect(result.transfers).toHaveLength(10);
     expect(result.extra).toHaveLength(10);
   });
+
+  it("hands each transfer over as soon as it is known, and waits while the taker is busy", async () => {
+    const taken: string[] = [];
+    let release: () => void = () => {};
+    const result = await planSync({
+      direction: "upload",
+      mode: "size-and-time",
+      source: stream([file("a"), file("b", 2), file("c")]),
+      destination: stream([file("b"), file("c"), file("d")]),
+      deleteExtra: true,
+      onTransfer: async (t) => {
+        taken.push(t.source.rel);
+        if (t.source.rel === "a") {
+          // The merge does not go on until this one is taken.
+          await new Promise<void>((r) => {
+            release = r;
+            setTimeout(() => release(), 10);
+          });
+          expect(taken).toEqual(["a"]);
+        }
+      },
+    });
+    expect(taken).toEqual(["a", "b"]);
+    expect(result.transfers).toEqual([]);
+    expect(result.transferCount).toBe(2);
+    expect(result.transferBytes).toBe(3);
+    expect(result.extra.map((e) => e.rel)).toEqual(["d"]);
+  });
 });
