@@ -1,6 +1,11 @@
 import { unlink } from "node:fs/promises";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { DELETE_BATCH, type RemovalPlan, removeAll } from "../objects/remove.js";
+import {
+  DELETE_BATCH,
+  DELETE_CONCURRENCY,
+  type RemovalPlan,
+  removeAll,
+} from "../objects/remove.js";
 
 export interface DeletionFailure {
   /** The s3:// location or local path. */
@@ -14,22 +19,27 @@ export interface DeletionResult {
   failed: DeletionFailure[];
 }
 
-/** Deletes keys of one bucket, 1,000 a call (as `rm --recursive` does). */
+/**
+ * Deletes keys of one bucket with `rm --recursive`'s batched DeleteObjects, several calls
+ * at once: a few hundred keys go in a few smaller calls (at least 50 keys each) rather
+ * than one, since a server deletes one call's keys one after another.
+ */
 export async function deleteKeys(
   s3: S3Client,
   bucket: string,
   keys: readonly string[],
   options: { signal?: AbortSignal; onBatch?: (deleted: number) => void } = {},
 ): Promise<DeletionResult> {
+  const size = Math.min(DELETE_BATCH, Math.max(50, Math.ceil(keys.length / DELETE_CONCURRENCY)));
   async function* pages(): AsyncGenerator<string[]> {
-    for (let i = 0; i < keys.length; i += DELETE_BATCH) yield keys.slice(i, i + DELETE_BATCH);
+    for (let i = 0; i < keys.length; i += size) yield keys.slice(i, i + size);
   }
   const plan: RemovalPlan = {
     s3,
     bucket,
     prefix: "",
-    firstPage: keys.slice(0, DELETE_BATCH),
-    more: keys.length > DELETE_BATCH,
+    firstPage: keys.slice(0, size),
+    more: keys.length > size,
     pages: pages(),
   };
   const result = await removeAll(plan, {

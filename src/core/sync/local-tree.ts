@@ -208,3 +208,34 @@ function classifyLink(
     reason: "a link to something that is not a file",
   };
 }
+
+/**
+ * Folder paths below `root` that cut its tree into about `pieces` runs of folders, in key
+ * order: the top-level folders, or those of a single folder that holds everything (up to
+ * three levels down). Where to list a destination from at once; [] when there is no
+ * useful cut.
+ */
+export async function folderSplits(root: string, pieces: number): Promise<string[]> {
+  let base = "";
+  let dir = root;
+  for (let depth = 0; depth < 3; depth++) {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const folders = entries
+      .filter((e) => e.isDirectory())
+      .map((e) => `${base}${e.name}/`)
+      .sort(compareKeys);
+    if (folders.length >= 2) {
+      const splits = new Set<string>();
+      for (let k = 1; k < pieces; k++) {
+        const at = Math.round((k * folders.length) / pieces);
+        if (at > 0 && at < folders.length) splits.add(folders[at] as string);
+      }
+      return [...splits];
+    }
+    const only = entries[0];
+    if (entries.length !== 1 || !only?.isDirectory()) return [];
+    base = `${base}${only.name}/`;
+    dir = join(dir, only.name);
+  }
+  return [];
+}

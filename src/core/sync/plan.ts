@@ -157,8 +157,8 @@ export async function planSync<S extends TreeEntry, D extends TreeEntry>(
     }
   };
 
-  let s = await source.next();
-  let d = await destination.next();
+  // Both sides start at once: the first local folder is read while the first page is asked for.
+  let [s, d] = await Promise.all([source.next(), destination.next()]);
   while (!s.done || !d.done) {
     if (input.signal?.aborted) break;
     const order = s.done ? 1 : d.done ? -1 : compareKeys(s.value.rel, d.value.rel);

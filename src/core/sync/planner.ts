@@ -14,13 +14,20 @@ import { MiB } from "../objects/size.js";
 import { assertValidKey } from "../presign/location.js";
 import type { Reason } from "./compare.js";
 import { ContentComparer, type ContentSide } from "./content.js";
-import { type LocalEntry, walkLocal } from "./local-tree.js";
+import { folderSplits, type LocalEntry, walkLocal } from "./local-tree.js";
 import { type Plan, type PlannedTransfer, planSync } from "./plan.js";
 import { locationOf, type SyncSetup, type SyncSide } from "./prepare.js";
 import { type ObjectEntry, walkS3 } from "./s3-tree.js";
 import type { TreeEntry } from "./tree.js";
 
 export type SideEntry = LocalEntry | ObjectEntry;
+
+/**
+ * Pieces a listing is cut into, listed at once. More pieces help where pages are slow to
+ * come (S3 across a network); a local server that walks its disk for every page has only
+ * the machine's cores to give, and on two cores more than two pieces were slower.
+ */
+const LIST_PIECES = 2;
 
 export interface PlannedCopy {
   rel: string;
@@ -120,9 +127,14 @@ export async function planSyncRun(
         })
       : fromArray([]);
   } else {
+    // The local tree's folders tell where to cut the destination's listing into pieces
+    // that are listed at once.
+    const splits =
+      setup.source.kind === "local" ? await folderSplits(setup.source.root, LIST_PIECES) : [];
     destination = walkS3(s3, destinationSide.bucket, destinationSide.prefix, {
       ...(include ? { include } : {}),
       localNames: setup.source.kind === "local",
+      splits,
       ...(signal ? { signal } : {}),
     });
   }
@@ -186,6 +198,7 @@ async function downloadSource(
   const entries: ObjectEntry[] = [];
   for await (const entry of walkS3(s3, source.bucket, source.prefix, {
     localNames: true,
+    splits: existsSync(root) ? await folderSplits(root, LIST_PIECES) : [],
     ...(setup.include ? { include: setup.include } : {}),
     ...(signal ? { signal } : {}),
   })) {

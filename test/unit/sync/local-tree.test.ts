@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileFilter } from "../../../src/core/objects/glob.js";
-import { type LocalEntry, walkLocal } from "../../../src/core/sync/local-tree.js";
+import { folderSplits, type LocalEntry, walkLocal } from "../../../src/core/sync/local-tree.js";
 
 let root: string;
 
@@ -148,5 +148,26 @@ describe("the local walk", () => {
     await expect(collect(join(root, "missing"), { links: "follow" })).rejects.toMatchObject({
       code: "ENOENT",
     });
+  });
+});
+
+describe("where to cut a destination listing", () => {
+  it("at evenly spaced top-level folders, or those of a single folder holding everything", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "s3kit-splits-"));
+    try {
+      for (let i = 0; i < 10; i++)
+        mkdirSync(join(dir, "site", "dist", `d${i}`), { recursive: true });
+      expect(await folderSplits(dir, 4)).toEqual([
+        "site/dist/d3/",
+        "site/dist/d5/",
+        "site/dist/d8/",
+      ]);
+      expect(await folderSplits(dir, 2)).toEqual(["site/dist/d5/"]);
+      writeFileSync(join(dir, "top.txt"), "x");
+      expect(await folderSplits(dir, 4)).toEqual([]);
+      expect(await folderSplits(join(dir, "missing"), 4)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -59,6 +59,86 @@ describe("the S3 side of a sync", () => {
   });
 });
 
+/** A bucket of sorted keys, listed `pageSize` at a time, with StartAfter and continuation. */
+function fakeBucket(keys: string[], pageSize: number) {
+  const sorted = [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const requests: { startAfter?: string; token?: string }[] = [];
+  const client = {
+    send: async (command: {
+      input: { ContinuationToken?: string; StartAfter?: string; Prefix?: string };
+    }) => {
+      const {
+        ContinuationToken: token,
+        StartAfter: startAfter,
+        Prefix: prefix = "",
+      } = command.input;
+      requests.push({ ...(startAfter ? { startAfter } : {}), ...(token ? { token } : {}) });
+      const after = token ?? startAfter;
+      const from =
+        after === undefined
+          ? 0
+          : sorted.findIndex((k) => Buffer.compare(Buffer.from(k), Buffer.from(after)) > 0);
+      const rest = (from === -1 ? [] : sorted.slice(from)).filter((k) => k.startsWith(prefix));
+      const page = rest.slice(0, pageSize);
+      return {
+        Contents: page.map((Key) => ({ Key, Size: 1, LastModified: new Date(0) })),
+        IsTruncated: rest.length > pageSize,
+        NextContinuationToken: page.at(-1),
+      };
+    },
+  } as unknown as S3Client;
+  return { client, requests };
+}
+
+describe("a listing cut into pieces listed at once", () => {
+  it("yields exactly the keys, in order, of one listing; each piece stops at the next", async () => {
+    const keys = [
+      "p/a-b",
+      "p/a.txt",
+      "p/a/1",
+      "p/a/2",
+      "p/b.",
+      "p/b./x",
+      "p/b/1",
+      "p/b/2",
+      "p/b/3",
+      "p/b0",
+      "p/c/1",
+      "p/c/😀",
+      "p/c/\uff5a",
+      "p/d",
+    ];
+    const whole = fakeBucket(keys, 2);
+    const one: string[] = [];
+    for await (const e of walkS3(whole.client, "b", "p/")) one.push(e.key);
+    const cut = fakeBucket(keys, 2);
+    const pieces: string[] = [];
+    for await (const e of walkS3(cut.client, "b", "p/", { splits: ["a/", "b/", "c/"] })) {
+      pieces.push(e.key);
+    }
+    expect(pieces).toEqual(one);
+    expect(one).toHaveLength(keys.length);
+    expect(cut.requests.filter((r) => r.startAfter)).toEqual([
+      { startAfter: "p/a." },
+      { startAfter: "p/b." },
+      { startAfter: "p/c." },
+    ]);
+    // Each piece stops once it reaches the next: no piece lists the whole rest.
+    expect(cut.requests.length).toBeLessThan(whole.requests.length * 2);
+  });
+
+  it("stops every piece when the caller stops early", async () => {
+    const keys = Array.from({ length: 100 }, (_, i) => `p/${i % 4}/${String(i).padStart(3, "0")}`);
+    const { client, requests } = fakeBucket(keys, 5);
+    for await (const _ of walkS3(client, "b", "p/", { splits: ["1/", "2/", "3/"] })) break;
+    await new Promise((r) => setTimeout(r, 20));
+    const seen = requests.length;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(requests.length).toBe(seen);
+    expect(seen).toBeLessThan(20);
+  });
+});
+
 describe("keys that are no file path as they stand", () => {
   it.each([
     ["a/b", undefined],
