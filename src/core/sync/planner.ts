@@ -7,6 +7,7 @@ import {
   folderFor,
   keysLostTo,
   localPlacement,
+  type NameFolding,
   probeNameFolding,
 } from "../objects/local-paths.js";
 import { partSizeFor } from "../objects/settings.js";
@@ -218,32 +219,42 @@ async function downloadSource(
       if (reason) e.unusable = reason;
     }
   }
-  // A file an unusable key would be written to (a//b → a/b) is that key's, not extra.
+  // Where the file system takes README and readme for one name, a file that is a source
+  // key's under another spelling is that key's (asked only when deletions are planned).
+  const folding = setup.deleteExtra && existsSync(root) ? await probeNameFolding(root) : undefined;
+  const keep = downloadKeeper(entries, source.bucket, folding);
+  return { entries, keep };
+}
+
+/**
+ * Which local files a download must keep although no source key has their exact name: a
+ * file an unusable key would be written to (a//b → a/b) is that key's, and where the file
+ * system folds case or Unicode form, so is a file whose name is a source key's folded.
+ */
+export function downloadKeeper(
+  entries: readonly ObjectEntry[],
+  bucket: string,
+  folding?: NameFolding,
+): (rel: string) => string | undefined {
   const claimed = new Map<string, string>();
   for (const e of entries) {
     if (!e.unusable) continue;
     const placement = localPlacement(e.rel);
-    if ("path" in placement) claimed.set(placement.path, url(e));
+    if ("path" in placement) claimed.set(placement.path, `s3://${bucket}/${e.key}`);
   }
-  // Where the file system takes README and readme for one name, a file that is a source
-  // key's under another spelling is that key's.
-  let folded: { fold: (p: string) => string; names: Set<string> } | undefined;
-  if (setup.deleteExtra && existsSync(root)) {
-    const folding = await probeNameFolding(root);
-    if (folding.caseInsensitive || folding.unicodeInsensitive) {
-      const fold = folderFor(folding);
-      folded = { fold, names: new Set(entries.map((e) => fold(e.rel))) };
-    }
-  }
-  const keep = (rel: string): string | undefined => {
+  const fold =
+    folding && (folding.caseInsensitive || folding.unicodeInsensitive)
+      ? folderFor(folding)
+      : undefined;
+  const folded = fold ? new Set(entries.map((e) => fold(e.rel))) : undefined;
+  return (rel) => {
     const key = claimed.get(rel);
     if (key) return `kept: ${key} would be written to it, and is left alone (see above)`;
-    if (folded?.names.has(folded.fold(rel))) {
+    if (fold && folded?.has(fold(rel))) {
       return "kept: this file system takes its name for a source key's (they differ only in case or Unicode form)";
     }
     return undefined;
   };
-  return { entries, keep };
 }
 
 /**
