@@ -4,10 +4,10 @@ import { ExitCode } from "../core/errors.js";
 import type { FilterRule } from "../core/objects/glob.js";
 import { formatBytes } from "../core/objects/size.js";
 import { createSession, ON_COLLISION, type OnCollision } from "../core/objects/transfer.js";
-import type { CompareMode, Direction } from "../core/sync/compare.js";
-import type { DeletionsResult, TransfersResult } from "../core/sync/execute.js";
+import type { Direction } from "../core/sync/compare.js";
 import { describeSide, prepareSync } from "../core/sync/prepare.js";
 import { runSync, type SyncOutcome } from "../core/sync/run.js";
+import { summarize, syncExitCode } from "../core/sync/summary.js";
 import { formatSeconds, startProgress } from "../io/progress.js";
 import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
@@ -35,35 +35,6 @@ interface Options {
   sse?: string;
   kmsKey?: string;
   checksumAlgorithm?: string;
-}
-
-/** The --json document of a sync (and of a dry run, with `dryRun: true`). */
-export interface SyncSummary {
-  kind: Direction;
-  source: string;
-  destination: string;
-  dryRun: boolean;
-  compare: CompareMode;
-  files: number;
-  bytes: number;
-  unchanged: number;
-  deleted: number;
-  seconds: number;
-  failed: number;
-  transfers: {
-    source: string;
-    destination: string;
-    bytes: number;
-    reason: string;
-    etag?: string | undefined;
-    parts?: number | undefined;
-    verified?: string[] | undefined;
-  }[];
-  deletions: { location: string; bytes: number }[];
-  deletionsHeldBack: string | null;
-  failures: TransfersResult["failures"];
-  deleteFailures: DeletionsResult["deleteFailures"];
-  skipped: { location: string; reason: string }[];
 }
 
 const verbs: Record<Direction, { done: string; doing: string; plain: string }> = {
@@ -274,37 +245,14 @@ export default defineCommand<Options>({
       );
     }
     const verb = verbs[setup.direction];
-    const base = {
-      kind: setup.direction,
-      source: sourceText,
-      destination: destinationText,
-    };
-    const skipped = plan.skipped.map(({ location, reason }) => ({ location, reason }));
+    const summary = summarize(
+      setup,
+      { source: sourceText, destination: destinationText },
+      outcome,
+      (performance.now() - started) / 1000,
+    );
 
-    if (!outcome.transfers) {
-      const refusal = outcome.refusal;
-      const summary: SyncSummary = {
-        ...base,
-        dryRun: true,
-        compare: setup.mode,
-        files: plan.transferCount,
-        bytes: plan.transferBytes,
-        unchanged: plan.unchanged,
-        deleted: 0,
-        seconds: 0,
-        failed: 0,
-        transfers: plan.transfers.map((t) => ({
-          source: t.source,
-          destination: t.destination,
-          bytes: t.size,
-          reason: t.reason,
-        })),
-        deletions: plan.deletions.map((d) => ({ location: d.location, bytes: d.size })),
-        deletionsHeldBack: refusal?.message ?? null,
-        failures: [],
-        deleteFailures: [],
-        skipped,
-      };
+    if (summary.dryRun) {
       out.result(
         summary,
         () =>
@@ -321,76 +269,42 @@ export default defineCommand<Options>({
       await out.flushed();
       const deleteBytes = plan.deletions.reduce((sum, d) => sum + d.size, 0);
       out.info(
-        `Dry run: would ${verb.plain} ${plural(plan.transferCount, "file")} (${formatBytes(plan.transferBytes)})${setup.deleteExtra ? ` and delete ${plural(plan.deletions.length, "file")} (${formatBytes(deleteBytes)})` : ""}; ${plural(plan.unchanged, "file")} unchanged. Nothing was changed.`,
+        `Dry run: would ${verb.plain} ${plural(summary.files, "file")} (${formatBytes(summary.bytes)})${setup.deleteExtra ? ` and delete ${plural(plan.deletions.length, "file")} (${formatBytes(deleteBytes)})` : ""}; ${plural(plan.unchanged, "file")} unchanged. Nothing was changed.`,
       );
+      const refusal = outcome.refusal;
       if (refusal) out.warn(`a real run would refuse: ${refusal.message} ${refusal.hint ?? ""}`);
-      else if (plan.sourceIncomplete && plan.deletions.length > 0) {
-        out.warn(
-          "a real run would transfer but delete nothing: part of the source could not be read.",
-        );
+      else if (summary.deletionsHeldBack) {
+        out.warn(`a real run would transfer but delete nothing: ${summary.deletionsHeldBack}.`);
       }
       return undefined;
     }
 
-    const result = outcome.transfers;
-    const deletions = outcome.deletions ?? { deleted: 0, deleteFailures: [] };
-    const seconds = (performance.now() - started) / 1000;
-    const failedDeletions = new Set(deletions.deleteFailures.map((f) => f.location));
-    const summary: SyncSummary = {
-      ...base,
-      dryRun: false,
-      compare: setup.mode,
-      files: result.files,
-      bytes: result.bytes,
-      unchanged: plan.unchanged,
-      deleted: deletions.deleted,
-      seconds,
-      failed: result.failed,
-      transfers: result.transfers,
-      deletions:
-        deletions.deletionsHeldBack || !setup.deleteExtra
-          ? []
-          : plan.deletions
-              .filter((d) => !failedDeletions.has(d.location))
-              .map((d) => ({ location: d.location, bytes: d.size })),
-      deletionsHeldBack: deletions.deletionsHeldBack ?? null,
-      failures: result.failures,
-      deleteFailures: deletions.deleteFailures,
-      skipped,
-    };
     out.result(summary, () => undefined);
     await out.flushed();
-    for (const f of deletions.deleteFailures) {
+    for (const f of summary.deleteFailures) {
       out.warn(`could not delete ${show(f.location)}: ${oneLine(`${f.code} ${f.message}`)}`);
     }
-    if (deletions.deletionsHeldBack) {
+    if (summary.deletionsHeldBack) {
       out.warn(
-        `${plural(plan.deletions.length, setup.destination.kind === "s3" ? "object" : "file")} not in the source ${plan.deletions.length === 1 ? "was" : "were"} kept: ${deletions.deletionsHeldBack}.`,
+        `${plural(plan.deletions.length, setup.destination.kind === "s3" ? "object" : "file")} not in the source ${plan.deletions.length === 1 ? "was" : "were"} kept: ${summary.deletionsHeldBack}.`,
       );
     }
     const parts = [
-      `${verb.done} ${plural(result.files, "file")} (${formatBytes(result.bytes)})`,
-      ...(setup.deleteExtra ? [`deleted ${plural(deletions.deleted, "file")}`] : []),
+      `${verb.done} ${plural(summary.files, "file")} (${formatBytes(summary.bytes)})`,
+      ...(setup.deleteExtra ? [`deleted ${plural(summary.deleted, "file")}`] : []),
       `${plural(plan.unchanged, "file")} unchanged`,
     ];
-    const line = `${from} → ${to}: ${parts.join(", ")} in ${formatSeconds(seconds)}`;
-    const failedCodes = new Set(result.failures.map((f) => f.exitCode));
-    if (result.failed > 0) {
-      out.warn(`${line}; ${result.failed} failed (listed above).`);
-      return failedCodes.size === 1 ? ([...failedCodes][0] as number) : ExitCode.failure;
-    }
-    if (deletions.deleteFailures.length > 0) {
-      out.warn(`${line}; ${deletions.deleteFailures.length} could not be deleted (listed above).`);
-      return deletions.deleteFailures.every((f) => f.code === "AccessDenied")
-        ? ExitCode.accessDenied
-        : ExitCode.failure;
-    }
-    if (plan.skipped.some((s) => s.error)) {
-      out.warn(`${line}; some of the source could not be synced (listed above).`);
-      return ExitCode.failure;
-    }
-    out.success(`Synced ${line}`);
-    return undefined;
+    const line = `${from} → ${to}: ${parts.join(", ")} in ${formatSeconds(summary.seconds)}`;
+    const code = syncExitCode(
+      summary,
+      plan.skipped.some((s) => s.error),
+    );
+    if (code === undefined) out.success(`Synced ${line}`);
+    else if (summary.failed > 0) out.warn(`${line}; ${summary.failed} failed (listed above).`);
+    else if (summary.deleteFailures.length > 0) {
+      out.warn(`${line}; ${summary.deleteFailures.length} could not be deleted (listed above).`);
+    } else out.warn(`${line}; some of the source could not be synced (listed above).`);
+    return code;
   },
 });
 
