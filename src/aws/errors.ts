@@ -185,14 +185,93 @@ const rules: Record<string, ReturnType<typeof rule>> = {
   ),
 };
 
-/** The error code an SDK error carries (S3's `Code`, or the SDK's name for it). */
+/**
+ * The error code an SDK error carries: S3's `Code`, or the SDK's name for it, without the
+ * `Exception` some clients add to their class names (IAM's `NoSuchEntity` arrives as
+ * `NoSuchEntityException`).
+ */
 export function errorCodeOf(err: unknown): string {
   const e = (err ?? {}) as SdkErrorShape;
-  return e.Code ?? e.name ?? "";
+  return (e.Code ?? e.name ?? "").replace(/Exception$/, "");
 }
 
-function statusOf(err: unknown): number | undefined {
+/** The HTTP status of the answer; undefined when no answer came (the network failed). */
+export function httpStatusOf(err: unknown): number | undefined {
   return (err as SdkErrorShape | undefined)?.$metadata?.httpStatusCode;
+}
+
+/**
+ * "Not found" of any kind: HeadBucket and HeadObject answer a bare 404 (no body, so no
+ * code); the other calls say NoSuchKey, NoSuchBucket or NotFound.
+ */
+export function isNotFound(err: unknown): boolean {
+  if (httpStatusOf(err) === 404) return true;
+  const code = errorCodeOf(err);
+  return code === "NotFound" || code === "NoSuchKey" || code === "NoSuchBucket";
+}
+
+export function isNoSuchEntity(err: unknown): boolean {
+  return errorCodeOf(err) === "NoSuchEntity";
+}
+
+export function isEntityAlreadyExists(err: unknown): boolean {
+  return errorCodeOf(err) === "EntityAlreadyExists";
+}
+
+const THROTTLING = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "ThrottledException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "SlowDown",
+  "ProvisionedThroughputExceededException",
+]);
+
+/** The service asks to slow down (whatever its word for it), or answered HTTP 429. */
+export function isThrottling(err: unknown): boolean {
+  if (err === null || typeof err !== "object") return false;
+  const e = err as SdkErrorShape;
+  return THROTTLING.has(e.name ?? "") || THROTTLING.has(e.Code ?? "") || httpStatusOf(err) === 429;
+}
+
+const RETRYABLE_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTCONN",
+  "EAI_AGAIN",
+  "ERR_STREAM_PREMATURE_CLOSE",
+  "UND_ERR_SOCKET",
+]);
+const RETRYABLE_NAMES = new Set([
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "InternalError",
+  "ServiceUnavailable",
+  "BadDigest",
+  "IncompleteBody",
+  "ChecksumMismatch",
+]);
+
+/** Whether a failed request or a broken response stream is worth another attempt. */
+export function isRetryable(err: unknown): boolean {
+  if (err === null || typeof err !== "object") return false;
+  const e = err as SdkErrorShape & { $retryable?: unknown };
+  if (e.name === "AbortError") return false;
+  if (e.$retryable || isThrottling(err)) return true;
+  if (e.code && RETRYABLE_CODES.has(e.code)) return true;
+  if (e.name && RETRYABLE_NAMES.has(e.name)) return true;
+  const status = httpStatusOf(err);
+  if (status !== undefined && status >= 500) return true;
+  return /socket hang up|aborted|premature close|ECONNRESET|EPIPE|Checksum mismatch/i.test(
+    e.message ?? "",
+  );
 }
 
 /**
@@ -201,13 +280,13 @@ function statusOf(err: unknown): number | undefined {
  */
 export function unsupportedAnswer(err: unknown): boolean {
   const code = errorCodeOf(err);
-  return statusOf(err) === 501 || code === "NotImplemented" || code === "XNotImplemented";
+  return httpStatusOf(err) === 501 || code === "NotImplemented" || code === "XNotImplemented";
 }
 
 /** An endpoint's answer in one line, as evidence: `GetX answered NotImplemented (HTTP 501): …`. */
 export function describeAnswer(err: unknown, operation: string): string {
   const e = (err ?? {}) as SdkErrorShape;
-  const status = statusOf(err);
+  const status = httpStatusOf(err);
   const code = errorName(e);
   const message = e.message && e.message !== "UnknownError" ? e.message.trim() : "";
   return `${operation} answered ${code}${status ? ` (HTTP ${status})` : ""}${message && message !== code ? `: ${message.replace(/[.]$/, "")}` : ""}`;
@@ -221,7 +300,7 @@ export function describeAnswer(err: unknown, operation: string): string {
  */
 export function stsUnavailableAnswer(err: unknown): boolean {
   if (unsupportedAnswer(err)) return true;
-  const status = statusOf(err);
+  const status = httpStatusOf(err);
   if (status === 404 || status === 405) return true;
   const code = errorCodeOf(err);
   if (["InvalidAction", "UnknownOperation", "UnknownOperationException"].includes(code))
@@ -279,7 +358,7 @@ function errorName(e: SdkErrorShape): string {
     !e.name ||
     e.name === "Error"
   ) {
-    const status = e.$metadata?.httpStatusCode;
+    const status = httpStatusOf(e);
     if (status === 403) return "Forbidden";
     if (status === 404) return "NotFound";
     if (status === 301) return "PermanentRedirect";
@@ -336,8 +415,7 @@ export function mapAwsError(err: unknown, given: ErrorContext = {}): S3kitError 
     );
   }
   const exitCode =
-    matched?.exitCode ??
-    (e.$metadata?.httpStatusCode === 404 ? ExitCode.notFound : ExitCode.failure);
+    matched?.exitCode ?? (httpStatusOf(e) === 404 ? ExitCode.notFound : ExitCode.failure);
   const hint = matched?.hint(context, e);
   return new S3kitError(
     { code: name, message, exitCode, ...(hint ? { hint } : {}) },

@@ -4,7 +4,6 @@ import { awsCliCommand } from "../core/aws-cli-command.js";
 import { ExitCode, UsageError } from "../core/errors.js";
 import { folderPrefix } from "../core/objects/endpoints.js";
 import type { FilterRule } from "../core/objects/glob.js";
-import { formatBytes } from "../core/objects/size.js";
 import {
   type CopyPlan,
   collectItems,
@@ -17,6 +16,7 @@ import {
   type TransferKind,
   type TransferSummary,
 } from "../core/objects/transfer.js";
+import { formatBytes, SIZE_UNITS_HELP } from "../core/s3/size.js";
 import { formatSeconds, startProgress } from "../io/progress.js";
 import { startSpinner } from "../io/spinner.js";
 import { oneLine } from "../io/terminal-text.js";
@@ -88,10 +88,13 @@ export default defineCommand<Options>({
         "with --recursive: skip what matches (repeatable)",
         collect("exclude"),
       )
-      .option("--multipart-threshold <size>", "go multipart from this size (default 8MiB)")
+      .option(
+        "--multipart-threshold <size>",
+        `go multipart from this size (default 8MiB; ${SIZE_UNITS_HELP})`,
+      )
       .option(
         "--part-size <size>",
-        "part size, 5MiB to 5GiB (default 8MiB for uploads, grown to stay under 10,000 parts;\n16MiB ranges for downloads)",
+        `part size, 5MiB to 5GiB (default 8MiB for uploads, grown to stay under 10,000 parts;\n16MiB ranges for downloads; ${SIZE_UNITS_HELP})`,
       )
       .option("--concurrency <n>", "requests in flight at once, 1 to 64 (default 16)")
       .option("--content-type <type>", "Content-Type (default: from the file name)")

@@ -1,6 +1,6 @@
 import { ExitCode } from "../core/errors.js";
-import { parseS3Url } from "../core/location.js";
 import { objectExists } from "../core/objects/head.js";
+import { parseS3Location } from "../core/s3/location.js";
 import { defineCommand } from "./context.js";
 
 export default defineCommand({
@@ -19,7 +19,7 @@ export default defineCommand({
       .argument("<location>", "s3://BUCKET/KEY");
   },
   async run(ctx, args) {
-    const location = parseS3Url(args[0] as string, { needKey: true });
+    const location = parseS3Location(args[0] as string, { needKey: true });
     const exists = await objectExists(await ctx.aws(), location);
     if (ctx.out.json) ctx.out.jsonDocument({ exists });
     return exists ? ExitCode.ok : ExitCode.notFound;

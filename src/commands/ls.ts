@@ -1,7 +1,7 @@
 import { UsageError } from "../core/errors.js";
-import { parseS3Url } from "../core/location.js";
-import { listBuckets, listObjects } from "../core/objects/list.js";
-import { formatBytes } from "../core/objects/size.js";
+import { bucketEntries, listObjects } from "../core/objects/list.js";
+import { parseS3Location } from "../core/s3/location.js";
+import { formatBytes } from "../core/s3/size.js";
 import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
 
@@ -33,7 +33,7 @@ export default defineCommand<Options>({
   },
   async run(ctx, args, opts) {
     const [text] = args as [string | undefined];
-    const location = text === undefined ? undefined : parseS3Url(text);
+    const location = text === undefined ? undefined : parseS3Location(text);
     if (!location && opts.recursive) {
       throw new UsageError(
         "--recursive lists the objects of a bucket; name one.",
@@ -43,7 +43,7 @@ export default defineCommand<Options>({
     const aws = await ctx.aws();
     const { out } = ctx;
     if (!location) {
-      for await (const bucket of listBuckets(aws, ctx.signal)) {
+      for await (const bucket of bucketEntries(aws, ctx.signal)) {
         if (out.readerGone) break;
         if (out.json) out.jsonLine(bucket);
         else out.data(`${formatDate(bucket.creationDate)}  ${oneLine(bucket.name)}`);

@@ -1,5 +1,4 @@
 import { ExitCode, UsageError } from "../core/errors.js";
-import { parseS3Url } from "../core/location.js";
 import { folderPrefix } from "../core/objects/endpoints.js";
 import {
   planRemoval,
@@ -7,6 +6,7 @@ import {
   removeAll,
   removeObject,
 } from "../core/objects/remove.js";
+import { parseS3Location } from "../core/s3/location.js";
 import { formatSeconds } from "../io/progress.js";
 import { confirm } from "../io/prompt.js";
 import { startSpinner } from "../io/spinner.js";
@@ -38,7 +38,7 @@ export default defineCommand<Options>({
   },
   async run(ctx, args, opts) {
     const text = args[0] as string;
-    const location = parseS3Url(text);
+    const location = parseS3Location(text);
     const { out } = ctx;
     if (!opts.recursive) {
       if (location.key === "" || location.key.endsWith("/")) {

@@ -1,6 +1,6 @@
-import { parseS3Url } from "../core/location.js";
 import { statObject } from "../core/objects/head.js";
-import { formatBytes } from "../core/objects/size.js";
+import { parseS3Location } from "../core/s3/location.js";
+import { formatBytes } from "../core/s3/size.js";
 import { renderFields } from "../io/table.js";
 import { defineCommand } from "./context.js";
 
@@ -18,7 +18,7 @@ export default defineCommand({
       .argument("<location>", "s3://BUCKET/KEY");
   },
   async run(ctx, args) {
-    const location = parseS3Url(args[0] as string, { needKey: true });
+    const location = parseS3Location(args[0] as string, { needKey: true });
     const stat = await statObject(await ctx.aws(), location);
     ctx.out.result(stat, (s) => {
       const encryption = s.encryption.algorithm

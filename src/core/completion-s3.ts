@@ -1,5 +1,6 @@
-import { ListBucketsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import type { Aws } from "../aws/clients.js";
+import { listBuckets } from "./s3/list-buckets.js";
 
 /**
  * Bucket names (`s3://name/`) or the keys and folders under a prefix, for the word
@@ -16,8 +17,12 @@ export async function listS3Completions(
   const slash = rest.indexOf("/");
   try {
     if (slash === -1) {
-      const { Buckets = [] } = await s3.send(new ListBucketsCommand({}), { abortSignal });
-      return Buckets.map((b) => `s3://${b.Name}/`).filter((c) => c.startsWith(prefix));
+      const names: string[] = [];
+      for await (const b of listBuckets(s3, { signal: abortSignal })) {
+        const candidate = `s3://${b.name}/`;
+        if (candidate.startsWith(prefix)) names.push(candidate);
+      }
+      return names;
     }
     const bucket = rest.slice(0, slash);
     const keyPrefix = rest.slice(slash + 1);

@@ -92,7 +92,3 @@ export class InterruptedError extends S3kitError {
     this.name = "InterruptedError";
   }
 }
-
-export function isS3kitError(err: unknown): err is S3kitError {
-  return err instanceof S3kitError;
-}

@@ -1,4 +1,4 @@
-import { formatBytes } from "../core/objects/size.js";
+import { formatBytes } from "../core/s3/size.js";
 import type { Output } from "./output.js";
 import { toTerminal } from "./terminal-text.js";
 

@@ -95,8 +95,29 @@ describe("presign on MinIO", () => {
     expect(
       (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "avatars/1.png" }))).ContentType,
     ).toBe("image/png");
-    expect((await send("avatars/2.png", 1001)).status).toBe(400);
+    // 1KB is 1,024 bytes, as in the AWS CLI.
+    expect((await send("avatars/2.png", 1025)).status).toBe(400);
+    expect((await send("avatars/5.png", 1024)).status).toBe(204);
     expect((await send("elsewhere/3.png", 600)).status).toBe(403);
     expect((await send("avatars/4.png", 600, "text/html")).status).toBe(403);
+  });
+
+  it("post --max-size 1MB means 1 MiB: a 1 MiB file uploads, one byte more is refused", async () => {
+    const post = JSON.parse(
+      await sign(["post", `s3://${bucket}/mib/`, "--max-size", "1MB", "--json"]),
+    );
+    const send = (key: string, size: number) => {
+      const data = new FormData();
+      for (const [name, value] of Object.entries({ ...post.fields, key }))
+        data.append(name, value as string);
+      data.append("file", new Blob([new Uint8Array(size)]), "data.bin");
+      return fetch(post.url, { method: "POST", body: data });
+    };
+    expect((await send("mib/exact.bin", 1024 * 1024)).status).toBe(204);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "mib/exact.bin" }));
+    expect(head.ContentLength).toBe(1024 * 1024);
+    const over = await send("mib/over.bin", 1024 * 1024 + 1);
+    expect(over.status).toBe(400);
+    expect(await over.text()).toContain("EntityTooLarge");
   });
 });

@@ -30,7 +30,11 @@ describe("presign refuses bad input with exit 2 before looking up credentials", 
       "InvalidDuration",
       /Invalid duration "soon"/,
     ],
-    [["post", "s3://my-bucket/u/", "--max-size", "-1"], "InvalidSize", /Invalid size "-1"/],
+    [
+      ["post", "s3://my-bucket/u/", "--max-size", "-1"],
+      "InvalidSize",
+      /--max-size "-1" is negative/,
+    ],
     [["post", "s3://my-bucket/u/", "--max-size", "0"], "InvalidSize", /only empty files/],
     [
       ["post", "s3://my-bucket/u/", "--max-size", "6GiB"],
@@ -215,6 +219,59 @@ describe("presign --stdin: one output line per input line", () => {
   });
 });
 
+describe("access point ARNs", () => {
+  // Signing needs no server; AWS's own endpoint rules give an access point its host.
+  const onAws = { ...offline, AWS_ENDPOINT_URL: undefined, AWS_REGION: "us-west-2" };
+  const accessPoint = "arn:aws:s3:us-west-2:123456789012:accesspoint/my-ap";
+
+  it("get and put sign s3://<access point ARN>/key, as the AWS CLI takes it", async () => {
+    for (const verb of ["get", "put"]) {
+      const { code, stdout, stderr } = await runCli(
+        ["presign", verb, `s3://${accessPoint}/photos/cat.jpg`],
+        { env: onAws },
+      );
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+      expect(stdout).toMatch(
+        /^https:\/\/my-ap-123456789012\.s3-accesspoint\.us-west-2\.amazonaws\.com\/photos\/cat\.jpg\?/,
+      );
+    }
+    const batch = await runCli(["presign", "get", "--stdin"], {
+      env: onAws,
+      input: `s3://${accessPoint}/a.txt\ns3://my-bucket/b.txt\n`,
+    });
+    expect(batch.code).toBe(0);
+    const [first, second] = batch.stdout.trim().split("\n");
+    expect(first).toMatch(
+      /^https:\/\/my-ap-123456789012\.s3-accesspoint\.us-west-2\.amazonaws\.com\/a\.txt\?/,
+    );
+    expect(second).toMatch(/^https:\/\/my-bucket\.s3\.us-west-2\.amazonaws\.com\/b\.txt\?/);
+  });
+
+  it.each([
+    [["presign", "post", `s3://${accessPoint}/uploads/`]],
+    [["ls", `s3://${accessPoint}/photos/`]],
+    [["stat", `s3://${accessPoint}/photos/cat.jpg`]],
+    [["cp", "README.md", `s3://${accessPoint}/readme.md`]],
+  ])("%j takes a bucket name: exit 2 with the way out, before any request", async (args) => {
+    const { code, stderr } = await runCli(args, { env: offline });
+    expect(code).toBe(2);
+    expect(stderr).toContain("names an access point; this command takes a bucket name");
+    expect(stderr).toContain("hint: Give the bucket behind the access point: s3://BUCKET/");
+  });
+
+  it("points an ARN copied from the console to its s3:// form", async () => {
+    const { code, stderr } = await runCli(["stat", "arn:aws:s3:::my-bucket/report.pdf"], {
+      env: offline,
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      '"arn:aws:s3:::my-bucket/report.pdf" holds an ARN, not an S3 location',
+    );
+    expect(stderr).toContain("hint: Write it as s3://my-bucket/report.pdf.");
+  });
+});
+
 describe("presign output details", () => {
   it("takes the location back from a --metadata list", async () => {
     const { code, stdout } = await runCli(
@@ -311,7 +368,8 @@ describe("presign output details", () => {
     );
     expect(code).toBe(0);
     expect(stdout).toMatch(/^URL: +http:\/\/127\.0\.0\.1:9\/my-bucket$/m);
-    expect(stdout).toMatch(/^Size: +0B to 5MB$/m);
+    // 5MB is 5 MiB, as in the AWS CLI; the summary says so exactly.
+    expect(stdout).toMatch(/^Size: +0B to 5MiB$/m);
     expect(stdout).toMatch(/^ {2}Policy: +[A-Za-z0-9+/=]+$/m);
     expect(stderr).toContain("the file as the last field");
   });

@@ -313,7 +313,7 @@ describe("presign post (browser form upload) through a server that checks polici
     expect(policy.expiration).toBe(post.expiresAt);
     expect(policy.conditions).toEqual(
       expect.arrayContaining([
-        ["content-length-range", 0, 1000],
+        ["content-length-range", 0, 1024],
         ["starts-with", "$Content-Type", "image/"],
         ["starts-with", "$key", "avatars/"],
         { bucket },
@@ -345,7 +345,7 @@ describe("presign post (browser form upload) through a server that checks polici
 
     const tooBig = await fetch(post.url, {
       method: "POST",
-      body: form(post.fields, new Blob([new Uint8Array(1001)]), {
+      body: form(post.fields, new Blob([new Uint8Array(1025)]), {
         key: "avatars/44.png",
         "Content-Type": "image/png",
       }),
@@ -364,6 +364,26 @@ describe("presign post (browser form upload) through a server that checks polici
     });
     expect(forged.status).toBe(403);
     await expect(head("avatars/45.png")).rejects.toMatchObject({ name: "NotFound" });
+  });
+
+  it("reads --max-size 1MB as the AWS CLI does: 1 MiB uploads, 1 MiB + 1 byte is refused", async () => {
+    const post = JSON.parse(
+      await sign(["post", `s3://${bucket}/mib/`, "--max-size", "1MB", "--json"]),
+    );
+    const policy = JSON.parse(Buffer.from(post.fields.Policy, "base64").toString("utf8"));
+    expect(policy.conditions).toContainEqual(["content-length-range", 0, 1024 * 1024]);
+    const upload = (key: string, size: number) =>
+      fetch(post.url, {
+        method: "POST",
+        body: form(post.fields, new Blob([new Uint8Array(size)]), { key }),
+      });
+    const exact = await upload("mib/exact.bin", 1024 * 1024);
+    expect(exact.status).toBe(204);
+    expect((await head("mib/exact.bin")).ContentLength).toBe(1024 * 1024);
+    const over = await upload("mib/over.bin", 1024 * 1024 + 1);
+    expect(over.status).toBe(400);
+    expect(await over.text()).toContain("EntityTooLarge");
+    await expect(head("mib/over.bin")).rejects.toMatchObject({ name: "NotFound" });
   });
 
   it("prints an HTML form that uploads when submitted as a browser would", async () => {

@@ -125,6 +125,16 @@ describe("parseCreateFlags", () => {
     );
   });
 
+  it("takes a lifecycle prefix S3 can store as a key: at most 1024 bytes of UTF-8", () => {
+    const expire = (expirePrefix: string) => ({ name: "my-app", expireDays: "30", expirePrefix });
+    expect(parse(expire(`${"é".repeat(512)}`)).expire?.prefix).toHaveLength(512);
+    // 600 characters, but 1,200 bytes: S3 would refuse the rule.
+    expect(usageMessage(() => parse(expire("é".repeat(600))))).toBe(
+      "--expire-prefix is longer than S3's limit of 1024 bytes.",
+    );
+    expect(usageMessage(() => parse(expire("tmp\uD800/")))).toMatch(/unpaired UTF-16 surrogate/);
+  });
+
   it("rejects options that need another option", () => {
     expect(usageMessage(() => parse({ name: "my-app", expirePrefix: "tmp/" }))).toBe(
       "--expire-prefix needs --expire-days.",

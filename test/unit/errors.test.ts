@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { mapAwsError, regionFromError } from "../../src/aws/errors.js";
+import {
+  errorCodeOf,
+  httpStatusOf,
+  isEntityAlreadyExists,
+  isNoSuchEntity,
+  isNotFound,
+  isRetryable,
+  isThrottling,
+  mapAwsError,
+  regionFromError,
+} from "../../src/aws/errors.js";
 import { ExitCode, S3kitError, UsageError } from "../../src/core/errors.js";
 
 function sdkError(name: string, status?: number, extra: Record<string, unknown> = {}) {
@@ -174,5 +184,77 @@ describe("S3kitError", () => {
       message: "Bad name.",
       hint: "Use lowercase.",
     });
+  });
+});
+
+describe("reading SDK errors", () => {
+  it.each([
+    [{ name: "NoSuchEntityException", Code: "NoSuchEntity" }, "NoSuchEntity"],
+    [{ name: "NoSuchEntityException" }, "NoSuchEntity"],
+    [{ name: "AccessDeniedException" }, "AccessDenied"],
+    [{ name: "NoSuchKey" }, "NoSuchKey"],
+    [{ name: "Unknown", Code: "BucketAlreadyOwnedByYou" }, "BucketAlreadyOwnedByYou"],
+    [{}, ""],
+    [null, ""],
+  ])("errorCodeOf(%j) = %j", (err, code) => {
+    expect(errorCodeOf(err)).toBe(code);
+  });
+
+  it("reads the HTTP status, and none when no answer came", () => {
+    expect(httpStatusOf(sdkError("NotFound", 404))).toBe(404);
+    expect(httpStatusOf(Object.assign(new Error("reset"), { code: "ECONNRESET" }))).toBe(undefined);
+    expect(httpStatusOf(undefined)).toBe(undefined);
+  });
+
+  it.each([
+    [sdkError("NotFound", 404), true],
+    [sdkError("Unknown", 404), true],
+    [sdkError("NoSuchKey", 404), true],
+    [sdkError("NoSuchBucket"), true],
+    [sdkError("Forbidden", 403), false],
+    [sdkError("NoSuchEntity", 404), true],
+    [sdkError("AccessDenied", 403), false],
+  ])("isNotFound(%s) = %s", (err, expected) => {
+    expect(isNotFound(err)).toBe(expected);
+  });
+
+  it("tells IAM's entity answers whatever the SDK calls them", () => {
+    expect(isNoSuchEntity(sdkError("NoSuchEntityException", 404))).toBe(true);
+    expect(isNoSuchEntity(sdkError("NoSuchEntity", 404))).toBe(true);
+    expect(isEntityAlreadyExists(sdkError("EntityAlreadyExistsException", 409))).toBe(true);
+    expect(isEntityAlreadyExists(sdkError("NoSuchEntity", 404))).toBe(false);
+  });
+
+  it.each([
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "SlowDown",
+  ])("%s is throttling", (name) => {
+    expect(isThrottling(Object.assign(new Error(), { name }))).toBe(true);
+  });
+
+  it("HTTP 429 is throttling, 403 is not", () => {
+    expect(isThrottling({ name: "Unknown", $metadata: { httpStatusCode: 429 } })).toBe(true);
+    expect(isThrottling({ name: "AccessDenied", $metadata: { httpStatusCode: 403 } })).toBe(false);
+    expect(isThrottling(undefined)).toBe(false);
+  });
+
+  it.each([
+    [{ code: "ECONNRESET" }, true],
+    [{ name: "TimeoutError" }, true],
+    [{ name: "SlowDown" }, true],
+    [{ name: "ThrottlingException" }, true],
+    [{ name: "Unknown", $metadata: { httpStatusCode: 429 } }, true],
+    [{ $metadata: { httpStatusCode: 503 } }, true],
+    [{ message: "socket hang up" }, true],
+    [{ name: "IncompleteBody" }, true],
+    [{ name: "AccessDenied", $metadata: { httpStatusCode: 403 } }, false],
+    [{ name: "NoSuchKey", $metadata: { httpStatusCode: 404 } }, false],
+    [{ name: "AbortError", message: "aborted" }, false],
+    [null, false],
+  ])("isRetryable(%j) = %s", (err, retryable) => {
+    expect(isRetryable(err)).toBe(retryable);
   });
 });

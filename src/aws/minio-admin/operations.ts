@@ -253,20 +253,3 @@ export async function listServiceAccounts(
   });
   return answer.accounts ?? [];
 }
-
-/** Every user's service accounts in one call (one decryption instead of one per user). */
-export async function listAllServiceAccounts(
-  admin: MinioAdmin,
-): Promise<Record<string, MinioServiceAccount[]>> {
-  const answer = await admin.decryptedJson<
-    Record<string, { serviceAccounts?: MinioServiceAccount[] | null }>
-  >({
-    operation: "ListAccessKeysBulk",
-    method: "GET",
-    path: "/list-access-keys-bulk",
-    query: { listType: "svcacc-only", all: "true" },
-  });
-  return Object.fromEntries(
-    Object.entries(answer).map(([user, keys]) => [user, keys.serviceAccounts ?? []]),
-  );
-}

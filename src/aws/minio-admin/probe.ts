@@ -4,9 +4,8 @@
 // answers neither. Nothing is cached: every run asks again.
 
 import type { Aws } from "../clients.js";
+import { errorCodeOf, httpStatusOf } from "../errors.js";
 import { MinioAdmin, parseAdminError } from "./client.js";
-
-export type UserManagementKind = "aws-iam" | "minio" | "none";
 
 /** True when the S3 endpoint is a MinIO server whose admin API answers these keys. */
 export async function answersMinioAdmin(admin: MinioAdmin, accessKeyId: string): Promise<boolean> {
@@ -30,7 +29,6 @@ const NOT_IAM_CODES = new Set([
   "MissingParameter",
   "InvalidAction",
   "UnknownOperation",
-  "UnknownOperationException",
   "InvalidRequest",
   "NoSuchBucket",
 ]);
@@ -42,11 +40,10 @@ export async function answersIam(aws: Aws): Promise<boolean> {
     await iam.send(new ListUsersCommand({ MaxItems: 1 }));
     return true;
   } catch (err) {
-    const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-    const status = e.$metadata?.httpStatusCode;
+    const status = httpStatusOf(err);
     if (status === undefined) throw err; // the network, not the service
     if ([404, 405, 501].includes(status)) return false;
-    return !NOT_IAM_CODES.has(e.Code ?? e.name ?? "");
+    return !NOT_IAM_CODES.has(errorCodeOf(err));
   }
 }
 

@@ -1,8 +1,8 @@
 import { atOrAbove, SEVERITIES, type Severity } from "../../core/buckets/audit.js";
 import { settingLabel } from "../../core/buckets/describe.js";
 import { auditBucketByName } from "../../core/buckets/info.js";
-import { assertValidBucketName } from "../../core/buckets/names.js";
 import { CheckFailedError, UsageError } from "../../core/errors.js";
+import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { defineCommand } from "../context.js";
 
 interface Options {

@@ -2,10 +2,10 @@ import { Option } from "commander";
 import { createBucket } from "../../core/buckets/create.js";
 import { settingLabel } from "../../core/buckets/describe.js";
 import { readInputFile } from "../../core/buckets/json-input.js";
-import { assertValidBucketName } from "../../core/buckets/names.js";
 import { parseCreateFlags, TRANSITION_CLASSES } from "../../core/buckets/spec.js";
 import { iacBucket, renderStack } from "../../core/iac/from-specs.js";
 import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
+import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { defineCommand } from "../context.js";
 import {
   renderCreatePlan,

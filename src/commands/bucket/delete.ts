@@ -4,8 +4,9 @@ import {
   deleteBucket,
   inspectBucket,
 } from "../../core/buckets/delete.js";
-import { assertValidBucketName } from "../../core/buckets/names.js";
-import { ExitCode, S3kitError, UsageError } from "../../core/errors.js";
+import { parseConcurrency } from "../../core/concurrency.js";
+import { ExitCode, S3kitError } from "../../core/errors.js";
+import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { startItemProgress } from "../../io/item-progress.js";
 import { confirm } from "../../io/prompt.js";
 import { defineCommand } from "../context.js";
@@ -38,16 +39,10 @@ export default defineCommand<Options>({
   async run(ctx, args, opts) {
     const name = args[0] as string;
     assertValidBucketName(name);
-    let concurrency = DEFAULT_DELETE_CONCURRENCY;
-    if (opts.concurrency !== undefined) {
-      concurrency = Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-        throw new UsageError(
-          `--concurrency must be a whole number from 1 to 64, not "${opts.concurrency}".`,
-          "Example: --concurrency 16",
-        );
-      }
-    }
+    const concurrency =
+      opts.concurrency === undefined
+        ? DEFAULT_DELETE_CONCURRENCY
+        : parseConcurrency(opts.concurrency, DEFAULT_DELETE_CONCURRENCY);
     const aws = await ctx.aws();
     const contents = await inspectBucket(aws, name);
     const empty = !contents.hasObjects && !contents.hasUploads;

@@ -1,8 +1,8 @@
 import { describeSetting, settingLabel } from "../../core/buckets/describe.js";
 import { getBucketInfo } from "../../core/buckets/info.js";
-import { assertValidBucketName } from "../../core/buckets/names.js";
 import type { BucketState, ConfigSetting } from "../../core/buckets/state.js";
 import { notSupported } from "../../core/buckets/support.js";
+import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { defineCommand } from "../context.js";
 
 export default defineCommand({

@@ -1,4 +1,4 @@
-import { listBuckets } from "../../core/buckets/list.js";
+import { bucketSummaries } from "../../core/buckets/list.js";
 import { renderTable } from "../../io/table.js";
 import { defineCommand } from "../context.js";
 
@@ -8,7 +8,7 @@ export default defineCommand({
     cmd.description("List the account's buckets with their region and creation date.");
   },
   async run(ctx) {
-    const buckets = await listBuckets(await ctx.aws());
+    const buckets = await bucketSummaries(await ctx.aws());
     ctx.out.result({ buckets }, (r) =>
       r.buckets.length === 0
         ? undefined

@@ -1,4 +1,3 @@
-import { assertValidBucketName } from "../../core/buckets/names.js";
 import {
   type CdnDeleteReport,
   DeployTimeout,
@@ -7,6 +6,7 @@ import {
 } from "../../core/cdn/delete.js";
 import { ExitCode, InterruptedError, S3kitError, UsageError } from "../../core/errors.js";
 import { parseDuration } from "../../core/presign/duration.js";
+import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { confirm } from "../../io/prompt.js";
 import { startSpinner } from "../../io/spinner.js";
 import { defineCommand } from "../context.js";

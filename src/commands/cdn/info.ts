@@ -1,5 +1,5 @@
-import { assertValidBucketName } from "../../core/buckets/names.js";
 import { type CdnInfoReport, cdnInfo } from "../../core/cdn/info.js";
+import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import type { Style } from "../../io/style.js";
 import { defineCommand } from "../context.js";
 

@@ -1,3 +1,4 @@
+import { DEFAULT_POOL_CONCURRENCY, parseConcurrency } from "../../core/concurrency.js";
 import { ExitCode } from "../../core/errors.js";
 import {
   AUDIT_FINDINGS,
@@ -11,7 +12,6 @@ import {
   type Severity,
 } from "../../core/iam/audit.js";
 import { requireAwsIam } from "../../core/iam/backend.js";
-import { DEFAULT_CONCURRENCY, parseConcurrency } from "../../core/iam/pool.js";
 import { defineCommand } from "../context.js";
 
 interface Options {
@@ -52,13 +52,13 @@ export default defineCommand<Options>({
         [],
       )
       .option("--s3kit-only", "only the users s3kit manages (path /s3kit/)")
-      .option("--concurrency <n>", "IAM calls in flight at once", String(DEFAULT_CONCURRENCY));
+      .option("--concurrency <n>", "IAM calls in flight at once", String(DEFAULT_POOL_CONCURRENCY));
   },
   async run(ctx, _args, opts) {
     const maxKeyAgeDays = parseDays("--max-key-age", opts.maxKeyAge);
     const maxUnusedDays = parseDays("--max-unused", opts.maxUnused);
     const fails = opts.failOn.length > 0 ? parseFailOn(opts.failOn) : undefined;
-    const concurrency = parseConcurrency(opts.concurrency);
+    const concurrency = parseConcurrency(opts.concurrency, DEFAULT_POOL_CONCURRENCY);
     const aws = await ctx.aws();
     await requireAwsIam(
       aws,

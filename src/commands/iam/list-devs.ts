@@ -1,6 +1,6 @@
+import { DEFAULT_POOL_CONCURRENCY, parseConcurrency } from "../../core/concurrency.js";
 import { listDevelopers } from "../../core/iam/backend.js";
 import type { DevEntry, KeyInfo } from "../../core/iam/list.js";
-import { DEFAULT_CONCURRENCY, parseConcurrency } from "../../core/iam/pool.js";
 import { renderTable } from "../../io/table.js";
 import { defineCommand } from "../context.js";
 
@@ -29,10 +29,10 @@ export default defineCommand<Options>({
         "List the IAM users and roles s3kit manages (path /s3kit/): bucket, access level, prefix,\nand each access key (masked) with its status, age and last use.",
       )
       .option("--bucket <name>", "only those with access to this bucket")
-      .option("--concurrency <n>", "IAM calls in flight at once", String(DEFAULT_CONCURRENCY));
+      .option("--concurrency <n>", "IAM calls in flight at once", String(DEFAULT_POOL_CONCURRENCY));
   },
   async run(ctx, _args, opts) {
-    const concurrency = parseConcurrency(opts.concurrency);
+    const concurrency = parseConcurrency(opts.concurrency, DEFAULT_POOL_CONCURRENCY);
     const devs = await listDevelopers(await ctx.aws(), {
       concurrency,
       signal: ctx.signal,

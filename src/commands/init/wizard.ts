@@ -1,12 +1,13 @@
 // The questions `s3kit init` asks on a terminal. Each answer is checked as it is typed
 // with the same rules the flags go through, so the plan built from it cannot fail on input.
-import { bucketNameProblems } from "../../core/buckets/names.js";
+
 import { generateBucketName, parseDays, parseOrigin } from "../../core/buckets/spec.js";
 import { ENV_STYLES, type EnvStyle } from "../../core/iam/credentials.js";
 import { iamNameProblem } from "../../core/iam/names.js";
 import { type DeveloperAnswer, defaultEnvFile, type InitAnswers } from "../../core/init/plan.js";
 import { ACCESS_LEVELS } from "../../core/policy/access-levels.js";
 import { ACCESS_LEVEL_NAMES } from "../../core/policy/templates.js";
+import { bucketNameProblems } from "../../core/s3/bucket-names.js";
 import type { Asker } from "../../io/prompt.js";
 
 const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;

@@ -1,5 +1,4 @@
 import { Option } from "commander";
-import { assertValidBucketName } from "../../core/buckets/names.js";
 import { ExitCode, UsageError } from "../../core/errors.js";
 import { parseS3Arn } from "../../core/policy/arn.js";
 import { type DebugExpectation, runPolicyDebug } from "../../core/policy/debug-run.js";
@@ -12,6 +11,7 @@ import {
   type DebugRequestOptions,
   readOfflinePolicySet,
 } from "../../core/policy-debug.js";
+import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { readStdinText } from "../../io/input.js";
 import { withSpinner } from "../../io/spinner.js";
 import { type Context, defineCommand } from "../context.js";

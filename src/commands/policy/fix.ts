@@ -1,5 +1,4 @@
 import { Option } from "commander";
-import { assertValidBucketName } from "../../core/buckets/names.js";
 import { ConflictError, ExitCode, UsageError } from "../../core/errors.js";
 import { parseS3Arn } from "../../core/policy/arn.js";
 import { formatDiff } from "../../core/policy/diff.js";
@@ -13,6 +12,7 @@ import {
   readOfflinePolicySet,
 } from "../../core/policy-debug.js";
 import { planFix } from "../../core/policy-fix.js";
+import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { readStdinText } from "../../io/input.js";
 import { confirm } from "../../io/prompt.js";
 import { withSpinner } from "../../io/spinner.js";

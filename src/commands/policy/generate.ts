@@ -1,11 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${…} in plain strings.
-import { assertValidBucketName } from "../../core/buckets/names.js";
 import { UsageError } from "../../core/errors.js";
 import { ACCESS_LEVELS } from "../../core/policy/access-levels.js";
 import { formatPolicyJson } from "../../core/policy/diff.js";
 import { generatePolicy, isAccessLevel } from "../../core/policy/generate.js";
 import { ACCESS_LEVEL_NAMES } from "../../core/policy/templates.js";
 import { writePolicyFile } from "../../core/policy-files.js";
+import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { defineCommand } from "../context.js";
 
 interface Options {

@@ -1,5 +1,4 @@
 import { Option } from "commander";
-import { assertValidBucketName } from "../../core/buckets/names.js";
 import { ExitCode, UsageError } from "../../core/errors.js";
 import { readPolicySource } from "../../core/policy-files.js";
 import {
@@ -7,6 +6,7 @@ import {
   lintPolicySources,
   type PolicyLintReport,
 } from "../../core/policy-lint.js";
+import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { readStdinText } from "../../io/input.js";
 import type { Style } from "../../io/style.js";
 import { defineCommand } from "../context.js";

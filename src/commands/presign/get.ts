@@ -1,12 +1,8 @@
-import {
-  buildCurlCommand,
-  hasDotSegments,
-  parseDuration,
-  parseS3Location,
-} from "../../core/presign/index.js";
+import { buildCurlCommand, hasDotSegments, parseDuration } from "../../core/presign/index.js";
 import { checkSignOptions, DEFAULT_EXPIRES, presignTarget } from "../../core/presign/options.js";
 import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
 import type { GetPresignOptions, PresignedRequest } from "../../core/presign/types.js";
+import { parseS3Location } from "../../core/s3/location.js";
 import { defineCommand } from "../context.js";
 import { signStdinBatch } from "./stdin-batch.js";
 
@@ -84,7 +80,10 @@ export default defineCommand<Options>({
     };
 
     if (target.kind === "single") {
-      const { bucket, key } = parseS3Location(target.location);
+      const { bucket, key } = parseS3Location(target.location, {
+        needKey: true,
+        accessPoints: true,
+      });
       checkSignOptions("GET", options);
       const session = await openPresignSession(await ctx.aws());
       const request = await session.presigner.get(bucket, key, options);

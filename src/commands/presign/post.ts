@@ -1,9 +1,7 @@
 import { Option } from "commander";
 import { UsageError } from "../../core/errors.js";
 import {
-  formatSize,
   parseDuration,
-  parseS3Location,
   renderUploadForm,
   type ServerSideEncryption,
 } from "../../core/presign/index.js";
@@ -21,7 +19,8 @@ import {
   presignPost,
 } from "../../core/presign/post.js";
 import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
-import { parseSize } from "../../core/presign/size.js";
+import { parseS3Location } from "../../core/s3/location.js";
+import { formatSize, parseSize, SIZE_UNITS_HELP } from "../../core/s3/size.js";
 import { renderFields } from "../../io/table.js";
 import { defineCommand } from "../context.js";
 
@@ -64,8 +63,11 @@ export default defineCommand<Options>({
         "how long the form works: 900, 15m, 1h, 7d (at most 7d)",
         DEFAULT_EXPIRES,
       )
-      .option("--max-size <size>", "largest file accepted, e.g. 10MB, 5MiB (at most 5GiB)")
-      .option("--min-size <size>", "smallest file accepted (default 0)")
+      .option(
+        "--max-size <size>",
+        `largest file accepted, e.g. 10MB (at most 5GiB; ${SIZE_UNITS_HELP})`,
+      )
+      .option("--min-size <size>", `smallest file accepted (default 0; ${SIZE_UNITS_HELP})`)
       .option("--content-type <type>", "the file must be uploaded with exactly this Content-Type")
       .option(
         "--content-type-prefix <prefix>",
@@ -103,13 +105,13 @@ export default defineCommand<Options>({
         "InvalidOption",
       );
     }
-    const location = parseS3Location(given, { accept: "prefix" });
+    const location = parseS3Location(given);
     const options: PresignPostOptions = {
       bucket: location.bucket,
       key: location.key,
       expiresIn: parseDuration(opts.expires),
       maxSize: parseMaxSize(opts.maxSize),
-      minSize: opts.minSize === undefined ? undefined : parseSize(opts.minSize),
+      minSize: opts.minSize === undefined ? undefined : parseSize(opts.minSize, "--min-size"),
       contentType: opts.contentType,
       contentTypePrefix: opts.contentTypePrefix,
       metadata: parseMetadata(values),

@@ -1,10 +1,5 @@
 import { Option } from "commander";
-import {
-  buildCurlCommand,
-  hasDotSegments,
-  parseDuration,
-  parseS3Location,
-} from "../../core/presign/index.js";
+import { buildCurlCommand, hasDotSegments, parseDuration } from "../../core/presign/index.js";
 import {
   checkSignOptions,
   DEFAULT_EXPIRES,
@@ -19,6 +14,7 @@ import type {
   PutPresignOptions,
   ServerSideEncryption,
 } from "../../core/presign/types.js";
+import { parseS3Location } from "../../core/s3/location.js";
 import { defineCommand } from "../context.js";
 import { signStdinBatch } from "./stdin-batch.js";
 
@@ -108,7 +104,10 @@ export default defineCommand<Options>({
     };
 
     if (target.kind === "single") {
-      const { bucket, key } = parseS3Location(target.location);
+      const { bucket, key } = parseS3Location(target.location, {
+        needKey: true,
+        accessPoints: true,
+      });
       checkSignOptions("PUT", options);
       const session = await openPresignSession(await ctx.aws());
       const request = await session.presigner.put(bucket, key, options);

@@ -5,9 +5,9 @@ import {
   PutBucketCorsCommand,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
-import { describeAnswer, unsupportedAnswer } from "../../aws/errors.js";
+import { describeAnswer, errorCodeOf, unsupportedAnswer } from "../../aws/errors.js";
 import { ExitCode, S3kitError } from "../errors.js";
-import { requireBucket } from "./read.js";
+import { requireBucket } from "../s3/head-bucket.js";
 import { type CorsRule, sameCors } from "./state.js";
 import { notSupported } from "./support.js";
 
@@ -38,7 +38,7 @@ async function readCors(aws: Aws, bucket: string): Promise<CorsRule[] | null> {
     });
     return rules.length > 0 ? rules : null;
   } catch (err) {
-    if ((err as Error).name === "NoSuchCORSConfiguration") return null;
+    if (errorCodeOf(err) === "NoSuchCORSConfiguration") return null;
     throw corsUnsupported(err, "GetBucketCors") ?? err;
   }
 }

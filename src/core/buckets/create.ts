@@ -4,17 +4,13 @@
 // write is refused.
 import type { Aws } from "../../aws/clients.js";
 import { ExitCode, S3kitError } from "../errors.js";
+import { assertSameRegion, headBucket, regionOfFound } from "../s3/head-bucket.js";
+import { isOwnBucket } from "../s3/list-buckets.js";
 import { type ApplyInput, applyPlan, nameTaken, strictBeforeWriting } from "./apply.js";
 import type { CreateOptions, CreateOutcome, CreateReport } from "./create-report.js";
 import { settingLabel } from "./describe.js";
 import { type BucketPlan, planBucket } from "./plan.js";
-import {
-  assertSameRegion,
-  headBucket,
-  isOwnBucket,
-  probeUnsupported,
-  readBucketState,
-} from "./read.js";
+import { probeUnsupported, readBucketState } from "./read.js";
 import type { CreateBucketSpec } from "./spec.js";
 import type { BucketState, ConfigSetting, PolicyDocument, Setting } from "./state.js";
 import {
@@ -44,19 +40,21 @@ export async function createBucket(
   options: CreateOptions,
 ): Promise<CreateOutcome> {
   const warnings = warningsFor(spec);
-  const presence = await headBucket(aws, spec.bucket);
+  const s3 = await aws.s3();
+  const presence = await headBucket(s3, spec.bucket, aws.region);
   let current: BucketState | null = null;
-  if (presence.exists === true) {
-    const own = await isOwnBucket(aws, spec.bucket);
+  if (presence.status === "exists" || presence.status === "other-region") {
+    const own = await isOwnBucket(s3, spec.bucket);
     if (own === false) throw nameTaken(spec.bucket);
     if (own === undefined) {
       warnings.push(
         `could not list your buckets (no s3:ListAllMyBuckets), so s3kit cannot confirm that ${spec.bucket} belongs to this account.`,
       );
     }
-    assertSameRegion(spec.bucket, presence.region, spec.region);
-    current = await readCurrent(aws, spec.bucket, presence.region);
-  } else if (presence.exists === "forbidden") {
+    const region = await regionOfFound(s3, spec.bucket, presence);
+    assertSameRegion(spec.bucket, region, spec.region);
+    current = await readCurrent(aws, spec.bucket, region);
+  } else if (presence.status === "forbidden") {
     warnings.push(
       `HeadBucket on ${spec.bucket} was denied: the name may belong to another account (CreateBucket will tell).`,
     );
@@ -82,8 +80,11 @@ export async function createBucket(
       : { report };
   }
   const replan = async (): Promise<ApplyInput> => {
-    const now = await headBucket(aws, spec.bucket);
-    const region = now.exists === true ? now.region : spec.region;
+    const now = await headBucket(s3, spec.bucket, aws.region);
+    const region =
+      now.status === "exists" || now.status === "other-region"
+        ? await regionOfFound(s3, spec.bucket, now)
+        : spec.region;
     assertSameRegion(spec.bucket, region, spec.region);
     const state = await readCurrent(aws, spec.bucket, region);
     return { spec, warnings, ...planWithGaps(aws, spec, state, state.unsupported), replan };

@@ -13,10 +13,10 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
-import { mapAwsError } from "../../aws/errors.js";
+import { errorCodeOf, mapAwsError } from "../../aws/errors.js";
+import { TaskPool } from "../concurrency.js";
 import { ConflictError, ExitCode, S3kitError } from "../errors.js";
-import { TaskPool } from "./concurrency.js";
-import { requireBucket } from "./read.js";
+import { requireBucket } from "../s3/head-bucket.js";
 
 /** S3's limit for one DeleteObjects request. */
 export const DELETE_BATCH_SIZE = 1000;
@@ -114,7 +114,7 @@ export async function deleteBucket(
   try {
     await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
   } catch (err) {
-    if ((err as Error).name === "BucketNotEmpty") {
+    if (errorCodeOf(err) === "BucketNotEmpty") {
       throw notEmpty({ ...contents, hasObjects: true }, options.force);
     }
     throw mapAwsError(err, { bucket, operation: "DeleteBucket" });
@@ -273,7 +273,7 @@ async function abortUploads(
           await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }));
         } catch (err) {
           // Completed or aborted meanwhile: nothing left to do.
-          if ((err as Error).name !== "NoSuchUpload") throw err;
+          if (errorCodeOf(err) !== "NoSuchUpload") throw err;
         }
         counts.uploads++;
       });

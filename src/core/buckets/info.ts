@@ -1,6 +1,7 @@
 import type { Aws } from "../../aws/clients.js";
+import { requireBucket } from "../s3/head-bucket.js";
 import { type AuditReport, auditBucket } from "./audit.js";
-import { readBucketState, requireBucket } from "./read.js";
+import { readBucketState } from "./read.js";
 import type { BucketState } from "./state.js";
 
 /** Every setting of a bucket (`bucket info`). */

@@ -1,6 +1,7 @@
-import { GetBucketLocationCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
-import { mapWithConcurrency } from "./concurrency.js";
+import { mapConcurrently } from "../concurrency.js";
+import { bucketLocation } from "../s3/head-bucket.js";
+import { type ListedBucket, listBuckets } from "../s3/list-buckets.js";
 
 export interface BucketSummary {
   name: string;
@@ -10,32 +11,17 @@ export interface BucketSummary {
   creationDate: string | null;
 }
 
-/** Every bucket of the account with its region and creation date, sorted by name. */
-export async function listBuckets(aws: Aws): Promise<BucketSummary[]> {
+/** Every bucket of the account with its region and creation date, sorted by name (`bucket list`). */
+export async function bucketSummaries(aws: Aws): Promise<BucketSummary[]> {
   const s3 = await aws.s3();
-  const raw: { name: string; region?: string | undefined; created?: Date | undefined }[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListBucketsCommand(token ? { ContinuationToken: token } : {}));
-    for (const b of page.Buckets ?? []) {
-      if (b.Name) raw.push({ name: b.Name, region: b.BucketRegion, created: b.CreationDate });
-    }
-    token = page.ContinuationToken;
-  } while (token);
+  const listed: ListedBucket[] = [];
+  for await (const bucket of listBuckets(s3)) listed.push(bucket);
 
   // Older endpoints do not say each bucket's region; ask for the missing ones.
-  const buckets = await mapWithConcurrency(raw, 16, async (b) => {
-    let region: string | null = b.region ?? null;
-    if (!region) {
-      try {
-        const out = await s3.send(new GetBucketLocationCommand({ Bucket: b.name }));
-        const location = out.LocationConstraint as string | undefined;
-        region = !location ? "us-east-1" : location === "EU" ? "eu-west-1" : location;
-      } catch {
-        region = null;
-      }
-    }
-    return { name: b.name, region, creationDate: b.created ? b.created.toISOString() : null };
-  });
+  const buckets = await mapConcurrently(listed, 16, async (b) => ({
+    name: b.name,
+    region: b.region ?? (await bucketLocation(s3, b.name).catch(() => null)),
+    creationDate: b.created ? b.created.toISOString() : null,
+  }));
   return buckets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

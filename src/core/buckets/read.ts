@@ -4,25 +4,23 @@ import {
   GetBucketCorsCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
-  GetBucketLocationCommand,
   GetBucketLoggingCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
-  HeadBucketCommand,
-  ListBucketsCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import {
   describeAnswer,
+  errorCodeOf,
+  httpStatusOf,
   mapAwsError,
-  regionFromError,
   unsupportedAnswer,
 } from "../../aws/errors.js";
-import { ConflictError, NotFoundError, UsageError } from "../errors.js";
+import { NotFoundError, UsageError } from "../errors.js";
 import type {
   BucketState,
   ConfigSetting,
@@ -31,104 +29,6 @@ import type {
   PolicyDocument,
   PolicyStatement,
 } from "./state.js";
-
-export type BucketPresence =
-  | { exists: true; region: string }
-  | { exists: false }
-  /** It exists, but not for these credentials (another account's, or no permission). */
-  | { exists: "forbidden" };
-
-function status(err: unknown): number | undefined {
-  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-}
-
-/** Whether the bucket exists, and in which region. */
-export async function headBucket(aws: Aws, bucket: string): Promise<BucketPresence> {
-  const s3 = await aws.s3();
-  try {
-    const head = await s3.send(new HeadBucketCommand({ Bucket: bucket }));
-    return { exists: true, region: head.BucketRegion ?? (await bucketLocation(s3, bucket)) };
-  } catch (err) {
-    const code = status(err);
-    const otherRegion = regionFromError(err);
-    if (code === 301 || (code !== 404 && otherRegion && otherRegion !== aws.region)) {
-      return { exists: true, region: otherRegion ?? "another region" };
-    }
-    if (code === 404 || (err as Error).name === "NoSuchBucket") return { exists: false };
-    if (code === 403) return { exists: "forbidden" };
-    throw err;
-  }
-}
-
-/**
- * Whether the bucket belongs to the caller's account: ListBuckets shows only your own
- * buckets, while HeadBucket also succeeds on another account's bucket that grants you
- * access. `undefined` when the list is not allowed (no s3:ListAllMyBuckets).
- */
-export async function isOwnBucket(aws: Aws, bucket: string): Promise<boolean | undefined> {
-  const s3 = await aws.s3();
-  try {
-    let token: string | undefined;
-    do {
-      const page = await s3.send(
-        new ListBucketsCommand({ Prefix: bucket, ...(token ? { ContinuationToken: token } : {}) }),
-      );
-      if ((page.Buckets ?? []).some((b) => b.Name === bucket)) return true;
-      token = page.ContinuationToken;
-    } while (token);
-    return false;
-  } catch (err) {
-    if (status(err) === 403) return undefined;
-    throw err;
-  }
-}
-
-async function bucketLocation(s3: S3Client, bucket: string): Promise<string> {
-  const out = await s3.send(new GetBucketLocationCommand({ Bucket: bucket }));
-  const location = out.LocationConstraint as string | undefined;
-  if (!location) return "us-east-1";
-  if (location === "EU") return "eu-west-1";
-  return location;
-}
-
-/**
- * The bucket must exist and be in the region s3kit talks to; otherwise a clear error
- * (3 not found, 5 in another region, 4 not ours).
- */
-export async function requireBucket(aws: Aws, bucket: string): Promise<string> {
-  const presence = await headBucket(aws, bucket);
-  if (presence.exists === false) {
-    throw new NotFoundError(
-      `Bucket ${bucket} does not exist.`,
-      "Check the name; list your buckets with `s3kit bucket list`.",
-      "NoSuchBucket",
-    );
-  }
-  if (presence.exists === "forbidden") {
-    throw mapAwsError(
-      Object.assign(
-        new Error(`Access to bucket ${bucket} is denied (it may belong to another account).`),
-        {
-          name: "AccessDenied",
-          $metadata: { httpStatusCode: 403 },
-        },
-      ),
-      { bucket, operation: "HeadBucket" },
-    );
-  }
-  assertSameRegion(bucket, presence.region, aws.region);
-  return presence.region;
-}
-
-export function assertSameRegion(bucket: string, bucketRegion: string, region: string): void {
-  if (bucketRegion !== region) {
-    throw new ConflictError(
-      `Bucket ${bucket} is in ${bucketRegion}, but s3kit is using ${region}.`,
-      `Pass --region ${bucketRegion} (or set AWS_REGION=${bucketRegion}).`,
-      "WrongRegion",
-    );
-  }
-}
 
 /** Error names that mean "this setting is not configured". */
 const ABSENT = new Set([
@@ -141,11 +41,6 @@ const ABSENT = new Set([
   "NoSuchTagSet",
   "NoSuchTagSetError",
 ]);
-
-function errorName(err: unknown): string {
-  const e = err as { name?: string; Code?: string };
-  return e.Code ?? e.name ?? "Error";
-}
 
 /** The call that reads each setting. */
 export const READ_OPERATIONS: Record<ConfigSetting, string> = {
@@ -215,8 +110,8 @@ export async function readBucketState(
     try {
       return await get();
     } catch (err) {
-      if (ABSENT.has(errorName(err))) return null;
-      if (status(err) === 404 && errorName(err) === "NoSuchBucket") {
+      if (ABSENT.has(errorCodeOf(err))) return null;
+      if (httpStatusOf(err) === 404 && errorCodeOf(err) === "NoSuchBucket") {
         throw new NotFoundError(`Bucket ${bucket} does not exist.`, undefined, "NoSuchBucket");
       }
       if (unsupportedAnswer(err)) {

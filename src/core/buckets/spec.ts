@@ -2,8 +2,9 @@
 // UsageError (exit 2) raised before any API call.
 import { randomInt } from "node:crypto";
 import { UsageError } from "../errors.js";
+import { assertValidBucketName } from "../s3/bucket-names.js";
+import { keyProblem } from "../s3/keys.js";
 import { parseJsonText } from "./json-input.js";
-import { assertValidBucketName } from "./names.js";
 import type { CorsRule } from "./state.js";
 import { DEFAULT_CORS_METHODS, frontendCorsRule } from "./templates.js";
 
@@ -316,11 +317,9 @@ function parsePrefix(flag: string, prefix: string): string {
       `Write it without the slash: ${flag} ${prefix.replace(/^\/+/, "")}`,
     );
   }
-  if (prefix.length > 1024) {
-    throw new UsageError(
-      `${flag} is longer than 1024 characters.`,
-      "S3 keys are at most 1024 bytes.",
-    );
+  const problem = keyProblem(prefix);
+  if (problem) {
+    throw new UsageError(`${flag} ${problem}.`, "A prefix is part of a key: give a shorter one.");
   }
   return prefix;
 }

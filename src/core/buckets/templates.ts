@@ -97,14 +97,10 @@ export function frontendCorsRule(
 }
 
 export const DEFAULT_CORS_METHODS: readonly string[] = frontendCors.AllowedMethods;
-export const DEFAULT_CORS_MAX_AGE: number = frontendCors.MaxAgeSeconds;
 
 export function abortIncompleteMultipartRule(): LifecycleRule {
   return fillTemplate(abortIncompleteMultipart, {});
 }
-
-export const ABORT_INCOMPLETE_MULTIPART_DAYS: number =
-  abortIncompleteMultipart.AbortIncompleteMultipartUpload.DaysAfterInitiation;
 
 export function expireLifecycleRule(days: number, prefix: string): LifecycleRule {
   return fillTemplate(expireRule, { days, prefix });

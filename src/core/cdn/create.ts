@@ -16,10 +16,11 @@ import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
 import { awsCliCommand } from "../aws-cli-command.js";
-import { readBucketState, requireBucket } from "../buckets/read.js";
+import { readBucketState } from "../buckets/read.js";
 import { type BucketState, type PolicyDocument, samePolicy } from "../buckets/state.js";
 import type { RegisterCleanup } from "../cleanup.js";
 import { ExitCode, InterruptedError, S3kitError } from "../errors.js";
+import { requireBucket } from "../s3/head-bucket.js";
 import { checkCertificate } from "./certificate.js";
 import {
   convergedConfig,

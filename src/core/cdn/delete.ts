@@ -7,11 +7,12 @@ import {
   PutBucketPolicyCommand,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
-import { mapAwsError } from "../../aws/errors.js";
-import { headBucket, parsePolicy } from "../buckets/read.js";
+import { errorCodeOf, mapAwsError } from "../../aws/errors.js";
+import { parsePolicy } from "../buckets/read.js";
 import type { PolicyDocument } from "../buckets/state.js";
 import { ExitCode, NotFoundError, S3kitError } from "../errors.js";
 import { formatDuration } from "../presign/duration.js";
+import { headBucket } from "../s3/head-bucket.js";
 import { oacName } from "./names.js";
 import {
   distributionsInFront,
@@ -68,14 +69,14 @@ export async function findCdnToDelete(aws: Aws, bucket: string): Promise<CdnDele
 
 /** The bucket policy; null when the bucket or its policy does not exist. */
 async function readPolicy(aws: Aws, bucket: string): Promise<PolicyDocument | null> {
-  const presence = await headBucket(aws, bucket);
-  if (presence.exists !== true) return null;
   const s3 = await aws.s3();
+  const presence = await headBucket(s3, bucket, aws.region);
+  if (presence.status === "missing" || presence.status === "forbidden") return null;
   try {
     const out = await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }));
     return out.Policy ? parsePolicy(out.Policy) : null;
   } catch (err) {
-    if ((err as { name?: string }).name === "NoSuchBucketPolicy") return null;
+    if (errorCodeOf(err) === "NoSuchBucketPolicy") return null;
     const mapped = mapAwsError(err, { bucket, operation: "GetBucketPolicy" });
     throw new S3kitError(
       {

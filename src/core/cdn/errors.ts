@@ -1,5 +1,5 @@
 // CloudFront's own error codes, with what they mean for someone running `cdn` commands.
-import { mapAwsError } from "../../aws/errors.js";
+import { httpStatusOf, mapAwsError } from "../../aws/errors.js";
 import { ExitCode, type ExitCodeValue, S3kitError } from "../errors.js";
 
 const KNOWN: Record<string, { exitCode: ExitCodeValue; hint: string }> = {
@@ -58,7 +58,7 @@ export function cloudFrontError(err: unknown, operation: string): S3kitError {
  */
 export function listingError(err: unknown, operation: string, endpoint: string): S3kitError {
   const mapped = cloudFrontError(err, operation);
-  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const status = httpStatusOf(err);
   const unsupported =
     status === 404 ||
     status === 405 ||

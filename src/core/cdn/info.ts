@@ -3,7 +3,8 @@
 // policy evaluator.
 import { GetOriginAccessControlCommand } from "@aws-sdk/client-cloudfront";
 import type { Aws } from "../../aws/clients.js";
-import { readBucketState, requireBucket } from "../buckets/read.js";
+import { readBucketState } from "../buckets/read.js";
+import { requireBucket } from "../s3/head-bucket.js";
 import { canRead, type ReadCheck } from "./access.js";
 import { cloudFrontError } from "./errors.js";
 import { CUSTOM_DOMAIN_VARIABLE } from "./names.js";

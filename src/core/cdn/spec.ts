@@ -1,7 +1,9 @@
 // `cdn create` flags as a checked spec. Pure: every mistake here is exit 2, found before any
 // API call, so nothing is half-created by a typo.
-import { assertValidBucketName } from "../buckets/names.js";
+
 import { UsageError } from "../errors.js";
+import { assertValidBucketName } from "../s3/bucket-names.js";
+import { keyProblem, MAX_KEY_BYTES } from "../s3/keys.js";
 import { CLOUDFRONT_REGION } from "./names.js";
 
 export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
@@ -77,9 +79,9 @@ export function parseCdnPrefix(prefix: string): string {
     );
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if (/[\u0000-\u001f\u007f]/.test(prefix) || Buffer.byteLength(prefix) > 1024) {
+  if (/[\u0000-\u001f\u007f]/.test(prefix) || keyProblem(prefix) !== undefined) {
     throw new UsageError(
-      "--prefix must be at most 1024 bytes without control characters (the S3 key limit).",
+      `--prefix must be a key prefix S3 takes (at most ${MAX_KEY_BYTES} bytes of UTF-8), without control characters.`,
       "Give a key prefix such as images/.",
       "InvalidPrefix",
     );

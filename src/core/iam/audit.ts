@@ -12,13 +12,13 @@ import {
   type UserDetail,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
+import { Backoff, mapPool, type PoolOptions } from "../concurrency.js";
 import { UsageError } from "../errors.js";
 import type { PolicyDocument, PolicyStatement } from "../policy/types.js";
 import { describeKeys, type KeyDetails, unlessDeleted } from "./list.js";
-import { markerInput } from "./listing.js";
+import { allPages, markerInput } from "./listing.js";
 import { S3KIT_PATH } from "./names.js";
 import { decodePolicyDocument } from "./policies.js";
-import { allPages, Backoff, mapPool, type PoolOptions } from "./pool.js";
 
 export const SEVERITIES = ["low", "medium", "high"] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -1,7 +1,7 @@
 // What the developer commands get back, whichever user management did the work: AWS IAM
 // (ARNs, policy versions) or MinIO (names only: MinIO has no ARNs for users or policies).
 
-import type { BucketCheck } from "./bucket.js";
+import type { BucketCheck } from "../s3/head-bucket.js";
 import type { RemoveDevPlan } from "./dev-users.js";
 import type { NewAccessKey } from "./key-handover.js";
 

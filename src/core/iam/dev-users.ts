@@ -42,15 +42,20 @@ import {
   type User,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
-import { mapAwsError } from "../../aws/errors.js";
+import {
+  errorCodeOf,
+  isEntityAlreadyExists,
+  isNoSuchEntity,
+  mapAwsError,
+} from "../../aws/errors.js";
 import { awsCliCommand } from "../aws-cli-command.js";
 import type { RegisterCleanup } from "../cleanup.js";
 import { ConflictError, ExitCode, NotFoundError, S3kitError } from "../errors.js";
-import { type BucketCheck, checkBucket } from "./bucket.js";
+import { type BucketCheck, checkBucket } from "../s3/head-bucket.js";
 import type { CredentialValues } from "./credentials.js";
 import type { Grant } from "./grant.js";
 import { type KeyBackend, type NewAccessKey, replaceKey } from "./key-handover.js";
-import { listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
+import { allPages, listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
 import {
   BUCKET_TAG,
   grantsFromTags,
@@ -66,12 +71,8 @@ import {
   callerAccount,
   type EnsuredPolicy,
   ensureManagedPolicy,
-  errorCode,
-  isEntityAlreadyExists,
-  isNoSuchEntity,
   policyArn,
 } from "./policies.js";
-import { allPages } from "./pool.js";
 
 /** IAM allows two access keys per user. */
 export const MAX_ACCESS_KEYS = 2;
@@ -99,7 +100,7 @@ async function createKey(iam: IAMClient, userName: string): Promise<NewAccessKey
       createDate: (key?.CreateDate ?? new Date()).toISOString(),
     };
   } catch (err) {
-    if (errorCode(err) === "LimitExceeded") throw keyLimitError(userName);
+    if (errorCodeOf(err) === "LimitExceeded") throw keyLimitError(userName);
     throw err;
   }
 }

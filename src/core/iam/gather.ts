@@ -35,7 +35,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { Aws } from "../../aws/clients.js";
-import { mapAwsError, regionFromError } from "../../aws/errors.js";
+import { errorCodeOf, httpStatusOf, mapAwsError, regionFromError } from "../../aws/errors.js";
 import { NotFoundError, UsageError } from "../errors.js";
 import type {
   BucketFacts,
@@ -46,9 +46,8 @@ import type {
 import { nestedTooDeeply } from "../policy/errors.js";
 import { MAX_JSON_DEPTH, nestedDeeperThan } from "../policy/json-parse.js";
 import type { NamedPolicy, PolicyDocument, PolicySet } from "../policy/types.js";
-import { markerInput } from "./listing.js";
-import { decodePolicyDocument, errorCode } from "./policies.js";
-import { allPages } from "./pool.js";
+import { allPages, markerInput } from "./listing.js";
+import { decodePolicyDocument } from "./policies.js";
 
 export type PrincipalSelector = { user: string } | { role: string } | { caller: true };
 
@@ -199,7 +198,7 @@ export async function resolvePrincipal(
       tags: role?.Tags ?? [],
     };
   } catch (err) {
-    if (errorCode(err) === "NoSuchEntity") {
+    if (errorCodeOf(err) === "NoSuchEntity") {
       const [kind, name] = "user" in selector ? ["user", selector.user] : ["role", selector.role];
       throw new NotFoundError(
         `IAM ${kind} ${name} does not exist.`,
@@ -320,10 +319,6 @@ function order(s: PolicySource): number {
   return (s.via.type === "group" ? 2 : 0) + (s.kind === "inline" ? 1 : 0);
 }
 
-function statusOf(err: unknown): number | undefined {
-  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-}
-
 /** Bucket existence, region, policy, public-access block and default encryption. */
 export async function bucketState(
   aws: Aws,
@@ -338,7 +333,7 @@ export async function bucketState(
     if (head.BucketRegion) state.region = head.BucketRegion;
     if (head.BucketRegion && head.BucketRegion !== aws.region) state.status = "other-region";
   } catch (err) {
-    const status = statusOf(err);
+    const status = httpStatusOf(err);
     const other = regionFromError(err);
     if (status === 404) state.status = "missing";
     else if (status === 301 || (other && other !== aws.region)) {
@@ -353,7 +348,7 @@ export async function bucketState(
     try {
       return await read();
     } catch (err) {
-      if (absent.includes(errorCode(err)) || (statusOf(err) === 404 && absent.length > 0)) {
+      if (absent.includes(errorCodeOf(err)) || (httpStatusOf(err) === 404 && absent.length > 0)) {
         return undefined;
       }
       notes.push(`Could not read the bucket's ${what}: ${mapAwsError(err, { bucket }).message}`);
@@ -421,7 +416,7 @@ export async function bucketOwner(
       await s3.send(new HeadBucketCommand({ Bucket: bucket, ExpectedBucketOwner: expected }));
       return "ok";
     } catch (err) {
-      return statusOf(err) === 403 ? "refused" : "failed";
+      return httpStatusOf(err) === 403 ? "refused" : "failed";
     }
   };
   const assumed = (why: string): BucketOwner => {

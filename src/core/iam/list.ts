@@ -10,7 +10,9 @@ import {
   ListUsersCommand,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
-import { listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
+import { errorCodeOf, isNoSuchEntity } from "../../aws/errors.js";
+import { Backoff, mapPool, type PoolOptions } from "../concurrency.js";
+import { allPages, listAccessKeys, listPrincipalTags, markerInput } from "./listing.js";
 import {
   ACCESS_TAG,
   BUCKET_TAG,
@@ -22,8 +24,6 @@ import {
   type Tag,
   tagOf,
 } from "./names.js";
-import { errorCode, isNoSuchEntity } from "./policies.js";
-import { allPages, Backoff, mapPool, type PoolOptions } from "./pool.js";
 
 /** A user or role deleted between the listing and the calls about it is left out. */
 export async function unlessDeleted<T>(work: () => Promise<T>): Promise<T | undefined> {
@@ -180,7 +180,7 @@ async function listWithDetails(
         .map((r) => ({ principal: r, name: r.RoleName ?? "", tags: toTags(r.Tags) })),
     };
   } catch (err) {
-    if (["AccessDenied", "AccessDeniedException"].includes(errorCode(err))) return undefined;
+    if (errorCodeOf(err) === "AccessDenied") return undefined;
     throw err;
   }
 }

@@ -7,11 +7,24 @@ import {
   ListUserTagsCommand,
 } from "@aws-sdk/client-iam";
 import type { Tag } from "./names.js";
-import { allPages } from "./pool.js";
 
 /** Wraps each call, e.g. with the throttling back-off of a worker pool. */
 export type CallWrapper = <X>(fn: () => Promise<X>) => Promise<X>;
 const direct: CallWrapper = (fn) => fn();
+
+/** Collects every page of an IAM listing (Marker / IsTruncated). */
+export async function allPages<P extends { IsTruncated?: boolean; Marker?: string }>(
+  fetch: (marker: string | undefined) => Promise<P>,
+): Promise<P[]> {
+  const pages: P[] = [];
+  let marker: string | undefined;
+  for (;;) {
+    const page = await fetch(marker);
+    pages.push(page);
+    if (!page.IsTruncated || !page.Marker || page.Marker === marker) return pages;
+    marker = page.Marker;
+  }
+}
 
 /** The Marker parameter of the next page, when there is one. */
 export function markerInput(marker: string | undefined): { Marker?: string } {

@@ -13,6 +13,7 @@ import {
   PutUserPolicyCommand,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
+import { isEntityAlreadyExists } from "../../aws/errors.js";
 import { ConflictError, UsageError } from "../errors.js";
 import { type FixGrant, type FixScopeOptions, prefixesFromTags } from "../policy/fix-scope.js";
 import { iamPolicySize, POLICY_SIZE_LIMITS } from "../policy/lint.js";
@@ -21,12 +22,7 @@ import { type FixPlan, planFix } from "../policy-fix.js";
 import type { Gathered, PolicySource } from "./gather.js";
 import { MANAGED_BY_TAG, S3KIT_PATH } from "./names.js";
 import { debugGathered, gatherForRequests, type OnlineDebugInput } from "./online-debug.js";
-import {
-  type ConfirmPrune,
-  isEntityAlreadyExists,
-  policyArn,
-  replaceDefaultVersion,
-} from "./policies.js";
+import { type ConfirmPrune, policyArn, replaceDefaultVersion } from "./policies.js";
 
 export type OnlineFixPlan = FixPlan<PolicySource> & {
   /** Others who get the change too (the members of a group). */

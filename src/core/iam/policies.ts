@@ -13,6 +13,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { Aws } from "../../aws/clients.js";
+import { isEntityAlreadyExists, isNoSuchEntity } from "../../aws/errors.js";
 import { ConflictError } from "../errors.js";
 import type { PolicyDocument } from "../policy/types.js";
 import type { Tag } from "./names.js";
@@ -61,20 +62,6 @@ function canonical(v: unknown): string {
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(",")}}`;
   }
   return JSON.stringify(v);
-}
-
-/** The service's error code: `NoSuchEntity` whether the SDK names the class `…Exception` or not. */
-export function errorCode(err: unknown): string {
-  const e = (err ?? {}) as { name?: string; Code?: string };
-  return (e.Code ?? e.name ?? "").replace(/Exception$/, "");
-}
-
-export function isNoSuchEntity(err: unknown): boolean {
-  return errorCode(err) === "NoSuchEntity";
-}
-
-export function isEntityAlreadyExists(err: unknown): boolean {
-  return errorCode(err) === "EntityAlreadyExists";
 }
 
 /** Asked before s3kit deletes an old policy version to make room; false stops the change. */

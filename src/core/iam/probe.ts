@@ -12,10 +12,9 @@ import {
 } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { Aws } from "../../aws/clients.js";
-import { mapAwsError } from "../../aws/errors.js";
+import { errorCodeOf, httpStatusOf, mapAwsError } from "../../aws/errors.js";
 import type { ConnectionOptions } from "../../aws/settings.js";
 import { UsageError } from "../errors.js";
-import { errorCode } from "./policies.js";
 
 export type ProbeOperation =
   | "HeadBucket"
@@ -60,8 +59,8 @@ async function attempt(
   try {
     return { operation, action: ACTION[operation], outcome: "allowed", detail: await work() };
   } catch (err) {
-    const code = errorCode(err);
-    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const code = errorCodeOf(err);
+    const status = httpStatusOf(err);
     if (operation === "GetObject" && (code === "NoSuchKey" || status === 404)) {
       // Without s3:ListBucket a missing key is a 403; a 404 means reading is allowed.
       return {

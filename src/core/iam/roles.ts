@@ -16,9 +16,10 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
+import { isEntityAlreadyExists, isNoSuchEntity } from "../../aws/errors.js";
 import { ConflictError, UsageError } from "../errors.js";
 import type { PolicyDocument } from "../policy/types.js";
-import { type BucketCheck, checkBucket } from "./bucket.js";
+import { type BucketCheck, checkBucket } from "../s3/head-bucket.js";
 import type { Grant } from "./grant.js";
 import { listPrincipalTags } from "./listing.js";
 import {
@@ -35,8 +36,6 @@ import {
   decodePolicyDocument,
   type EnsuredPolicy,
   ensureManagedPolicy,
-  isEntityAlreadyExists,
-  isNoSuchEntity,
   policyArn,
   sameDocument,
 } from "./policies.js";

@@ -4,9 +4,8 @@
 
 import { type ContextEntry, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import type { Aws } from "../../aws/clients.js";
-import { mapAwsError } from "../../aws/errors.js";
+import { errorCodeOf, httpStatusOf, mapAwsError } from "../../aws/errors.js";
 import type { Decision, EvaluationRequest, PolicyDocument } from "../policy/types.js";
-import { errorCode } from "./policies.js";
 
 export interface SimulatedDecision {
   action: string;
@@ -41,8 +40,8 @@ function contextEntries(request: EvaluationRequest): ContextEntry[] {
 }
 
 function unsupported(err: unknown): boolean {
-  const code = errorCode(err);
-  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const code = errorCodeOf(err);
+  const status = httpStatusOf(err);
   return (
     ["NotImplemented", "InvalidAction", "UnknownOperation", "InternalFailure", "Unknown"].includes(
       code,

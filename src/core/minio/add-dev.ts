@@ -21,9 +21,9 @@ import {
 } from "../../aws/minio-admin/operations.js";
 import { ConflictError, S3kitError, UsageError } from "../errors.js";
 import type { DevAdded } from "../iam/backend-types.js";
-import { checkBucket } from "../iam/bucket.js";
 import type { AddDevInput } from "../iam/dev-users.js";
 import type { PolicyDocument } from "../policy/types.js";
+import { checkBucket } from "../s3/head-bucket.js";
 import { sameGrantPolicy, withoutAction } from "./grants.js";
 import { isManagedUser, userGrants } from "./grants-of-user.js";
 import { unusedUserSecret } from "./keys.js";

@@ -4,9 +4,9 @@
 
 import type { MinioAdmin } from "../../aws/minio-admin/client.js";
 import { listPolicies, listServiceAccounts, listUsers } from "../../aws/minio-admin/operations.js";
+import { mapPool } from "../concurrency.js";
 import { type DevEntry, daysBetween, type KeyInfo } from "../iam/list.js";
 import { describePrefixes, maskKeyId } from "../iam/names.js";
-import { mapPool } from "../iam/pool.js";
 import { PER_USER_FOLDER } from "../policy/generate.js";
 import { isManagedUser, userGrants } from "./grants-of-user.js";
 import { isActive, keyCreated } from "./keys.js";

@@ -1,6 +1,6 @@
 import { resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
-import { isS3Url, parseS3Url } from "../location.js";
+import { isS3Url, parseS3Location } from "../s3/location.js";
 
 /** One side of `cp`: an S3 location, a local path, or `-` (stdin or stdout). */
 export type Endpoint =
@@ -15,7 +15,7 @@ export function parseEndpoint(text: string, cwd: string): Endpoint {
     throw new UsageError("An empty location was given.", "Give a local path or s3://BUCKET/KEY.");
   }
   if (isS3Url(text)) {
-    const { bucket, key } = parseS3Url(text);
+    const { bucket, key } = parseS3Location(text);
     return { kind: "s3", text, bucket, key };
   }
   // `s3:/b/k`, `s3:b`, `http://…`: a scheme, but not an S3 location (one letter is a Windows drive).

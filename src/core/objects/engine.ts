@@ -20,7 +20,9 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
+import { type BufferLease, type BufferPool, Limiter, withRetries } from "../concurrency.js";
 import { ExitCode, InterruptedError, S3kitError } from "../errors.js";
+import { formatBytes } from "../s3/size.js";
 import {
   type ChecksumAlgorithm,
   combineCrcs,
@@ -34,7 +36,6 @@ import {
 } from "./checksums.js";
 import { contentTypeFor } from "./content-type.js";
 import { GcPacer } from "./gc-pacer.js";
-import { type BufferLease, type BufferPool, Limiter, withRetries } from "./limiter.js";
 import type { OpenUpload, TransferSession } from "./session.js";
 import {
   MAX_OBJECT_SIZE,
@@ -45,7 +46,6 @@ import {
   partSizeFor,
   type Tuning,
 } from "./settings.js";
-import { formatBytes } from "./size.js";
 import type { HashName, Verifier } from "./verify-worker.js";
 
 /** Progress reports from a running transfer (bytes may go back when a part is retried). */

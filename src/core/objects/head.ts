@@ -1,6 +1,7 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
-import type { S3Location } from "../location.js";
+import { httpStatusOf } from "../../aws/errors.js";
+import type { S3Location } from "../s3/location.js";
 import { SDK_CHECKSUM } from "./checksums.js";
 import { notFoundOr } from "./not-found.js";
 
@@ -78,8 +79,7 @@ export async function objectExists(aws: Aws, location: S3Location): Promise<bool
     await s3.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }));
     return true;
   } catch (err) {
-    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404) return false;
+    if (httpStatusOf(err) === 404) return false;
     throw err;
   }
 }

@@ -1,5 +1,6 @@
-import { ListBucketsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
+import { listBuckets } from "../s3/list-buckets.js";
 
 export interface BucketEntry {
   type: "bucket";
@@ -60,26 +61,16 @@ function decodeListingValue(value: string): string {
   return Buffer.from(bytes).toString("utf8");
 }
 
-/** Every bucket of the account, page by page. */
-export async function* listBuckets(aws: Aws, signal?: AbortSignal): AsyncGenerator<BucketEntry> {
-  const s3 = await aws.s3();
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListBucketsCommand({ ...(token ? { ContinuationToken: token } : {}) }),
-      signal ? { abortSignal: signal as never } : {},
-    );
-    for (const b of page.Buckets ?? []) {
-      if (!b.Name) continue;
-      yield {
-        type: "bucket",
-        name: b.Name,
-        creationDate: b.CreationDate?.toISOString() ?? null,
-        ...(b.BucketRegion ? { region: b.BucketRegion } : {}),
-      };
-    }
-    token = page.ContinuationToken;
-  } while (token);
+/** Every bucket of the account, page by page, as `ls` shows them. */
+export async function* bucketEntries(aws: Aws, signal?: AbortSignal): AsyncGenerator<BucketEntry> {
+  for await (const b of listBuckets(await aws.s3(), signal ? { signal } : {})) {
+    yield {
+      type: "bucket",
+      name: b.name,
+      creationDate: b.created?.toISOString() ?? null,
+      ...(b.region ? { region: b.region } : {}),
+    };
+  }
 }
 
 /**

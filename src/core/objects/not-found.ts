@@ -1,6 +1,8 @@
-import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
-import { bucketNameProblems } from "../buckets/names.js";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { isNotFound } from "../../aws/errors.js";
 import { NotFoundError } from "../errors.js";
+import { bucketNameProblems } from "../s3/bucket-names.js";
+import { headBucket } from "../s3/head-bucket.js";
 
 /** HeadObject says only "404": tell a missing object from a missing bucket. */
 export async function notFoundOr(
@@ -9,14 +11,13 @@ export async function notFoundOr(
   bucket: string,
   key: string,
 ): Promise<unknown> {
-  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const name = (err as { name?: string }).name;
-  if (status !== 404 && name !== "NotFound" && name !== "NoSuchKey") return err;
-  const bucketExists = await s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
-    () => true,
-    (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode !== 404,
+  if (!isNotFound(err)) return err;
+  // Only a missing bucket changes the answer; a lookup that fails says nothing.
+  const bucketMissing = await headBucket(s3, bucket).then(
+    (presence) => presence.status === "missing",
+    () => false,
   );
-  if (!bucketExists) {
+  if (bucketMissing) {
     // A name today's rules refuse can only be an old us-east-1 bucket: most often a typo.
     const legacy = bucketNameProblems(bucket).length > 0;
     return new NotFoundError(

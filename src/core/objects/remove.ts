@@ -6,19 +6,12 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
-import type { S3Location } from "../location.js";
-import { withRetries } from "./limiter.js";
+import { httpStatusOf } from "../../aws/errors.js";
+import { TaskPool, withRetries } from "../concurrency.js";
+import { fitsInXml } from "../s3/keys.js";
+import type { S3Location } from "../s3/location.js";
 import { LIST_ENCODING, listedKey } from "./list.js";
 import { notFoundOr } from "./not-found.js";
-
-// Characters outside XML 1.0's Char production: a DeleteObjects body cannot carry them
-// (S3-compatible servers refuse the whole request), though a key may hold them.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const NOT_XML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
-
-function fitsInXml(key: string): boolean {
-  return !NOT_XML_CHAR.test(key);
-}
 
 /** DeleteObjects takes at most 1,000 keys a call. */
 export const DELETE_BATCH = 1000;
@@ -52,9 +45,8 @@ export async function removeObject(
   try {
     await s3.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }));
   } catch (err) {
-    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     // Without s3:GetObject the lookup is denied; the delete itself may still be allowed.
-    if (status !== 403) throw await notFoundOr(err, s3, location.bucket, location.key);
+    if (httpStatusOf(err) !== 403) throw await notFoundOr(err, s3, location.bucket, location.key);
   }
   const url = `s3://${location.bucket}/${location.key}`;
   if (options.dryRun)
@@ -145,9 +137,7 @@ export async function removeAll(
     }
     return { location, dryRun: true, deleted: 0, failed, keys };
   }
-  const limit = options.concurrency ?? DELETE_CONCURRENCY;
-  const inFlight = new Set<Promise<void>>();
-  let firstError: unknown;
+  const pool = new TaskPool(options.concurrency ?? DELETE_CONCURRENCY);
   const requestOptions = options.signal ? { abortSignal: options.signal as never } : {};
   const retryOptions = options.signal ? { signal: options.signal } : {};
   // A key XML 1.0 cannot carry goes in the URL of its own DeleteObject instead.
@@ -194,26 +184,16 @@ export async function removeAll(
     deleted += keys.length - errors.length;
     options.onBatch?.(keys, errors);
   };
-  const schedule = async (work: () => Promise<void>) => {
-    while (inFlight.size >= limit) await Promise.race(inFlight);
-    const task: Promise<void> = work()
-      .catch((err) => {
-        firstError ??= err;
-      })
-      .finally(() => inFlight.delete(task));
-    inFlight.add(task);
-  };
   for await (const listed of plan.pages) {
     const page = listed.filter(fitsInXml);
-    for (let i = 0; i < page.length && !firstError; i += DELETE_BATCH) {
+    for (let i = 0; i < page.length; i += DELETE_BATCH) {
       const batch = page.slice(i, i + DELETE_BATCH);
-      await schedule(() => deleteBatch(batch));
+      await pool.add(() => deleteBatch(batch));
     }
     const unfit = listed.filter((key) => !fitsInXml(key));
-    if (unfit.length > 0 && !firstError) await schedule(() => deleteOneByOne(unfit));
-    if (firstError) break;
+    if (unfit.length > 0) await pool.add(() => deleteOneByOne(unfit));
+    if (pool.failed) break;
   }
-  await Promise.all(inFlight);
-  if (firstError) throw firstError;
+  await pool.drain();
   return { location, dryRun: false, deleted, failed };
 }

@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises";
 import { AbortMultipartUploadCommand, type S3Client } from "@aws-sdk/client-s3";
 import { commandWord } from "../aws-cli-command.js";
 import type { PendingStep } from "../cleanup.js";
-import { withRetries } from "./limiter.js";
+import { withRetries } from "../concurrency.js";
 
 export interface OpenUpload {
   bucket: string;

@@ -1,6 +1,7 @@
+import { parseConcurrency } from "../concurrency.js";
 import { UsageError } from "../errors.js";
+import { GiB, MiB, parseSize } from "../s3/size.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "./checksums.js";
-import { GiB, MiB, parseSize } from "./size.js";
 
 /** S3's limits on multipart uploads. */
 export const MIN_PART_SIZE = 5 * MiB;
@@ -8,8 +9,6 @@ export const MAX_PART_SIZE = 5 * GiB;
 export const MAX_PARTS = 10_000;
 export const MAX_SINGLE_PUT = 5 * GiB;
 export const MAX_OBJECT_SIZE = 5 * 1024 * GiB;
-/** The HTTP agent keeps at most this many sockets per host. */
-export const MAX_CONCURRENCY = 64;
 
 export interface Tuning {
   /** Files of this size or larger go up (and down) in parts. */
@@ -85,16 +84,7 @@ export function parseTuning(raw: RawTuning): Tuning {
     }
   }
   if (raw.concurrency !== undefined) {
-    const text = raw.concurrency.trim();
-    const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
-      throw new UsageError(
-        `--concurrency "${raw.concurrency}" is not a whole number from 1 to ${MAX_CONCURRENCY}.`,
-        `Give how many requests may run at once, e.g. --concurrency 8 (default ${DEFAULT_TUNING.concurrency}).`,
-        "InvalidConcurrency",
-      );
-    }
-    tuning.concurrency = n;
+    tuning.concurrency = parseConcurrency(raw.concurrency, DEFAULT_TUNING.concurrency);
   }
   return tuning;
 }

@@ -5,8 +5,10 @@ import type { Readable, Writable } from "node:stream";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
+import { BufferPool, Limiter } from "../concurrency.js";
 import { ExitCode, NotFoundError, S3kitError, UsageError } from "../errors.js";
-import { assertValidKey } from "../presign/location.js";
+import { assertValidKey } from "../s3/keys.js";
+import { MiB } from "../s3/size.js";
 import { baseName, type Endpoint, folderPrefix, parseEndpoint } from "./endpoints.js";
 import {
   copyObject,
@@ -24,7 +26,6 @@ import {
   WRITE_BATCH,
 } from "./engine.js";
 import { compileFilter, type FilterRule } from "./glob.js";
-import { BufferPool, Limiter } from "./limiter.js";
 import { LIST_ENCODING, listedKey } from "./list.js";
 import { collisionError, collisionsUnder, keysLostTo, localPlacement } from "./local-paths.js";
 import { notFoundOr } from "./not-found.js";
@@ -38,7 +39,6 @@ import {
   type RawTuning,
   type Tuning,
 } from "./settings.js";
-import { MiB } from "./size.js";
 import { Verifier } from "./verify-worker.js";
 
 export type TransferKind = "upload" | "download" | "copy";

@@ -69,7 +69,7 @@ export function objectArn(bucket: string, key: string, partition = "aws"): strin
   return `arn:${partition}:s3:::${bucket}/${key}`;
 }
 
-export interface S3Location {
+export interface S3ArnTarget {
   partition: string;
   bucket: string;
   /** Undefined for a bucket ARN; the key (possibly with wildcards) for an object ARN. */
@@ -77,7 +77,7 @@ export interface S3Location {
 }
 
 /** `arn:aws:s3:::b/k` → { bucket: "b", key: "k" }; undefined for non-S3 bucket/object ARNs. */
-export function parseS3Arn(text: string): S3Location | undefined {
+export function parseS3Arn(text: string): S3ArnTarget | undefined {
   const arn = parseArn(text);
   if (arn?.service !== "s3" || arn.region !== "" || arn.account !== "") return undefined;
   const slash = arn.resource.indexOf("/");

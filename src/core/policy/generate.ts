@@ -17,8 +17,8 @@
 // - With --kms-key, reads get kms:Decrypt; writes get kms:GenerateDataKey and
 //   kms:Decrypt (a multipart upload decrypts the data key for each part).
 
+import { bucketNameProblem } from "../s3/bucket-names.js";
 import { bucketArn } from "./arn.js";
-import { bucketNameProblem } from "./bucket-name.js";
 import { PolicyInputError } from "./errors.js";
 import {
   ACCESS_LEVEL_NAMES,

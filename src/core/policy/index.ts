@@ -9,9 +9,8 @@ export {
   objectArn,
   parseArn,
   parseS3Arn,
-  type S3Location,
+  type S3ArnTarget,
 } from "./arn.js";
-export { bucketNameProblem } from "./bucket-name.js";
 export { type CompiledPolicy, compilePolicy } from "./compile.js";
 export { CONDITION_OPERATORS } from "./conditions.js";
 export {

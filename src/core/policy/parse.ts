@@ -2,8 +2,8 @@
 // described by `--action` with `--resource` or `--bucket`/`--key`. Errors are
 // PolicyInputError with a hint (exit code 2 in the CLI).
 
+import { bucketNameProblem } from "../s3/bucket-names.js";
 import { arnProblem, bucketArn, objectArn } from "./arn.js";
-import { bucketNameProblem } from "./bucket-name.js";
 import { parseIp } from "./cidr.js";
 import { nestedTooDeeply, PolicyInputError } from "./errors.js";
 import {

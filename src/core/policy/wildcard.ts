@@ -68,10 +68,3 @@ export function compileParts(parts: readonly PatternPart[], ignoreCase: boolean)
 export function compileWildcard(pattern: string, ignoreCase = false): Matcher {
   return compileParts([{ text: pattern, wild: true }], ignoreCase);
 }
-
-/** Does `pattern` (with wildcards) match `value`? Uncached; for one-off checks. */
-export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  return ignoreCase
-    ? compileWildcard(pattern, true)(value.toLowerCase())
-    : compileWildcard(pattern)(value);
-}

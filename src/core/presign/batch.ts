@@ -1,6 +1,7 @@
-import { assertExistingBucketName } from "../buckets/names.js";
 import { ExitCode, S3kitError, UsageError } from "../errors.js";
-import { assertValidKey, parseS3Location } from "./location.js";
+import { assertExistingBucketName } from "../s3/bucket-names.js";
+import { assertValidKey } from "../s3/keys.js";
+import { isS3Url, parseS3Location } from "../s3/location.js";
 import { checkSignOptions } from "./options.js";
 import type { Presigner } from "./presigner.js";
 import type { GetPresignOptions, PresignedRequest, PutPresignOptions } from "./types.js";
@@ -167,8 +168,9 @@ function locate(
       "MissingKey",
     );
   }
-  if (bucket === undefined) return parseS3Location(line, { validateBucket });
-  if (line.startsWith("s3://")) {
+  if (bucket === undefined)
+    return parseS3Location(line, { needKey: true, accessPoints: true, validateBucket });
+  if (isS3Url(line)) {
     throw new UsageError(
       `"${line}" is an s3:// location, but with --bucket every line is a key.`,
       "Give keys only (photos/cat.jpg), or drop --bucket to give s3:// locations.",

@@ -10,11 +10,8 @@ export type PresignInputErrorCode =
   | "InvalidDuration"
   | "ExpiresTooLong"
   | "InvalidSize"
-  | "InvalidLocation"
-  | "MissingBucket"
   | "MissingKey"
   | "InvalidBucketName"
-  | "InvalidKey"
   | "InvalidRegion"
   | "InvalidEndpoint"
   | "InvalidOption";

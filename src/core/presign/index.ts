@@ -7,7 +7,6 @@ export { buildCurlCommand, hasDotSegments, shellQuote } from "./curl-command.js"
 export { formatDuration, MAX_PRESIGN_SECONDS, parseDuration } from "./duration.js";
 export { PresignInputError, type PresignInputErrorCode } from "./errors.js";
 export { type ExpiryCheck, expiryWarning } from "./expiry-warning.js";
-export { type ParseLocationOptions, parseS3Location, type S3Location } from "./location.js";
 export {
   type PolicyCondition,
   type PresignedPost,
@@ -16,7 +15,6 @@ export {
 } from "./post.js";
 export { renderUploadForm, type UploadFormOptions } from "./post-form.js";
 export { createPresigner, type Presigner } from "./presigner.js";
-export { formatSize, parseSize } from "./size.js";
 export type {
   GetPresignOptions,
   PresignCredentials,

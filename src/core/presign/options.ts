@@ -1,9 +1,9 @@
-import { assertExistingBucketName } from "../buckets/names.js";
 import { UsageError } from "../errors.js";
+import { assertExistingBucketName } from "../s3/bucket-names.js";
+import { parseSize } from "../s3/size.js";
 import { PresignInputError } from "./errors.js";
 import { type PresignPostOptions, presignPost } from "./post.js";
 import { buildGetSpec, buildPutSpec } from "./request-spec.js";
-import { parseSize } from "./size.js";
 import type { GetPresignOptions, PutPresignOptions } from "./types.js";
 
 /**
@@ -152,7 +152,7 @@ export function checkPostOptions(options: PresignPostOptions): void {
 /** `--max-size`: a size such as 10MB, at least one byte. */
 export function parseMaxSize(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const bytes = parseSize(text);
+  const bytes = parseSize(text, "--max-size");
   if (bytes < 1) {
     throw new PresignInputError(
       "InvalidSize",

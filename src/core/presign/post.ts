@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { assertValidKey } from "../s3/keys.js";
 import { PresignInputError } from "./errors.js";
 import { checkExpiresIn, MAX_SINGLE_PUT_BYTES } from "./request-spec.js";
 import { isValidRegion, parseCustomEndpoint, resolveBucketAddress } from "./s3-endpoint.js";
@@ -85,13 +86,7 @@ export function presignPost(config: PresignerConfig, options: PresignPostOptions
       "Use a plain bucket name (not an access point ARN or an S3 Express directory bucket) and a regular region.",
     );
   }
-  if (!isWellFormedUnicode(options.key)) {
-    throw new PresignInputError(
-      "InvalidKey",
-      "The key cannot be encoded as UTF-8.",
-      "Check the input's character encoding.",
-    );
-  }
+  assertValidKey(options.key);
   const expiresIn = checkExpiresIn(options.expiresIn);
   const conditions: PolicyCondition[] = [];
   const fields: Record<string, string> = {};

@@ -1,3 +1,4 @@
+import { assertValidKey } from "../s3/keys.js";
 import { PresignInputError } from "./errors.js";
 import { buildGetSpec, buildPutSpec, type ObjectRequestSpec } from "./request-spec.js";
 import {
@@ -14,7 +15,7 @@ import type {
   PresignerConfig,
   PutPresignOptions,
 } from "./types.js";
-import { encodeKeyPath, isWellFormedUnicode } from "./uri-encode.js";
+import { encodeKeyPath } from "./uri-encode.js";
 
 export interface Presigner {
   /** A URL for downloading s3://bucket/key (GetObject). */
@@ -216,11 +217,5 @@ function checkBucketAndKey(bucket: string, key: string): void {
       `Add the object's key: s3://${bucket}/path/to/file.txt.`,
     );
   }
-  if (!isWellFormedUnicode(key)) {
-    throw new PresignInputError(
-      "InvalidKey",
-      "The key contains an unpaired UTF-16 surrogate and cannot be encoded in a URL.",
-      "Check the input's character encoding.",
-    );
-  }
+  assertValidKey(key);
 }

@@ -44,6 +44,12 @@ describe("cdn create flags", () => {
     expect(usage({ bucket: "b-assets", prefix: `${"a".repeat(1030)}/` }).code).toBe(
       "InvalidPrefix",
     );
+    // S3's key rules: bytes of UTF-8, and no unpaired surrogate.
+    expect(usage({ bucket: "b-assets", prefix: `${"é".repeat(512)}/` }).code).toBe("InvalidPrefix");
+    expect(usage({ bucket: "b-assets", prefix: "bad\uD800/" }).code).toBe("InvalidPrefix");
+    expect(
+      parseCdnFlags({ bucket: "b-assets", prefix: `${"é".repeat(511)}/` }, "us-east-1").prefix,
+    ).toHaveLength(512);
   });
 
   it("needs a certificate for a domain, and a domain for a certificate", () => {

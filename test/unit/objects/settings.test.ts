@@ -7,7 +7,7 @@ import {
   parseTuning,
   partSizeFor,
 } from "../../../src/core/objects/settings.js";
-import { GiB, MiB } from "../../../src/core/objects/size.js";
+import { GiB, MiB } from "../../../src/core/s3/size.js";
 
 describe("parseTuning", () => {
   it("has defaults", () => {

@@ -36,8 +36,8 @@ describe("the presign core's module graph", () => {
     const names = [...files].map((f) => relative(presignDir, f));
     expect(names).toContain("presigner.ts");
     expect(names).not.toContain("sdk-presigner.ts");
-    // The shared bucket naming rules and error classes are pure modules too.
-    expect(names).toContain("../buckets/names.ts");
+    // The shared key rules and error classes are pure modules too.
+    expect(names).toContain("../s3/keys.ts");
     expect([...packages].sort()).toEqual(["node:crypto"]);
   });
 

@@ -54,10 +54,13 @@ describe("flag parsing for the presign commands", () => {
   });
 
   it("reads --max-size with units and refuses sizes that accept nothing", () => {
-    expect(parseMaxSize("10MB")).toBe(10_000_000);
+    // MB is MiB, as in the AWS CLI and every other size flag of s3kit.
+    expect(parseMaxSize("10MB")).toBe(10 * 1024 * 1024);
+    expect(parseMaxSize("1MB")).toBe(1_048_576);
     expect(parseMaxSize("5MiB")).toBe(5 * 1024 * 1024);
+    expect(parseMaxSize("5M")).toBe(5 * 1024 * 1024);
     expect(() => parseMaxSize("0")).toThrow(/only empty files/);
-    expect(() => parseMaxSize("-1")).toThrow(/Invalid size "-1"/);
+    expect(() => parseMaxSize("-1")).toThrow(/--max-size "-1" is negative/);
   });
 
   it("checks a POST's options without credentials", () => {

@@ -7,8 +7,8 @@ import {
   type PresignPostOptions,
   presignPost,
 } from "../../../src/core/presign/post.js";
-import { parseSize } from "../../../src/core/presign/size.js";
 import type { PresignerConfig } from "../../../src/core/presign/types.js";
+import { parseSize } from "../../../src/core/s3/size.js";
 
 const credentials = {
   accessKeyId: "AKIDEXAMPLE",
@@ -32,7 +32,7 @@ describe("presignPost", () => {
       bucket: "my-uploads",
       key: "avatars/",
       expiresIn: 600,
-      maxSize: parseSize("10MB"),
+      maxSize: parseSize("10MB", "--max-size"),
       contentTypePrefix: "image/",
       metadata: { Owner: "alice" },
       sse: "AES256",
@@ -42,7 +42,7 @@ describe("presignPost", () => {
     const policy = decodePolicy(post.fields.Policy);
     expect(policy.expiration).toBe("2026-01-02T03:14:05Z");
     expect(policy.conditions).toEqual([
-      ["content-length-range", 0, 10_000_000],
+      ["content-length-range", 0, 10 * 1024 * 1024],
       ["starts-with", "$Content-Type", "image/"],
       { "x-amz-server-side-encryption": "AES256" },
       { "x-amz-meta-owner": "alice" },

@@ -238,7 +238,15 @@ describe("input errors", () => {
     await refuses(presigner.get("my-bucket", ""), "MissingKey");
     await refuses(presigner.get("", "k"), "InvalidBucketName");
     await refuses(presigner.get("a/b", "k"), "InvalidBucketName");
-    await refuses(presigner.get("my-bucket", "bad\uDC00"), "InvalidKey");
+    // The key rules are S3's, shared by every command: a usage error like the others.
+    await expect(presigner.get("my-bucket", "bad\uDC00")).rejects.toMatchObject({
+      code: "InvalidKey",
+      exitCode: 2,
+      hint: expect.any(String),
+    });
+    await expect(presigner.get("my-bucket", "k".repeat(1025))).rejects.toMatchObject({
+      code: "InvalidKey",
+    });
   });
 
   it("refuses bad options", async () => {

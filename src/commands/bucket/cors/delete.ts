@@ -1,5 +1,5 @@
 import { deleteCors } from "../../../core/buckets/cors.js";
-import { assertValidBucketName } from "../../../core/buckets/names.js";
+import { assertValidBucketName } from "../../../core/s3/bucket-names.js";
 import { defineCommand } from "../../context.js";
 
 export default defineCommand({

@@ -1,6 +1,6 @@
 import { getCors } from "../../../core/buckets/cors.js";
 import { describeCors } from "../../../core/buckets/describe.js";
-import { assertValidBucketName } from "../../../core/buckets/names.js";
+import { assertValidBucketName } from "../../../core/s3/bucket-names.js";
 import { defineCommand } from "../../context.js";
 
 export default defineCommand({

@@ -1,8 +1,8 @@
 import { setCors } from "../../../core/buckets/cors.js";
 import { describeCors } from "../../../core/buckets/describe.js";
 import { readInputFile } from "../../../core/buckets/json-input.js";
-import { assertValidBucketName } from "../../../core/buckets/names.js";
 import { parseCorsFlags } from "../../../core/buckets/spec.js";
+import { assertValidBucketName } from "../../../core/s3/bucket-names.js";
 import { defineCommand } from "../../context.js";
 
 interface Options {

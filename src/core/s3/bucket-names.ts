@@ -1,3 +1,6 @@
+// S3's bucket naming rules, in two strengths: today's rules for a bucket s3kit creates (or
+// names in a policy), and the wider legacy rules for a bucket that already exists.
+
 import { UsageError } from "../errors.js";
 
 export interface NameProblem {
@@ -49,6 +52,16 @@ export function bucketNameProblems(name: string): NameProblem[] {
   for (const [suffix, why] of reservedSuffixes)
     if (name.endsWith(suffix)) add("reserved-suffix", why);
   return problems;
+}
+
+/**
+ * Why the name breaks today's rules, as one phrase that follows the name ("is not a valid
+ * bucket name: it has 2 characters; …"), or undefined when it keeps them.
+ */
+export function bucketNameProblem(name: string): string | undefined {
+  const problems = bucketNameProblems(name);
+  if (problems.length === 0) return undefined;
+  return `is not a valid bucket name: ${problems.map((p) => p.message).join("; ")}`;
 }
 
 /** Throws a usage error (exit 2) naming every rule the bucket name breaks. */

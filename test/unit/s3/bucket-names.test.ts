@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { UsageError } from "../../../src/core/errors.js";
 import {
   assertExistingBucketName,
   assertValidBucketName,
+  bucketNameProblem,
   bucketNameProblems,
-} from "../../src/core/buckets/names.js";
-import { UsageError } from "../../src/core/errors.js";
+} from "../../../src/core/s3/bucket-names.js";
 
 describe("valid bucket names", () => {
   it.each([
@@ -107,6 +108,32 @@ describe("names of existing buckets", () => {
       expect((err as UsageError).code).toBe("InvalidBucketName");
       expect((err as UsageError).message).toMatch(message);
       expect((err as UsageError).hint).toMatch(/letters, digits, dots, hyphens and underscores/);
+    }
+  });
+});
+
+// Policies (generate, debug) name buckets by the same rules as bucket create.
+describe("names in policies", () => {
+  it.each([
+    ["ab", /^is not a valid bucket name: it has 2 characters; at least 3 are needed$/],
+    [
+      "B_1",
+      /"B", "_"; only lowercase letters.*\(no capitals\); it must start with a lowercase letter/,
+    ],
+    ["s3://app", /":", "\/"/],
+    ["arn:aws:s3:::app", /":"/],
+    ["192.168.1.1", /IP address/],
+    ["a..b", /two adjacent dots/],
+    ["xn--app", /xn--/],
+    ["amzn-s3-demo-bucket", /amzn-s3-demo-/],
+    ["data-s3alias", /-s3alias/],
+  ])("%j %s", (name, phrase) => {
+    expect(bucketNameProblem(name)).toMatch(phrase);
+  });
+
+  it("agrees with the strict check on every name", () => {
+    for (const name of ["my-app-uploads", "logs.example.com", "123", "a".repeat(63), "ab", "B_1"]) {
+      expect(bucketNameProblem(name) === undefined).toBe(bucketNameProblems(name).length === 0);
     }
   });
 });
