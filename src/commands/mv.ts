@@ -3,7 +3,6 @@ import { awsCliCommand } from "../core/aws-cli-command.js";
 import { ExitCode } from "../core/errors.js";
 import { folderPrefix } from "../core/objects/endpoints.js";
 import type { FilterRule } from "../core/objects/glob.js";
-import { formatBytes } from "../core/objects/size.js";
 import {
   createSession,
   ON_COLLISION,
@@ -11,6 +10,7 @@ import {
   type Skipped,
   type TransferKind,
 } from "../core/objects/transfer.js";
+import { formatBytes, SIZE_UNITS_HELP } from "../core/s3/size.js";
 import { type MoveResult, prepareMove, runMove } from "../core/sync/move.js";
 import { formatSeconds, startProgress } from "../io/progress.js";
 import { startSpinner } from "../io/spinner.js";
@@ -88,8 +88,11 @@ export default defineCommand<Options>({
         "with --recursive: leave what matches (repeatable)",
         collect("exclude"),
       )
-      .option("--multipart-threshold <size>", "go multipart from this size (default 8MiB)")
-      .option("--part-size <size>", "part size, 5MiB to 5GiB (default 8MiB)")
+      .option(
+        "--multipart-threshold <size>",
+        `go multipart from this size (default 8MiB; ${SIZE_UNITS_HELP})`,
+      )
+      .option("--part-size <size>", `part size, 5MiB to 5GiB (default 8MiB; ${SIZE_UNITS_HELP})`)
       .option("--concurrency <n>", "requests in flight at once, 1 to 64 (default 16)")
       .option("--content-type <type>", "Content-Type (default: from the file name)")
       .option("--metadata <key=value>", "user metadata (repeatable)", list)

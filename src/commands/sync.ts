@@ -2,8 +2,8 @@ import { Option } from "commander";
 import { awsCliCommand } from "../core/aws-cli-command.js";
 import { ExitCode } from "../core/errors.js";
 import type { FilterRule } from "../core/objects/glob.js";
-import { formatBytes } from "../core/objects/size.js";
 import { createSession, ON_COLLISION, type OnCollision } from "../core/objects/transfer.js";
+import { formatBytes, SIZE_UNITS_HELP } from "../core/s3/size.js";
 import type { Direction } from "../core/sync/compare.js";
 import { describeSide, prepareSync } from "../core/sync/prepare.js";
 import { runSync, type SyncOutcome } from "../core/sync/run.js";
@@ -144,8 +144,11 @@ export default defineCommand<Options>({
         "--checksum-algorithm <algorithm>",
         "checksum uploads carry (as cp's --checksum): crc32 (default), crc32c,\ncrc64nvme, sha256, sha1, or none",
       )
-      .option("--multipart-threshold <size>", "go multipart from this size (default 8MiB)")
-      .option("--part-size <size>", "part size, 5MiB to 5GiB (default 8MiB)")
+      .option(
+        "--multipart-threshold <size>",
+        `go multipart from this size (default 8MiB; ${SIZE_UNITS_HELP})`,
+      )
+      .option("--part-size <size>", `part size, 5MiB to 5GiB (default 8MiB; ${SIZE_UNITS_HELP})`)
       .option("--concurrency <n>", "requests in flight at once, 1 to 64 (default 16)");
   },
   async run(ctx, args, opts) {

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { type ChecksumAlgorithm, createHasher } from "../objects/checksums.js";
-import { MiB } from "../objects/size.js";
+import { MiB } from "../s3/size.js";
 import { describeObject, type ObjectDescription } from "./transfer-batch.js";
 
 /** One side of a `--checksum` comparison. */

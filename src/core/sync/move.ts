@@ -3,8 +3,8 @@ import { rmdir, unlink } from "node:fs/promises";
 import { dirname, relative, sep } from "node:path";
 import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
+import { withRetries } from "../concurrency.js";
 import { ExitCode, S3kitError, UsageError } from "../errors.js";
-import { withRetries } from "../objects/limiter.js";
 import type { TransferSession } from "../objects/session.js";
 import { partSizeFor } from "../objects/settings.js";
 import {

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { UsageError } from "../errors.js";
 import {
   collisionError,
   collisionsUnder,
@@ -11,8 +10,8 @@ import {
   probeNameFolding,
 } from "../objects/local-paths.js";
 import { partSizeFor } from "../objects/settings.js";
-import { MiB } from "../objects/size.js";
-import { assertValidKey } from "../presign/location.js";
+import { keyProblem } from "../s3/keys.js";
+import { MiB } from "../s3/size.js";
 import type { Reason } from "./compare.js";
 import { ContentComparer, type ContentSide } from "./content.js";
 import { folderSplits, type LocalEntry, walkLocal } from "./local-tree.js";
@@ -266,14 +265,10 @@ async function* withValidKeys(
   destination: Extract<SyncSide, { kind: "s3" }>,
 ): AsyncGenerator<SideEntry> {
   for await (const entry of entries) {
-    if (!entry.unusable) {
-      try {
-        assertValidKey(destination.prefix + entry.rel, locationOf(destination, entry.rel));
-      } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-        entry.unusable = `its key would not be a valid S3 key: ${err.message}`;
-        entry.error = true;
-      }
+    const problem = entry.unusable ? undefined : keyProblem(destination.prefix + entry.rel);
+    if (problem) {
+      entry.unusable = `its key would not be a valid S3 key: it ${problem}`;
+      entry.error = true;
     }
     yield entry;
   }

@@ -1,8 +1,8 @@
 import { setMaxListeners } from "node:events";
 import { Readable } from "node:stream";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { withRetries } from "../concurrency.js";
 import { ExitCode, S3kitError } from "../errors.js";
-import { withRetries } from "../objects/limiter.js";
 import { LIST_ENCODING, listedKey } from "../objects/list.js";
 import { localPlacement } from "../objects/local-paths.js";
 import { Channel } from "./channel.js";

@@ -6,6 +6,7 @@
  */
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { mapAwsError } from "../../aws/errors.js";
+import { BufferPool, Limiter } from "../concurrency.js";
 import { InterruptedError, S3kitError } from "../errors.js";
 import type { ChecksumAlgorithm } from "../objects/checksums.js";
 import {
@@ -21,12 +22,11 @@ import {
   uploadFile,
   WRITE_BATCH,
 } from "../objects/engine.js";
-import { BufferPool, Limiter } from "../objects/limiter.js";
 import type { TransferSession } from "../objects/session.js";
 import type { ObjectSettings, Tuning } from "../objects/settings.js";
-import { MiB } from "../objects/size.js";
 import { bufferBudget } from "../objects/transfer.js";
 import { Verifier } from "../objects/verify-worker.js";
+import { MiB } from "../s3/size.js";
 
 export type { ObjectInfo, TransferObserver, TransferOutcome };
 
