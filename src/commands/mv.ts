@@ -67,13 +67,14 @@ export default defineCommand<Options>({
     const list = (value: string, previous: string[] = []) => [...previous, value];
     cmd
       .description(
-        "Move files to S3, objects from S3, or objects between buckets: copy (as cp does),\n" +
-          "check the copy, then delete the source. A copy is checked by size and by content\n" +
-          "where S3 gives the means (the checksum an upload carried, the MD5 or checksum a\n" +
-          "download was verified against, equal ETags or checksums of two objects), and the\n" +
-          "source must not have changed meanwhile; a copy that cannot be shown complete keeps\n" +
-          "its source (exit 1). Ctrl-C, or any failure, never deletes the source of a copy\n" +
-          "that was not checked. Folders a recursive move empties are removed.",
+        "Move files to S3, objects from S3, or objects between buckets: copy (as cp\n" +
+          "does), check the copy, then delete the source. A copy is checked by size and\n" +
+          "by content where S3 gives the means (the checksum an upload carried, the MD5\n" +
+          "or checksum a download was verified against, equal ETags or checksums of two\n" +
+          "objects), and the source must not have changed meanwhile; a copy that cannot\n" +
+          "be shown complete keeps its source (exit 1). Ctrl-C, or any failure, never\n" +
+          "deletes the source of a copy that was not checked. Folders a recursive move\n" +
+          "empties are removed.",
       )
       .argument("<source>", "local path or s3://BUCKET/KEY")
       .argument("<destination>", "local path or s3://BUCKET/KEY (a trailing / means a folder)")
