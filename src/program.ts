@@ -1,7 +1,9 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, type Option } from "commander";
 import type { Aws } from "./aws/clients.js";
 import { mapAwsError } from "./aws/errors.js";
 import type { CommandModule, Context, Env, GlobalOptions } from "./commands/context.js";
+import { type GlobalFlags, globalOptions } from "./commands/options/common.js";
+import { declareOptions } from "./commands/options/spec.js";
 import type { CompletionTree, OptionSpec } from "./core/completion.js";
 import { ExitCode, S3kitError, UsageError } from "./core/errors.js";
 import { Output } from "./io/output.js";
@@ -285,28 +287,7 @@ export async function runProgram(options: RunOptions): Promise<number> {
 }
 
 function addGlobalOptions(program: Command): void {
-  program
-    .addOption(new Option("--profile <name>", "AWS profile from the shared config files"))
-    .addOption(
-      new Option("--region <region>", "AWS region (default: from the profile or AWS_REGION)"),
-    )
-    .addOption(
-      new Option(
-        "--endpoint-url <url>",
-        "S3-compatible endpoint, e.g. http://127.0.0.1:9000 (MinIO, R2, moto)",
-      ),
-    )
-    .addOption(
-      new Option(
-        "--path-style",
-        "put the bucket in the URL path (automatic for localhost and IPs)",
-      ),
-    )
-    .addOption(new Option("--json", "print one JSON document on stdout (errors as JSON on stderr)"))
-    .addOption(new Option("-q, --quiet", "print only data and errors"))
-    .addOption(new Option("--no-color", "disable colours (also NO_COLOR)"))
-    .addOption(new Option("-y, --yes", "never prompt; answer yes to confirmations"))
-    .addOption(new Option("--debug", "log each API call to stderr (secrets redacted)"));
+  declareOptions(program, globalOptions);
 }
 
 const rootHelpFooter = `
@@ -429,7 +410,7 @@ async function commandTree(): Promise<CompletionTree> {
   return { commands, globalOptions: [...describe(root.options), help] };
 }
 
-function readGlobals(raw: Record<string, unknown>): GlobalOptions {
+function readGlobals(raw: Partial<GlobalFlags>): GlobalOptions {
   return {
     ...(typeof raw.profile === "string" ? { profile: raw.profile } : {}),
     ...(typeof raw.region === "string" ? { region: raw.region } : {}),

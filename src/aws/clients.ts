@@ -10,10 +10,12 @@ import { UsageError } from "../core/errors.js";
 import { describeCredentialSource } from "./credential-source.js";
 import { addDebugLogging } from "./debug.js";
 import { annotateErrors } from "./errors.js";
+import type { LeanS3 } from "./lean-s3/client.js";
 import { readProfileConfig } from "./profile-config.js";
 import {
   type AwsSettings,
   type ConnectionOptions,
+  isLoopback,
   resolveAwsSettings,
   type Service,
 } from "./settings.js";
@@ -119,6 +121,12 @@ export class Aws {
     return `https://${service}.${this.region}.amazonaws.com`;
   }
 
+  /** S3 is reached on this machine (a local server): the network is never the bottleneck. */
+  get s3IsLoopback(): boolean {
+    const custom = this.settings.endpoints.s3?.value;
+    return custom !== undefined && isLoopback(custom);
+  }
+
   get usesCustomEndpoint(): boolean {
     return this.settings.endpoints.s3 !== undefined;
   }
@@ -156,6 +164,27 @@ export class Aws {
         requestChecksumCalculation: "WHEN_REQUIRED",
         responseChecksumValidation: "WHEN_REQUIRED",
       });
+    });
+  }
+
+  /**
+   * The transfer engine's own client for object data (GetObject, HeadObject, PutObject,
+   * UploadPart), or undefined where the SDK must send those (see AwsSettings.objectRequests).
+   * A new one per call: its connections belong to one run, which destroys it at the end.
+   */
+  async leanS3(maxSockets: number): Promise<LeanS3 | undefined> {
+    if (this.settings.objectRequests === "sdk") return undefined;
+    const { LeanS3 } = await import("./lean-s3/client.js");
+    const endpoint = this.settings.endpoints.s3?.value;
+    const https = endpoint === undefined || endpoint.startsWith("https:");
+    return new LeanS3({
+      region: this.region,
+      endpoint,
+      forcePathStyle: this.settings.forcePathStyle,
+      credentials: () => this.credentials(),
+      ...(https ? { tls: this.tlsOptions() } : {}),
+      maxSockets,
+      debugLog: this.debugLog,
     });
   }
 

@@ -31,6 +31,11 @@ export interface AwsSettings {
   endpoints: Record<Service, Resolved<string> | undefined>;
   forcePathStyle: boolean;
   caBundle: Resolved<string> | undefined;
+  /**
+   * How transfers send object data: "lean" (s3kit's own requests, see aws/lean-s3) or "sdk"
+   * (S3KIT_OBJECT_REQUESTS=sdk, or FIPS / dual-stack endpoints, whose rules only the SDK has).
+   */
+  objectRequests?: "lean" | "sdk";
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -76,7 +81,12 @@ export function resolveAwsSettings(
   else if (profileConfig.ca_bundle)
     caBundle = { value: profileConfig.ca_bundle, source: profileLabel };
 
-  return { profile, region, endpoints, forcePathStyle, caBundle };
+  const sdkOnly =
+    env.S3KIT_OBJECT_REQUESTS?.toLowerCase() === "sdk" ||
+    env.AWS_USE_FIPS_ENDPOINT?.toLowerCase() === "true" ||
+    env.AWS_USE_DUALSTACK_ENDPOINT?.toLowerCase() === "true";
+  const objectRequests = sdkOnly ? "sdk" : "lean";
+  return { profile, region, endpoints, forcePathStyle, caBundle, objectRequests };
 }
 
 function resolveRegion(
@@ -182,6 +192,17 @@ export function normalizeEndpoint(raw: string, source = "--endpoint-url"): strin
 }
 
 /** Local servers (MinIO, moto, versitygw) have no wildcard DNS, so buckets go in the path. */
+/** The endpoint is this machine (loopback): no network between client and server. */
+export function isLoopback(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname;
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host === "[::1]" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  );
+}
+
 export function isLocalHost(endpoint: string): boolean {
   // The URL parser writes every IP address one way: IPv6 in brackets, IPv4 as a dotted quad
   // (127.1 and 0x7f.0.0.1 become 127.0.0.1), so no address parser is needed here.

@@ -2,19 +2,18 @@ import { type CheckStatus, runDoctor } from "../core/doctor.js";
 import { ExitCode } from "../core/errors.js";
 import { symbols } from "../io/style.js";
 import { defineCommand } from "./context.js";
+import { bucket } from "./options/common.js";
+import { declareOptions, type OptionsOf } from "./options/spec.js";
 
-interface Options {
-  bucket?: string;
-}
+const options = { bucket: bucket.describe("also check this bucket") };
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: ["s3kit doctor", "s3kit doctor --bucket my-app-uploads", "s3kit doctor --json"],
   configure(cmd) {
-    cmd
-      .description(
-        "Check that s3kit can work here: the endpoint answers, the credentials are valid (and not\nthe root user's), the clock is in sync; with --bucket, that the bucket exists in this\nregion, can be listed, and how its public-access block and encryption are set.\nThe credentials are proven with a signed request the endpoint supports (STS, or S3\nListBuckets, or ListObjectsV2 on --bucket where there is no STS).\nExits 4 if the endpoint rejects the credentials, 6 if another check fails.",
-      )
-      .option("--bucket <name>", "also check this bucket");
+    cmd.description(
+      "Check that s3kit can work here: the endpoint answers, the credentials are valid (and not\nthe root user's), the clock is in sync; with --bucket, that the bucket exists in this\nregion, can be listed, and how its public-access block and encryption are set.\nThe credentials are proven with a signed request the endpoint supports (STS, or S3\nListBuckets, or ListObjectsV2 on --bucket where there is no STS).\nExits 4 if the endpoint rejects the credentials, 6 if another check fails.",
+    );
+    declareOptions(cmd, options);
   },
   async run(ctx, _args, opts) {
     const report = await runDoctor(await ctx.aws(), opts.bucket ? { bucket: opts.bucket } : {});

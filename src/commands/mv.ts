@@ -211,6 +211,7 @@ export default defineCommand<Options>({
     const aws = await ctx.aws();
     const s3 = await aws.s3();
     const session = createSession(s3);
+    const lean = await aws.leanS3(plan.copy.tuning.concurrency);
     const started = performance.now();
     const progress = startProgress(out, {
       label: "Moving",
@@ -238,6 +239,8 @@ export default defineCommand<Options>({
     try {
       result = await runMove(plan, {
         s3,
+        lean,
+        loopback: aws.s3IsLoopback,
         session,
         signal: ctx.signal,
         observer: {
@@ -261,6 +264,7 @@ export default defineCommand<Options>({
       throw err;
     } finally {
       progress.stop();
+      lean?.destroy();
     }
     unregister();
     const seconds = (performance.now() - started) / 1000;

@@ -191,6 +191,7 @@ export default defineCommand<Options>({
     const s3 = await aws.s3();
     const started = performance.now();
     const session = createSession(s3);
+    const lean = opts.dryRun ? undefined : await aws.leanS3(setup.tuning.concurrency);
     const progress = opts.dryRun
       ? undefined
       : startProgress(out, { label: verbs[setup.direction].doing });
@@ -214,6 +215,8 @@ export default defineCommand<Options>({
     try {
       outcome = await runSync(setup, {
         s3,
+        lean,
+        loopback: aws.s3IsLoopback,
         session,
         signal: ctx.signal,
         dryRun: opts.dryRun === true,
@@ -240,6 +243,7 @@ export default defineCommand<Options>({
     } finally {
       progress?.stop();
       unregister();
+      lean?.destroy();
     }
     const { plan } = outcome;
     for (const s of plan.skipped) {

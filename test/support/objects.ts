@@ -10,8 +10,11 @@ import { cleanEnv, motoEnv } from "./cli.js";
 const bin = join(root, "bin", "s3kit");
 
 /** An S3 client of the test's own, talking to moto directly: reads back what s3kit did. */
-export function directS3(extra: Partial<S3ClientConfig> = {}): S3Client {
-  const env = motoEnv();
+/** An SDK client straight to a test server (moto unless another server's env is given). */
+export function directS3(
+  extra: Partial<S3ClientConfig> = {},
+  env: Record<string, string> = motoEnv(),
+): S3Client {
   return new S3Client({
     ...extra,
     region: "us-east-1",

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { isLocalHost, normalizeEndpoint, resolveAwsSettings } from "../../src/aws/settings.js";
+import {
+  isLocalHost,
+  isLoopback,
+  normalizeEndpoint,
+  resolveAwsSettings,
+} from "../../src/aws/settings.js";
 import { UsageError } from "../../src/core/errors.js";
 
 describe("region resolution", () => {
@@ -224,5 +229,20 @@ describe("profile and CA bundle", () => {
       source: "profile default",
     });
     expect(resolveAwsSettings({}, {}).caBundle).toBeUndefined();
+  });
+});
+
+describe("isLoopback", () => {
+  it.each([
+    ["http://127.0.0.1:9000", true],
+    ["http://127.1:9000", true],
+    ["http://localhost:4566", true],
+    ["http://s3.localhost", true],
+    ["http://[::1]:9000", true],
+    ["http://10.0.0.5:9000", false],
+    ["https://minio.example.com", false],
+    ["https://s3.eu-west-1.amazonaws.com", false],
+  ])("%s → %s", (endpoint, expected) => {
+    expect(isLoopback(endpoint)).toBe(expected);
   });
 });

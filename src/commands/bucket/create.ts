@@ -1,12 +1,12 @@
-import { Option } from "commander";
 import { createBucket } from "../../core/buckets/create.js";
 import { settingLabel } from "../../core/buckets/describe.js";
 import { readInputFile } from "../../core/buckets/json-input.js";
 import { parseCreateFlags, TRANSITION_CLASSES } from "../../core/buckets/spec.js";
 import { iacBucket, renderStack } from "../../core/iac/from-specs.js";
-import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
 import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { defineCommand } from "../context.js";
+import { emit } from "../options/emit.js";
+import type { OptionsOf } from "../options/spec.js";
 import {
   renderCreatePlan,
   renderCreateReport,
@@ -14,7 +14,7 @@ import {
   renderNotSupported,
 } from "../render/bucket-create.js";
 
-interface Options {
+interface Options extends OptionsOf<{ emit: typeof emit }> {
   generateName?: boolean;
   env?: string;
   project?: string;
@@ -33,7 +33,6 @@ interface Options {
   publicRead?: boolean;
   publicPrefix?: string;
   tlsPolicy?: boolean;
-  emit?: IacFormat;
   dryRun?: boolean;
   strict?: boolean;
 }
@@ -107,12 +106,7 @@ export default defineCommand<Options>({
         "--strict",
         "a setting the endpoint does not support is an error (exit 5; a bucket this run created is rolled back)",
       )
-      .addOption(
-        new Option(
-          "--emit <format>",
-          "print the equivalent CloudFormation or Terraform instead of calling any API",
-        ).choices(IAC_FORMATS),
-      );
+      .addOption(emit.option());
   },
   async run(ctx, args, opts) {
     const name = args[0] as string | undefined;

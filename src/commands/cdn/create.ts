@@ -1,18 +1,17 @@
-import { Option } from "commander";
 import { createCdn } from "../../core/cdn/create.js";
 import { parseCdnFlags } from "../../core/cdn/spec.js";
 import { iacCdn, renderStack } from "../../core/iac/from-specs.js";
-import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
 import { defineCommand } from "../context.js";
+import { emit } from "../options/emit.js";
+import type { OptionsOf } from "../options/spec.js";
 import { renderCdnPlan, renderCdnReport } from "../render/cdn.js";
 
-interface Options {
+interface Options extends OptionsOf<{ emit: typeof emit }> {
   prefix?: string;
   domain?: string[];
   certificateArn?: string;
   priceClass?: string;
   dryRun?: boolean;
-  emit?: IacFormat;
 }
 
 /** A rollback waits this long for CloudFront to deploy the disabled distribution it must delete. */
@@ -51,12 +50,7 @@ export default defineCommand<Options>({
         "edge locations: 100 (North America, Europe, Israel; cheapest), 200, or All (a new distribution's default)",
       )
       .option("--dry-run", "print the plan (API calls and differences) and change nothing")
-      .addOption(
-        new Option(
-          "--emit <format>",
-          "print the equivalent CloudFormation or Terraform instead of calling any API",
-        ).choices(IAC_FORMATS),
-      );
+      .addOption(emit.option());
   },
   async run(ctx, args, opts) {
     const bucket = args[0] as string;

@@ -1,11 +1,8 @@
 import { resolve } from "node:path";
-import { Option } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { iacDeveloper, renderStack } from "../../core/iac/from-specs.js";
-import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
 import { addDeveloper } from "../../core/iam/backend.js";
 import {
-  CREDENTIAL_FORMATS,
   ENV_STYLES,
   parseCredentialFormat,
   parseEnvStyle,
@@ -15,33 +12,35 @@ import {
 import { prepareGrant } from "../../core/iam/grant.js";
 import { KeyNotSavedError } from "../../core/iam/key-handover.js";
 import { assertValidIamName, describePrefixes } from "../../core/iam/names.js";
-import { PER_USER_FOLDER } from "../../core/policy/generate.js";
-import { ACCESS_LEVEL_NAMES } from "../../core/policy/templates.js";
 import { confirm } from "../../io/prompt.js";
 import { renderFields } from "../../io/table.js";
 import { defineCommand } from "../context.js";
+import { credentialOptions } from "../options/credentials.js";
+import { emit } from "../options/emit.js";
+import { grantInput, grantOptions } from "../options/grant.js";
+import { declareOptions, flag, negatable, type OptionsOf, value } from "../options/spec.js";
 import { printUnsavedKey } from "../render/unsaved-key.js";
 
-interface Options {
-  bucket: string;
-  access: string;
-  prefix: string[];
-  perUserPrefix?: boolean;
-  kmsKey?: string;
-  attach: string;
-  key: boolean;
-  newKey?: boolean;
-  adopt?: boolean;
-  format: string;
-  envStyle: string;
-  out?: string;
-  force?: boolean;
-  emit?: IacFormat;
-}
+const options = {
+  ...grantOptions,
+  attach: value("--attach", "to", "attach the policy to a group (default) or the user").default(
+    "group",
+  ),
+  key: negatable("--no-key", "create no access key"),
+  newKey: flag("--new-key", "create another key for a user that has one already"),
+  adopt: flag("--adopt", "manage an existing user that s3kit did not create"),
+  format: credentialOptions.format,
+  envStyle: credentialOptions.envStyle.describe(
+    `variable names: ${ENV_STYLES.join(", ")} (aws: AWS_*; django: django-storages; s3: S3_*)`,
+  ),
+  out: credentialOptions.out.describe(
+    "write the credentials into this file (merged into a .env, 0600)",
+  ),
+  force: credentialOptions.force.describe("with --out: replace credentials already in the file"),
+  emit,
+};
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit iam add-dev alice --bucket my-app-uploads --access read-write --out .env",
     "s3kit iam add-dev bob --bucket my-app-uploads --access read --prefix reports/",
@@ -54,46 +53,13 @@ export default defineCommand<Options>({
       .description(
         "Give a developer access to a bucket: a least-privilege managed policy (the one\n`s3kit policy generate` makes), a group with it attached, the IAM user (path /s3kit/,\ntagged) in that group, and an access key. Re-running converges; an existing user gets\nno second key unless --new-key. The secret is shown once, or written to --out (mode 0600).",
       )
-      .argument("<name>", "IAM user name (letters, digits and + = , . @ _ -)")
-      .requiredOption("--bucket <name>", "the bucket (it must exist)")
-      .requiredOption("--access <level>", `access level: ${ACCESS_LEVEL_NAMES.join(", ")}`)
-      .option(
-        "--prefix <prefix>",
-        "limit access to keys under this prefix (repeatable)",
-        collect,
-        [],
-      )
-      .option("--per-user-prefix", `limit access to the folder ${PER_USER_FOLDER}`)
-      .option("--kms-key <arn>", "the bucket's SSE-KMS key: adds the KMS permissions")
-      .option("--attach <to>", "attach the policy to a group (default) or the user", "group")
-      .option("--no-key", "create no access key")
-      .option("--new-key", "create another key for a user that has one already")
-      .option("--adopt", "manage an existing user that s3kit did not create")
-      .option("--format <format>", `credentials format: ${CREDENTIAL_FORMATS.join(", ")}`, "dotenv")
-      .option(
-        "--env-style <style>",
-        `variable names: ${ENV_STYLES.join(", ")} (aws: AWS_*; django: django-storages; s3: S3_*)`,
-        "aws",
-      )
-      .option("--out <file>", "write the credentials into this file (merged into a .env, 0600)")
-      .option("--force", "with --out: replace credentials already in the file")
-      .addOption(
-        new Option(
-          "--emit <format>",
-          "print the equivalent CloudFormation or Terraform instead of calling any API",
-        ).choices(IAC_FORMATS),
-      );
+      .argument("<name>", "IAM user name (letters, digits and + = , . @ _ -)");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const userName = String(args[0]);
     assertValidIamName(userName, "user");
-    const grant = prepareGrant({
-      bucket: opts.bucket,
-      access: opts.access,
-      prefixes: opts.prefix,
-      perUserPrefix: opts.perUserPrefix === true,
-      ...(opts.kmsKey ? { kmsKeyArn: opts.kmsKey } : {}),
-    });
+    const grant = prepareGrant(grantInput(opts));
     if (opts.attach !== "group" && opts.attach !== "user") {
       throw new UsageError(
         `Unknown --attach "${opts.attach}".`,

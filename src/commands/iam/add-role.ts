@@ -2,24 +2,30 @@ import { requireAwsIam } from "../../core/iam/backend.js";
 import { prepareGrant } from "../../core/iam/grant.js";
 import { assertValidIamName } from "../../core/iam/names.js";
 import { addRole, assumeRoleProfile, parseTrust, TRUST_SERVICES } from "../../core/iam/roles.js";
-import { PER_USER_FOLDER } from "../../core/policy/generate.js";
-import { ACCESS_LEVEL_NAMES } from "../../core/policy/templates.js";
 import { confirm } from "../../io/prompt.js";
 import { renderFields } from "../../io/table.js";
 import { defineCommand } from "../context.js";
+import { grantInput, grantOptions } from "../options/grant.js";
+import { declareOptions, flag, type OptionsOf, value } from "../options/spec.js";
 
-interface Options {
-  bucket: string;
-  access: string;
-  prefix: string[];
-  perUserPrefix?: boolean;
-  kmsKey?: string;
-  trust: string;
-  sourceProfile: string;
-  adopt?: boolean;
-}
-
-const collect = (value: string, previous: string[]) => [...previous, value];
+const options = {
+  bucket: grantOptions.bucket,
+  access: grantOptions.access,
+  trust: value(
+    "--trust",
+    "who",
+    `who may assume it: ${TRUST_SERVICES.join(", ")} or account:ID`,
+  ).required(),
+  prefix: grantOptions.prefix,
+  perUserPrefix: grantOptions.perUserPrefix,
+  kmsKey: grantOptions.kmsKey,
+  sourceProfile: value(
+    "--source-profile",
+    "name",
+    "source_profile in the printed config snippet",
+  ).default("default"),
+  adopt: flag("--adopt", "manage an existing role that s3kit did not create"),
+};
 
 const USE: Record<string, string> = {
   ec2: "Launch instances with the instance profile; the SDKs pick the role up from the instance metadata.",
@@ -27,7 +33,7 @@ const USE: Record<string, string> = {
   lambda: "Use it as the function's execution role (add AWSLambdaBasicExecutionRole for logs).",
 };
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit iam add-role app-server --bucket my-app-uploads --access read-write --trust ec2",
     "s3kit iam add-role thumbnailer --bucket media --access read-write --prefix thumbs/ --trust lambda",
@@ -38,34 +44,13 @@ export default defineCommand<Options>({
       .description(
         "Create (or converge) a role for a workload with the same least-privilege policy as\n`iam add-dev`, trusted by EC2, ECS tasks, Lambda, or another account. No long-lived keys:\nthe workload assumes the role. For ec2 an instance profile is created too.",
       )
-      .argument("<name>", "IAM role name (letters, digits and + = , . @ _ -)")
-      .requiredOption("--bucket <name>", "the bucket (it must exist)")
-      .requiredOption("--access <level>", `access level: ${ACCESS_LEVEL_NAMES.join(", ")}`)
-      .requiredOption(
-        "--trust <who>",
-        `who may assume it: ${TRUST_SERVICES.join(", ")} or account:ID`,
-      )
-      .option(
-        "--prefix <prefix>",
-        "limit access to keys under this prefix (repeatable)",
-        collect,
-        [],
-      )
-      .option("--per-user-prefix", `limit access to the folder ${PER_USER_FOLDER}`)
-      .option("--kms-key <arn>", "the bucket's SSE-KMS key: adds the KMS permissions")
-      .option("--source-profile <name>", "source_profile in the printed config snippet", "default")
-      .option("--adopt", "manage an existing role that s3kit did not create");
+      .argument("<name>", "IAM role name (letters, digits and + = , . @ _ -)");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const roleName = String(args[0]);
     assertValidIamName(roleName, "role");
-    const grant = prepareGrant({
-      bucket: opts.bucket,
-      access: opts.access,
-      prefixes: opts.prefix,
-      perUserPrefix: opts.perUserPrefix === true,
-      ...(opts.kmsKey ? { kmsKeyArn: opts.kmsKey } : {}),
-    });
+    const grant = prepareGrant(grantInput(opts));
     const trust = parseTrust(opts.trust);
     const aws = await ctx.aws();
     await requireAwsIam(

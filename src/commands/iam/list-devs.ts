@@ -3,11 +3,15 @@ import { listDevelopers } from "../../core/iam/backend.js";
 import type { DevEntry, KeyInfo } from "../../core/iam/list.js";
 import { renderTable } from "../../io/table.js";
 import { defineCommand } from "../context.js";
+import { bucket } from "../options/common.js";
+import { declareOptions, type OptionsOf, value } from "../options/spec.js";
 
-interface Options {
-  bucket?: string;
-  concurrency: string;
-}
+const options = {
+  bucket: bucket.describe("only those with access to this bucket"),
+  concurrency: value("--concurrency", "n", "IAM calls in flight at once").default(
+    String(DEFAULT_POOL_CONCURRENCY),
+  ),
+};
 
 interface Row {
   dev: DevEntry;
@@ -21,15 +25,13 @@ function lastUsed(key: KeyInfo): string {
   return days === 0 ? "today" : `${days}d ago`;
 }
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: ["s3kit iam list-devs", "s3kit iam list-devs --bucket my-app-uploads --json"],
   configure(cmd) {
-    cmd
-      .description(
-        "List the IAM users and roles s3kit manages (path /s3kit/): bucket, access level, prefix,\nand each access key (masked) with its status, age and last use.",
-      )
-      .option("--bucket <name>", "only those with access to this bucket")
-      .option("--concurrency <n>", "IAM calls in flight at once", String(DEFAULT_POOL_CONCURRENCY));
+    cmd.description(
+      "List the IAM users and roles s3kit manages (path /s3kit/): bucket, access level, prefix,\nand each access key (masked) with its status, age and last use.",
+    );
+    declareOptions(cmd, options);
   },
   async run(ctx, _args, opts) {
     const concurrency = parseConcurrency(opts.concurrency, DEFAULT_POOL_CONCURRENCY);

@@ -3,10 +3,8 @@ import { UsageError } from "../../core/errors.js";
 import { type Rotated, rotateDeveloperKey } from "../../core/iam/backend.js";
 import type { UnsavedKey } from "../../core/iam/credentials.js";
 import {
-  CREDENTIAL_FORMATS,
   type Delivery,
   deliverCredentials,
-  ENV_STYLES,
   parseCredentialFormat,
   parseEnvStyle,
   precheckCredentialsFile,
@@ -17,19 +15,18 @@ import { assertValidIamName, maskKeyId } from "../../core/iam/names.js";
 import { checkSecretFileTarget } from "../../core/iam/secret-file.js";
 import { confirm } from "../../io/prompt.js";
 import { defineCommand } from "../context.js";
+import { credentialOptions } from "../options/credentials.js";
+import { declareOptions, flag, type OptionsOf, value } from "../options/spec.js";
 import { printUnsavedKey } from "../render/unsaved-key.js";
 
-interface Options {
-  deleteOld?: boolean;
-  keepOld?: boolean;
-  keyId?: string;
-  format: string;
-  envStyle: string;
-  out?: string;
-  force?: boolean;
-}
+const options = {
+  deleteOld: flag("--delete-old", "delete the old key instead of making it inactive"),
+  keepOld: flag("--keep-old", "leave the old key active (delete it later with --delete-old)"),
+  keyId: value("--key-id", "id", "the key to replace, when the user has two"),
+  ...credentialOptions,
+};
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit iam rotate-key alice --out .env",
     "s3kit iam rotate-key alice --keep-old --format shell   # old key stays active for a grace period",
@@ -40,14 +37,8 @@ export default defineCommand<Options>({
       .description(
         "Create a new access key for a user, hand it over like `iam add-dev` does (printed once,\nor merged into --out), then make the old key inactive (--delete-old deletes it,\n--keep-old leaves it active so apps can move over first). A --out file that holds the\nold key is updated in place.",
       )
-      .argument("<name>", "IAM user name")
-      .option("--delete-old", "delete the old key instead of making it inactive")
-      .option("--keep-old", "leave the old key active (delete it later with --delete-old)")
-      .option("--key-id <id>", "the key to replace, when the user has two")
-      .option("--format <format>", `credentials format: ${CREDENTIAL_FORMATS.join(", ")}`, "dotenv")
-      .option("--env-style <style>", `variable names: ${ENV_STYLES.join(", ")}`, "aws")
-      .option("--out <file>", "write the credentials into this file (merged, 0600)")
-      .option("--force", "with --out: replace other credentials already in the file");
+      .argument("<name>", "IAM user name");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const userName = String(args[0]);

@@ -1,8 +1,6 @@
-import { Option } from "commander";
 import { createBucket } from "../../core/buckets/create.js";
 import { ExitCode, UsageError } from "../../core/errors.js";
 import { iacBucket, iacDeveloper, renderStack } from "../../core/iac/from-specs.js";
-import { IAC_FORMATS, type IacFormat } from "../../core/iac/types.js";
 import type { UnsavedKey } from "../../core/iam/credentials.js";
 import { ENV_STYLES, parseEnvStyle } from "../../core/iam/credentials.js";
 import { KeyNotSavedError } from "../../core/iam/key-handover.js";
@@ -12,6 +10,10 @@ import { type InitAnswers, type InitPlan, parseDevFlag, planInit } from "../../c
 import { confirm, terminalAsker } from "../../io/prompt.js";
 import { startSpinner } from "../../io/spinner.js";
 import { type Context, defineCommand } from "../context.js";
+import { bucket } from "../options/common.js";
+import { credentialOptions } from "../options/credentials.js";
+import { emit } from "../options/emit.js";
+import { declareOptions, flag, list, type OptionsOf, repeatable, value } from "../options/spec.js";
 import {
   renderCreatePlan,
   renderInterruptCleanup,
@@ -20,26 +22,38 @@ import {
 import { printUnsavedKey } from "../render/unsaved-key.js";
 import { askInitQuestions } from "./wizard.js";
 
-interface Options {
-  bucket?: string;
-  generateName?: boolean;
-  env?: string;
-  project?: string;
-  publicRead?: boolean;
-  publicPrefix?: string;
-  corsOrigin?: string[];
-  versioning?: boolean;
-  expireDays?: string;
-  expirePrefix?: string;
-  dev: string[];
-  envStyle: string;
-  outDir: string;
-  dryRun?: boolean;
-  strict?: boolean;
-  emit?: IacFormat;
-}
+const options = {
+  bucket: bucket.describe("the bucket's name"),
+  generateName: flag(
+    "--generate-name",
+    "generate the name ENV-PROJECT-random (with --env and --project)",
+  ),
+  env: value("--env", "env", "environment for --generate-name (dev, staging, prod…)"),
+  project: value("--project", "project", "project for --generate-name"),
+  publicRead: flag("--public-read", "make objects publicly readable (needs --yes)"),
+  publicPrefix: value("--public-prefix", "prefix", "make only objects under this prefix public"),
+  corsOrigin: list(
+    "--cors-origin",
+    "url",
+    "frontend origins allowed to use the bucket from a browser",
+  ),
+  versioning: flag("--versioning", "keep old versions of overwritten objects"),
+  expireDays: value("--expire-days", "n", "delete objects after N days"),
+  expirePrefix: value("--expire-prefix", "prefix", "only expire objects under this prefix"),
+  dev: repeatable("--dev", "name:level[:prefix]", "a developer to onboard (repeatable)"),
+  envStyle: credentialOptions.envStyle.describe(
+    `variable names in the .env files: ${ENV_STYLES.join(", ")}`,
+  ),
+  outDir: value("--out-dir", "dir", "where the developers' .env.NAME files go").default("."),
+  dryRun: flag("--dry-run", "print the plan and change nothing"),
+  strict: flag(
+    "--strict",
+    "a bucket setting the endpoint does not support is an error (exit 5), not a warning",
+  ),
+  emit,
+};
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+type Options = OptionsOf<typeof options>;
 
 const FLAGS_HINT =
   "Without a terminal, init runs from flags: --bucket NAME (or --generate-name --env ENV --project PROJECT), " +
@@ -54,38 +68,10 @@ export default defineCommand<Options>({
     "s3kit init --bucket my-app-uploads --dev alice:read-write --emit terraform > s3.tf",
   ],
   configure(cmd) {
-    cmd
-      .description(
-        "Set up storage for an app in one go: a bucket with safe defaults (and CORS, versioning, expiry or public-read if asked), least-privilege access for each developer, and their credentials in .env files. On a terminal it asks; otherwise it runs from flags. It shows the plan, asks to confirm, and ends with the equivalent commands for a CI script. Running it again converges.",
-      )
-      .option("--bucket <name>", "the bucket's name")
-      .option("--generate-name", "generate the name ENV-PROJECT-random (with --env and --project)")
-      .option("--env <env>", "environment for --generate-name (dev, staging, prod…)")
-      .option("--project <project>", "project for --generate-name")
-      .option("--public-read", "make objects publicly readable (needs --yes)")
-      .option("--public-prefix <prefix>", "make only objects under this prefix public")
-      .option("--cors-origin <url...>", "frontend origins allowed to use the bucket from a browser")
-      .option("--versioning", "keep old versions of overwritten objects")
-      .option("--expire-days <n>", "delete objects after N days")
-      .option("--expire-prefix <prefix>", "only expire objects under this prefix")
-      .option("--dev <name:level[:prefix]>", "a developer to onboard (repeatable)", collect, [])
-      .option(
-        "--env-style <style>",
-        `variable names in the .env files: ${ENV_STYLES.join(", ")}`,
-        "aws",
-      )
-      .option("--out-dir <dir>", "where the developers' .env.NAME files go", ".")
-      .option("--dry-run", "print the plan and change nothing")
-      .option(
-        "--strict",
-        "a bucket setting the endpoint does not support is an error (exit 5), not a warning",
-      )
-      .addOption(
-        new Option(
-          "--emit <format>",
-          "print the equivalent CloudFormation or Terraform instead of calling any API",
-        ).choices(IAC_FORMATS),
-      );
+    cmd.description(
+      "Set up storage for an app in one go: a bucket with safe defaults (and CORS, versioning, expiry or public-read if asked), least-privilege access for each developer, and their credentials in .env files. On a terminal it asks; otherwise it runs from flags. It shows the plan, asks to confirm, and ends with the equivalent commands for a CI script. Running it again converges.",
+    );
+    declareOptions(cmd, options);
   },
   async run(ctx, _args, opts) {
     const aws = await ctx.aws();

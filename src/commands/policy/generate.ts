@@ -1,23 +1,46 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${…} in plain strings.
+
+import { writePolicyFile } from "../../core/access/policy-files.js";
 import { UsageError } from "../../core/errors.js";
 import { ACCESS_LEVELS } from "../../core/policy/access-levels.js";
 import { formatPolicyJson } from "../../core/policy/diff.js";
-import { generatePolicy, isAccessLevel } from "../../core/policy/generate.js";
+import {
+  DEFAULT_SID_PREFIX,
+  generatePolicy,
+  isAccessLevel,
+  PER_USER_FOLDER,
+} from "../../core/policy/generate.js";
 import { ACCESS_LEVEL_NAMES } from "../../core/policy/templates.js";
-import { writePolicyFile } from "../../core/policy-files.js";
 import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { defineCommand } from "../context.js";
+import { outputFile } from "../options/common.js";
+import { grantOptions } from "../options/grant.js";
+import { declareOptions, list, type OptionsOf, value } from "../options/spec.js";
 
-interface Options {
-  bucket: string;
-  access: string;
-  prefix?: string[];
-  perUserPrefix?: boolean;
-  kmsKey?: string;
-  sidPrefix?: string;
-  out?: string;
-  force?: boolean;
-}
+const options = {
+  bucket: grantOptions.bucket.describe("the bucket the policy is for"),
+  access: grantOptions.access,
+  prefix: list(
+    "--prefix",
+    "prefix",
+    "limit object actions to keys under these prefixes, and listing to them (s3:prefix)",
+  ),
+  perUserPrefix: grantOptions.perUserPrefix.describe(
+    `give each IAM user its own folder ${PER_USER_FOLDER} (not with --prefix)`,
+  ),
+  kmsKey: grantOptions.kmsKey.describe(
+    "the bucket's SSE-KMS key: adds the KMS actions the level needs",
+  ),
+  sidPrefix: value(
+    "--sid-prefix",
+    "prefix",
+    "prefix of every statement id (letters and digits)",
+  ).default(DEFAULT_SID_PREFIX),
+  out: outputFile.out.describe("write the policy to this file (mode 0644) instead of stdout"),
+  force: outputFile.force,
+};
+
+type Options = OptionsOf<typeof options>;
 
 /** A labelled list of actions, wrapped to the help width. */
 function wrap(label: string, actions: readonly string[], indent: number, width = 96): string[] {
@@ -69,21 +92,8 @@ export default defineCommand<Options>({
       .description(
         "Print a least-privilege IAM policy (JSON) for one bucket and access level.\nPipe it into `s3kit policy lint -`, or attach it with `aws iam put-user-policy`.",
       )
-      .requiredOption("--bucket <name>", "the bucket the policy is for")
-      .requiredOption("--access <level>", `access level: ${ACCESS_LEVEL_NAMES.join(", ")}`)
-      .option(
-        "--prefix <prefix...>",
-        "limit object actions to keys under these prefixes, and listing to them (s3:prefix)",
-      )
-      .option(
-        "--per-user-prefix",
-        "give each IAM user its own folder ${aws:username}/ (not with --prefix)",
-      )
-      .option("--kms-key <arn>", "the bucket's SSE-KMS key: adds the KMS actions the level needs")
-      .option("--sid-prefix <prefix>", "prefix of every statement id (letters and digits)", "S3kit")
-      .option("--out <file>", "write the policy to this file (mode 0644) instead of stdout")
-      .option("--force", "with --out: replace an existing file")
       .addHelpText("after", levelsHelp());
+    declareOptions(cmd, options);
   },
   async run(ctx, _args, opts) {
     if (!isAccessLevel(opts.access)) {

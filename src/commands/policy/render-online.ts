@@ -2,7 +2,7 @@
 // bucket's settings, then each action as offline (decision, deciding statement,
 // diagnoses and fixes) with IAM's simulator and the probe beside it.
 
-import type { OnlineDebugReport } from "../../core/iam/online-debug.js";
+import type { OnlineDebugReport } from "../../core/access/debug-online.js";
 import { type Style, symbols } from "../../io/style.js";
 import { renderDebugReport } from "./render-debug.js";
 

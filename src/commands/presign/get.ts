@@ -1,25 +1,47 @@
 import { buildCurlCommand, hasDotSegments, parseDuration } from "../../core/presign/index.js";
-import { checkSignOptions, DEFAULT_EXPIRES, presignTarget } from "../../core/presign/options.js";
+import { checkSignOptions, presignTarget } from "../../core/presign/options.js";
 import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
 import type { GetPresignOptions, PresignedRequest } from "../../core/presign/types.js";
 import { parseS3Location } from "../../core/s3/location.js";
 import { defineCommand } from "../context.js";
+import { presignOptions } from "../options/presign.js";
+import { declareOptions, type OptionsOf, value } from "../options/spec.js";
 import { signStdinBatch } from "./stdin-batch.js";
 
-interface Options {
-  expires: string;
-  versionId?: string;
-  responseContentType?: string;
-  responseContentDisposition?: string;
-  responseCacheControl?: string;
-  responseContentEncoding?: string;
-  responseContentLanguage?: string;
-  curl?: string;
-  stdin?: boolean;
-  bucket?: string;
-}
+const options = {
+  expires: presignOptions.expires,
+  versionId: value("--version-id", "id", "a specific version of the object"),
+  responseContentType: value(
+    "--response-content-type",
+    "type",
+    "make S3 answer with this Content-Type",
+  ),
+  responseContentDisposition: value(
+    "--response-content-disposition",
+    "value",
+    'make S3 answer with this Content-Disposition, e.g. attachment; filename="a.pdf"',
+  ),
+  responseCacheControl: value(
+    "--response-cache-control",
+    "value",
+    "make S3 answer with this Cache-Control",
+  ),
+  responseContentEncoding: value(
+    "--response-content-encoding",
+    "value",
+    "make S3 answer with this Content-Encoding",
+  ),
+  responseContentLanguage: value(
+    "--response-content-language",
+    "value",
+    "make S3 answer with this Content-Language",
+  ),
+  curl: presignOptions.curl.describe("print a curl command that downloads the object to FILE"),
+  stdin: presignOptions.stdin,
+  bucket: presignOptions.bucket,
+};
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit presign get s3://my-app-uploads/reports/q3.pdf",
     "s3kit presign get s3://my-app-uploads/reports/q3.pdf --expires 7d --json",
@@ -43,24 +65,8 @@ export default defineCommand<Options>({
           "verbatim: a line of white space is a key.",
         ].join("\n"),
       )
-      .argument("[location]", "the object, s3://bucket/key")
-      .option(
-        "--expires <duration>",
-        "how long the URL works: 900, 15m, 1h, 7d (at most 7d)",
-        DEFAULT_EXPIRES,
-      )
-      .option("--version-id <id>", "a specific version of the object")
-      .option("--response-content-type <type>", "make S3 answer with this Content-Type")
-      .option(
-        "--response-content-disposition <value>",
-        'make S3 answer with this Content-Disposition, e.g. attachment; filename="a.pdf"',
-      )
-      .option("--response-cache-control <value>", "make S3 answer with this Cache-Control")
-      .option("--response-content-encoding <value>", "make S3 answer with this Content-Encoding")
-      .option("--response-content-language <value>", "make S3 answer with this Content-Language")
-      .option("--curl <file>", "print a curl command that downloads the object to FILE")
-      .option("--stdin", "sign one location per input line")
-      .option("--bucket <name>", "with --stdin: every input line is a key in this bucket");
+      .argument("[location]", "the object, s3://bucket/key");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const target = presignTarget({

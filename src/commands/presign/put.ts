@@ -1,37 +1,50 @@
-import { Option } from "commander";
 import { buildCurlCommand, hasDotSegments, parseDuration } from "../../core/presign/index.js";
 import {
   checkSignOptions,
-  DEFAULT_EXPIRES,
   locationFromVariadic,
   parseContentLength,
   parseMetadata,
   presignTarget,
 } from "../../core/presign/options.js";
 import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
-import type {
-  PresignedRequest,
-  PutPresignOptions,
-  ServerSideEncryption,
-} from "../../core/presign/types.js";
+import type { PresignedRequest, PutPresignOptions } from "../../core/presign/types.js";
 import { parseS3Location } from "../../core/s3/location.js";
 import { defineCommand } from "../context.js";
+import { presignOptions } from "../options/presign.js";
+import { choice, declareOptions, list, type OptionsOf, value } from "../options/spec.js";
 import { signStdinBatch } from "./stdin-batch.js";
 
-interface Options {
-  expires: string;
-  contentType?: string;
-  contentLength?: string;
-  metadata?: string[];
-  sse?: ServerSideEncryption;
-  sseKmsKeyId?: string;
-  checksumSha256?: string;
-  curl?: string;
-  stdin?: boolean;
-  bucket?: string;
-}
+const options = {
+  expires: presignOptions.expires,
+  contentType: value("--content-type", "type", "signed: the upload must send this Content-Type"),
+  contentLength: value(
+    "--content-length",
+    "bytes",
+    "signed: the upload must be exactly this many bytes",
+  ),
+  metadata: list(
+    "--metadata",
+    "key=value",
+    "signed: user metadata the upload must send (x-amz-meta-KEY headers)",
+  ),
+  sse: choice("--sse", "algorithm", "signed: server-side encryption the upload must ask for", [
+    "AES256",
+    "aws:kms",
+  ]),
+  sseKmsKeyId: value("--sse-kms-key-id", "key", "with --sse aws:kms: the KMS key to encrypt with"),
+  checksumSha256: value(
+    "--checksum-sha256",
+    "base64",
+    "signed: the base64 SHA-256 of the body; S3 rejects any other body",
+  ),
+  curl: presignOptions.curl.describe(
+    "print a curl command that uploads FILE with the right headers",
+  ),
+  stdin: presignOptions.stdin,
+  bucket: presignOptions.bucket,
+};
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit presign put s3://my-app-uploads/avatars/42.png --content-type image/png",
     "s3kit presign put s3://my-app-uploads/avatars/42.png --content-type image/png --json",
@@ -57,32 +70,8 @@ export default defineCommand<Options>({
           "its place; then exits 2 if there was one. Lines are taken verbatim.",
         ].join("\n"),
       )
-      .argument("[location]", "the object to create or replace, s3://bucket/key")
-      .option(
-        "--expires <duration>",
-        "how long the URL works: 900, 15m, 1h, 7d (at most 7d)",
-        DEFAULT_EXPIRES,
-      )
-      .option("--content-type <type>", "signed: the upload must send this Content-Type")
-      .option("--content-length <bytes>", "signed: the upload must be exactly this many bytes")
-      .option(
-        "--metadata <key=value...>",
-        "signed: user metadata the upload must send (x-amz-meta-KEY headers)",
-      )
-      .addOption(
-        new Option(
-          "--sse <algorithm>",
-          "signed: server-side encryption the upload must ask for",
-        ).choices(["AES256", "aws:kms"]),
-      )
-      .option("--sse-kms-key-id <key>", "with --sse aws:kms: the KMS key to encrypt with")
-      .option(
-        "--checksum-sha256 <base64>",
-        "signed: the base64 SHA-256 of the body; S3 rejects any other body",
-      )
-      .option("--curl <file>", "print a curl command that uploads FILE with the right headers")
-      .option("--stdin", "sign one location per input line")
-      .option("--bucket <name>", "with --stdin: every input line is a key in this bucket");
+      .argument("[location]", "the object to create or replace, s3://bucket/key");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     // `--metadata a=1 s3://b/k` hands the location to --metadata; take it back.

@@ -5,26 +5,26 @@ import type { Readable, Writable } from "node:stream";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
 import { mapAwsError } from "../../aws/errors.js";
+import type { LeanS3 } from "../../aws/lean-s3/client.js";
 import { BufferPool, Limiter } from "../concurrency.js";
 import { ExitCode, NotFoundError, S3kitError, UsageError } from "../errors.js";
 import { assertValidKey } from "../s3/keys.js";
 import { MiB } from "../s3/size.js";
 import { baseName, type Endpoint, folderPrefix, parseEndpoint } from "./endpoints.js";
 import {
-  copyObject,
-  downloadFile,
-  downloadToStream,
   type Engine,
-  headObject,
-  type ObjectInfo,
-  objectInfoFromHead,
   sharedSignal,
   type TransferObserver,
   type TransferOutcome,
-  uploadFile,
-  uploadStream,
-  WRITE_BATCH,
-} from "./engine.js";
+} from "./engine/context.js";
+import { copyObject } from "./engine/copy.js";
+import { downloadFile } from "./engine/download.js";
+import { downloadToStream } from "./engine/download-stream.js";
+import { headObject, type ObjectInfo, objectInfoFromHead } from "./engine/object-info.js";
+import { leanRequests, type ObjectRequests, sdkRequests } from "./engine/requests.js";
+import { uploadFile } from "./engine/upload.js";
+import { uploadStream } from "./engine/upload-stream.js";
+import { WRITE_BATCH } from "./engine/write.js";
 import { compileFilter, type FilterRule } from "./glob.js";
 import { LIST_ENCODING, listedKey } from "./list.js";
 import { collisionError, collisionsUnder, keysLostTo, localPlacement } from "./local-paths.js";
@@ -38,6 +38,7 @@ import {
   type RawObjectSettings,
   type RawTuning,
   type Tuning,
+  tuningFor,
 } from "./settings.js";
 import { Verifier } from "./verify-worker.js";
 
@@ -409,7 +410,9 @@ async function singleItem(plan: CopyPlan, aws: Aws, signal: AbortSignal): Promis
 async function headSource(aws: Aws, bucket: string, key: string, signal: AbortSignal) {
   const s3 = await aws.s3();
   try {
-    return objectInfoFromHead(await headObject({ s3, signal }, { bucket, key }));
+    return objectInfoFromHead(
+      await headObject({ objects: sdkRequests(s3), signal }, { bucket, key }),
+    );
   } catch (err) {
     throw await notFoundOr(err, s3, bucket, key);
   }
@@ -503,7 +506,8 @@ const DOWNLOAD_BUFFERS = 32 * MiB;
 
 /** The memory held by upload part buffers at once: enough for the parts in flight, capped. */
 export function bufferBudget(tuning: Tuning): number {
-  return Math.max(tuning.partSize * 2, Math.min(tuning.concurrency * tuning.partSize, 64 * MiB));
+  const part = tuning.largestPart ?? tuning.partSize;
+  return Math.max(part * 2, Math.min(tuning.concurrency * part, 64 * MiB));
 }
 
 export function createSession(s3: S3Client): TransferSession {
@@ -522,20 +526,19 @@ export async function runTransfers(
 ): Promise<Omit<TransferSummary, "skipped" | "dryRun">> {
   const s3 = await aws.s3();
   const started = performance.now();
-  const engine: Engine = {
+  const lean = await aws.leanS3(plan.tuning.concurrency);
+  const engine = createEngine({
     s3,
-    signal: sharedSignal(options.signal),
-    session: options.session,
-    limiter: new Limiter(plan.tuning.concurrency),
-    pool: new BufferPool(bufferBudget(plan.tuning), plan.tuning.partSize),
-    writePool: new BufferPool(DOWNLOAD_BUFFERS, WRITE_BATCH),
+    lean,
+    loopback: aws.s3IsLoopback,
+    buckets: [plan.source, plan.destination].flatMap((e) => (e.kind === "s3" ? [e.bucket] : [])),
     tuning: plan.tuning,
     settings: plan.settings,
+    session: options.session,
+    signal: options.signal,
     observer: options.observer,
-    verifier: new Verifier(),
-    folders: new Set(),
-    ...(options.maxSingleCopy !== undefined ? { maxSingleCopy: options.maxSingleCopy } : {}),
-  };
+    maxSingleCopy: options.maxSingleCopy,
+  });
   const transfers: ItemResult[] = [];
   const failures: ItemFailure[] = [];
   let next = 0;
@@ -577,6 +580,7 @@ export async function runTransfers(
     );
   } finally {
     await engine.verifier?.close();
+    lean?.destroy();
   }
   if (options.signal.aborted) {
     throw new S3kitError({
@@ -597,6 +601,54 @@ export async function runTransfers(
     transfers,
     failures,
   };
+}
+
+export interface EngineInput {
+  s3: S3Client;
+  /** s3kit's own object requests, when the endpoint allows them (Aws.leanS3). */
+  lean: LeanS3 | undefined;
+  /** The endpoint is on this machine: the tuning adapts (tuningFor). */
+  loopback: boolean;
+  /** Every bucket the run reads or writes. */
+  buckets: readonly string[];
+  tuning: Tuning;
+  settings: ObjectSettings;
+  session: TransferSession;
+  signal: AbortSignal;
+  observer: TransferObserver;
+  maxSingleCopy?: number | undefined;
+}
+
+/** The engine cp, sync and mv run their transfers on. */
+export function createEngine(input: EngineInput): Engine {
+  const tuning = tuningFor(input.tuning, input.loopback);
+  return {
+    s3: input.s3,
+    objects: objectRequestsFor(input.buckets, input.s3, input.lean),
+    signal: sharedSignal(input.signal),
+    session: input.session,
+    limiter: new Limiter(input.tuning.concurrency),
+    pool: new BufferPool(bufferBudget(tuning), tuning.largestPart ?? tuning.partSize),
+    writePool: new BufferPool(DOWNLOAD_BUFFERS, WRITE_BATCH),
+    tuning,
+    settings: input.settings,
+    observer: input.observer,
+    verifier: new Verifier(),
+    folders: new Set(),
+    ...(input.maxSingleCopy !== undefined ? { maxSingleCopy: input.maxSingleCopy } : {}),
+  };
+}
+
+/**
+ * s3kit's own requests when every bucket of the run is one they can address (plain names
+ * in a plain region), else the SDK's.
+ */
+function objectRequestsFor(
+  buckets: readonly string[],
+  s3: S3Client,
+  lean: LeanS3 | undefined,
+): ObjectRequests {
+  return lean && buckets.every((b) => lean.supports(b)) ? leanRequests(lean) : sdkRequests(s3);
 }
 
 async function transferOne(

@@ -1,5 +1,6 @@
 import { utimes } from "node:fs/promises";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { LeanS3 } from "../../aws/lean-s3/client.js";
 import type { S3kitError } from "../errors.js";
 import type { TransferSession } from "../objects/session.js";
 import { Channel } from "./channel.js";
@@ -35,6 +36,10 @@ export interface TransferFailure {
 
 export interface ExecuteOptions {
   s3: S3Client;
+  /** s3kit's own object requests, where the endpoint allows them. */
+  lean?: LeanS3 | undefined;
+  /** The endpoint is on this machine. */
+  loopback?: boolean;
   session: TransferSession;
   signal: AbortSignal;
   observer: TransferObserver & {
@@ -83,6 +88,11 @@ export function startTransfers(setup: SyncSetup, options: ExecuteOptions): Trans
     queue,
     {
       s3: options.s3,
+      lean: options.lean,
+      loopback: options.loopback === true,
+      buckets: [setup.source, setup.destination].flatMap((side) =>
+        side.kind === "s3" ? [side.bucket] : [],
+      ),
       tuning: setup.tuning,
       settings: setup.settings,
       session: options.session,

@@ -3,6 +3,7 @@ import { rmdir, unlink } from "node:fs/promises";
 import { dirname, relative, sep } from "node:path";
 import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
+import type { LeanS3 } from "../../aws/lean-s3/client.js";
 import { withRetries } from "../concurrency.js";
 import { ExitCode, S3kitError, UsageError } from "../errors.js";
 import type { TransferSession } from "../objects/session.js";
@@ -101,6 +102,10 @@ export interface MoveResult {
 
 export interface MoveOptions {
   s3: S3Client;
+  /** s3kit's own object requests, where the endpoint allows them. */
+  lean?: LeanS3 | undefined;
+  /** The endpoint is on this machine. */
+  loopback?: boolean;
   session: TransferSession;
   signal: AbortSignal;
   observer: TransferObserver & {
@@ -144,6 +149,9 @@ export async function runMove(plan: MovePlan, options: MoveOptions): Promise<Mov
     jobs,
     {
       s3,
+      lean: options.lean,
+      loopback: options.loopback === true,
+      buckets: [copy.source, copy.destination].flatMap((e) => (e.kind === "s3" ? [e.bucket] : [])),
       tuning: copy.tuning,
       settings: copy.settings,
       session: options.session,

@@ -6,27 +6,17 @@
  */
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { mapAwsError } from "../../aws/errors.js";
-import { BufferPool, Limiter } from "../concurrency.js";
+import type { LeanS3 } from "../../aws/lean-s3/client.js";
 import { InterruptedError, S3kitError } from "../errors.js";
 import type { ChecksumAlgorithm } from "../objects/checksums.js";
-import {
-  copyObject,
-  downloadFile,
-  type Engine,
-  headObject,
-  type ObjectInfo,
-  objectInfoFromHead,
-  sharedSignal,
-  type TransferObserver,
-  type TransferOutcome,
-  uploadFile,
-  WRITE_BATCH,
-} from "../objects/engine.js";
+import type { Engine, TransferObserver, TransferOutcome } from "../objects/engine/context.js";
+import { copyObject } from "../objects/engine/copy.js";
+import { downloadFile } from "../objects/engine/download.js";
+import { headObject, type ObjectInfo, objectInfoFromHead } from "../objects/engine/object-info.js";
+import { uploadFile } from "../objects/engine/upload.js";
 import type { TransferSession } from "../objects/session.js";
 import type { ObjectSettings, Tuning } from "../objects/settings.js";
-import { bufferBudget } from "../objects/transfer.js";
-import { Verifier } from "../objects/verify-worker.js";
-import { MiB } from "../s3/size.js";
+import { createEngine } from "../objects/transfer.js";
 
 export type { ObjectInfo, TransferObserver, TransferOutcome };
 
@@ -42,6 +32,12 @@ export type BatchJob =
 
 export interface BatchOptions {
   s3: S3Client;
+  /** s3kit's own object requests, where the endpoint allows them (the caller closes it). */
+  lean?: LeanS3 | undefined;
+  /** The endpoint is on this machine (the engine's tuning adapts to it). */
+  loopback?: boolean;
+  /** Every bucket the batch reads or writes. */
+  buckets: readonly string[];
   tuning: Tuning;
   settings: ObjectSettings;
   session: TransferSession;
@@ -61,9 +57,6 @@ export interface BatchHooks<J> {
   failed?(job: J, error: S3kitError): void;
 }
 
-/** Downloaded bytes waiting for the disk, at most (as cp). */
-const DOWNLOAD_BUFFERS = 32 * MiB;
-
 /**
  * Runs the jobs (a list, or a stream such as a Channel that fills while they run), as many
  * at once as the tuning allows. A failed job does not stop the others (it is reported to `failed`); Ctrl-C stops everything and throws InterruptedError,
@@ -74,20 +67,18 @@ export async function runBatch<J extends BatchJob>(
   options: BatchOptions,
   hooks: BatchHooks<J> = {},
 ): Promise<{ done: number; failed: number }> {
-  const engine: Engine = {
+  const engine: Engine = createEngine({
     s3: options.s3,
-    signal: sharedSignal(options.signal),
-    session: options.session,
-    limiter: new Limiter(options.tuning.concurrency),
-    pool: new BufferPool(bufferBudget(options.tuning), options.tuning.partSize),
-    writePool: new BufferPool(DOWNLOAD_BUFFERS, WRITE_BATCH),
+    lean: options.lean,
+    loopback: options.loopback === true,
+    buckets: options.buckets,
     tuning: options.tuning,
     settings: options.settings,
+    session: options.session,
+    signal: options.signal,
     observer: options.observer,
-    verifier: new Verifier(),
-    folders: new Set(),
-    ...(options.maxSingleCopy !== undefined ? { maxSingleCopy: options.maxSingleCopy } : {}),
-  };
+    maxSingleCopy: options.maxSingleCopy,
+  });
   let done = 0;
   let failed = 0;
   const iterator =

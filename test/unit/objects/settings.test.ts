@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { streamPartSize } from "../../../src/core/objects/engine.js";
+import { streamPartSize } from "../../../src/core/objects/engine/upload-stream.js";
 import {
   DEFAULT_TUNING,
+  downloadRangeSize,
   MAX_PARTS,
   parseObjectSettings,
   parseTuning,
   partSizeFor,
+  tuningFor,
+  uploadPartSize,
 } from "../../../src/core/objects/settings.js";
 import { GiB, MiB } from "../../../src/core/s3/size.js";
 
@@ -23,6 +26,7 @@ describe("parseTuning", () => {
     ).toEqual({
       multipartThreshold: 16 * MiB,
       partSize: 10 * MiB,
+      partSizeGiven: true,
       rangeSize: 10 * MiB,
       concurrency: 4,
     });
@@ -108,5 +112,39 @@ describe("parseObjectSettings", () => {
     [{ cacheControl: "a\nb" }, /--cache-control/],
   ])("rejects %j", (raw, message) => {
     expect(() => parseObjectSettings(raw)).toThrow(message);
+  });
+});
+
+describe("tuning for where the endpoint is", () => {
+  it("keeps many streams over a network and two on loopback", () => {
+    const remote = tuningFor(parseTuning({}), false);
+    expect(remote).toMatchObject({ rangesPerFile: 8, partsPerFile: 16, partSize: 8 * MiB });
+    expect(remote.largestPart).toBeUndefined();
+    const local = tuningFor(parseTuning({}), true);
+    expect(local).toMatchObject({ rangesPerFile: 2, partsPerFile: 2, largestPart: 32 * MiB });
+  });
+
+  it("grows loopback parts with the file up to 32 MiB, and never past --part-size", () => {
+    const local = tuningFor(parseTuning({}), true);
+    expect(uploadPartSize(9 * MiB, local)).toBe(8 * MiB);
+    expect(uploadPartSize(40 * MiB, local)).toBe(20 * MiB);
+    expect(uploadPartSize(1024 * MiB, local)).toBe(32 * MiB);
+    // 10,000 parts still hold the file.
+    expect(uploadPartSize(1024 * 1024 * MiB, local)).toBe(105 * MiB);
+    const given = tuningFor(parseTuning({ partSize: "5MiB" }), true);
+    expect(uploadPartSize(1024 * MiB, given)).toBe(5 * MiB);
+    expect(uploadPartSize(1024 * MiB, tuningFor(parseTuning({}), false))).toBe(8 * MiB);
+  });
+});
+
+describe("download range size", () => {
+  it("grows loopback ranges to a quarter of the file, up to 256 MiB; keeps 16 MiB elsewhere", () => {
+    const local = tuningFor(parseTuning({}), true);
+    expect(downloadRangeSize(20 * MiB, local)).toBe(16 * MiB);
+    expect(downloadRangeSize(200 * MiB, local)).toBe(50 * MiB);
+    expect(downloadRangeSize(4096 * MiB, local)).toBe(256 * MiB);
+    expect(downloadRangeSize(4096 * MiB, tuningFor(parseTuning({}), false))).toBe(16 * MiB);
+    const given = tuningFor(parseTuning({ partSize: "5MiB" }), true);
+    expect(downloadRangeSize(4096 * MiB, given)).toBe(5 * MiB);
   });
 });

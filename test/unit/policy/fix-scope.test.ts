@@ -3,6 +3,7 @@
 // request succeed and fits the policy's evident prefix, and every change checked
 // against it. Each fixed document is evaluated again, inside and outside the scope.
 import { describe, expect, it } from "vitest";
+import { planFix } from "../../../src/core/access/fix-plan.js";
 import { ConflictError, UsageError } from "../../../src/core/errors.js";
 import { createEvaluator } from "../../../src/core/policy/evaluate.js";
 import { fixPolicy } from "../../../src/core/policy/fix.js";
@@ -13,7 +14,6 @@ import type {
   PolicyDocument,
   PolicyStatement,
 } from "../../../src/core/policy/types.js";
-import { planFix } from "../../../src/core/policy-fix.js";
 import { ALICE, allow, BOB, doc } from "./helpers.js";
 
 const B = "arn:aws:s3:::app-data";

@@ -6,17 +6,17 @@
 // per scope on what it grants. Pure: the offline command reads the candidates from
 // files, the online mode from IAM.
 
-import { UsageError } from "./errors.js";
-import { type DiffLine, formatPolicyJson, lineDiff } from "./policy/diff.js";
-import { type FixChange, type FixRequestOutcome, fixPolicy, scopeRequests } from "./policy/fix.js";
+import { UsageError } from "../errors.js";
+import { type DiffLine, formatPolicyJson, lineDiff } from "../policy/diff.js";
+import { type FixChange, type FixRequestOutcome, fixPolicy, scopeRequests } from "../policy/fix.js";
 import {
   describeScopedGrants,
   type EvidentPrefix,
   type FixGrant,
   type FixScopeOptions,
   type ScopedRequest,
-} from "./policy/fix-scope.js";
-import type { EvaluationRequest, PolicyDocument, PolicySet } from "./policy/types.js";
+} from "../policy/fix-scope.js";
+import type { EvaluationRequest, PolicyDocument, PolicySet } from "../policy/types.js";
 
 /** A policy that may be changed: its name in the evaluation and its document. */
 export interface FixCandidate {

@@ -3,8 +3,8 @@
 // answer can only come from a mocked SDK here. The answer decides the evaluation: for a
 // bucket in another account, the caller's own policies must allow the request too.
 import { describe, expect, it } from "vitest";
-import { onlineDebug } from "../../../src/core/iam/online-debug.js";
-import { fakeAws, type Handlers, sdkError } from "./fake-aws.js";
+import { onlineDebug } from "../../../src/core/access/debug-online.js";
+import { fakeAws, type Handlers, sdkError } from "../iam/fake-aws.js";
 
 const ACCOUNT = "123456789012";
 const USER = `arn:aws:iam::${ACCOUNT}:user/alice`;

@@ -1,19 +1,19 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ExitCode, UsageError } from "../../src/core/errors.js";
-import { explainStatement, runPolicyDebug } from "../../src/core/policy/debug-run.js";
-import { PolicyInputError } from "../../src/core/policy/errors.js";
-import type { PolicyMetadata } from "../../src/core/policy/metadata.js";
-import { loadPolicyMetadata } from "../../src/core/policy/metadata-load.js";
-import { buildRequest } from "../../src/core/policy/parse.js";
-import type { NamedPolicy, PolicySet, StatementTrace } from "../../src/core/policy/types.js";
+import { detectPolicyKind, servicesNamed } from "../../../src/core/access/lint.js";
+import { bucketsNamed } from "../../../src/core/access/offline.js";
 import {
-  bucketsNamed,
   buildDebugRequests,
   checkDebugFlags,
   metadataServicesFor,
   WELL_KNOWN_S3_ACTIONS,
-} from "../../src/core/policy-debug.js";
-import { detectPolicyKind, servicesNamed } from "../../src/core/policy-lint.js";
+} from "../../../src/core/access/requests.js";
+import { ExitCode, UsageError } from "../../../src/core/errors.js";
+import { explainStatement, runPolicyDebug } from "../../../src/core/policy/debug-run.js";
+import { PolicyInputError } from "../../../src/core/policy/errors.js";
+import type { PolicyMetadata } from "../../../src/core/policy/metadata.js";
+import { loadPolicyMetadata } from "../../../src/core/policy/metadata-load.js";
+import { buildRequest } from "../../../src/core/policy/parse.js";
+import type { NamedPolicy, PolicySet, StatementTrace } from "../../../src/core/policy/types.js";
 
 const NOW = new Date("2026-01-02T03:04:05Z");
 

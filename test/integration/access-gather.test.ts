@@ -25,9 +25,9 @@ import {
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { localEnv } from "../../scripts/servers.mjs";
 import { Aws } from "../../src/aws/clients.js";
-import { gatherPolicies } from "../../src/core/iam/gather.js";
-import { onlineDebug } from "../../src/core/iam/online-debug.js";
-import { onlineFix } from "../../src/core/iam/online-fix.js";
+import { onlineDebug } from "../../src/core/access/debug-online.js";
+import { onlineFix } from "../../src/core/access/fix-online.js";
+import { gatherPolicies } from "../../src/core/access/gather.js";
 import { clients, uniqueName } from "../support/iam-clients.js";
 
 const endpoint = inject("motoEndpoint");

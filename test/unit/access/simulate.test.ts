@@ -1,9 +1,9 @@
 // SimulatePrincipalPolicy exists only on AWS: its answers, its refusals, and endpoints
 // without it, with a mocked SDK.
 import { describe, expect, it } from "vitest";
-import { onlineDebug } from "../../../src/core/iam/online-debug.js";
-import { simulatePrincipal } from "../../../src/core/iam/simulate.js";
-import { fakeAws, type Handlers, sdkError } from "./fake-aws.js";
+import { onlineDebug } from "../../../src/core/access/debug-online.js";
+import { simulatePrincipal } from "../../../src/core/access/simulate.js";
+import { fakeAws, type Handlers, sdkError } from "../iam/fake-aws.js";
 
 const USER = "arn:aws:iam::123456789012:user/s3kit/alice";
 const request = (action: string, resource: string) => ({

@@ -1,9 +1,12 @@
-// `policy lint` as a use-case: lint policy texts, detecting bucket policies by their
-// Principal, with the service metadata of just the services the policies name (so a
-// policy of S3 actions loads only S3's action list).
+// `policy lint` as a use-case: read the files and lint each text, detecting bucket
+// policies by their Principal, with the service metadata of just the services the
+// policies name (so a policy of S3 actions loads only S3's action list).
 
-import { type LintFinding, lintPolicy } from "./policy/lint.js";
-import { loadPolicyMetadata } from "./policy/metadata-load.js";
+import { UsageError } from "../errors.js";
+import { type LintFinding, lintPolicy } from "../policy/lint.js";
+import { loadPolicyMetadata } from "../policy/metadata-load.js";
+import { assertValidBucketName } from "../s3/bucket-names.js";
+import { type ReadOptions, readPolicySource } from "./policy-files.js";
 
 export interface LintTarget {
   /** File name as given, or "stdin". */
@@ -93,4 +96,27 @@ export async function lintPolicySources(
     errors: all.filter((f) => f.severity === "error").length,
     warnings: all.filter((f) => f.severity === "warning").length,
   };
+}
+
+/**
+ * Reads the files (a missing one is exit 3; `-`, standard input, at most once) and lints
+ * them. A bad --bucket is exit 2 before any file is read.
+ */
+export async function lintPolicyFiles(
+  files: readonly string[],
+  options: PolicyLintOptions,
+  read: ReadOptions,
+): Promise<PolicyLintReport> {
+  if (options.bucket !== undefined) assertValidBucketName(options.bucket);
+  if (files.filter((f) => f === "-").length > 1) {
+    throw new UsageError("Standard input (-) can be given only once.");
+  }
+  const targets: LintTarget[] = [];
+  for (const file of files) targets.push(await readPolicySource(file, read));
+  return lintPolicySources(targets, options);
+}
+
+/** Errors fail the check; with --strict, warnings too. */
+export function lintFailed(report: PolicyLintReport, strict: boolean): boolean {
+  return report.errors > 0 || (strict && report.warnings > 0);
 }

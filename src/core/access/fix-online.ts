@@ -15,14 +15,16 @@ import {
 import type { Aws } from "../../aws/clients.js";
 import { isEntityAlreadyExists } from "../../aws/errors.js";
 import { ConflictError, UsageError } from "../errors.js";
+import { MANAGED_BY_TAG, S3KIT_PATH } from "../iam/names.js";
+import { type ConfirmPrune, policyArn, replaceDefaultVersion } from "../iam/policies.js";
 import { type FixGrant, type FixScopeOptions, prefixesFromTags } from "../policy/fix-scope.js";
-import { iamPolicySize, POLICY_SIZE_LIMITS } from "../policy/lint.js";
+import { iamPolicySize, POLICY_SIZE_LIMITS } from "../policy/policy-size.js";
 import type { Decision } from "../policy/types.js";
-import { type FixPlan, planFix } from "../policy-fix.js";
-import type { Gathered, PolicySource } from "./gather.js";
-import { MANAGED_BY_TAG, S3KIT_PATH } from "./names.js";
-import { debugGathered, gatherForRequests, type OnlineDebugInput } from "./online-debug.js";
-import { type ConfirmPrune, policyArn, replaceDefaultVersion } from "./policies.js";
+import { debugGathered, gatherForRequests, type OnlineDebugInput } from "./debug-online.js";
+import { type FixPlan, planFix } from "./fix-plan.js";
+import type { Gathered } from "./gather.js";
+import type { FixPlanRequest } from "./mode.js";
+import type { PolicySource } from "./principal.js";
 
 export type OnlineFixPlan = FixPlan<PolicySource> & {
   /** Others who get the change too (the members of a group). */
@@ -284,4 +286,19 @@ export async function onlineFix(aws: Aws, input: OnlineFixInput): Promise<Online
   }));
   report.complete = after.every((r) => r.decision === "allowed");
   return report;
+}
+
+/** The online `policy fix` the flags asked for (resolveFixMode). */
+export function runOnlineFix(
+  aws: Aws,
+  plan: Extract<FixPlanRequest, { mode: "online" }>,
+  confirm: ConfirmPrune,
+): Promise<OnlineFixReport> {
+  return onlineFix(aws, {
+    ...plan.target,
+    ...(plan.newPolicyName ? { newPolicyName: plan.newPolicyName } : {}),
+    scope: plan.scope,
+    apply: plan.apply,
+    confirm,
+  });
 }

@@ -1,8 +1,9 @@
 // planOnlineFix on gathered data (no AWS call): the note when the fixed policy would be
 // larger than IAM accepts, before --apply tries to write it.
 import { describe, expect, it } from "vitest";
-import type { Gathered, PolicySource } from "../../../src/core/iam/gather.js";
-import { planOnlineFix } from "../../../src/core/iam/online-fix.js";
+import { planOnlineFix } from "../../../src/core/access/fix-online.js";
+import type { Gathered } from "../../../src/core/access/gather.js";
+import type { PolicySource } from "../../../src/core/access/principal.js";
 import type { PolicyDocument } from "../../../src/core/policy/types.js";
 
 const USER = "arn:aws:iam::123456789012:user/alice";

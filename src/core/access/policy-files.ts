@@ -5,10 +5,10 @@
 // commands more to load (~1.5 ms) than the reads take.
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ConflictError, ExitCode, NotFoundError, S3kitError, UsageError } from "./errors.js";
-import { sizeProblem } from "./policy/lint.js";
-import { parsePolicyText } from "./policy/parse.js";
-import type { NamedPolicy } from "./policy/types.js";
+import { ConflictError, ExitCode, NotFoundError, S3kitError, UsageError } from "../errors.js";
+import { parsePolicyText } from "../policy/parse.js";
+import { sizeProblem } from "../policy/policy-size.js";
+import type { NamedPolicy } from "../policy/types.js";
 
 export interface PolicySource {
   /** The name the user gave (the path as typed, or "stdin"), used in findings and results. */

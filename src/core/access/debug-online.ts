@@ -3,6 +3,7 @@
 // compare with AWS's own simulator and (with --probe) with real requests.
 
 import type { Aws } from "../../aws/clients.js";
+import type { ConnectionOptions } from "../../aws/settings.js";
 import {
   type DebugExpectation,
   type PolicyDebugReport,
@@ -10,15 +11,12 @@ import {
   runPolicyDebug,
 } from "../policy/debug-run.js";
 import type { Decision, EvaluationRequest } from "../policy/types.js";
-import { buildDebugRequests, checkDebugFlags, type DebugRequestOptions } from "../policy-debug.js";
-import {
-  type BucketState,
-  type Gathered,
-  gatherPolicies,
-  type PolicySource,
-  type PrincipalSelector,
-} from "./gather.js";
-import { type ProbeReport, type ProbeStep, probeAccess } from "./probe.js";
+import type { BucketState } from "./bucket.js";
+import { type Gathered, gatherPolicies } from "./gather.js";
+import type { DebugPlan } from "./mode.js";
+import type { PolicySource, PrincipalSelector } from "./principal.js";
+import { type ProbeReport, type ProbeStep, probeAccess, probeConnection } from "./probe.js";
+import { buildDebugRequests, checkDebugFlags, type DebugRequestOptions } from "./requests.js";
 import { type Simulation, simulatePrincipal } from "./simulate.js";
 
 export interface OnlineDebugInput {
@@ -248,4 +246,27 @@ export async function onlineDebug(aws: Aws, input: OnlineDebugInput): Promise<On
     probe,
     notes: gathered.notes,
   };
+}
+
+/**
+ * The online `policy debug` the flags asked for (resolveDebugMode): the probe connects
+ * with the principal's credentials first, on the main connection's region and endpoint.
+ */
+export async function runOnlineDebug(
+  aws: Aws,
+  plan: Extract<DebugPlan, { mode: "online" }>,
+  connection: { options: ConnectionOptions; env: Readonly<Record<string, string | undefined>> },
+): Promise<OnlineDebugReport> {
+  const probe = plan.probe
+    ? {
+        aws: await probeConnection(aws, connection.options, connection.env, plan.probe.credentials),
+        write: plan.probe.write,
+      }
+    : undefined;
+  return onlineDebug(aws, {
+    ...plan.target,
+    ...(plan.expect ? { expect: plan.expect } : {}),
+    simulate: plan.simulate,
+    ...(probe ? { probe } : {}),
+  });
 }

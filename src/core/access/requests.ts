@@ -1,22 +1,21 @@
-// Inputs of `policy debug`: the requests described by --action, --resource or
-// --bucket/--key, --principal-arn and --context, and (offline) the policies read from
-// files. The evaluation and explanation itself is runPolicyDebug in policy/debug-run.ts,
-// shared with the online mode, which gathers the policies from IAM instead.
+// The requests of `policy debug` and `policy fix`, online and offline alike: each action
+// on the target described by --action, --resource or --bucket/--key, as --principal-arn
+// with --context. The policies come from files (offline.ts) or IAM (gather.ts); the
+// evaluation and explanation is the engine's runPolicyDebug (policy/debug-run.ts).
 
-import { UsageError } from "./errors.js";
-import { ACCESS_LEVELS } from "./policy/access-levels.js";
-import { arnProblem, parseS3Arn } from "./policy/arn.js";
-import { PolicyInputError } from "./policy/errors.js";
-import type { PolicyMetadata } from "./policy/metadata.js";
+import { UsageError } from "../errors.js";
+import { ACCESS_LEVELS } from "../policy/access-levels.js";
+import { arnProblem, parseS3Arn } from "../policy/arn.js";
+import { PolicyInputError } from "../policy/errors.js";
+import type { PolicyMetadata } from "../policy/metadata.js";
 import {
   buildRequest,
   COMMON_DEBUG_ACTIONS,
   contextKeyNeedsMetadata,
   parseContextArgs,
-} from "./policy/parse.js";
-import { derivePrincipal } from "./policy/principal.js";
-import type { EvaluationRequest, NamedPolicy, PolicySet } from "./policy/types.js";
-import { type ReadOptions, readPolicyFile } from "./policy-files.js";
+} from "../policy/parse.js";
+import { derivePrincipal } from "../policy/principal.js";
+import type { EvaluationRequest } from "../policy/types.js";
 
 export interface DebugTarget {
   /** A full ARN; excludes bucket and key. */
@@ -87,7 +86,7 @@ export function metadataServicesFor(
 /** Loaded on demand: the metadata package is the slowest part of a `policy debug` start. */
 async function loadMetadata(services: readonly string[]): Promise<PolicyMetadata | undefined> {
   if (services.length === 0) return undefined;
-  const { loadPolicyMetadata } = await import("./policy/metadata-load.js");
+  const { loadPolicyMetadata } = await import("../policy/metadata-load.js");
   return loadPolicyMetadata(services);
 }
 
@@ -171,64 +170,4 @@ export async function buildDebugRequests(o: DebugRequestOptions): Promise<Evalua
     );
   }
   return requests;
-}
-
-export interface OfflinePolicyFiles {
-  /** Identity policies. */
-  policyFiles?: readonly string[];
-  boundaryFile?: string;
-  bucketPolicyFile?: string;
-  scpFiles?: readonly string[];
-}
-
-/** Reads the policies of an offline check. Missing file: exit 3; not a policy: exit 2. */
-export async function readOfflinePolicySet(
-  files: OfflinePolicyFiles,
-  options: ReadOptions,
-): Promise<PolicySet> {
-  const stdinUses = [
-    ...(files.policyFiles ?? []),
-    files.boundaryFile,
-    files.bucketPolicyFile,
-    ...(files.scpFiles ?? []),
-  ].filter((f) => f === "-").length;
-  if (stdinUses > 1) throw new UsageError("Standard input (-) can be given only once.");
-  const set: PolicySet = {};
-  const read = (f: string, what: string) => readPolicyFile(f, options, what);
-  set.identityPolicies = [];
-  for (const f of files.policyFiles ?? []) set.identityPolicies.push(await read(f, "Policy file"));
-  if (files.boundaryFile !== undefined) {
-    set.boundary = await read(files.boundaryFile, "Boundary file");
-  }
-  if (files.bucketPolicyFile !== undefined) {
-    set.resourcePolicy = await read(files.bucketPolicyFile, "Bucket policy file");
-  }
-  if (files.scpFiles?.length) {
-    set.scps = [];
-    for (const f of files.scpFiles) set.scps.push(await read(f, "SCP file"));
-  }
-  return set;
-}
-
-/** Buckets the policies name literally (no wildcards), for a default --bucket. */
-export function bucketsNamed(set: PolicySet): string[] {
-  const all: NamedPolicy[] = [
-    ...(set.identityPolicies ?? []),
-    ...(set.boundary ? [set.boundary] : []),
-    ...(set.resourcePolicy ? [set.resourcePolicy] : []),
-  ];
-  const out = new Set<string>();
-  for (const p of all) {
-    const statements = Array.isArray(p.document.Statement)
-      ? p.document.Statement
-      : [p.document.Statement];
-    for (const st of statements) {
-      const rs = st.Resource === undefined ? [] : [st.Resource].flat();
-      for (const r of rs) {
-        const b = parseS3Arn(String(r))?.bucket;
-        if (b && !/[*?$]/.test(b)) out.add(b);
-      }
-    }
-  }
-  return [...out].sort();
 }
