@@ -186,6 +186,17 @@ const catalog: readonly CatalogEntry[] = [
     load: () => import("./commands/cp.js"),
   },
   {
+    path: ["sync"],
+    summary:
+      "Mirror a folder or prefix to another, transferring only what changed (--delete, --dry-run)",
+    load: () => import("./commands/sync.js"),
+  },
+  {
+    path: ["mv"],
+    summary: "Move files or objects: copy, check the copy, then delete the source",
+    load: () => import("./commands/mv.js"),
+  },
+  {
     path: ["ls"],
     summary: "List buckets, or the objects under s3://BUCKET[/PREFIX]",
     load: () => import("./commands/ls.js"),

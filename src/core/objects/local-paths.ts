@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { open, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { ExitCode, S3kitError } from "../errors.js";
 
 /**
  * Where a key lands in a recursive download, and which keys would land on the same file.
@@ -153,4 +154,65 @@ export async function probeNameFolding(dir: string): Promise<NameFolding> {
   } finally {
     await unlink(probe).catch(() => {});
   }
+}
+
+/**
+ * Every collision among the placements as the file system under `root` sees them: names
+ * that differ only in case or Unicode form are one file on some file systems (macOS and
+ * Windows by default), so the target's folding is asked, only when that would matter.
+ */
+export async function collisionsUnder(
+  placed: readonly Placed[],
+  root: string,
+): Promise<Collision[]> {
+  const collisions = findCollisions(placed);
+  const folded = findCollisions(
+    placed,
+    folderFor({ caseInsensitive: true, unicodeInsensitive: true }),
+  );
+  if (JSON.stringify(folded) === JSON.stringify(collisions)) return collisions;
+  const folding = await probeNameFolding(root);
+  if (!folding.caseInsensitive && !folding.unicodeInsensitive) return collisions;
+  return findCollisions(placed, folderFor(folding));
+}
+
+/** Each key the collisions would lose (by its s3:// location), with why. */
+export function keysLostTo(collisions: readonly Collision[]): Map<string, string> {
+  const lost = new Map<string, string>();
+  for (const c of collisions) {
+    for (const source of c.sources) {
+      if (lost.has(source)) continue;
+      const others = c.sources.filter((s) => s !== source);
+      lost.set(
+        source,
+        c.kind === "same-file"
+          ? `it maps to the same local path (${c.path}) as ${others.join(", ")}`
+          : `it is a file, but ${c.folderUser} needs ${c.path} as a folder`,
+      );
+    }
+  }
+  return lost;
+}
+
+/** How many collisions an error lists one by one (the rest are counted). */
+const LISTED_COLLISIONS = 100;
+
+export function collisionError(collisions: readonly Collision[], target: string): S3kitError {
+  const lines = collisions.map((c) =>
+    c.kind === "same-file"
+      ? `${c.path} ← ${c.sources.join(", ")}`
+      : `${c.path} ← ${c.sources.join(", ")} is a file, but ${c.folderUser} needs ${c.path} as a folder${(c.folderUsers ?? 1) > 1 ? ` (as do ${(c.folderUsers ?? 1) - 1} more keys)` : ""}`,
+  );
+  const details =
+    lines.length > LISTED_COLLISIONS
+      ? [...lines.slice(0, LISTED_COLLISIONS), `… and ${lines.length - LISTED_COLLISIONS} more`]
+      : lines;
+  const n = collisions.length;
+  return new S3kitError({
+    code: "KeyCollision",
+    message: `${n} local path${n === 1 ? "" : "s"} would each receive more than one key (or be needed as a file and a folder) under ${target}; nothing was downloaded:`,
+    hint: "Download those keys one at a time to names you choose (s3kit cp s3://BUCKET/KEY FILE), or pass --on-collision skip to download the others and skip them.",
+    details,
+    exitCode: ExitCode.conflict,
+  });
 }

@@ -27,13 +27,7 @@ import { uploadStream } from "./engine/upload-stream.js";
 import { WRITE_BATCH } from "./engine/write.js";
 import { compileFilter, type FilterRule } from "./glob.js";
 import { LIST_ENCODING, listedKey } from "./list.js";
-import {
-  type Collision,
-  findCollisions,
-  folderFor,
-  localPlacement,
-  probeNameFolding,
-} from "./local-paths.js";
+import { collisionError, collisionsUnder, keysLostTo, localPlacement } from "./local-paths.js";
 import { notFoundOr } from "./not-found.js";
 import { TransferSession } from "./session.js";
 import {
@@ -86,6 +80,8 @@ export interface TransferItem {
   /** For recursive transfers: the path below the source folder or prefix. */
   relative?: string;
   info?: ObjectInfo;
+  /** An S3 source's ETag as listed (recursive transfers). */
+  etag?: string | undefined;
 }
 
 export interface Skipped {
@@ -306,6 +302,7 @@ export async function collectItems(
           destination: join(destination.path, ...placement.path.split("/")),
           size: object.size,
           relative: placement.path,
+          etag: object.etag,
         });
       } else if (destination.kind === "s3") {
         items.push({
@@ -313,6 +310,7 @@ export async function collectItems(
           destination: s3Url(destination.bucket, folderPrefix(destination.key) + rel),
           size: object.size,
           relative: rel,
+          etag: object.etag,
         });
       }
     }
@@ -337,59 +335,12 @@ async function withoutCollisions(
   skipped: Skipped[],
 ): Promise<TransferItem[]> {
   const placed = items.map((i) => ({ source: i.source, path: i.relative as string }));
-  let collisions = findCollisions(placed);
-  // Names that differ only in case or Unicode form are one file on some file systems
-  // (macOS and Windows by default): the target's is asked only when that would matter.
-  const folded = findCollisions(
-    placed,
-    folderFor({ caseInsensitive: true, unicodeInsensitive: true }),
-  );
-  if (JSON.stringify(folded) !== JSON.stringify(collisions)) {
-    const folding = await probeNameFolding(root);
-    if (folding.caseInsensitive || folding.unicodeInsensitive) {
-      collisions = findCollisions(placed, folderFor(folding));
-    }
-  }
+  const collisions = await collisionsUnder(placed, root);
   if (collisions.length === 0) return [...items];
   if (plan.onCollision === "error") throw collisionError(collisions, plan.destination.text);
-  const lost = new Map<string, string>();
-  for (const c of collisions) {
-    for (const source of c.sources) {
-      if (lost.has(source)) continue;
-      const others = c.sources.filter((s) => s !== source);
-      lost.set(
-        source,
-        c.kind === "same-file"
-          ? `it maps to the same local path (${c.path}) as ${others.join(", ")}`
-          : `it is a file, but ${c.folderUser} needs ${c.path} as a folder`,
-      );
-    }
-  }
+  const lost = keysLostTo(collisions);
   for (const [source, reason] of lost) skipped.push({ source, reason });
   return items.filter((i) => !lost.has(i.source));
-}
-
-/** How many collisions an error lists one by one (the rest are counted). */
-const LISTED_COLLISIONS = 100;
-
-function collisionError(collisions: readonly Collision[], target: string): S3kitError {
-  const lines = collisions.map((c) =>
-    c.kind === "same-file"
-      ? `${c.path} ← ${c.sources.join(", ")}`
-      : `${c.path} ← ${c.sources.join(", ")} is a file, but ${c.folderUser} needs ${c.path} as a folder${(c.folderUsers ?? 1) > 1 ? ` (as do ${(c.folderUsers ?? 1) - 1} more keys)` : ""}`,
-  );
-  const details =
-    lines.length > LISTED_COLLISIONS
-      ? [...lines.slice(0, LISTED_COLLISIONS), `… and ${lines.length - LISTED_COLLISIONS} more`]
-      : lines;
-  const n = collisions.length;
-  return new S3kitError({
-    code: "KeyCollision",
-    message: `${n} local path${n === 1 ? "" : "s"} would each receive more than one key (or be needed as a file and a folder) under ${target}; nothing was downloaded:`,
-    hint: "Download those keys one at a time to names you choose (s3kit cp s3://BUCKET/KEY FILE), or pass --on-collision skip to download the others and skip them.",
-    details,
-    exitCode: ExitCode.conflict,
-  });
 }
 
 /**
@@ -576,22 +527,18 @@ export async function runTransfers(
   const s3 = await aws.s3();
   const started = performance.now();
   const lean = await aws.leanS3(plan.tuning.concurrency);
-  const tuning = tuningFor(plan.tuning, aws.s3IsLoopback);
-  const engine: Engine = {
+  const engine = createEngine({
     s3,
-    objects: objectRequestsFor(plan, s3, lean),
-    signal: sharedSignal(options.signal),
-    session: options.session,
-    limiter: new Limiter(plan.tuning.concurrency),
-    pool: new BufferPool(bufferBudget(tuning), tuning.largestPart ?? tuning.partSize),
-    writePool: new BufferPool(DOWNLOAD_BUFFERS, WRITE_BATCH),
-    tuning,
+    lean,
+    loopback: aws.s3IsLoopback,
+    buckets: [plan.source, plan.destination].flatMap((e) => (e.kind === "s3" ? [e.bucket] : [])),
+    tuning: plan.tuning,
     settings: plan.settings,
+    session: options.session,
+    signal: options.signal,
     observer: options.observer,
-    verifier: new Verifier(),
-    folders: new Set(),
-    ...(options.maxSingleCopy !== undefined ? { maxSingleCopy: options.maxSingleCopy } : {}),
-  };
+    maxSingleCopy: options.maxSingleCopy,
+  });
   const transfers: ItemResult[] = [];
   const failures: ItemFailure[] = [];
   let next = 0;
@@ -656,14 +603,51 @@ export async function runTransfers(
   };
 }
 
+export interface EngineInput {
+  s3: S3Client;
+  /** s3kit's own object requests, when the endpoint allows them (Aws.leanS3). */
+  lean: LeanS3 | undefined;
+  /** The endpoint is on this machine: the tuning adapts (tuningFor). */
+  loopback: boolean;
+  /** Every bucket the run reads or writes. */
+  buckets: readonly string[];
+  tuning: Tuning;
+  settings: ObjectSettings;
+  session: TransferSession;
+  signal: AbortSignal;
+  observer: TransferObserver;
+  maxSingleCopy?: number | undefined;
+}
+
+/** The engine cp, sync and mv run their transfers on. */
+export function createEngine(input: EngineInput): Engine {
+  const tuning = tuningFor(input.tuning, input.loopback);
+  return {
+    s3: input.s3,
+    objects: objectRequestsFor(input.buckets, input.s3, input.lean),
+    signal: sharedSignal(input.signal),
+    session: input.session,
+    limiter: new Limiter(input.tuning.concurrency),
+    pool: new BufferPool(bufferBudget(tuning), tuning.largestPart ?? tuning.partSize),
+    writePool: new BufferPool(DOWNLOAD_BUFFERS, WRITE_BATCH),
+    tuning,
+    settings: input.settings,
+    observer: input.observer,
+    verifier: new Verifier(),
+    folders: new Set(),
+    ...(input.maxSingleCopy !== undefined ? { maxSingleCopy: input.maxSingleCopy } : {}),
+  };
+}
+
 /**
- * s3kit's own requests when both ends of the run are buckets they can address (plain names
+ * s3kit's own requests when every bucket of the run is one they can address (plain names
  * in a plain region), else the SDK's.
  */
-function objectRequestsFor(plan: CopyPlan, s3: S3Client, lean: LeanS3 | undefined): ObjectRequests {
-  const buckets = [plan.source, plan.destination].flatMap((e) =>
-    e.kind === "s3" ? [e.bucket] : [],
-  );
+function objectRequestsFor(
+  buckets: readonly string[],
+  s3: S3Client,
+  lean: LeanS3 | undefined,
+): ObjectRequests {
   return lean && buckets.every((b) => lean.supports(b)) ? leanRequests(lean) : sdkRequests(s3);
 }
 

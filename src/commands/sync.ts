@@ -1,0 +1,324 @@
+import { Option } from "commander";
+import { awsCliCommand } from "../core/aws-cli-command.js";
+import { ExitCode } from "../core/errors.js";
+import type { FilterRule } from "../core/objects/glob.js";
+import { createSession, ON_COLLISION, type OnCollision } from "../core/objects/transfer.js";
+import { formatBytes, SIZE_UNITS_HELP } from "../core/s3/size.js";
+import type { Direction } from "../core/sync/compare.js";
+import { describeSide, prepareSync } from "../core/sync/prepare.js";
+import { runSync, type SyncOutcome } from "../core/sync/run.js";
+import { summarize, syncExitCode } from "../core/sync/summary.js";
+import { formatSeconds, startProgress } from "../io/progress.js";
+import { oneLine } from "../io/terminal-text.js";
+import { defineCommand } from "./context.js";
+import { locationShower, plural } from "./render/locations.js";
+
+interface Options {
+  delete?: boolean;
+  dryRun?: boolean;
+  allowEmptySource?: boolean;
+  maxDelete?: string;
+  checksum?: boolean;
+  sizeOnly?: boolean;
+  exactTimestamps?: boolean;
+  include?: FilterRule[];
+  exclude?: FilterRule[];
+  followSymlinks?: boolean;
+  onCollision?: OnCollision;
+  multipartThreshold?: string;
+  partSize?: string;
+  concurrency?: string;
+  contentType?: string;
+  metadata?: string[];
+  cacheControl?: string;
+  storageClass?: string;
+  sse?: string;
+  kmsKey?: string;
+  checksumAlgorithm?: string;
+}
+
+const verbs: Record<Direction, { done: string; doing: string; plain: string }> = {
+  upload: { done: "uploaded", doing: "Uploading", plain: "upload" },
+  download: { done: "downloaded", doing: "Downloading", plain: "download" },
+  copy: { done: "copied", doing: "Copying", plain: "copy" },
+};
+
+export default defineCommand<Options>({
+  examples: [
+    "s3kit sync ./dist s3://my-app-site/ --delete --checksum --dry-run",
+    "s3kit sync ./dist s3://my-app-site/ --delete --checksum --max-delete 500",
+    "s3kit sync s3://my-app-uploads/ ./backup/uploads",
+    "s3kit sync s3://my-app-uploads/ s3://my-app-backup/uploads/ --storage-class STANDARD_IA",
+    "s3kit sync ./site s3://my-app-site/ --exclude '*' --include '*.html' --cache-control 'no-cache'",
+  ],
+  configure(cmd) {
+    // --include and --exclude share one list so that their order on the command line counts.
+    const filters: FilterRule[] = [];
+    const collect = (type: FilterRule["type"]) => (pattern: string) => {
+      filters.push({ type, pattern });
+      return filters;
+    };
+    const list = (value: string, previous: string[] = []) => [...previous, value];
+    cmd
+      .description(
+        [
+          "Make DST mirror SRC, transferring only what changed: a local folder to an S3",
+          "prefix, a prefix to a folder, or a prefix to another (server-side copies).",
+          "Transfers use cp's engine (multipart, checksums, atomic and verified",
+          "downloads; Ctrl-C aborts open uploads and removes partial files).",
+          "",
+          "What changed (by default the AWS CLI's rule, size and modification time):",
+          "  - uploads and copies: another size, or a source newer than the destination",
+          "    (an object's time is when it was written to S3, so a file edited after its",
+          "    upload is newer);",
+          "  - downloads: another size, or a local file newer than the object; a download",
+          "    sets the file's mtime to the object's LastModified.",
+          "  Times are compared in whole seconds. Pitfalls: a fresh git clone or CI",
+          "  checkout gives every file a new mtime, so everything is uploaded again; a",
+          "  file replaced by an older one of the same size (a restore, cp -p) is missed;",
+          "  an object rewritten with the same size is missed by a download. --checksum",
+          "  avoids all three and is the choice for CI: it compares content (the ETag",
+          "  where it is a plain MD5, else the object's full-object checksum,",
+          "  CRC32/CRC32C/CRC64NVME/SHA, else a multipart ETag recomputed for the usual",
+          "  part sizes; what cannot be shown equal is transferred). It reads every",
+          "  same-sized file. --size-only trusts sizes alone; --exact-timestamps",
+          "  (downloads) transfers whenever the times differ.",
+          "",
+          "--delete removes from DST what is not in SRC, after every transfer succeeded.",
+          "It deletes nothing when the source could not be read completely, or is empty",
+          "(or nothing in it matches the filters) unless --allow-empty-source;",
+          "--max-delete N refuses a run that would delete more than N (exit 5, nothing",
+          "changed). --dry-run prints the plan (transfers and deletions, with sizes) and",
+          "changes nothing.",
+          "",
+          "Filters apply to both sides: an excluded file is neither transferred nor",
+          "deleted. Symbolic links are followed (--no-follow-symlinks leaves them, and",
+          "their counterparts, alone); a link to a folder that contains it is reported",
+          "once and not followed; links to folders inside a local destination are not",
+          "followed. Keys that are no file name as they stand (a//b, a/./b, ../b, a/ with",
+          "data) are reported and left alone, as is the file they would land on; keys",
+          "that would land on one file (a and a/b; README and readme where the file",
+          "system ignores case) stop a download (exit 5) unless --on-collision skip.",
+          "Empty folder markers are neither copied nor deleted.",
+        ].join("\n"),
+      )
+      .argument("<source>", "local folder or s3://BUCKET/PREFIX")
+      .argument("<destination>", "local folder (created if missing) or s3://BUCKET/PREFIX")
+      .option("--delete", "delete what is in the destination but not in the source")
+      .option("--dry-run", "print the plan (transfers and deletions, with sizes); change nothing")
+      .option(
+        "--allow-empty-source",
+        "with --delete: allow an empty source to empty the destination",
+      )
+      .option("--max-delete <n>", "with --delete: refuse to delete more than N (exit 5)")
+      .option("--checksum", "compare content instead of size and time (recommended for CI)")
+      .option("--size-only", "compare sizes only")
+      .option(
+        "--exact-timestamps",
+        "downloads: transfer same-sized files whose times differ at all",
+      )
+      .option(
+        "--include <glob>",
+        "sync what matches (repeatable; the last matching rule wins; as cp)",
+        collect("include"),
+      )
+      .option("--exclude <glob>", "leave out what matches (repeatable; as cp)", collect("exclude"))
+      .option("--follow-symlinks", "follow symbolic links (the default)")
+      .option("--no-follow-symlinks", "leave symbolic links out (and their counterparts alone)")
+      .addOption(
+        new Option(
+          "--on-collision <what>",
+          "downloads, when keys map to one file: error (the default: list them, change\nnothing, exit 5) or skip (leave those keys and their files alone)",
+        ).choices(ON_COLLISION),
+      )
+      .option("--content-type <type>", "Content-Type (default: from each file's name)")
+      .option("--cache-control <value>", 'Cache-Control, e.g. "public, max-age=31536000"')
+      .option("--metadata <key=value>", "user metadata (repeatable)", list)
+      .option(
+        "--storage-class <class>",
+        "STANDARD, STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR, …",
+      )
+      .option("--sse <mode>", "server-side encryption: AES256, aws:kms or aws:kms:dsse")
+      .option("--kms-key <id>", "KMS key id or ARN for SSE-KMS (implies --sse aws:kms)")
+      .option(
+        "--checksum-algorithm <algorithm>",
+        "checksum uploads carry (as cp's --checksum): crc32 (default), crc32c,\ncrc64nvme, sha256, sha1, or none",
+      )
+      .option(
+        "--multipart-threshold <size>",
+        `go multipart from this size (default 8MiB; ${SIZE_UNITS_HELP})`,
+      )
+      .option("--part-size <size>", `part size, 5MiB to 5GiB (default 8MiB; ${SIZE_UNITS_HELP})`)
+      .option("--concurrency <n>", "requests in flight at once, 1 to 64 (default 16)");
+  },
+  async run(ctx, args, opts) {
+    const [sourceText, destinationText] = args as [string, string];
+    const setup = await prepareSync(
+      {
+        source: sourceText,
+        destination: destinationText,
+        checksum: opts.checksum,
+        sizeOnly: opts.sizeOnly,
+        exactTimestamps: opts.exactTimestamps,
+        deleteExtra: opts.delete === true,
+        allowEmptySource: opts.allowEmptySource,
+        maxDelete: opts.maxDelete,
+        filters: opts.include ?? opts.exclude ?? [],
+        followSymlinks: opts.followSymlinks !== false,
+        onCollision: opts.onCollision,
+        tuning: {
+          multipartThreshold: opts.multipartThreshold,
+          partSize: opts.partSize,
+          concurrency: opts.concurrency,
+        },
+        settings: {
+          contentType: opts.contentType,
+          metadata: opts.metadata,
+          cacheControl: opts.cacheControl,
+          storageClass: opts.storageClass,
+          sse: opts.sse,
+          kmsKey: opts.kmsKey,
+          checksum: opts.checksumAlgorithm,
+        },
+      },
+      ctx.cwd,
+    );
+    const { out } = ctx;
+    const show = locationShower(ctx.cwd);
+    const from = show(describeSide(setup.source));
+    const to = show(describeSide(setup.destination));
+    const aws = await ctx.aws();
+    const s3 = await aws.s3();
+    const started = performance.now();
+    const session = createSession(s3);
+    const lean = opts.dryRun ? undefined : await aws.leanS3(setup.tuning.concurrency);
+    const progress = opts.dryRun
+      ? undefined
+      : startProgress(out, { label: verbs[setup.direction].doing });
+    const unregister = ctx.onInterrupt({
+      run: async () => {
+        progress?.stop();
+        const report = await session.cleanup();
+        const undone = [
+          report.abortedUploads > 0
+            ? `aborted ${plural(report.abortedUploads, "multipart upload")}`
+            : "",
+          report.removedFiles > 0 ? `removed ${plural(report.removedFiles, "partial file")}` : "",
+        ].filter(Boolean);
+        out.warn(
+          `interrupted${undone.length > 0 ? `; ${undone.join(" and ")}` : ""}; nothing more was deleted.`,
+        );
+      },
+      pending: () => session.pending((a) => awsCliCommand(aws, "s3", a)),
+    });
+    let outcome: SyncOutcome;
+    try {
+      outcome = await runSync(setup, {
+        s3,
+        lean,
+        loopback: aws.s3IsLoopback,
+        session,
+        signal: ctx.signal,
+        dryRun: opts.dryRun === true,
+        keepResults: out.json,
+        observer: {
+          bytes: (delta) => progress?.bytes(delta),
+          fileDone: () => progress?.fileDone(),
+          fileFailed: (f) => {
+            const warn = () =>
+              out.warn(
+                `failed: ${show(f.source)} → ${show(f.destination)}: ${oneLine(f.error.message)}`,
+              );
+            if (progress) progress.log(warn);
+            else warn();
+          },
+          retry: (what, err, attempt) =>
+            out.debug(`retrying ${what} (attempt ${attempt + 1}): ${(err as Error).message}`),
+        },
+      });
+    } catch (err) {
+      // Ctrl-C: the interrupt handler reports what it cleaned up; s3kit exits 130.
+      if (ctx.signal.aborted) return ExitCode.interrupted;
+      throw err;
+    } finally {
+      progress?.stop();
+      unregister();
+      lean?.destroy();
+    }
+    const { plan } = outcome;
+    for (const s of plan.skipped) {
+      out.warn(
+        `${s.error ? "could not sync" : "skipped"} ${show(s.location)}: ${oneLine(s.reason)}`,
+      );
+    }
+    const verb = verbs[setup.direction];
+    const summary = summarize(
+      setup,
+      { source: sourceText, destination: destinationText },
+      outcome,
+      (performance.now() - started) / 1000,
+    );
+
+    if (summary.dryRun) {
+      out.result(
+        summary,
+        () =>
+          [
+            ...plan.transfers.map(
+              (t) =>
+                `(dry run) ${verb.plain}: ${show(t.source)} → ${show(t.destination)} (${formatBytes(t.size)}, ${REASONS[t.reason]})`,
+            ),
+            ...plan.deletions.map(
+              (d) => `(dry run) delete: ${show(d.location)} (${formatBytes(d.size)})`,
+            ),
+          ].join("\n") || undefined,
+      );
+      await out.flushed();
+      const deleteBytes = plan.deletions.reduce((sum, d) => sum + d.size, 0);
+      out.info(
+        `Dry run: would ${verb.plain} ${plural(summary.files, "file")} (${formatBytes(summary.bytes)})${setup.deleteExtra ? ` and delete ${plural(plan.deletions.length, "file")} (${formatBytes(deleteBytes)})` : ""}; ${plural(plan.unchanged, "file")} unchanged. Nothing was changed.`,
+      );
+      const refusal = outcome.refusal;
+      if (refusal) out.warn(`a real run would refuse: ${refusal.message} ${refusal.hint ?? ""}`);
+      else if (summary.deletionsHeldBack) {
+        out.warn(`a real run would transfer but delete nothing: ${summary.deletionsHeldBack}.`);
+      }
+      return undefined;
+    }
+
+    out.result(summary, () => undefined);
+    await out.flushed();
+    for (const f of summary.deleteFailures) {
+      out.warn(`could not delete ${show(f.location)}: ${oneLine(`${f.code} ${f.message}`)}`);
+    }
+    if (summary.deletionsHeldBack) {
+      out.warn(
+        `${plural(plan.deletions.length, setup.destination.kind === "s3" ? "object" : "file")} not in the source ${plan.deletions.length === 1 ? "was" : "were"} kept: ${summary.deletionsHeldBack}.`,
+      );
+    }
+    const parts = [
+      `${verb.done} ${plural(summary.files, "file")} (${formatBytes(summary.bytes)})`,
+      ...(setup.deleteExtra ? [`deleted ${plural(summary.deleted, "file")}`] : []),
+      `${plural(plan.unchanged, "file")} unchanged`,
+    ];
+    const line = `${from} → ${to}: ${parts.join(", ")} in ${formatSeconds(summary.seconds)}`;
+    const code = syncExitCode(
+      summary,
+      plan.skipped.some((s) => s.error),
+    );
+    if (code === undefined) out.success(`Synced ${line}`);
+    else if (summary.failed > 0) out.warn(`${line}; ${summary.failed} failed (listed above).`);
+    else if (summary.deleteFailures.length > 0) {
+      out.warn(`${line}; ${summary.deleteFailures.length} could not be deleted (listed above).`);
+    } else out.warn(`${line}; some of the source could not be synced (listed above).`);
+    return code;
+  },
+});
+
+const REASONS: Record<string, string> = {
+  new: "new",
+  size: "size differs",
+  newer: "source is newer",
+  time: "time differs",
+  content: "content differs",
+};
