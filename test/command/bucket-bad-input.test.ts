@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../support/cli.js";
+import { runInProcess } from "../support/run-program.js";
 
 // Bad input must be rejected before any API call: the endpoint here is a closed port,
 // so a request would fail with exit 1 ("Could not reach"), never with exit 2.
@@ -16,7 +16,7 @@ const offline = {
 };
 
 async function usage(args: string[]) {
-  const result = await runCli(["bucket", ...args], offline);
+  const result = await runInProcess(["bucket", ...args], offline);
   expect(result.code, result.stderr).toBe(2);
   expect(result.stdout).toBe("");
   expect(result.stderr).not.toContain("Could not reach");
