@@ -94,7 +94,7 @@ function processState(): string {
 /** `runProgram` with the arguments and options of `runCli`, for tests that may run either way. */
 export function runInProcess(
   argv: readonly string[],
-  options: { env?: Record<string, string | undefined>; input?: string; cwd?: string } = {},
+  options: { env?: Record<string, string | undefined>; input?: string | Buffer; cwd?: string } = {},
 ): Promise<ProgramResult> {
   return runProgram({
     argv,
