@@ -1,8 +1,6 @@
 // Online `policy debug` and `policy fix` from the built binary against moto: the live
-// policies of a user or role, read back and evaluated; --apply writes the fix.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// policies of a user or role, read back and evaluated; --apply writes the fix. Offline
+// fixes run in-process (test/command/policy-fix-offline.test.ts).
 import {
   AddUserToGroupCommand,
   AttachGroupPolicyCommand,
@@ -18,7 +16,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { runAgainstMoto, runCli } from "../support/cli.js";
+import { runAgainstMoto } from "../support/cli.js";
 import { clients, createBucket, uniqueName } from "../support/iam-clients.js";
 
 const endpoint = inject("motoEndpoint");
@@ -413,149 +411,5 @@ describe("policy fix online", () => {
     expect(stdout).toContain(
       's3:DeleteObject stays denied: explicitly denied by statement "NoDeletes"',
     );
-  });
-});
-
-describe("policy fix offline", () => {
-  const dir = mkdtempSync(join(tmpdir(), "s3kit-fix-"));
-  const file = join(dir, "policy.json");
-  writeFileSync(
-    file,
-    doc({
-      Sid: "Uploads",
-      Effect: "Allow",
-      Action: ["s3:PutObject"],
-      Resource: "arn:aws:s3:::app-uploads",
-    }),
-  );
-
-  it("prints the diff and the fixed policy as data, without any AWS call", async () => {
-    const { code, stdout } = await runCli([
-      "policy",
-      "fix",
-      "--policy-file",
-      file,
-      "--action",
-      "s3:PutObject",
-      "--json",
-    ]);
-    expect(code).toBe(0);
-    const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ mode: "offline", complete: true });
-    expect(report.after.Statement[0].Resource).toEqual([
-      "arn:aws:s3:::app-uploads",
-      "arn:aws:s3:::app-uploads/*",
-    ]);
-    expect(report.results).toEqual([
-      expect.objectContaining({
-        action: "s3:PutObject",
-        before: "implicit-deny",
-        after: "allowed",
-      }),
-    ]);
-  });
-
-  it("scopes the fix: --scope, --prefix and their bad uses", async () => {
-    const grant = join(dir, "grant.json");
-    writeFileSync(
-      grant,
-      doc(
-        {
-          Sid: "List",
-          Effect: "Allow",
-          Action: "s3:ListBucket",
-          Resource: "arn:aws:s3:::app-uploads",
-          Condition: { StringLike: { "s3:prefix": ["uploads/*"] } },
-        },
-        {
-          Sid: "Objects",
-          Effect: "Allow",
-          Action: ["s3:GetObject", "s3:PutObject"],
-          Resource: "arn:aws:s3:::app-uploads/uploads/*",
-        },
-      ),
-    );
-    const fine = await runCli([
-      "policy",
-      "fix",
-      "--policy-file",
-      grant,
-      "--action",
-      "s3:GetObject",
-    ]);
-    expect(fine.code).toBe(0);
-    expect(fine.stdout).toContain("Every action is allowed already: nothing to change.");
-
-    const all = await runCli(["policy", "fix", "--policy-file", grant, "--json"]);
-    const report = JSON.parse(all.stdout);
-    expect(report.results.map((r: { resource: string }) => r.resource)).toContain(
-      "arn:aws:s3:::app-uploads/uploads/example-key",
-    );
-    expect(report.grants).toEqual([
-      { action: "s3:DeleteObject", resource: "arn:aws:s3:::app-uploads/uploads/*" },
-    ]);
-    expect(report.scope[0]).toContain('Scope: prefix "uploads/" of app-uploads (no --key given;');
-
-    for (const [args, message] of [
-      [["--prefix", "uploads/*"], "contains a wildcard"],
-      [["--prefix", "/uploads/"], "starts with /"],
-      [["--prefix", "uploads/", "--scope", "key"], "--prefix goes with --scope prefix"],
-      [["--scope", "key"], "--scope key needs the key"],
-      [["--scope", "everything"], "everything"],
-    ] as const) {
-      const bad = await runCli(["policy", "fix", "--policy-file", file, ...args]);
-      expect(bad.code, `${args.join(" ")}: ${bad.stderr}`).toBe(2);
-      expect(bad.stderr).toContain(message);
-    }
-    const outside = await runCli([
-      "policy",
-      "fix",
-      "--policy-file",
-      grant,
-      "--action",
-      "s3:DeleteObject",
-      "--key",
-      "private/a.txt",
-      "--prefix",
-      "uploads/",
-      "--json",
-    ]);
-    expect(outside.code).toBe(5);
-    expect(outside.stdout).toBe("");
-    expect(JSON.parse(outside.stderr).error).toMatchObject({ code: "FixOutsideScope" });
-    // Online, the flags alone decide it: no credentials, no endpoint, no call.
-    const online = await runCli(
-      [
-        "policy",
-        "fix",
-        "--user",
-        "alice",
-        "--bucket",
-        "app-uploads",
-        "--key",
-        "private/a.txt",
-        "--prefix",
-        "uploads/",
-        "--apply",
-      ],
-      { env: { AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_REGION: "us-east-1" } },
-    );
-    expect(online.code).toBe(5);
-    expect(online.stderr).toContain('"private/a.txt" lies outside --prefix "uploads/"');
-  });
-
-  it("refuses --apply and --user offline (exit 2)", async () => {
-    const apply = await runCli(["policy", "fix", "--policy-file", file, "--apply"]);
-    expect(apply.code).toBe(2);
-    expect(apply.stderr).toContain("--apply is for online fixes");
-    const badName = await runCli([
-      "policy",
-      "fix",
-      "--policy-file",
-      file,
-      "--new-policy",
-      "has space",
-    ]);
-    expect(badName.code).toBe(2);
   });
 });
