@@ -195,3 +195,30 @@ describe("bucket create options are checked before any call", () => {
     );
   });
 });
+
+describe("bucket create --generate-name", () => {
+  it("rejects NAME together with --generate-name, and a missing --env", async () => {
+    const both = await runInProcess(
+      [
+        "bucket",
+        "create",
+        "--tls-policy",
+        "my-name",
+        "--generate-name",
+        "--env",
+        "dev",
+        "--project",
+        "x",
+      ],
+      offline,
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("NAME and --generate-name exclude each other.");
+    const missing = await runInProcess(
+      ["bucket", "create", "--tls-policy", "--generate-name", "--project", "x"],
+      offline,
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--generate-name needs --env.");
+  });
+});

@@ -30,3 +30,26 @@ describe("keys over S3's 1,024 bytes are refused before any request", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
+
+describe("stat and exists", () => {
+  const offline = localEnv("http://127.0.0.1:9");
+  it("exists needs a key, and a valid location (exit 2)", async () => {
+    const bare = await runInProcess(["exists", "s3://my-bucket"], { env: offline });
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("names a bucket but no object key");
+    const bad = await runInProcess(["exists", "not-a-location"], { env: offline });
+    expect(bad.code).toBe(2);
+  });
+});
+
+// Buckets created in us-east-1 before March 2018 may have capitals and underscores; the
+// object commands take such names (test/cli/objects.test.ts), bucket create does not.
+describe("a legacy bucket name (us-east-1)", () => {
+  it("is still refused by bucket create, which applies today's rules", async () => {
+    const { code, stderr } = await runInProcess(["bucket", "create", "New_Legacy_Name"], {
+      env: localEnv("http://127.0.0.1:9"),
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('Invalid bucket name "New_Legacy_Name"');
+  });
+});
