@@ -127,6 +127,21 @@ describe("bucket create options are checked before any call", () => {
     expect(stderr).toContain(`${file}: rule 1: "PATCH" is not a CORS method S3 supports.`);
   });
 
+  // s3kit resolves a relative path against the directory it was started in, not the one
+  // the process happens to be in.
+  it("a CORS file named relative to the working directory, for create and cors set", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "s3kit-cwd-"));
+    writeFileSync(join(cwd, "cors.json"), '{"CORSRules": [}');
+    for (const args of [
+      ["bucket", "create", "my-app", "--cors-file", "cors.json"],
+      ["bucket", "cors", "set", "my-app", "--file", "cors.json"],
+    ]) {
+      const { code, stderr } = await runInProcess(args, { ...offline, cwd });
+      expect(code).toBe(2);
+      expect(stderr).toContain("cors.json:1:16: invalid JSON");
+    }
+  });
+
   it("a CORS file that does not exist", async () => {
     expect(await usage(["create", "my-app", "--cors-file", "/nonexistent/cors.json"])).toContain(
       "Cannot read --cors-file /nonexistent/cors.json: no such file.",
