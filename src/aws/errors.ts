@@ -210,6 +210,13 @@ export function isNotFound(err: unknown): boolean {
   return code === "NotFound" || code === "NoSuchKey" || code === "NoSuchBucket";
 }
 
+/** The request was refused (HeadBucket and HeadObject answer a bare 403, without a code). */
+export function isAccessDenied(err: unknown): boolean {
+  if (httpStatusOf(err) === 403) return true;
+  const code = errorCodeOf(err);
+  return code === "AccessDenied" || code === "Forbidden";
+}
+
 export function isNoSuchEntity(err: unknown): boolean {
   return errorCodeOf(err) === "NoSuchEntity";
 }

@@ -19,6 +19,16 @@ export interface GlobalOptions {
   debug: boolean;
 }
 
+export interface GivenConnection {
+  env: Env;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Where the keys came from, for `whoami` (`--env-file .env`). */
+  source: string;
+  /** Where AWS_REGION and AWS_ENDPOINT_URL of `env` came from, when not the environment. */
+  regionSource?: string;
+  endpointSource?: string;
+}
+
 /** What a command gets besides its own arguments: the terminal, the environment, AWS. */
 export interface Context {
   globals: GlobalOptions;
@@ -27,6 +37,11 @@ export interface Context {
   cwd: string;
   /** The AWS connection; settings are validated on first use (bad --region → exit 2). */
   aws(): Promise<Aws>;
+  /**
+   * Another connection with these keys and this environment (what a credentials file
+   * says) under the same global options, --profile aside: the keys are given.
+   */
+  connect(given: GivenConnection): Promise<Aws>;
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
   /**

@@ -1,21 +1,39 @@
+import { openEnvFile } from "../core/handover/connection.js";
+import type { HandoverFile } from "../core/handover/read.js";
 import { getIdentity, type Identity } from "../core/identity.js";
 import { renderFields } from "../io/table.js";
 import { defineCommand } from "./context.js";
 
-export default defineCommand({
+interface Options {
+  envFile?: string;
+}
+
+export default defineCommand<Options>({
   examples: [
     "s3kit whoami",
     "s3kit whoami --profile dev --json",
     "s3kit --endpoint-url http://127.0.0.1:9000 whoami",
+    "s3kit whoami --env-file .env   # the keys s3kit wrote for an app",
   ],
   configure(cmd) {
-    cmd.description(
-      "Show who s3kit acts as (account, ARN, user id), the region and endpoint it talks to,\nthe access key and where the credentials came from. On an endpoint without STS\n(MinIO, versitygw, R2) the identity is not available: s3kit proves the keys with a\nsigned S3 request instead and says so.",
-    );
+    cmd
+      .description(
+        "Show who s3kit acts as (account, ARN, user id), the region and endpoint it talks to,\nthe access key and where the credentials came from. On an endpoint without STS\n(MinIO, versitygw, R2) the identity is not available: s3kit proves the keys with a\nsigned S3 request instead and says so.\n--env-file F checks the keys in a file s3kit wrote (any format, style or variable\nnames, those of .s3kit.json too) with the file's region and endpoint, as the app\nwill use them.",
+      )
+      .option(
+        "--env-file <file>",
+        "use the keys, region and endpoint of this file (a .env, JSON, CSV or credentials file; --profile picks the profile of a credentials file)",
+      );
   },
-  async run(ctx) {
-    const identity = await getIdentity(await ctx.aws());
-    ctx.out.result(identity, renderIdentity);
+  async run(ctx, _args, opts) {
+    const opened = opts.envFile
+      ? openEnvFile(ctx.cwd, opts.envFile, ctx.env, ctx.globals.profile)
+      : undefined;
+    const file = opened?.file;
+    const aws = opened ? await ctx.connect(opened.connection) : await ctx.aws();
+    const identity = await getIdentity(aws);
+    const report = file ? { ...identity, envFile: describeFile(file) } : identity;
+    ctx.out.result(report, (r) => renderIdentity(r, file));
     if (identity.isRoot) {
       ctx.out.warn("these are root user credentials; use an IAM user or role for everyday work.");
     }
@@ -23,7 +41,18 @@ export default defineCommand({
   },
 });
 
-function renderIdentity(id: Identity): string {
+/** What the file told, without the secret. */
+function describeFile(file: HandoverFile) {
+  return {
+    path: file.path,
+    format: file.format,
+    bucket: file.bucket ?? null,
+    prefix: file.prefix ?? null,
+    variables: file.from,
+  };
+}
+
+function renderIdentity(id: Identity, file?: HandoverFile): string {
   const fields: [string, string][] = [];
   if (id.identityAvailable) {
     fields.push(["Account", id.account ?? ""], ["ARN", id.arn ?? ""], ["User ID", id.userId ?? ""]);
@@ -48,5 +77,7 @@ function renderIdentity(id: Identity): string {
     ["Credentials", id.credentialSource],
   );
   if (id.credentialsExpireAt) fields.push(["Expires", id.credentialsExpireAt]);
+  if (file?.bucket) fields.push(["Bucket", file.bucket]);
+  if (file?.prefix) fields.push(["Prefix", file.prefix]);
   return renderFields(fields);
 }

@@ -34,7 +34,7 @@ export const NO_STS = "this endpoint has no STS GetCallerIdentity";
  */
 export async function checkCredentials(
   aws: Aws,
-  options: { bucket?: string } = {},
+  options: { bucket?: string; prefix?: string } = {},
 ): Promise<CredentialProof> {
   const sts = await aws.sts();
   try {
@@ -52,7 +52,7 @@ export async function checkCredentials(
   } catch (err) {
     if (!stsUnavailableAnswer(err)) throw mapAwsError(err);
   }
-  const proof = await proveWithS3(aws, options.bucket);
+  const proof = await proveWithS3(aws, options.bucket, options.prefix);
   return { ...proof, identity: null, identityUnavailableReason: NO_STS };
 }
 
@@ -65,6 +65,7 @@ export async function checkCredentials(
 async function proveWithS3(
   aws: Aws,
   bucket: string | undefined,
+  prefix: string | undefined,
 ): Promise<Pick<CredentialProof, "verifiedBy" | "actionDenied">> {
   const s3 = await aws.s3();
   // Loaded only here: where STS answers, whoami needs no S3 code at all.
@@ -76,12 +77,19 @@ async function proveWithS3(
     if (errorCodeOf(err) !== "AccessDenied") throw mapAwsError(err);
   }
   if (bucket) {
+    const where = prefix ? `${bucket}/${prefix}` : bucket;
     try {
-      await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
-      return { verifiedBy: `S3 ListObjectsV2 on ${bucket}`, actionDenied: false };
+      await s3.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          MaxKeys: 1,
+          ...(prefix ? { Prefix: prefix } : {}),
+        }),
+      );
+      return { verifiedBy: `S3 ListObjectsV2 on ${where}`, actionDenied: false };
     } catch (err) {
       if (errorCodeOf(err) !== "AccessDenied") throw mapAwsError(err, { bucket });
-      return { verifiedBy: `S3 ListObjectsV2 on ${bucket}`, actionDenied: true };
+      return { verifiedBy: `S3 ListObjectsV2 on ${where}`, actionDenied: true };
     }
   }
   return { verifiedBy: "S3 ListBuckets", actionDenied: true };

@@ -9,8 +9,10 @@ import { describeAnswer, mapAwsError, regionFromError, unsupportedAnswer } from 
 import { probeEndpoint } from "../aws/probe.js";
 import { notSupported } from "./buckets/support.js";
 import { checkCredentials } from "./credential-check.js";
+import { developerAccessChecks, developerBucketCheck } from "./doctor-access.js";
 import { ExitCode } from "./errors.js";
 import { isRootArn } from "./identity.js";
+import type { AccessLevel } from "./policy/templates.js";
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
 
@@ -33,20 +35,60 @@ export interface DoctorReport {
 const MAX_SKEW_SECONDS = 300;
 const WARN_SKEW_SECONDS = 60;
 
+export interface DoctorOptions {
+  bucket?: string;
+  /**
+   * A developer's key: check what it is meant to do under these prefixes ("" is the whole
+   * bucket) instead of the bucket's settings, which only an admin may read.
+   */
+  prefixes?: readonly string[];
+  /** What the key is meant to do (--access). */
+  access?: AccessLevel;
+  /** Where the keys came from (--env-file), and the user the file names, for hints. */
+  envFile?: { path: string; userName?: string };
+}
+
 /** Runs every check (none stops the others) and reports each one. */
-export async function runDoctor(aws: Aws, options: { bucket?: string }): Promise<DoctorReport> {
+export async function runDoctor(aws: Aws, options: DoctorOptions): Promise<DoctorReport> {
   const checks: Check[] = [];
   const state = { credentialsRejected: false };
+  const developer = options.prefixes !== undefined;
   const reachable = await checkEndpoints(aws, checks);
-  if (reachable) state.credentialsRejected = !(await credentialsCheck(aws, checks, options.bucket));
-  else
+  let proof: CredentialsOutcome = { ok: false };
+  if (reachable) {
+    proof = await credentialsCheck(aws, checks, options);
+    state.credentialsRejected = !proof.ok;
+  } else
     checks.push(skip("credentials", "Credentials valid", "skipped: the endpoint is not reachable"));
-  if (options.bucket) {
-    if (reachable) await checkBucket(aws, options.bucket, checks);
-    else
-      checks.push(
-        skip("bucket", `Bucket ${options.bucket}`, "skipped: the endpoint is not reachable"),
+  const bucket = options.bucket;
+  if (bucket && !reachable) {
+    checks.push(skip("bucket", `Bucket ${bucket}`, "skipped: the endpoint is not reachable"));
+  } else if (bucket && developer && state.credentialsRejected) {
+    checks.push(skip("bucket", `Bucket ${bucket}`, "skipped: the endpoint refused the keys"));
+  } else if (bucket && developer) {
+    if (await developerBucketCheck(aws, bucket, checks)) {
+      const userName = proof.userName ?? options.envFile?.userName;
+      await developerAccessChecks(
+        aws,
+        {
+          bucket,
+          prefixes: options.prefixes?.length ? options.prefixes : [""],
+          ...(options.access ? { access: options.access } : {}),
+          ...(userName ? { userName } : {}),
+          accessKeyId: (await aws.credentials()).accessKeyId,
+        },
+        checks,
       );
+    }
+    checks.push(
+      skip(
+        "bucket-settings",
+        "Bucket settings",
+        `skipped for a developer's key: reading them needs admin rights (an admin checks them with \`s3kit bucket audit ${bucket}\`)`,
+      ),
+    );
+  } else if (bucket) {
+    await checkBucket(aws, bucket, checks);
   }
   return {
     ok: checks.every((c) => c.status !== "fail"),
@@ -119,10 +161,25 @@ export function clockCheck(serverDate: Date, localDate: Date, endpoint: string):
   return { id: "clock", title: "Clock skew", status: "pass", detail };
 }
 
-/** The credential check; false when the endpoint rejected the credentials. */
-async function credentialsCheck(aws: Aws, checks: Check[], bucket?: string): Promise<boolean> {
+interface CredentialsOutcome {
+  /** False when the endpoint rejected the credentials. */
+  ok: boolean;
+  /** The IAM user the keys belong to, when the endpoint said (STS). */
+  userName?: string;
+}
+
+/** The credential check. */
+async function credentialsCheck(
+  aws: Aws,
+  checks: Check[],
+  options: DoctorOptions,
+): Promise<CredentialsOutcome> {
+  const bucket = options.bucket;
   try {
-    const proof = await checkCredentials(aws, bucket ? { bucket } : {});
+    const proof = await checkCredentials(aws, {
+      ...(bucket ? { bucket } : {}),
+      ...(options.prefixes?.[0] ? { prefix: options.prefixes[0] } : {}),
+    });
     const { source } = await aws.credentials();
     const detail = proof.identity
       ? `${proof.identity.arn} (from ${source})`
@@ -137,18 +194,27 @@ async function credentialsCheck(aws: Aws, checks: Check[], bucket?: string): Pro
         hint: "Use an IAM user or role for everyday work and lock the root keys away (or delete them).",
       });
     }
-    return true;
+    const userName = proof.identity
+      ? /^arn:[^:]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(proof.identity.arn)?.[1]
+      : undefined;
+    return userName ? { ok: true, userName } : { ok: true };
   } catch (err) {
     const mapped = mapAwsError(err);
+    // Keys the endpoint refused; no keys at all stay a failed check like the others.
+    const rejected = mapped.exitCode === ExitCode.accessDenied && mapped.code !== "NoCredentials";
+    const file = options.envFile;
+    const hint =
+      rejected && file
+        ? `The keys in ${file.path} were refused: a rotation makes the old key inactive, and the file may hold it. Ask an admin for the current key${file.userName ? ` (\`s3kit iam rotate-key ${file.userName} --out ${file.path}\`)` : ""}.`
+        : mapped.hint;
     checks.push({
       id: "credentials",
       title: "Credentials valid",
       status: "fail",
       detail: mapped.message,
-      ...(mapped.hint ? { hint: mapped.hint } : {}),
+      ...(hint ? { hint } : {}),
     });
-    // Keys the endpoint refused; no keys at all stay a failed check like the others.
-    return mapped.exitCode !== ExitCode.accessDenied || mapped.code === "NoCredentials";
+    return { ok: !rejected };
   }
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  CreatePolicyCommand,
   CreatePolicyVersionCommand,
   CreateUserCommand,
   GetGroupCommand,
@@ -38,6 +39,12 @@ async function groupsOf(user: string) {
   );
 }
 
+const exists = (work: () => Promise<unknown>) =>
+  work().then(
+    () => true,
+    () => false,
+  );
+
 describe("iam add-dev", () => {
   const user = uniqueName("alice");
   const grant = `s3kit-${bucket}-read-write-uploads`;
@@ -60,13 +67,17 @@ describe("iam add-dev", () => {
       "AWS_ACCESS_KEY_ID",
       "AWS_SECRET_ACCESS_KEY",
       "AWS_REGION",
+      "AWS_DEFAULT_REGION",
       "S3_BUCKET",
       "AWS_S3_BUCKET_NAME",
+      "S3_PREFIX",
       "AWS_ENDPOINT_URL",
     ]);
     expect(vars).toMatchObject({
       AWS_REGION: "us-east-1",
+      AWS_DEFAULT_REGION: "us-east-1",
       S3_BUCKET: bucket,
+      S3_PREFIX: "uploads/",
       AWS_ENDPOINT_URL: endpoint,
     });
     expect(stderr).toContain(`✓ policy ${grant} created`);
@@ -280,6 +291,105 @@ describe("iam add-dev", () => {
     expect(refused.stderr).toContain(`IAM user ${other} exists and was not created by s3kit.`);
     expect((await runAgainstMoto([...args, "--adopt"])).code).toBe(0);
     expect(await groupsOf(other)).toEqual([`s3kit-${bucket}-read`]);
+    // Taken over, it is one of the developers: list-devs shows it (its path stays /).
+    const listed = await runAgainstMoto(["iam", "list-devs", "--bucket", bucket, "--json"]);
+    expect(listed.code, listed.stderr).toBe(0);
+    const entry = (JSON.parse(listed.stdout).devs as { name: string; arn: string }[]).find(
+      (e) => e.name === other,
+    );
+    expect(entry).toMatchObject({ arn: `arn:aws:iam::123456789012:user/${other}`, access: "read" });
+  });
+
+  it("--policy-name names the policy and its group; the name holds one grant", async () => {
+    const name = uniqueName("shop-media-policy");
+    const ann = uniqueName("ann");
+    const args = (user: string, access: string) => [
+      "iam",
+      "add-dev",
+      user,
+      "--bucket",
+      bucket,
+      "--access",
+      access,
+      "--prefix",
+      "media/",
+      "--policy-name",
+      name,
+      "--no-key",
+    ];
+    const first = await runAgainstMoto(args(ann, "read-write"));
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain(`✓ policy ${name} created`);
+    const policy = await iam.send(
+      new GetPolicyCommand({ PolicyArn: `arn:aws:iam::123456789012:policy/s3kit/${name}` }),
+    );
+    expect(policy.Policy?.PolicyName).toBe(name);
+    expect(await groupsOf(ann)).toEqual([name]);
+    // Converges, and a second developer with the same grant shares it.
+    const ben = uniqueName("ben");
+    expect((await runAgainstMoto(args(ann, "read-write"))).stderr).toContain(
+      `✓ policy ${name} up to date`,
+    );
+    expect((await runAgainstMoto(args(ben, "read-write"))).code).toBe(0);
+    expect(await groupsOf(ben)).toEqual([name]);
+    const listed = JSON.parse((await runAgainstMoto(["iam", "list-devs", "--json"])).stdout).devs;
+    expect(listed.find((e: { name: string }) => e.name === ann).grants).toEqual([
+      { bucket, access: "read-write", policyName: name },
+    ]);
+
+    // Another grant under the same name would change the access of everyone who has it.
+    const cy = uniqueName("cy");
+    const other = await runAgainstMoto(args(cy, "read"));
+    expect(other.code).toBe(5);
+    expect(other.stderr).toContain(
+      `Policy ${name} holds another grant (read-write access to ${bucket} under media/)`,
+    );
+    expect(await exists(() => iam.send(new GetUserCommand({ UserName: cy })))).toBe(false);
+  });
+
+  it("--policy-name: a name IAM refuses, or a policy of that name s3kit did not make, is refused before anything changes", async () => {
+    const bad = await runAgainstMoto(
+      [
+        "iam",
+        "add-dev",
+        "someone",
+        "--bucket",
+        bucket,
+        "--access",
+        "read",
+        "--policy-name",
+        "my policy",
+      ],
+      { env: { AWS_ENDPOINT_URL: "http://127.0.0.1:9" } },
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Invalid --policy-name "my policy"');
+
+    const theirs = uniqueName("their-policy");
+    await iam.send(
+      new CreatePolicyCommand({
+        PolicyName: theirs,
+        PolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "s3:ListAllMyBuckets", Resource: "*" }],
+        }),
+      }),
+    );
+    const dev = uniqueName("dee");
+    const r = await runAgainstMoto([
+      "iam",
+      "add-dev",
+      dev,
+      "--bucket",
+      bucket,
+      "--access",
+      "read",
+      "--policy-name",
+      theirs,
+    ]);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain(`A policy named ${theirs} exists and was not made by s3kit`);
+    expect(await exists(() => iam.send(new GetUserCommand({ UserName: dev })))).toBe(false);
   });
 
   it("needs an existing bucket (exit 3), and creates nothing without one", async () => {

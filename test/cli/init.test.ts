@@ -86,6 +86,51 @@ describe("init from flags", () => {
     ).toHaveLength(1);
   });
 
+  it("--env NAME=FIELD and --env-style name the .env files' variables; --env ENV still names the environment", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "s3kit-init-"));
+    const alice = uniqueName("alice");
+    const { code, stdout, stderr } = await runAgainstMoto(
+      [
+        "init",
+        "--yes",
+        "--generate-name",
+        "--env",
+        "dev",
+        "--project",
+        "names",
+        "--dev",
+        `${alice}:read-write:media/`,
+        "--env-style",
+        "django",
+        "--env",
+        "AWS_S3_USE_SSL=false",
+        "--env",
+        "MEDIA_PREFIX=prefix",
+      ],
+      { cwd: dir },
+    );
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain(
+      "Variable names saved to .s3kit.json (style django, AWS_S3_USE_SSL=false, MEDIA_PREFIX=prefix)",
+    );
+    const bucket = /s3kit bucket create (dev-names-[a-z0-9]{6})/.exec(stdout)?.[1];
+    expect(bucket).toBeDefined();
+    expect(stdout).toContain(
+      `s3kit iam add-dev ${alice} --bucket ${bucket} --access read-write --prefix media/ --env-style django --env AWS_S3_USE_SSL=false --env MEDIA_PREFIX=prefix --out .env.${alice}`,
+    );
+    const env = readFileSync(join(dir, `.env.${alice}`), "utf8");
+    expect(env).toContain(`AWS_STORAGE_BUCKET_NAME=${bucket}\n`);
+    expect(env).toContain("AWS_LOCATION=media\n");
+    expect(env).toContain("AWS_S3_USE_SSL=false\nMEDIA_PREFIX=media/\n");
+
+    const twice = await runAgainstMoto(
+      ["init", "--dry-run", "--generate-name", "--env", "dev", "--env", "prod", "--project", "p"],
+      { cwd: dir, env: { AWS_ENDPOINT_URL: "http://127.0.0.1:9" } },
+    );
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain("--env names the environment twice (dev, prod)");
+  });
+
   it("without a terminal and without --yes says what is needed and changes nothing", async () => {
     const bucket = uniqueBucket("init-noyes");
     const { code, stderr } = await runAgainstMoto([
@@ -210,6 +255,8 @@ describe("init on a terminal (the wizard, through tmux)", () => {
       await term.answer(`Write ${dev}'s credentials to:`);
       await term.answer("Add another developer?");
       await term.answer("Variable names in the .env files:");
+      // Names of the app's own only for those who want them: Enter is no.
+      await term.answer("Does the app read variables of its own");
       await term.waitFor(`Plan for ${bucket}`);
       await term.answer("Apply this plan?", "y");
       const screen = await term.waitFor("S3KIT-EXIT=", 30_000);
@@ -229,6 +276,65 @@ describe("init on a terminal (the wizard, through tmux)", () => {
     const env = join(dir, `.env.${dev}`);
     expect(statSync(env).mode & 0o777).toBe(0o600);
     expect(readFileSync(env, "utf8")).toContain(`S3_BUCKET=${bucket}`);
+  });
+
+  it("asks for variable names of the app's own only when wanted, checks them as typed, and remembers them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "s3kit-wizard-"));
+    const term = new Terminal(join(dir, "tmux.sock"));
+    const bucket = uniqueBucket("wizard-names");
+    const dev = uniqueName("wizn");
+    try {
+      term.start(script(dir), dir);
+      await term.answer("Bucket name");
+      await term.answer("Bucket name:", bucket);
+      await term.answer("Region:");
+      await term.answer("Who can read the objects?");
+      await term.answer("Frontend origins for CORS");
+      await term.answer("versioning");
+      await term.answer("Delete objects after how many days?");
+      await term.answer("Add a developer");
+      await term.answer("Developer's IAM user name:", dev);
+      await term.answer(`Access level for ${dev}:`);
+      await term.answer("Limit to a prefix", "uploads/");
+      await term.answer(`Write ${dev}'s credentials to:`);
+      await term.answer("Add another developer?");
+      await term.answer("Variable names in the .env files:");
+      await term.answer("Does the app read variables of its own", "y");
+      await term.waitFor("Variable name (empty when done):");
+      term.type("AWS-S3-BUCKET");
+      term.keys("Enter");
+      await term.waitFor("The name is not a variable name");
+      for (let i = 0; i < "AWS-S3-BUCKET".length; i++) term.keys("BSpace");
+      term.type("AWS_S3_BUCKET");
+      term.keys("Enter");
+      await term.waitFor("What AWS_S3_BUCKET holds:");
+      // access-key-id, secret-access-key, region, bucket: the fourth.
+      term.keys("Down", "Down", "Down", "Enter");
+      await term.waitFor(/\? Variable name \(empty when done\):\s*$/m);
+      term.type("AWS_S3_USE_SSL");
+      term.keys("Enter");
+      await term.waitFor("What AWS_S3_USE_SSL holds:");
+      // After the six fields: a fixed value.
+      term.keys("Down", "Down", "Down", "Down", "Down", "Down", "Enter");
+      await term.answer("Value of AWS_S3_USE_SSL:", "false");
+      await term.waitFor(/\? Variable name \(empty when done\):\s*$/m);
+      term.keys("Enter");
+      await term.waitFor(`Plan for ${bucket}`);
+      await term.answer("Apply this plan?", "y");
+      const screen = await term.waitFor("S3KIT-EXIT=", 30_000);
+      expect(screen).toContain("S3KIT-EXIT=0");
+      expect(screen).toContain("Variable names saved to .s3kit.json");
+      expect(screen).toContain("--env AWS_S3_BUCKET=bucket --env AWS_S3_USE_SSL=false");
+    } finally {
+      term.stop();
+    }
+    const env = readFileSync(join(dir, `.env.${dev}`), "utf8");
+    expect(env).toContain(`AWS_S3_BUCKET=${bucket}\n`);
+    expect(env).toContain("AWS_S3_USE_SSL=false\n");
+    expect(JSON.parse(readFileSync(join(dir, ".s3kit.json"), "utf8")).env).toEqual({
+      style: "aws",
+      variables: { AWS_S3_BUCKET: "bucket", AWS_S3_USE_SSL: "false" },
+    });
   });
 
   it("Ctrl-C at a prompt exits 130 and changes nothing", async () => {

@@ -173,6 +173,72 @@ describe("developers on MinIO", () => {
   });
 });
 
+describe("names of the project's choosing, on MinIO", () => {
+  it("--policy-name: s3kit- names only (MinIO keeps no tags), and one name holds one grant", async () => {
+    const bare = await addDev(uniqueName("pn"), "--policy-name", "shop-media");
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("use --policy-name s3kit-shop-media");
+
+    const name = uniqueName("s3kit-shop-media");
+    const user = uniqueName("pn");
+    const added = await addDev(user, "--prefix", "media/", "--policy-name", name, "--no-key");
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toContain(`✓ ${user} is in group ${name}`);
+    const listed = await runAgainstMinio(["iam", "list-devs", "--bucket", bucket, "--json"]);
+    const entry = JSON.parse(listed.stdout).devs.find((d: { name: string }) => d.name === user);
+    expect(entry.grants).toEqual([{ bucket, access: "read-write", policyName: name }]);
+
+    const other = await runAgainstMinio([
+      "iam",
+      "add-dev",
+      uniqueName("pn"),
+      "--bucket",
+      bucket,
+      "--access",
+      "read",
+      "--policy-name",
+      name,
+    ]);
+    expect(other.code).toBe(5);
+    expect(other.stderr).toContain(`Policy ${name} holds another grant`);
+  });
+
+  it("a file rotation follows on MinIO too: its own names, the old key nowhere", async () => {
+    const user = uniqueName("mfollow");
+    // A folder of its own: --env-style s3 is saved to its .s3kit.json.
+    const app = mkdtempSync(join(tmpdir(), "s3kit-minio-app-"));
+    const added = await runAgainstMinio(
+      [
+        "iam",
+        "add-dev",
+        user,
+        "--bucket",
+        bucket,
+        "--access",
+        "read",
+        "--env-style",
+        "s3",
+        "--out",
+        "app.env",
+      ],
+      { cwd: app },
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const before = parseDotenv(readFileSync(join(app, "app.env"), "utf8"));
+    const rotated = await runAgainstMinio(["iam", "rotate-key", user, "--out", "app.env"], {
+      cwd: app,
+    });
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const text = readFileSync(join(app, "app.env"), "utf8");
+    expect(text).not.toContain("AWS_");
+    expect(text).not.toContain(before.S3_ACCESS_KEY_ID as string);
+    expect(text).not.toContain(before.S3_SECRET_ACCESS_KEY as string);
+    const accounts = await listServiceAccounts(admin, user);
+    const active = accounts.filter((a) => a.accountStatus !== "off").map((a) => a.accessKey);
+    expect(active).toEqual([parseDotenv(text).S3_ACCESS_KEY_ID]);
+  });
+});
+
 describe("iam rotate-key on MinIO", () => {
   it("hands the new key over before the old one is switched off", async () => {
     const user = uniqueName("rot");

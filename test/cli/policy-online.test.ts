@@ -11,12 +11,13 @@ import {
   GetPolicyCommand,
   GetPolicyVersionCommand,
   ListAttachedUserPoliciesCommand,
+  PutGroupPolicyCommand,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from "@aws-sdk/client-iam";
 import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { runAgainstMoto } from "../support/cli.js";
+import { runAgainstMoto, runCli } from "../support/cli.js";
 import { clients, createBucket, uniqueName } from "../support/iam-clients.js";
 
 const endpoint = inject("motoEndpoint");
@@ -155,6 +156,69 @@ describe("policy debug online", () => {
       "allowed",
       "implicit-deny",
     ]);
+  });
+
+  it("--group: a group's effective access (its managed and inline policies) for a member", async () => {
+    const team = uniqueName("team");
+    await iam.send(new CreateGroupCommand({ GroupName: team }));
+    await iam.send(new AttachGroupPolicyCommand({ GroupName: team, PolicyArn: policyArn }));
+    await iam.send(
+      new PutGroupPolicyCommand({
+        GroupName: team,
+        PolicyName: "reports",
+        PolicyDocument: doc({
+          Sid: "Reports",
+          Effect: "Allow",
+          Action: "s3:GetObject",
+          Resource: `arn:aws:s3:::${bucket}/reports/*`,
+        }),
+      }),
+    );
+    const args = ["policy", "debug", "--group", team, "--bucket", bucket];
+    const text = await runAgainstMoto([...args, "--key", "uploads/a.png"]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`Group ${team} (arn:aws:iam::123456789012:group/${team})`);
+    expect(text.stdout).toContain(`${group}-uploads v1 (managed, on the group ${team})`);
+    expect(text.stdout).toContain(`inline:reports (group ${team})`);
+    expect(text.stdout).toMatch(/✗ s3:PutObject implicit-deny\s+arn:aws:s3:::.*\/uploads\/a\.png/);
+    expect(text.stdout).toContain(`Add "arn:aws:s3:::${bucket}/uploads/*" to the Resource`);
+    // A group is no principal: what a member also has of their own is said, not guessed.
+    expect(text.stdout).toContain("--user NAME");
+
+    const json = await runAgainstMoto([
+      ...args,
+      "--key",
+      "reports/q1.csv",
+      "--action",
+      "s3:GetObject",
+      "--json",
+    ]);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.subject).toMatchObject({
+      type: "group",
+      name: team,
+      arn: `arn:aws:iam::123456789012:group/${team}`,
+    });
+    expect(report.results[0]).toMatchObject({ action: "s3:GetObject", decision: "allowed" });
+    expect(report.results[0].deciding[0].policy).toBe(`inline:reports (group ${team})`);
+
+    const missing = await runAgainstMoto([
+      ...args.slice(0, 3),
+      "nobody-team-x",
+      "--bucket",
+      bucket,
+    ]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain("IAM group nobody-team-x does not exist");
+
+    const both = await runAgainstMoto([...args, "--user", user]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("one of --user, --role and --group");
+
+    const offline = await runCli([...args, "--policy-file", "x.json"]);
+    expect(offline.code).toBe(2);
+    expect(offline.stderr).toContain("--group is for online checks");
   });
 
   it("says it cannot tell the bucket's owner on moto, and --bucket-account makes it another account's", async () => {

@@ -14,7 +14,7 @@ const base: InitAnswers = {
   corsOrigins: [],
   versioning: false,
   developers: [],
-  envStyle: "aws",
+  names: { style: "aws", variables: {} },
 };
 
 describe("parseDevFlag", () => {
@@ -44,7 +44,10 @@ describe("planInit", () => {
         versioning: true,
         expire: { days: "30", prefix: "tmp/" },
         developers: [parseDevFlag("alice:read-write"), parseDevFlag("ci:upload:builds/")],
-        envStyle: "django",
+        names: {
+          style: "django",
+          variables: { APP_BUCKET: { field: "bucket" }, APP_SSL: { value: "false" } },
+        },
       },
       context,
     );
@@ -62,8 +65,8 @@ describe("planInit", () => {
     ]);
     expect(plan.commands).toEqual([
       "s3kit bucket create shop-uploads --region eu-west-1 --versioning --cors-origin https://shop.example.com --expire-days 30 --expire-prefix tmp/",
-      "s3kit iam add-dev alice --bucket shop-uploads --access read-write --env-style django --out .env.alice",
-      "s3kit iam add-dev ci --bucket shop-uploads --access upload --prefix builds/ --env-style django --out .env.ci",
+      "s3kit iam add-dev alice --bucket shop-uploads --access read-write --env-style django --env APP_BUCKET=bucket --env APP_SSL=false --out .env.alice",
+      "s3kit iam add-dev ci --bucket shop-uploads --access upload --prefix builds/ --env-style django --env APP_BUCKET=bucket --env APP_SSL=false --out .env.ci",
     ]);
   });
 
@@ -75,7 +78,7 @@ describe("planInit", () => {
         corsOrigins: [],
         versioning: false,
         developers: [],
-        envStyle: "aws",
+        names: { style: "aws", variables: {} },
       },
       context,
     );

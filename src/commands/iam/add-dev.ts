@@ -1,14 +1,15 @@
 import { resolve } from "node:path";
 import { UsageError } from "../../core/errors.js";
-import { iacDeveloper, renderStack } from "../../core/iac/from-specs.js";
-import { addDeveloper } from "../../core/iam/backend.js";
 import {
-  ENV_STYLES,
-  parseCredentialFormat,
-  parseEnvStyle,
+  chooseFormat,
   precheckCredentialsFile,
   type UnsavedKey,
-} from "../../core/iam/credentials.js";
+} from "../../core/handover/deliver.js";
+import { FIELDS } from "../../core/handover/fields.js";
+import { chooseNames, PROJECT_FILE, saveMapping } from "../../core/handover/project-file.js";
+import { ENV_STYLES } from "../../core/handover/styles.js";
+import { iacDeveloper, renderStack } from "../../core/iac/from-specs.js";
+import { addDeveloper } from "../../core/iam/backend.js";
 import { prepareGrant } from "../../core/iam/grant.js";
 import { KeyNotSavedError } from "../../core/iam/key-handover.js";
 import { assertValidIamName, describePrefixes } from "../../core/iam/names.js";
@@ -23,6 +24,11 @@ import { printUnsavedKey } from "../render/unsaved-key.js";
 
 const options = {
   ...grantOptions,
+  policyName: value(
+    "--policy-name",
+    "name",
+    "name the managed policy and its group (default: s3kit-BUCKET-LEVEL[-PREFIX]); one name holds one grant",
+  ),
   attach: value("--attach", "to", "attach the policy to a group (default) or the user").default(
     "group",
   ),
@@ -31,7 +37,10 @@ const options = {
   adopt: flag("--adopt", "manage an existing user that s3kit did not create"),
   format: credentialOptions.format,
   envStyle: credentialOptions.envStyle.describe(
-    `variable names: ${ENV_STYLES.join(", ")} (aws: AWS_*; django: django-storages; s3: S3_*)`,
+    `variable names: ${ENV_STYLES.join(", ")} (aws: AWS_*; django: django-storages; s3: S3_*; none: only --env) (default: ${PROJECT_FILE}'s, or aws)`,
+  ),
+  env: credentialOptions.env.describe(
+    `a variable of your own (repeatable), remembered in ${PROJECT_FILE}: fields ${FIELDS.join(", ")}, or value:TEXT (true/false as they are)`,
   ),
   out: credentialOptions.out.describe(
     "write the credentials into this file (merged into a .env, 0600)",
@@ -47,6 +56,7 @@ export default defineCommand<OptionsOf<typeof options>>({
     "s3kit iam add-dev ci --bucket my-app-uploads --access upload --format shell",
     "s3kit iam add-dev alice --bucket my-app-uploads --access read-write --emit cloudformation",
     "s3kit iam add-dev carol --bucket media --access read-write-delete --per-user-prefix --env-style django --out .env",
+    "s3kit iam add-dev dave --bucket my-app-uploads --access read-write --env AWS_S3_BUCKET=bucket --env AWS_S3_USE_SSL=false --out .env",
   ],
   configure(cmd) {
     cmd
@@ -59,15 +69,19 @@ export default defineCommand<OptionsOf<typeof options>>({
   async run(ctx, args, opts) {
     const userName = String(args[0]);
     assertValidIamName(userName, "user");
-    const grant = prepareGrant(grantInput(opts));
+    const grant = prepareGrant({
+      ...grantInput(opts),
+      ...(opts.policyName !== undefined ? { policyName: opts.policyName } : {}),
+    });
     if (opts.attach !== "group" && opts.attach !== "user") {
       throw new UsageError(
         `Unknown --attach "${opts.attach}".`,
         "Use --attach group or --attach user.",
       );
     }
-    const format = parseCredentialFormat(opts.format);
-    const style = parseEnvStyle(opts.envStyle);
+    const outPath = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
+    const format = chooseFormat(opts.format, outPath);
+    const names = chooseNames(ctx.cwd, { style: opts.envStyle, env: opts.env }, format);
     if (opts.newKey && !opts.key) {
       throw new UsageError("--new-key and --no-key contradict each other.", "Give one of them.");
     }
@@ -76,12 +90,17 @@ export default defineCommand<OptionsOf<typeof options>>({
       ctx.out.data(renderStack({ developers: [developer] }, opts.emit));
       return undefined;
     }
-    const outPath = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
     if (outPath && opts.key) {
-      precheckCredentialsFile(outPath, format, style, {
+      precheckCredentialsFile(outPath, format, names.mapping, {
         force: opts.force === true,
         profileName: userName,
       });
+    }
+    if (names.save) {
+      saveMapping(ctx.cwd, names.mapping);
+      ctx.out.info(
+        `Variable names saved to ${PROJECT_FILE} (${names.changes.join(", ")}): later commands in this folder use them.`,
+      );
     }
 
     const aws = await ctx.aws();
@@ -96,7 +115,8 @@ export default defineCommand<OptionsOf<typeof options>>({
       onWarning: (message) => ctx.out.warn(message),
       delivery: {
         format,
-        style,
+        mapping: names.mapping,
+        namesChosen: names.namesChosen,
         ...(outPath ? { outPath } : {}),
         force: opts.force === true,
       },

@@ -1,16 +1,16 @@
 import { resolve } from "node:path";
 import { UsageError } from "../../core/errors.js";
-import { type Rotated, rotateDeveloperKey } from "../../core/iam/backend.js";
-import type { UnsavedKey } from "../../core/iam/credentials.js";
 import {
+  chooseFormat,
   type Delivery,
-  deliverCredentials,
-  parseCredentialFormat,
-  parseEnvStyle,
   precheckCredentialsFile,
-} from "../../core/iam/credentials.js";
-import { appCredentialValues, type RotationContext } from "../../core/iam/dev-users.js";
-import { KeyNotSavedError, type NewAccessKey } from "../../core/iam/key-handover.js";
+  type UnsavedKey,
+} from "../../core/handover/deliver.js";
+import type { CredentialFormat } from "../../core/handover/formats.js";
+import { chooseNames, PROJECT_FILE, saveMapping } from "../../core/handover/project-file.js";
+import { type Rotated, rotateDeveloperKey } from "../../core/iam/backend.js";
+import { deliverRotatedKey } from "../../core/iam/deliver-key.js";
+import { KeyNotSavedError } from "../../core/iam/key-handover.js";
 import { assertValidIamName, maskKeyId } from "../../core/iam/names.js";
 import { checkSecretFileTarget } from "../../core/iam/secret-file.js";
 import { confirm } from "../../io/prompt.js";
@@ -31,11 +31,12 @@ export default defineCommand<OptionsOf<typeof options>>({
     "s3kit iam rotate-key alice --out .env",
     "s3kit iam rotate-key alice --keep-old --format shell   # old key stays active for a grace period",
     "s3kit iam rotate-key ci --delete-old --format json --yes",
+    "s3kit iam rotate-key bob --out config/credentials.csv   # the file's own format and names",
   ],
   configure(cmd) {
     cmd
       .description(
-        "Create a new access key for a user, hand it over like `iam add-dev` does (printed once,\nor merged into --out), then make the old key inactive (--delete-old deletes it,\n--keep-old leaves it active so apps can move over first). A --out file that holds the\nold key is updated in place.",
+        "Create a new access key for a user, hand it over like `iam add-dev` does (printed\nonce, or merged into --out), then make the old key inactive (--delete-old deletes\nit, --keep-old leaves it active so apps can move over first). A --out file that\nholds the old key is updated in place, whatever its format and variable names:\nevery variable (or profile, or CSV row) holding the old key ID or its secret gets\nthe new one.",
       )
       .argument("<name>", "IAM user name");
     declareOptions(cmd, options);
@@ -49,31 +50,34 @@ export default defineCommand<OptionsOf<typeof options>>({
         "Give one of them.",
       );
     }
-    const format = parseCredentialFormat(opts.format);
-    const style = parseEnvStyle(opts.envStyle);
     const outPath = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
+    const format = chooseFormat(opts.format, outPath);
+    const names = chooseNames(ctx.cwd, { style: opts.envStyle, env: opts.env }, format);
     // Before any call: a path that cannot take the file stops the run with nothing created.
     if (outPath) checkSecretFileTarget(outPath);
+    if (names.save) {
+      saveMapping(ctx.cwd, names.mapping);
+      ctx.out.info(
+        `Variable names saved to ${PROJECT_FILE} (${names.changes.join(", ")}): later commands in this folder use them.`,
+      );
+    }
 
     const aws = await ctx.aws();
+    const delivery = {
+      format,
+      mapping: names.mapping,
+      namesChosen: names.namesChosen,
+      force: opts.force === true,
+    };
     // The file may hold this user's current key (that is what rotation replaces), nobody else's.
     const precheck = outPath
       ? (keyIds: string[]) =>
-          precheckCredentialsFile(outPath, format, style, {
+          precheckCredentialsFile(outPath, format, names.mapping, {
             force: opts.force === true,
             profileName: userName,
             replaceableKeyIds: keyIds,
           })
       : undefined;
-    const render = (key: NewAccessKey, context: RotationContext, path?: string) =>
-      deliverCredentials({
-        format,
-        style,
-        values: appCredentialValues(aws, userName, key, context.bucket),
-        ...(path ? { outPath: path } : {}),
-        force: opts.force === true,
-        replaceableKeyIds: context.previousKeyIds,
-      });
     let rotated: { backend: "aws-iam" | "minio"; result: Rotated<Delivery> };
     try {
       rotated = await rotateDeveloperKey(
@@ -86,15 +90,18 @@ export default defineCommand<OptionsOf<typeof options>>({
           onStep: (message) => ctx.out.success(message),
           ...(outPath ? { destination: outPath } : {}),
           deliver: (key, context) => {
-            const delivery = render(key, context, outPath);
-            if (delivery.file) {
+            const written = deliverRotatedKey(aws, userName, delivery, key, context, outPath);
+            if (written.file) {
               ctx.out.success(
-                `credentials ${delivery.file.created ? "written to" : "merged into"} ${opts.out} (mode 0600)`,
+                `credentials ${written.file.created ? "written to" : "merged into"} ${opts.out} (mode 0600)${describeReplaced(format, written.file.replaced)}`,
               );
             }
-            return delivery;
+            return written;
           },
-          show: (key, context) => ({ accessKey: key, delivery: render(key, context) }),
+          show: (key, context): UnsavedKey => ({
+            accessKey: key,
+            delivery: deliverRotatedKey(aws, userName, delivery, key, context, undefined),
+          }),
           signal: ctx.signal,
           onInterrupt: ctx.onInterrupt,
         },
@@ -107,7 +114,7 @@ export default defineCommand<OptionsOf<typeof options>>({
       throw err;
     }
     const { backend, result } = rotated;
-    const delivery = result.delivery;
+    const handedOver = result.delivery;
     const summary = {
       user: result.user,
       oldKey: result.oldKey
@@ -131,7 +138,7 @@ export default defineCommand<OptionsOf<typeof options>>({
         `The old key ${maskKeyId(id)} stays active. When every app uses the new key: ${command}`,
       );
     }
-    if (delivery.file) {
+    if (handedOver.file) {
       ctx.out.result(
         {
           ...summary,
@@ -139,7 +146,7 @@ export default defineCommand<OptionsOf<typeof options>>({
             accessKeyId: result.accessKey.accessKeyId,
             createDate: result.accessKey.createDate,
           },
-          file: delivery.file,
+          file: handedOver.file,
         },
         () => undefined,
       );
@@ -149,12 +156,21 @@ export default defineCommand<OptionsOf<typeof options>>({
       ctx.out.jsonDocument({
         ...summary,
         accessKey: result.accessKey,
-        variables: delivery.variables,
+        variables: handedOver.variables,
       });
     } else {
-      ctx.out.data(delivery.text ?? "");
+      ctx.out.data(handedOver.text ?? "");
     }
     ctx.out.warn("the secret access key is shown only this once; store it now.");
     return done();
   },
 });
+
+/** What a rotation changed in the file, in the file's own terms. */
+function describeReplaced(format: CredentialFormat, replaced: readonly string[]): string {
+  if (replaced.length === 0) return "";
+  if (format === "csv") return ": the key's row replaced";
+  if (format === "aws-profile")
+    return `: profile ${replaced.map((p) => `[${p}]`).join(", ")} updated`;
+  return `: ${replaced.join(", ")} replaced`;
+}

@@ -1,8 +1,15 @@
 import { createBucket } from "../../core/buckets/create.js";
 import { ExitCode, UsageError } from "../../core/errors.js";
+import type { UnsavedKey } from "../../core/handover/deliver.js";
+import { FIELDS, FIELDS_HINT, formatSource } from "../../core/handover/fields.js";
+import {
+  type ChosenNames,
+  chooseNames,
+  PROJECT_FILE,
+  saveMapping,
+} from "../../core/handover/project-file.js";
+import { ENV_STYLES } from "../../core/handover/styles.js";
 import { iacBucket, iacDeveloper, renderStack } from "../../core/iac/from-specs.js";
-import type { UnsavedKey } from "../../core/iam/credentials.js";
-import { ENV_STYLES, parseEnvStyle } from "../../core/iam/credentials.js";
 import { KeyNotSavedError } from "../../core/iam/key-handover.js";
 import { onboardDeveloper } from "../../core/iam/onboard.js";
 import { checkSecretFileTarget } from "../../core/iam/secret-file.js";
@@ -28,7 +35,12 @@ const options = {
     "--generate-name",
     "generate the name ENV-PROJECT-random (with --env and --project)",
   ),
-  env: value("--env", "env", "environment for --generate-name (dev, staging, prod…)"),
+  /** The environment for --generate-name, and NAME=FIELD variables (told apart by the "="). */
+  env: repeatable(
+    "--env",
+    "env|name=field",
+    `environment for --generate-name (dev, staging, prod…); NAME=FIELD: a variable of your own in the .env files (repeatable; fields ${FIELDS.join(", ")}, or value:TEXT), remembered in ${PROJECT_FILE}`,
+  ),
   project: value("--project", "project", "project for --generate-name"),
   publicRead: flag("--public-read", "make objects publicly readable (needs --yes)"),
   publicPrefix: value("--public-prefix", "prefix", "make only objects under this prefix public"),
@@ -42,7 +54,7 @@ const options = {
   expirePrefix: value("--expire-prefix", "prefix", "only expire objects under this prefix"),
   dev: repeatable("--dev", "name:level[:prefix]", "a developer to onboard (repeatable)"),
   envStyle: credentialOptions.envStyle.describe(
-    `variable names in the .env files: ${ENV_STYLES.join(", ")}`,
+    `variable names in the .env files: ${ENV_STYLES.join(", ")} (default: ${PROJECT_FILE}'s, or aws)`,
   ),
   outDir: value("--out-dir", "dir", "where the developers' .env.NAME files go").default("."),
   dryRun: flag("--dry-run", "print the plan and change nothing"),
@@ -74,12 +86,22 @@ export default defineCommand<Options>({
     declareOptions(cmd, options);
   },
   async run(ctx, _args, opts) {
+    const { environment, variables } = splitEnvFlags(opts.env);
+    if (environment !== undefined && !opts.generateName) {
+      throw new UsageError(
+        `--env ${environment} is not NAME=FIELD (a variable of the .env files), and only --generate-name uses an environment.`,
+        `A variable of the .env files is written --env NAME=FIELD. ${FIELDS_HINT}`,
+        "InvalidEnvMapping",
+      );
+    }
+    // Checked before anything else: bad names are exit 2 whichever way init runs.
+    let names = chooseNames(ctx.cwd, { style: opts.envStyle, env: variables }, "dotenv");
     const aws = await ctx.aws();
     const fromFlags = hasSetupFlags(opts);
     let answers: InitAnswers;
     let region = aws.region;
     if (fromFlags) {
-      answers = answersFromFlags(opts);
+      answers = answersFromFlags(opts, environment, names);
       const canAsk = ctx.out.streams.stdinIsTTY && ctx.out.streams.stderrIsTTY;
       if (!canAsk && !ctx.globals.yes && !opts.dryRun && !opts.emit) {
         throw new UsageError(
@@ -93,9 +115,21 @@ export default defineCommand<Options>({
         throw new UsageError("init needs a bucket to set up.", FLAGS_HINT, "MissingBucket");
       }
       const ask = await terminalAsker(ctx.out, FLAGS_HINT);
-      const asked = await askInitQuestions(ask, { region: aws.region });
+      if (names.namesChosen) ctx.out.info(`Variable names: ${describeNames(names)}.`);
+      const asked = await askInitQuestions(ask, {
+        region: aws.region,
+        ...(names.namesChosen ? { names: names.mapping } : {}),
+      });
       region = asked.region;
       answers = asked;
+      // Names asked for are saved like names given as flags.
+      const own = Object.entries(asked.names.variables);
+      if (!names.namesChosen && (asked.names.style !== "aws" || own.length > 0)) {
+        names = chooseNames(ctx.cwd, {
+          style: asked.names.style,
+          env: own.map(([name, source]) => `${name}=${formatSource(source)}`),
+        });
+      }
     }
 
     const plainHttp = aws.endpoint("s3").startsWith("http://");
@@ -144,7 +178,13 @@ export default defineCommand<Options>({
         return ExitCode.ok;
       }
     }
-    return apply(ctx, plan, regional, answers, opts.strict === true);
+    if (names.save && plan.developers.length > 0) {
+      saveMapping(ctx.cwd, names.mapping);
+      ctx.out.info(
+        `Variable names saved to ${PROJECT_FILE} (${names.changes.join(", ")}): later commands in this folder use them.`,
+      );
+    }
+    return apply(ctx, plan, regional, answers, opts.strict === true, names.namesChosen);
   },
 });
 
@@ -154,14 +194,41 @@ function hasSetupFlags(opts: Options): boolean {
   );
 }
 
-function answersFromFlags(opts: Options): InitAnswers {
+/** --env dev (the environment of --generate-name) and --env NAME=FIELD (a variable). */
+function splitEnvFlags(values: readonly string[]): { environment?: string; variables: string[] } {
+  const environments = [...new Set(values.filter((v) => !v.includes("=")))];
+  if (environments.length > 1) {
+    throw new UsageError(
+      `--env names the environment twice (${environments.join(", ")}).`,
+      "Give one environment for --generate-name; variables are written --env NAME=FIELD.",
+      "ConflictingOptions",
+    );
+  }
+  const variables = values.filter((v) => v.includes("="));
+  return environments[0] !== undefined
+    ? { environment: environments[0], variables }
+    : { variables };
+}
+
+function describeNames(names: ChosenNames): string {
+  const own = Object.entries(names.mapping.variables).map(
+    ([name, source]) => `${name}=${formatSource(source)}`,
+  );
+  return [`style ${names.mapping.style}`, ...own].join(", ");
+}
+
+function answersFromFlags(
+  opts: Options,
+  environment: string | undefined,
+  names: ChosenNames,
+): InitAnswers {
   if (opts.bucket && opts.generateName) {
     throw new UsageError("--bucket and --generate-name exclude each other.", "Give one of them.");
   }
   return {
     ...(opts.bucket ? { bucket: opts.bucket } : {}),
     ...(opts.generateName
-      ? { generate: { env: opts.env ?? "", project: opts.project ?? "" } }
+      ? { generate: { env: environment ?? "", project: opts.project ?? "" } }
       : {}),
     ...(opts.publicRead ? { publicRead: { prefix: opts.publicPrefix ?? "" } } : {}),
     corsOrigins: opts.corsOrigin ?? [],
@@ -175,7 +242,7 @@ function answersFromFlags(opts: Options): InitAnswers {
         }
       : {}),
     developers: opts.dev.map((d) => parseDevFlag(d, opts.outDir)),
-    envStyle: parseEnvStyle(opts.envStyle),
+    names: names.mapping,
     ...(opts.strict ? { strict: true } : {}),
   };
 }
@@ -218,6 +285,7 @@ async function apply(
   aws: Awaited<ReturnType<Context["aws"]>>,
   answers: InitAnswers,
   strict: boolean,
+  namesChosen: boolean,
 ) {
   const done: StepResult[] = [];
   const step = async (title: string, work: () => Promise<string>) => {
@@ -271,7 +339,13 @@ async function apply(
         attach: "group",
         key: "auto",
         confirm: (question) => confirm(ctx.out, question, { yes: ctx.globals.yes }),
-        delivery: { format: "dotenv", style: answers.envStyle, outPath: dev.outPath, force: false },
+        delivery: {
+          format: "dotenv",
+          mapping: answers.names,
+          namesChosen,
+          outPath: dev.outPath,
+          force: false,
+        },
         signal: ctx.signal,
         onInterrupt: ctx.onInterrupt,
       }).catch((err: unknown) => {

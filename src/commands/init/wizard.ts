@@ -2,7 +2,16 @@
 // with the same rules the flags go through, so the plan built from it cannot fail on input.
 
 import { generateBucketName, parseDays, parseOrigin } from "../../core/buckets/spec.js";
-import { ENV_STYLES, type EnvStyle } from "../../core/iam/credentials.js";
+import {
+  FIELD_MEANINGS,
+  FIELDS,
+  type Field,
+  parseSource,
+  type VariableSource,
+  variableNameProblem,
+} from "../../core/handover/fields.js";
+import type { EnvMapping } from "../../core/handover/mapping.js";
+import type { EnvStyle } from "../../core/handover/styles.js";
 import { iamNameProblem } from "../../core/iam/names.js";
 import { type DeveloperAnswer, defaultEnvFile, type InitAnswers } from "../../core/init/plan.js";
 import { ACCESS_LEVELS } from "../../core/policy/access-levels.js";
@@ -30,13 +39,17 @@ function prefixProblem(prefix: string): true | string {
 
 export async function askInitQuestions(
   ask: Asker,
-  defaults: { region: string },
+  defaults: {
+    region: string;
+    /** The variable names, when flags or the project file chose them: not asked then. */
+    names?: EnvMapping;
+  },
 ): Promise<InitAnswers & { region: string }> {
   const answers: InitAnswers = {
     corsOrigins: [],
     versioning: false,
     developers: [],
-    envStyle: "aws",
+    names: defaults.names ?? { style: "aws", variables: {} },
   };
 
   const naming = await ask.select("Bucket name", [
@@ -118,17 +131,59 @@ export async function askInitQuestions(
     answers.developers.push(await askDeveloper(ask, answers.developers));
     more = await ask.confirm("Add another developer?", false);
   }
-  if (answers.developers.length > 0) {
-    answers.envStyle = await ask.select<EnvStyle>(
-      "Variable names in the .env files:",
-      ENV_STYLES.map((style) => ({ value: style, name: ENV_STYLE_NAMES[style] })),
-      "aws",
-    );
-  }
+  if (answers.developers.length > 0 && !defaults.names) answers.names = await askNames(ask);
   return { ...answers, region };
 }
 
-const ENV_STYLE_NAMES: Record<EnvStyle, string> = {
+/** The preset names, then the app's own names only for those who want them. */
+async function askNames(ask: Asker): Promise<EnvMapping> {
+  const style = await ask.select<Exclude<EnvStyle, "none">>(
+    "Variable names in the .env files:",
+    (["aws", "django", "s3"] as const).map((s) => ({ value: s, name: ENV_STYLE_NAMES[s] })),
+    "aws",
+  );
+  const variables: Record<string, VariableSource> = {};
+  const own = await ask.confirm(
+    "Does the app read variables of its own (e.g. AWS_S3_BUCKET, AWS_S3_USE_SSL)?",
+    false,
+  );
+  while (own) {
+    const name = (
+      await ask.input("Variable name (empty when done):", {
+        validate: (v) => {
+          const n = v.trim();
+          if (n === "") return true;
+          if (Object.hasOwn(variables, n)) return `${n} is already in the list.`;
+          const problem = variableNameProblem(n);
+          return problem ? `The name ${problem}.` : true;
+        },
+      })
+    ).trim();
+    if (name === "") break;
+    const field = await ask.select<Field | "fixed">(`What ${name} holds:`, [
+      ...FIELDS.map((f) => ({ value: f, name: `${f}: ${FIELD_MEANINGS[f]}` })),
+      { value: "fixed" as const, name: "a fixed value (e.g. false)" },
+    ]);
+    if (field !== "fixed") {
+      variables[name] = { field };
+      continue;
+    }
+    const text = await ask.input(`Value of ${name}:`, {
+      validate: (v) => {
+        try {
+          parseSource(`value:${v}`, name);
+          return true;
+        } catch (err) {
+          return (err as Error).message;
+        }
+      },
+    });
+    variables[name] = { value: text };
+  }
+  return { style, variables };
+}
+
+const ENV_STYLE_NAMES: Record<Exclude<EnvStyle, "none">, string> = {
   aws: "aws: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, S3_BUCKET",
   django: "django: django-storages (AWS_STORAGE_BUCKET_NAME, AWS_S3_REGION_NAME)",
   s3: "s3: S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_BUCKET_NAME, S3_REGION, S3_ENDPOINT_URL",

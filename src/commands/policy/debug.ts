@@ -30,6 +30,11 @@ const options = {
   bucketAccount: request.bucketAccount,
   user: principal.user,
   role: principal.role,
+  group: value(
+    "--group",
+    "name",
+    "online: the IAM group to check (its policies, as a member with nothing of its own gets them)",
+  ),
   probe: flag(
     "--probe",
     "online: also make safe real requests (HeadBucket, a one-key listing, GetObject of --key)",
@@ -57,11 +62,12 @@ export default defineCommand<Options>({
     "s3kit policy debug --policy-file policy.json --resource arn:aws:s3:::my-app-uploads/a.txt --expect allow",
     "s3kit policy debug --user alice --bucket my-app-uploads --key uploads/a.png   # online: alice's live policies",
     "s3kit policy debug --role app-server --bucket my-app-uploads --action s3:PutObject",
+    "s3kit policy debug --group my-app-developers --bucket my-app-uploads --key uploads/a.png",
     "s3kit policy debug --bucket my-app-uploads --probe --key uploads/a.png         # online, as yourself, with real requests",
   ],
   configure(cmd) {
     cmd.description(
-      "Explain why actions are allowed or denied: the decision (allowed, explicit-deny,\nimplicit-deny), the statement that decided it, and what to change.\nOffline (--policy-file …): the policies come from files; no AWS call is made and no\ncredentials are needed. Online (no policy files): the live policies of --user, --role or\nthe caller (attached, inline, groups', boundary), the bucket policy, public-access block\nand encryption are read and evaluated; IAM's policy simulator is asked too where the\nendpoint has one, and --probe makes safe real requests. With --expect, exits 6 when a\ndecision differs.",
+      "Explain why actions are allowed or denied: the decision (allowed, explicit-deny,\nimplicit-deny), the statement that decided it, and what to change.\nOffline (--policy-file …): the policies come from files; no AWS call is made and no\ncredentials are needed. Online (no policy files): the live policies of --user,\n--role, --group or the caller (attached, inline, groups', boundary), the bucket\npolicy, public-access block and encryption are read and evaluated; IAM's policy\nsimulator is asked too where the endpoint has one, and --probe makes safe real\nrequests. With --expect, exits 6 when a decision differs.",
     );
     declareOptions(cmd, options);
   },
@@ -121,7 +127,7 @@ function expectationExit(
   return ExitCode.checkFailed;
 }
 
-/** Online: the live policies of --user, --role or the caller. */
+/** Online: the live policies of --user, --role, --group or the caller. */
 async function runOnline(
   ctx: Context,
   plan: Extract<DebugPlan, { mode: "online" }>,

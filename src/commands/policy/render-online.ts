@@ -50,7 +50,9 @@ export function renderOnlineReport(r: OnlineDebugReport, style: Style): string {
   const s = r.subject;
   const lines: string[] = [];
   lines.push(
-    `${style.bold(s.type === "user" ? "User" : "Role")} ${s.name} (${s.arn})${s.groups.length ? `, in group${s.groups.length === 1 ? "" : "s"} ${s.groups.join(", ")}` : ""}`,
+    s.type === "group"
+      ? `${style.bold("Group")} ${s.name} (${s.arn})`
+      : `${style.bold(s.type === "user" ? "User" : "Role")} ${s.name} (${s.arn})${s.groups.length ? `, in group${s.groups.length === 1 ? "" : "s"} ${s.groups.join(", ")}` : ""}`,
   );
   const policies = r.sources.map((p) => {
     const where = p.via.type === "group" ? `group ${p.via.name}` : `${p.via.type}`;

@@ -1,6 +1,6 @@
 // What `iam add-dev`, `iam rotate-key` and `init` print when a new key could be neither
 // saved nor deleted again: its secret, once, on stdout (the error on stderr says why).
-import type { UnsavedKey } from "../../core/iam/credentials.js";
+import type { UnsavedKey } from "../../core/handover/deliver.js";
 import type { Output } from "../../io/output.js";
 
 export function printUnsavedKey(out: Output, unsaved: UnsavedKey, userName: string): void {

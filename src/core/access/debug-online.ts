@@ -61,7 +61,7 @@ export interface PolicySourceSummary {
 export interface OnlineDebugReport extends Omit<PolicyDebugReport, "results"> {
   mode: "online";
   /** The user or role looked at, and its groups. */
-  subject: { type: "user" | "role"; name: string; arn: string; groups: string[] };
+  subject: { type: "user" | "role" | "group"; name: string; arn: string; groups: string[] };
   sources: PolicySourceSummary[];
   boundary: { arn: string; versionId?: string } | null;
   bucket: BucketState;

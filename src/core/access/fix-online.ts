@@ -216,6 +216,12 @@ export async function onlineFix(aws: Aws, input: OnlineFixInput): Promise<Online
   const { gathered, requests } = await gatherForRequests(aws, input);
   const before = debugGathered(gathered, requests).results;
   const p = gathered.principal;
+  if (p.type === "group") {
+    throw new UsageError(
+      "policy fix changes the policies of a user or role.",
+      "Name one with --user or --role; a group's policies change with the fix of a member.",
+    );
+  }
   const report: OnlineFixReport = {
     mode: "online",
     subject: { type: p.type, name: p.name, arn: p.arn },

@@ -134,6 +134,11 @@ export async function gatherPolicies(aws: Aws, options: GatherOptions): Promise<
   const iam = await aws.iam();
   const notes: string[] = [];
   const principal = await resolvePrincipal(aws, options.principal);
+  if (principal.type === "group") {
+    notes.push(
+      `A group is not a principal: its policies were evaluated for a member with nothing of its own (${principal.callerArn}). A member's own policies, other groups and permissions boundary add to this or limit it: check one member with --user NAME.`,
+    );
+  }
   const [{ sources, boundaryArn }, bucket] = await Promise.all([
     principalSources(iam, principal),
     bucketState(aws, options.bucket, principal.accountId, notes),

@@ -24,10 +24,12 @@ export interface PolicyFileFlags {
   scpFile?: readonly string[];
 }
 
-/** Whose access: online --user or --role (default the caller), offline --principal-arn. */
+/** Whose access: online --user, --role or --group (default the caller), offline --principal-arn. */
 export interface PrincipalFlags {
   user?: string;
   role?: string;
+  /** `policy debug` only: a group's policies, as a member with nothing of its own gets them. */
+  group?: string;
   principalArn?: string;
 }
 
@@ -153,10 +155,18 @@ function offlineTarget(flags: AccessFlags): OfflineTarget {
   return { files: policyFiles(flags), request };
 }
 
-/** --user or --role (not both), else the caller; --principal-arn is offline only. */
+/** One of --user, --role and --group, else the caller; --principal-arn is offline only. */
 function onlinePrincipal(flags: PrincipalFlags, wording: Wording): PrincipalSelector {
-  if (flags.user !== undefined && flags.role !== undefined) {
-    throw new UsageError("Give --user or --role, not both.");
+  const named = [flags.user, flags.role, flags.group].filter((x) => x !== undefined);
+  if (named.length > 1) {
+    throw new UsageError(
+      flags.group === undefined
+        ? "Give --user or --role, not both."
+        : "Give only one of --user, --role and --group.",
+      flags.group === undefined
+        ? "Leave both out to check your own access."
+        : "Leave all three out to check your own access.",
+    );
   }
   if (flags.principalArn !== undefined) {
     throw new UsageError(
@@ -168,7 +178,9 @@ function onlinePrincipal(flags: PrincipalFlags, wording: Wording): PrincipalSele
     ? { user: flags.user }
     : flags.role !== undefined
       ? { role: flags.role }
-      : { caller: true };
+      : flags.group !== undefined
+        ? { group: flags.group }
+        : { caller: true };
 }
 
 /** The bucket and key online: from --resource (an S3 ARN), or --bucket and --key. */
@@ -237,6 +249,7 @@ export function resolveDebugMode(flags: DebugFlags, env: Env): DebugPlan {
       [
         ["--user", flags.user],
         ["--role", flags.role],
+        ["--group", flags.group],
         ["--probe", flags.probe],
         ["--probe-profile", flags.probeProfile],
         ["--probe-write", flags.probeWrite],

@@ -2,6 +2,7 @@
 // and every identity policy that applies to it: attached and inline, its groups' too.
 
 import {
+  GetGroupCommand,
   GetGroupPolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
@@ -25,14 +26,19 @@ import { decodePolicyDocument } from "../iam/policies.js";
 import type { PolicyDocument } from "../policy/types.js";
 import { assertNotTooDeep, managedDocument } from "./live-documents.js";
 
-export type PrincipalSelector = { user: string } | { role: string } | { caller: true };
+export type PrincipalSelector =
+  | { user: string }
+  | { role: string }
+  | { group: string }
+  | { caller: true };
 
 export interface GatheredPrincipal {
-  type: "user" | "role";
+  /** A group is no principal: its policies are evaluated for a member (see groupMemberArn). */
+  type: "user" | "role" | "group";
   name: string;
-  /** The user or role ARN (what IAM APIs and SimulatePrincipalPolicy take). */
+  /** The user, role or group ARN (what IAM APIs and SimulatePrincipalPolicy take). */
   arn: string;
-  /** The ARN the evaluation uses as the caller: the user, or a session of the role. */
+  /** The ARN the evaluation uses as the caller: the user, a session of the role, a group member. */
   callerArn: string;
   accountId: string;
   partition: string;
@@ -80,6 +86,22 @@ export async function resolvePrincipal(
   const partitionOf = (arn: string) => arn.split(":")[1] || "aws";
   const accountOf = (arn: string) => arn.split(":")[4] ?? "";
   try {
+    if ("group" in selector) {
+      const got = await iam.send(new GetGroupCommand({ GroupName: selector.group, MaxItems: 1 }));
+      const arn = got.Group?.Arn ?? "";
+      const partition = partitionOf(arn);
+      const accountId = accountOf(arn);
+      return {
+        type: "group",
+        name: selector.group,
+        arn,
+        callerArn: groupMemberArn(partition, accountId, selector.group),
+        accountId,
+        partition,
+        groups: [selector.group],
+        tags: [],
+      };
+    }
     if ("user" in selector) {
       const user = (await iam.send(new GetUserCommand({ UserName: selector.user }))).User;
       const arn = user?.Arn ?? "";
@@ -116,18 +138,39 @@ export async function resolvePrincipal(
       tags: role?.Tags ?? [],
     };
   } catch (err) {
-    if (errorCodeOf(err) === "NoSuchEntity") {
-      const [kind, name] = "user" in selector ? ["user", selector.user] : ["role", selector.role];
-      throw new NotFoundError(
-        `IAM ${kind} ${name} does not exist.`,
-        kind === "user"
-          ? "List the developers with `s3kit iam list-devs`, or leave out --user to debug your own access."
-          : "Check the role name (`aws iam list-roles`).",
-        kind === "user" ? "NoSuchUser" : "NoSuchRole",
-      );
-    }
+    if (errorCodeOf(err) === "NoSuchEntity") throw principalNotFound(selector);
     throw err;
   }
+}
+
+function principalNotFound(selector: { user: string } | { role: string } | { group: string }) {
+  if ("user" in selector) {
+    return new NotFoundError(
+      `IAM user ${selector.user} does not exist.`,
+      "List the developers with `s3kit iam list-devs`, or leave out --user to debug your own access.",
+      "NoSuchUser",
+    );
+  }
+  if ("group" in selector) {
+    return new NotFoundError(
+      `IAM group ${selector.group} does not exist.`,
+      "Check the group name (`aws iam list-groups`).",
+      "NoSuchGroup",
+    );
+  }
+  return new NotFoundError(
+    `IAM role ${selector.role} does not exist.`,
+    "Check the role name (`aws iam list-roles`).",
+    "NoSuchRole",
+  );
+}
+
+/**
+ * The caller a group's policies are evaluated for: a member with no policies, groups or
+ * boundary of its own (the name says so wherever the ARN is shown).
+ */
+export function groupMemberArn(partition: string, accountId: string, group: string): string {
+  return `arn:${partition}:iam::${accountId}:user/member-of-${group}`;
 }
 
 export async function principalSources(
@@ -165,8 +208,30 @@ export async function principalSources(
       }),
     );
 
+  const addGroup = async (GroupName: string) => {
+    const attached = (
+      await allPages((marker) =>
+        iam.send(new ListAttachedGroupPoliciesCommand({ GroupName, ...markerInput(marker) })),
+      )
+    ).flatMap((x) => (x.AttachedPolicies ?? []).map((a) => a.PolicyArn ?? ""));
+    await addManaged(attached, { type: "group", name: GroupName });
+    const inline = (
+      await allPages((marker) =>
+        iam.send(new ListGroupPoliciesCommand({ GroupName, ...markerInput(marker) })),
+      )
+    ).flatMap((x) => x.PolicyNames ?? []);
+    await addInline(
+      inline,
+      { type: "group", name: GroupName },
+      async (PolicyName) =>
+        (await iam.send(new GetGroupPolicyCommand({ GroupName, PolicyName }))).PolicyDocument,
+    );
+  };
+
   let boundaryArn: string | undefined;
-  if (p.type === "user") {
+  if (p.type === "group") {
+    await addGroup(p.name);
+  } else if (p.type === "user") {
     const UserName = p.name;
     const user = (await iam.send(new GetUserCommand({ UserName }))).User;
     boundaryArn = user?.PermissionsBoundary?.PermissionsBoundaryArn;
@@ -187,25 +252,7 @@ export async function principalSources(
       async (PolicyName) =>
         (await iam.send(new GetUserPolicyCommand({ UserName, PolicyName }))).PolicyDocument,
     );
-    for (const GroupName of p.groups) {
-      const gAttached = (
-        await allPages((marker) =>
-          iam.send(new ListAttachedGroupPoliciesCommand({ GroupName, ...markerInput(marker) })),
-        )
-      ).flatMap((x) => (x.AttachedPolicies ?? []).map((a) => a.PolicyArn ?? ""));
-      await addManaged(gAttached, { type: "group", name: GroupName });
-      const gInline = (
-        await allPages((marker) =>
-          iam.send(new ListGroupPoliciesCommand({ GroupName, ...markerInput(marker) })),
-        )
-      ).flatMap((x) => x.PolicyNames ?? []);
-      await addInline(
-        gInline,
-        { type: "group", name: GroupName },
-        async (PolicyName) =>
-          (await iam.send(new GetGroupPolicyCommand({ GroupName, PolicyName }))).PolicyDocument,
-      );
-    }
+    for (const GroupName of p.groups) await addGroup(GroupName);
   } else {
     const RoleName = p.name;
     const role = (await iam.send(new GetRoleCommand({ RoleName }))).Role;

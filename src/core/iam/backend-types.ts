@@ -2,8 +2,8 @@
 // (ARNs, policy versions) or MinIO (names only: MinIO has no ARNs for users or policies).
 
 import type { BucketCheck } from "../s3/head-bucket.js";
-import type { RemoveDevPlan } from "./dev-users.js";
 import type { NewAccessKey } from "./key-handover.js";
+import type { RemoveDevPlan } from "./remove-dev.js";
 
 export interface DevAdded {
   user: { name: string; arn: string | null; created: boolean };

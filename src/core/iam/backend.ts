@@ -7,25 +7,19 @@ import type { Aws } from "../../aws/clients.js";
 import type { MinioAdmin } from "../../aws/minio-admin/client.js";
 import { detectUserManagement } from "../../aws/minio-admin/probe.js";
 import { UsageError } from "../errors.js";
+import type { Delivery, UnsavedKey } from "../handover/deliver.js";
 import { addMinioDev, validateMinioDev } from "../minio/add-dev.js";
 import { minioKeyBackend } from "../minio/keys.js";
 import { listMinioDevs } from "../minio/list.js";
 import { removeMinioDev } from "../minio/remove.js";
 import { rotateMinioKey } from "../minio/rotate.js";
 import type { DevAdded, DevRemoved } from "./backend-types.js";
-import { type Delivery, deliverCredentials, type UnsavedKey } from "./credentials.js";
-import {
-  appCredentialValues,
-  type RemoveDevInput,
-  type RotateKeyInput,
-  type RotateKeyResult,
-  removeDev,
-  rotateKey,
-  userKeys,
-} from "./dev-users.js";
+import { deliverNewKey } from "./deliver-key.js";
 import { handOverNewKey, KeyNotSavedError, type NewAccessKey } from "./key-handover.js";
 import { type DevEntry, type ListDevsOptions, listDevs } from "./list.js";
 import { type OnboardInput, onboardDeveloper } from "./onboard.js";
+import { type RemoveDevInput, removeDev } from "./remove-dev.js";
+import { type RotateKeyInput, type RotateKeyResult, rotateKey, userKeys } from "./rotate-key.js";
 
 export type UserManagement = { kind: "aws-iam" } | { kind: "minio"; admin: MinioAdmin };
 
@@ -68,15 +62,8 @@ export async function addDeveloper(
   });
   const { result } = prepared;
   if (!prepared.wantsKey) return { result };
-  const { format, style, outPath, force } = input.delivery;
-  const render = (key: NewAccessKey, path?: string) =>
-    deliverCredentials({
-      format,
-      style,
-      values: appCredentialValues(aws, input.userName, key, input.grant.bucket),
-      ...(path ? { outPath: path } : {}),
-      force,
-    });
+  const { outPath } = input.delivery;
+  const render = (key: NewAccessKey, path?: string) => deliverNewKey(aws, input, key, path);
   try {
     const { key, delivery } = await handOverNewKey(minioKeyBackend(found.admin, input.userName), {
       deliver: (key) => render(key, outPath),

@@ -6,7 +6,7 @@ import { PolicyInputError } from "../policy/errors.js";
 import { generatePolicy } from "../policy/generate.js";
 import type { AccessLevel } from "../policy/templates.js";
 import type { PolicyDocument } from "../policy/types.js";
-import { type GrantSpec, grantName } from "./names.js";
+import { type GrantSpec, grantName, iamNameProblem } from "./names.js";
 
 export interface GrantInput {
   bucket: string;
@@ -14,12 +14,16 @@ export interface GrantInput {
   prefixes?: readonly string[];
   perUserPrefix?: boolean;
   kmsKeyArn?: string;
+  /** The policy's (and group's) name, instead of the one derived from the grant. */
+  policyName?: string;
 }
 
 export interface Grant extends GrantSpec {
   access: AccessLevel;
   /** Name of the managed policy and of the group. */
   name: string;
+  /** The name derived from the grant: `name` differs when --policy-name chose another. */
+  derivedName: string;
   document: PolicyDocument;
   kmsKeyArn?: string;
 }
@@ -53,10 +57,22 @@ export function prepareGrant(input: GrantInput): Grant {
     prefixes,
     perUserPrefix: input.perUserPrefix === true,
   };
+  const derivedName = grantName(spec);
+  if (input.policyName !== undefined) {
+    const problem = iamNameProblem(input.policyName, "policy");
+    if (problem) {
+      throw new UsageError(
+        `Invalid --policy-name "${input.policyName}": it ${problem}.`,
+        "The name is the managed policy's and its group's: 1-128 letters, digits and + = , . @ _ -, e.g. shop-media-uploads.",
+        "InvalidPolicyName",
+      );
+    }
+  }
   return {
     ...spec,
     access: input.access as AccessLevel,
-    name: grantName(spec),
+    name: input.policyName ?? derivedName,
+    derivedName,
     document,
     ...(input.kmsKeyArn ? { kmsKeyArn: input.kmsKeyArn } : {}),
   };

@@ -18,6 +18,7 @@ import {
   BUCKET_TAG,
   type GrantRecord,
   grantsFromTags,
+  isManagedByS3kit,
   maskKeyId,
   PREFIX_TAG,
   S3KIT_PATH,
@@ -142,15 +143,17 @@ interface Listed {
   name: string;
   /** Known when the listing carried them (GetAccountAuthorizationDetails). */
   tags?: Tag[];
+  /** Outside /s3kit/: one of the developers only if taken over (--adopt), as its tags say. */
+  outside?: boolean;
 }
 
 const toTags = (tags: { Key?: string; Value?: string }[] | undefined): Tag[] =>
   (tags ?? []).map((t) => ({ Key: t.Key ?? "", Value: t.Value ?? "" }));
 
 /**
- * Users and roles under /s3kit/ with their tags in a few pages
- * (GetAccountAuthorizationDetails), which saves one ListUserTags call per user; undefined
- * when the caller may not make that call.
+ * Users and roles under /s3kit/, and users s3kit took over (--adopt keeps their path, and
+ * tags them), with their tags in a few pages (GetAccountAuthorizationDetails), which saves
+ * one ListUserTags call per user; undefined when the caller may not make that call.
  */
 async function listWithDetails(
   iam: IAMClient,
@@ -172,7 +175,7 @@ async function listWithDetails(
     return {
       users: pages
         .flatMap((p) => p.UserDetailList ?? [])
-        .filter((u) => under(u.Path))
+        .filter((u) => under(u.Path) || isManagedByS3kit(u.Tags ?? []))
         .map((u) => ({ principal: u, name: u.UserName ?? "", tags: toTags(u.Tags) })),
       roles: pages
         .flatMap((p) => p.RoleDetailList ?? [])
@@ -185,14 +188,17 @@ async function listWithDetails(
   }
 }
 
-/** The plain listings, for callers without iam:GetAccountAuthorizationDetails. */
+/**
+ * The plain listings, for callers without iam:GetAccountAuthorizationDetails: every user,
+ * since a user taken over keeps its path (its tags tell, one call per user outside /s3kit/).
+ */
 async function listPlain(
   iam: IAMClient,
   call: <X>(fn: () => Promise<X>) => Promise<X>,
   roles: boolean,
 ): Promise<{ users: Listed[]; roles: Listed[] }> {
   const userPages = await allPages((marker) =>
-    call(() => iam.send(new ListUsersCommand({ PathPrefix: S3KIT_PATH, ...markerInput(marker) }))),
+    call(() => iam.send(new ListUsersCommand(markerInput(marker)))),
   );
   const rolePages = roles
     ? await allPages((marker) =>
@@ -204,7 +210,11 @@ async function listPlain(
   return {
     users: userPages
       .flatMap((p) => p.Users ?? [])
-      .map((u) => ({ principal: u, name: u.UserName ?? "" })),
+      .map((u) => ({
+        principal: u,
+        name: u.UserName ?? "",
+        ...(u.Path?.startsWith(S3KIT_PATH) ? {} : { outside: true }),
+      })),
     roles: rolePages
       .flatMap((p) => p.Roles ?? [])
       .map((r) => ({ principal: r, name: r.RoleName ?? "" })),
@@ -223,8 +233,13 @@ export async function listDevs(aws: Aws, options: ListDevsOptions = {}): Promise
 
   const userEntries = await mapPool(
     listed.users,
-    ({ principal, name, tags }, call) =>
+    ({ principal, name, tags, outside }, call) =>
       unlessDeleted(async () => {
+        if (outside) {
+          const userTags = tags ?? (await listPrincipalTags(iam, "user", name, call));
+          if (!isManagedByS3kit(userTags)) return undefined;
+          tags = userTags;
+        }
         const [userTags, keys] = await Promise.all([
           tags ?? listPrincipalTags(iam, "user", name, call),
           describeKeys(iam, call, name, now),

@@ -1,30 +1,10 @@
 import type { Aws } from "../../aws/clients.js";
 import type { RegisterCleanup } from "../cleanup.js";
-import {
-  type CredentialFormat,
-  type Delivery,
-  deliverCredentials,
-  type EnvStyle,
-  type UnsavedKey,
-} from "./credentials.js";
-import {
-  type AddDevInput,
-  type AddDevResult,
-  addDev,
-  appCredentialValues,
-  iamKeyBackend,
-  type NewAccessKey,
-  undoAddDev,
-} from "./dev-users.js";
-import { handOverNewKey, KeyNotSavedError, reasonText } from "./key-handover.js";
-
-export interface CredentialDelivery {
-  format: CredentialFormat;
-  style: EnvStyle;
-  /** Write (merge) the credentials into this file; otherwise they come back as text. */
-  outPath?: string;
-  force: boolean;
-}
+import type { Delivery, UnsavedKey } from "../handover/deliver.js";
+import { type AddDevInput, type AddDevResult, addDev, undoAddDev } from "./add-dev.js";
+import { type CredentialDelivery, deliverNewKey } from "./deliver-key.js";
+import { handOverNewKey, KeyNotSavedError, type NewAccessKey, reasonText } from "./key-handover.js";
+import { iamKeyBackend } from "./users.js";
 
 export interface Onboarded {
   result: AddDevResult;
@@ -47,15 +27,8 @@ export interface OnboardInput extends AddDevInput {
 export async function onboardDeveloper(aws: Aws, input: OnboardInput): Promise<Onboarded> {
   const result = await addDev(aws, input);
   if (result.keySkipped) return { result };
-  const { format, style, outPath, force } = input.delivery;
-  const render = (key: NewAccessKey, path?: string) =>
-    deliverCredentials({
-      format,
-      style,
-      values: appCredentialValues(aws, input.userName, key, input.grant.bucket),
-      ...(path ? { outPath: path } : {}),
-      force,
-    });
+  const { outPath } = input.delivery;
+  const render = (key: NewAccessKey, path?: string) => deliverNewKey(aws, input, key, path);
   try {
     const { key, delivery } = await handOverNewKey(
       iamKeyBackend(aws, await aws.iam(), input.userName),

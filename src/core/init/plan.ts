@@ -3,7 +3,9 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { type CreateBucketSpec, parseCreateFlags } from "../buckets/spec.js";
 import { UsageError } from "../errors.js";
-import type { EnvStyle } from "../iam/credentials.js";
+import { formatSource } from "../handover/fields.js";
+import type { EnvMapping } from "../handover/mapping.js";
+import { DEFAULT_ENV_STYLE } from "../handover/styles.js";
 import { type Grant, prepareGrant } from "../iam/grant.js";
 import { assertValidIamName } from "../iam/names.js";
 import { ACCESS_LEVEL_NAMES } from "../policy/templates.js";
@@ -27,7 +29,8 @@ export interface InitAnswers {
   versioning: boolean;
   expire?: { days: string; prefix?: string };
   developers: DeveloperAnswer[];
-  envStyle: EnvStyle;
+  /** The variable names of the .env files (a style and the project's own). */
+  names: EnvMapping;
   /** A bucket setting the endpoint does not support is an error (`bucket create --strict`). */
   strict?: boolean;
 }
@@ -170,7 +173,10 @@ function equivalentCommands(
       dev.grant.access,
     ];
     for (const prefix of dev.grant.prefixes) add.push("--prefix", prefix);
-    if (answers.envStyle !== "aws") add.push("--env-style", answers.envStyle);
+    if (answers.names.style !== DEFAULT_ENV_STYLE) add.push("--env-style", answers.names.style);
+    for (const [name, source] of Object.entries(answers.names.variables)) {
+      add.push("--env", `${name}=${formatSource(source)}`);
+    }
     const shown = isAbsolute(dev.out) ? dev.out : relative(context.cwd, dev.outPath) || dev.out;
     add.push("--out", shown);
     commands.push(q(add));

@@ -20,14 +20,20 @@ import {
   updateGroupMembers,
 } from "../../aws/minio-admin/operations.js";
 import { ConflictError, S3kitError, UsageError } from "../errors.js";
+import type { AddDevInput } from "../iam/add-dev.js";
 import type { DevAdded } from "../iam/backend-types.js";
-import type { AddDevInput } from "../iam/dev-users.js";
+import { describeGrant } from "../iam/policy-name.js";
 import type { PolicyDocument } from "../policy/types.js";
 import { checkBucket } from "../s3/head-bucket.js";
 import { sameGrantPolicy, withoutAction } from "./grants.js";
 import { isManagedUser, userGrants } from "./grants-of-user.js";
 import { unusedUserSecret } from "./keys.js";
-import { assertValidMinioUserName, minioGrantName } from "./names.js";
+import {
+  assertValidMinioUserName,
+  isS3kitName,
+  minioGrantName,
+  S3KIT_NAME_PREFIX,
+} from "./names.js";
 
 interface Undo {
   what: string;
@@ -65,6 +71,14 @@ async function putPolicyLeavingOutUnsupported(
 /** Checks what MinIO would refuse, before any call. */
 export function validateMinioDev(input: Pick<AddDevInput, "userName" | "grant">): void {
   assertValidMinioUserName(input.userName);
+  const { grant } = input;
+  if (grant.name !== grant.derivedName && !isS3kitName(grant.name)) {
+    throw new UsageError(
+      `--policy-name ${grant.name}: on MinIO, s3kit's policy and group names start with ${S3KIT_NAME_PREFIX}.`,
+      `MinIO keeps no tags, so s3kit knows its own policies by the name: use --policy-name ${S3KIT_NAME_PREFIX}${grant.name}.`,
+      "InvalidPolicyName",
+    );
+  }
   if (input.grant.kmsKeyArn) {
     throw new UsageError(
       "--kms-key names an AWS KMS key; MinIO policies cannot grant AWS KMS actions.",
@@ -116,6 +130,17 @@ export async function addMinioDev(
   const undo: Undo[] = [];
   try {
     const current = await getPolicy(admin, name);
+    if (
+      current !== undefined &&
+      grant.name !== grant.derivedName &&
+      !sameGrantPolicy(current, grant.document)
+    ) {
+      throw new ConflictError(
+        `Policy ${name} holds another grant; giving this developer ${describeGrant(grant)} under that name would change the access of everyone who has it.`,
+        "Choose another --policy-name (one name per grant), or give the same access and prefixes as the others who have it.",
+        "PolicyHoldsAnotherGrant",
+      );
+    }
     let status: DevAdded["policy"]["status"] = "unchanged";
     if (current === undefined || !sameGrantPolicy(current, grant.document)) {
       const dropped = await putPolicyLeavingOutUnsupported(admin, name, grant.document);

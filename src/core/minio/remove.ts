@@ -14,7 +14,8 @@ import {
 } from "../../aws/minio-admin/operations.js";
 import { ExitCode, S3kitError } from "../errors.js";
 import type { DevRemoved, RemovePlan } from "../iam/backend-types.js";
-import { type Confirm, describeRemovePlan, type StepReporter } from "../iam/dev-users.js";
+import { describeRemovePlan } from "../iam/remove-dev.js";
+import type { Confirm, StepReporter } from "../iam/users.js";
 import { isManagedUser } from "./grants-of-user.js";
 import { minioUserNotFound } from "./rotate.js";
 

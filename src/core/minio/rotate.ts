@@ -7,8 +7,8 @@
 import type { MinioAdmin } from "../../aws/minio-admin/client.js";
 import { getUser, listServiceAccounts } from "../../aws/minio-admin/operations.js";
 import { ConflictError, NotFoundError } from "../errors.js";
-import type { RotateKeyInput, RotateKeyResult, RotationContext } from "../iam/dev-users.js";
 import { replaceKey } from "../iam/key-handover.js";
+import type { RotateKeyInput, RotateKeyResult, RotationContext } from "../iam/rotate-key.js";
 import { userGrants } from "./grants-of-user.js";
 import { isActive, minioKeyBackend } from "./keys.js";
 

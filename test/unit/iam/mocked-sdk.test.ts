@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConflictError } from "../../../src/core/errors.js";
+import { styleMapping } from "../../../src/core/handover/mapping.js";
 import { auditIam } from "../../../src/core/iam/audit.js";
 import { prepareGrant } from "../../../src/core/iam/grant.js";
 import { listDevs } from "../../../src/core/iam/list.js";
@@ -198,7 +199,12 @@ describe("add-dev races and limits", () => {
       attach: "group",
       key: "auto",
       confirm: async () => true,
-      delivery: { format: "dotenv", style: "aws", force: false },
+      delivery: {
+        format: "dotenv",
+        mapping: styleMapping("aws"),
+        namesChosen: false,
+        force: false,
+      },
     }).catch((e) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.exitCode).toBe(5);

@@ -4,15 +4,18 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConflictError, UsageError } from "../../../src/core/errors.js";
 import {
-  type CredentialValues,
-  credentialVariables,
-  mergeCredentials,
-  parseCredentialFormat,
-  parseEnvStyle,
   precheckCredentialsFile,
   renderCredentials,
   writeCredentialsFile,
-} from "../../../src/core/iam/credentials.js";
+} from "../../../src/core/handover/deliver.js";
+import { parseCredentialFormat } from "../../../src/core/handover/formats.js";
+import {
+  type CredentialValues,
+  credentialVariables,
+  styleMapping as style,
+} from "../../../src/core/handover/mapping.js";
+import { mergeCredentials } from "../../../src/core/handover/merge.js";
+import { parseEnvStyle } from "../../../src/core/handover/styles.js";
 
 const aws: CredentialValues = {
   userName: "alice",
@@ -31,12 +34,13 @@ const local: CredentialValues = {
 const options = { force: false, profileName: "alice" };
 
 describe("env styles", () => {
-  it("aws: the SDK's names and the bucket as S3_BUCKET and AWS_S3_BUCKET_NAME", () => {
-    expect(renderCredentials("dotenv", "aws", aws)).toBe(
+  it("aws: the SDK's names (AWS_DEFAULT_REGION for boto3 and the AWS CLI v1) and the bucket as S3_BUCKET and AWS_S3_BUCKET_NAME", () => {
+    expect(renderCredentials("dotenv", style("aws"), aws)).toBe(
       [
         "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
         "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         "AWS_REGION=eu-west-1",
+        "AWS_DEFAULT_REGION=eu-west-1",
         "S3_BUCKET=my-app-uploads",
         "AWS_S3_BUCKET_NAME=my-app-uploads",
         "",
@@ -45,7 +49,7 @@ describe("env styles", () => {
   });
 
   it("django: django-storages' settings", () => {
-    const names = credentialVariables("django", aws).map((v) => v.name);
+    const names = credentialVariables(style("django"), aws).map((v) => v.name);
     expect(names).toEqual([
       "AWS_ACCESS_KEY_ID",
       "AWS_SECRET_ACCESS_KEY",
@@ -56,7 +60,7 @@ describe("env styles", () => {
 
   it("s3: provider-neutral names, always with the endpoint", () => {
     expect(
-      Object.fromEntries(credentialVariables("s3", aws).map((v) => [v.name, v.value])),
+      Object.fromEntries(credentialVariables(style("s3"), aws).map((v) => [v.name, v.value])),
     ).toEqual({
       S3_ACCESS_KEY_ID: aws.accessKeyId,
       S3_SECRET_ACCESS_KEY: aws.secretAccessKey,
@@ -67,51 +71,51 @@ describe("env styles", () => {
   });
 
   it("names a non-AWS endpoint in every style", () => {
-    expect(renderCredentials("dotenv", "aws", local)).toContain(
+    expect(renderCredentials("dotenv", style("aws"), local)).toContain(
       "AWS_ENDPOINT_URL=http://127.0.0.1:9000\n",
     );
-    expect(renderCredentials("dotenv", "django", local)).toContain(
+    expect(renderCredentials("dotenv", style("django"), local)).toContain(
       "AWS_S3_ENDPOINT_URL=http://127.0.0.1:9000\n",
     );
-    expect(renderCredentials("dotenv", "s3", local)).toContain(
+    expect(renderCredentials("dotenv", style("s3"), local)).toContain(
       "S3_ENDPOINT_URL=http://127.0.0.1:9000\n",
     );
   });
 
   it("leaves out the bucket variables when there is no bucket", () => {
     const { bucket: _b, ...noBucket } = aws;
-    expect(renderCredentials("dotenv", "aws", noBucket)).not.toContain("BUCKET");
+    expect(renderCredentials("dotenv", style("aws"), noBucket)).not.toContain("BUCKET");
   });
 });
 
 describe("formats", () => {
   it("shell exports with single quotes", () => {
-    const text = renderCredentials("shell", "aws", { ...aws, bucket: "it's" });
+    const text = renderCredentials("shell", style("aws"), { ...aws, bucket: "it's" });
     expect(text).toContain("export AWS_ACCESS_KEY_ID='AKIAIOSFODNN7EXAMPLE'\n");
     expect(text).toContain(`export S3_BUCKET='it'\\''s'\n`);
   });
 
   it("dotenv quotes values that need it", () => {
-    expect(renderCredentials("dotenv", "aws", { ...aws, bucket: 'a "b" #c' })).toContain(
+    expect(renderCredentials("dotenv", style("aws"), { ...aws, bucket: 'a "b" #c' })).toContain(
       'S3_BUCKET="a \\"b\\" #c"\n',
     );
   });
 
   it("json: one object", () => {
-    expect(JSON.parse(renderCredentials("json", "s3", aws))).toMatchObject({
+    expect(JSON.parse(renderCredentials("json", style("s3"), aws))).toMatchObject({
       S3_ACCESS_KEY_ID: aws.accessKeyId,
       S3_BUCKET_NAME: aws.bucket,
     });
   });
 
   it("csv: the AWS console's access key file (aws configure import reads it)", () => {
-    expect(renderCredentials("csv", "aws", aws)).toBe(
+    expect(renderCredentials("csv", style("aws"), aws)).toBe(
       `User name,Access key ID,Secret access key\nalice,${aws.accessKeyId},${aws.secretAccessKey}\n`,
     );
   });
 
   it("aws-profile: a credentials-file section with region and a custom endpoint", () => {
-    expect(renderCredentials("aws-profile", "aws", local)).toBe(
+    expect(renderCredentials("aws-profile", style("aws"), local)).toBe(
       `[alice]\naws_access_key_id = ${aws.accessKeyId}\naws_secret_access_key = ${aws.secretAccessKey}\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9000\n`,
     );
   });
@@ -130,9 +134,9 @@ describe("formats", () => {
 describe("merging into an existing file", () => {
   it("keeps other lines and comments, appends new variables", () => {
     const existing = "# app settings\nDEBUG=1\nDATABASE_URL=postgres://x\n";
-    const merged = mergeCredentials(".env", existing, "dotenv", "aws", aws, options);
+    const merged = mergeCredentials(".env", existing, "dotenv", style("aws"), aws, options);
     expect(merged.text).toBe(
-      `# app settings\nDEBUG=1\nDATABASE_URL=postgres://x\n${renderCredentials("dotenv", "aws", aws)}`,
+      `# app settings\nDEBUG=1\nDATABASE_URL=postgres://x\n${renderCredentials("dotenv", style("aws"), aws)}`,
     );
     expect(merged.added).toContain("AWS_ACCESS_KEY_ID");
     expect(merged.replaced).toEqual([]);
@@ -140,17 +144,17 @@ describe("merging into an existing file", () => {
 
   it("updates non-secret variables in place", () => {
     const existing = "AWS_REGION=us-west-2\nOTHER=1\n";
-    const merged = mergeCredentials(".env", existing, "dotenv", "aws", aws, options);
+    const merged = mergeCredentials(".env", existing, "dotenv", style("aws"), aws, options);
     expect(merged.text.split("\n").slice(0, 2)).toEqual(["AWS_REGION=eu-west-1", "OTHER=1"]);
     expect(merged.replaced).toEqual(["AWS_REGION"]);
   });
 
   it("refuses to replace someone's credentials without --force", () => {
     const existing = "AWS_ACCESS_KEY_ID=AKIAOTHEROTHEROTHER1\nAWS_SECRET_ACCESS_KEY=s\n";
-    expect(() => mergeCredentials(".env", existing, "dotenv", "aws", aws, options)).toThrow(
+    expect(() => mergeCredentials(".env", existing, "dotenv", style("aws"), aws, options)).toThrow(
       ConflictError,
     );
-    const forced = mergeCredentials(".env", existing, "dotenv", "aws", aws, {
+    const forced = mergeCredentials(".env", existing, "dotenv", style("aws"), aws, {
       ...options,
       force: true,
     });
@@ -160,7 +164,7 @@ describe("merging into an existing file", () => {
 
   it("replaces a key being rotated without --force", () => {
     const existing = "export AWS_ACCESS_KEY_ID=AKIAOLDOLDOLDOLDOLD1\nAWS_SECRET_ACCESS_KEY='old'\n";
-    const merged = mergeCredentials(".env", existing, "dotenv", "aws", aws, {
+    const merged = mergeCredentials(".env", existing, "dotenv", style("aws"), aws, {
       ...options,
       replaceableKeyIds: ["AKIAOLDOLDOLDOLDOLD1"],
     });
@@ -170,47 +174,63 @@ describe("merging into an existing file", () => {
   });
 
   it("treats the same credentials again as no conflict", () => {
-    const text = renderCredentials("dotenv", "aws", aws);
-    expect(mergeCredentials(".env", text, "dotenv", "aws", aws, options).text).toBe(text);
+    const text = renderCredentials("dotenv", style("aws"), aws);
+    expect(mergeCredentials(".env", text, "dotenv", style("aws"), aws, options).text).toBe(text);
   });
 
   it("json: merges keys, refuses other credentials and non-objects", () => {
-    const merged = mergeCredentials("c.json", '{"PORT": "8080"}', "json", "aws", aws, options);
+    const merged = mergeCredentials(
+      "c.json",
+      '{"PORT": "8080"}',
+      "json",
+      style("aws"),
+      aws,
+      options,
+    );
     expect(JSON.parse(merged.text)).toMatchObject({ PORT: "8080", AWS_REGION: "eu-west-1" });
     expect(() =>
-      mergeCredentials("c.json", '{"AWS_ACCESS_KEY_ID":"AKIAX"}', "json", "aws", aws, options),
+      mergeCredentials(
+        "c.json",
+        '{"AWS_ACCESS_KEY_ID":"AKIAX"}',
+        "json",
+        style("aws"),
+        aws,
+        options,
+      ),
     ).toThrow(ConflictError);
-    expect(() => mergeCredentials("c.json", "[1]", "json", "aws", aws, options)).toThrow(
+    expect(() => mergeCredentials("c.json", "[1]", "json", style("aws"), aws, options)).toThrow(
       /not a JSON object/,
     );
   });
 
-  it("aws-profile: replaces its own section, keeps the others", () => {
+  it("aws-profile: a rotation replaces the old key where it is, keeps everything else", () => {
     const existing =
       "[default]\naws_access_key_id = AKIADEFAULT\n\n[alice]\naws_access_key_id = AKIAOLD\naws_secret_access_key = old\n\n[bob]\nregion = x\n";
     expect(() =>
-      mergeCredentials("credentials", existing, "aws-profile", "aws", aws, options),
+      mergeCredentials("credentials", existing, "aws-profile", style("aws"), aws, options),
     ).toThrow(ConflictError);
-    const merged = mergeCredentials("credentials", existing, "aws-profile", "aws", aws, {
+    const merged = mergeCredentials("credentials", existing, "aws-profile", style("aws"), aws, {
       ...options,
       replaceableKeyIds: ["AKIAOLD"],
     });
     expect(merged.text).toBe(
-      `[default]\naws_access_key_id = AKIADEFAULT\n\n[alice]\naws_access_key_id = ${aws.accessKeyId}\naws_secret_access_key = ${aws.secretAccessKey}\nregion = eu-west-1\n\n[bob]\nregion = x\n`,
+      `[default]\naws_access_key_id = AKIADEFAULT\n\n[alice]\naws_access_key_id = ${aws.accessKeyId}\naws_secret_access_key = ${aws.secretAccessKey}\n\n[bob]\nregion = x\n`,
     );
     const added = mergeCredentials(
       "credentials",
       "[default]\nx = 1\n",
       "aws-profile",
-      "aws",
+      style("aws"),
       aws,
       options,
     );
-    expect(added.text).toBe(`[default]\nx = 1\n\n${renderCredentials("aws-profile", "aws", aws)}`);
+    expect(added.text).toBe(
+      `[default]\nx = 1\n\n${renderCredentials("aws-profile", style("aws"), aws)}`,
+    );
   });
 
   it("csv: never merged; an existing file needs --force", () => {
-    expect(() => mergeCredentials("k.csv", "a,b\n", "csv", "aws", aws, options)).toThrow(
+    expect(() => mergeCredentials("k.csv", "a,b\n", "csv", style("aws"), aws, options)).toThrow(
       ConflictError,
     );
   });
@@ -221,16 +241,16 @@ describe("files", () => {
 
   it("writes new files readable by the owner only", () => {
     const path = join(dir, "new.env");
-    const written = writeCredentialsFile(path, "dotenv", "aws", aws, options);
+    const written = writeCredentialsFile(path, "dotenv", style("aws"), aws, options);
     expect(written.created).toBe(true);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(readFileSync(path, "utf8")).toBe(renderCredentials("dotenv", "aws", aws));
+    expect(readFileSync(path, "utf8")).toBe(renderCredentials("dotenv", style("aws"), aws));
   });
 
   it("tightens an existing file to 0600 when it merges", () => {
     const path = join(dir, "loose.env");
     writeFileSync(path, "A=1\n", { mode: 0o644 });
-    writeCredentialsFile(path, "dotenv", "aws", aws, options);
+    writeCredentialsFile(path, "dotenv", style("aws"), aws, options);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readFileSync(path, "utf8").startsWith("A=1\n")).toBe(true);
   });
@@ -238,15 +258,20 @@ describe("files", () => {
   it("checks before any key exists: other credentials conflict, a missing folder is a usage error", () => {
     const path = join(dir, "taken.env");
     writeFileSync(path, "AWS_ACCESS_KEY_ID=AKIAX\n");
-    expect(() => precheckCredentialsFile(path, "dotenv", "aws", options)).toThrow(ConflictError);
+    expect(() => precheckCredentialsFile(path, "dotenv", style("aws"), options)).toThrow(
+      ConflictError,
+    );
     expect(() =>
-      precheckCredentialsFile(path, "dotenv", "aws", { ...options, replaceableKeyIds: ["AKIAX"] }),
+      precheckCredentialsFile(path, "dotenv", style("aws"), {
+        ...options,
+        replaceableKeyIds: ["AKIAX"],
+      }),
     ).not.toThrow();
     expect(() =>
-      precheckCredentialsFile(join(dir, "nope", "x.env"), "dotenv", "aws", options),
+      precheckCredentialsFile(join(dir, "nope", "x.env"), "dotenv", style("aws"), options),
     ).toThrow(UsageError);
     expect(() =>
-      precheckCredentialsFile(join(dir, "fresh.env"), "dotenv", "aws", options),
+      precheckCredentialsFile(join(dir, "fresh.env"), "dotenv", style("aws"), options),
     ).not.toThrow();
   });
 });
