@@ -716,32 +716,6 @@ describe("bucket create --generate-name", () => {
     ]);
     expect(JSON.parse(second.stdout).bucket).not.toBe(report.bucket);
   });
-
-  it("rejects NAME together with --generate-name, and a missing --env", async () => {
-    const both = await runAgainstMoto([
-      "bucket",
-      "create",
-      "--tls-policy",
-      "my-name",
-      "--generate-name",
-      "--env",
-      "dev",
-      "--project",
-      "x",
-    ]);
-    expect(both.code).toBe(2);
-    expect(both.stderr).toContain("NAME and --generate-name exclude each other.");
-    const missing = await runAgainstMoto([
-      "bucket",
-      "create",
-      "--tls-policy",
-      "--generate-name",
-      "--project",
-      "x",
-    ]);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("--generate-name needs --env.");
-  });
 });
 
 describe("bucket create rolls back a bucket it created when a later step fails", () => {

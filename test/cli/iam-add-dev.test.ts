@@ -430,38 +430,6 @@ describe("iam add-dev", () => {
   });
 });
 
-describe("iam add-dev rejects bad input before any call (exit 2)", () => {
-  // A closed port: any API call would fail with exit 1 instead.
-  const offline = (args: string[]) =>
-    runCli(["--endpoint-url", "http://127.0.0.1:1", ...args], {
-      env: { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "x" },
-    });
-
-  it.each([
-    [["bad name"], 'Invalid IAM user name "bad name"'],
-    [["a".repeat(65)], "has 65 characters; at most 64"],
-    [["ok", "--access", "owner"], 'Unknown access level "owner"'],
-    [["ok", "--prefix", "/uploads/"], 'Prefix "/uploads/" starts with /'],
-    [["ok", "--prefix", "uploads/*"], "contains a wildcard"],
-    [["ok", "--format", "yaml"], 'Unknown --format "yaml"'],
-    [["ok", "--env-style", "rails"], 'Unknown --env-style "rails"'],
-    [["ok", "--attach", "role"], 'Unknown --attach "role"'],
-  ])("%j", async (extra, message) => {
-    const [name, ...rest] = extra as [string, ...string[]];
-    // An option given twice with different values is refused on its own: --access once.
-    const access = rest.includes("--access") ? [] : ["--access", "read"];
-    const args = ["iam", "add-dev", name, "--bucket", "my-bucket", ...access, ...rest];
-    const { code, stderr } = await offline(args);
-    expect(code).toBe(2);
-    expect(stderr).toContain(message);
-  });
-
-  it("lists the valid access levels", async () => {
-    const { stderr } = await offline(["iam", "add-dev", "ok", "--bucket", "b-1", "--access", "x"]);
-    expect(stderr).toContain("Use one of: read, upload, read-write, read-write-delete, admin.");
-  });
-});
-
 describe("iam add-dev credentials output", () => {
   const dir = mkdtempSync(join(tmpdir(), "s3kit-env-"));
   const run = (user: string, ...extra: string[]) =>

@@ -168,41 +168,6 @@ describe("init from flags", () => {
     expect(await exists(() => iam.send(new GetUserCommand({ UserName: dev })))).toBe(false);
     expect(existsSync(join(dir, `.env.${dev}`))).toBe(false);
   });
-
-  it("--emit prints a template with the bucket and every developer", async () => {
-    const { code, stdout } = await runAgainstMoto([
-      "init",
-      "--bucket",
-      "emit-init-bucket",
-      "--dev",
-      "alice:read-write",
-      "--dev",
-      "bob:read",
-      "--emit",
-      "cloudformation",
-    ]);
-    expect(code).toBe(0);
-    const types = Object.values(
-      JSON.parse(stdout).Resources as Record<string, { Type: string }>,
-    ).map((r) => r.Type);
-    expect(types.filter((t) => t === "AWS::IAM::User")).toHaveLength(2);
-    expect(types).toContain("AWS::S3::Bucket");
-  });
-
-  it.each([
-    [["--dev", "alice"], "is not NAME:LEVEL[:PREFIX]"],
-    [["--dev", "alice:write"], "write"],
-    [["--bucket", "Bad_Name"], "Invalid bucket name"],
-    [["--bucket", "ok-name-1", "--cors-origin", "localhost:3000"], "localhost:3000"],
-  ])("rejects %j with exit 2 before any call", async (extra, message) => {
-    // An option given twice with different values is refused on its own: --bucket once.
-    const base = extra.includes("--bucket") ? [] : ["--bucket", "ok-name-0"];
-    const { code, stderr } = await runAgainstMoto(["init", "--yes", ...base, ...extra], {
-      env: { AWS_ENDPOINT_URL: "http://127.0.0.1:1" },
-    });
-    expect(code).toBe(2);
-    expect(stderr).toContain(message);
-  });
 });
 
 /** The real wizard in a pseudo-terminal: tmux runs it, send-keys answers, capture-pane reads. */

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { localEnv, root } from "../../scripts/servers.mjs";
+import { cleanEnv, testEnv } from "./clean-env.js";
 
 export interface CliResult {
   code: number | null;
@@ -20,32 +19,15 @@ export interface CliOptions {
 }
 
 const bin = join(root, "bin", "s3kit");
-// A home without ~/.aws, so the developer's own profiles never leak into a test.
-const emptyHome = mkdtempSync(join(tmpdir(), "s3kit-home-"));
 
-/** The process environment without anything that selects AWS credentials or endpoints. */
-export function cleanEnv(): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith("AWS_") && key !== "AWS_CA_BUNDLE") continue;
-    env[key] = value;
-  }
-  return {
-    ...env,
-    HOME: emptyHome,
-    AWS_EC2_METADATA_DISABLED: "true",
-    NO_COLOR: undefined,
-    FORCE_COLOR: undefined,
-  };
-}
+export { cleanEnv };
 
 /** Runs the built binary the way a user or a CI script would. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  const env = { ...cleanEnv(), ...options.env };
-  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const env = testEnv(options.env);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
-      env: env as NodeJS.ProcessEnv,
+      env,
       cwd: options.cwd ?? root,
       stdio: ["pipe", "pipe", "pipe"],
     });

@@ -2,38 +2,16 @@
 // accounts'), so CreateBucket never answers BucketAlreadyOwnedByYou or BucketAlreadyExists
 // after a 404 or 403. These tests give createBucket a fake S3 client instead.
 import { describe, expect, it } from "vitest";
-import type { Aws } from "../../src/aws/clients.js";
 import { createBucket } from "../../src/core/buckets/create.js";
 import type { InterruptCleanup } from "../../src/core/cleanup.js";
 import { ExitCode, S3kitError } from "../../src/core/errors.js";
+import { fakeAws as fake, sdkError as fakeSdkError, type Handler } from "../support/fake-aws.js";
 
-function sdkError(name: string, status: number) {
-  return Object.assign(new Error(`${name} from S3`), {
-    name,
-    $fault: "client",
-    $metadata: { httpStatusCode: status },
-  });
-}
-
-type Handler = (input: Record<string, unknown>) => unknown;
+const sdkError = (name: string, status: number) => fakeSdkError(name, status, `${name} from S3`);
 
 function fakeAws(handlers: Record<string, Handler>) {
-  const calls: string[] = [];
-  const client = {
-    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
-      const operation = command.constructor.name.replace(/Command$/, "");
-      calls.push(operation);
-      const handler = handlers[operation];
-      if (!handler) throw new Error(`unexpected ${operation}`);
-      return handler(command.input);
-    },
-  };
-  const aws = {
-    region: "eu-west-1",
-    endpoint: () => "https://s3.eu-west-1.amazonaws.com",
-    s3: async () => client,
-  } as unknown as Aws;
-  return { aws, calls };
+  const { aws, operations } = fake(handlers, { region: "eu-west-1" });
+  return { aws, calls: operations };
 }
 
 const absent = (name: string) => () => {

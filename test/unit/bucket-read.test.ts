@@ -1,32 +1,12 @@
 // Access denied on one setting, and endpoints that do not implement one: moto answers
 // every read, so these use a fake S3 client.
 import { describe, expect, it } from "vitest";
-import type { Aws } from "../../src/aws/clients.js";
 import { auditBucket } from "../../src/core/buckets/audit.js";
 import { readBucketState } from "../../src/core/buckets/read.js";
+import { fakeAws as fake, throwing } from "../support/fake-aws.js";
 
-function sdkError(name: string, status: number) {
-  return Object.assign(new Error(`${name} message`), {
-    name,
-    $fault: "client",
-    $metadata: { httpStatusCode: status },
-  });
-}
-
-function fakeAws(handlers: Record<string, () => unknown>): Aws {
-  const client = {
-    send: async (command: { constructor: { name: string } }) => {
-      const handler = handlers[command.constructor.name.replace(/Command$/, "")];
-      if (!handler) throw new Error(`unexpected ${command.constructor.name}`);
-      return handler();
-    },
-  };
-  return { region: "us-east-1", s3: async () => client } as unknown as Aws;
-}
-
-const fail = (name: string, status: number) => () => {
-  throw sdkError(name, status);
-};
+const fakeAws = (handlers: Parameters<typeof fake>[0]) => fake(handlers).aws;
+const fail = (name: string, status: number) => throwing(name, status, `${name} message`);
 
 describe("readBucketState", () => {
   it("shows absent settings as null and records settings it could not read", async () => {

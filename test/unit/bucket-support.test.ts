@@ -10,14 +10,10 @@ import { planBucket, withParts } from "../../src/core/buckets/plan.js";
 import type { CreateBucketSpec } from "../../src/core/buckets/spec.js";
 import { emptyState, type PolicyDocument } from "../../src/core/buckets/state.js";
 import { ExitCode } from "../../src/core/errors.js";
+import { fakeAws as fake, sdkError as fakeSdkError, type Handler } from "../support/fake-aws.js";
 
-function sdkError(name: string, status: number, message = `${name} from the endpoint`) {
-  return Object.assign(new Error(message), {
-    name,
-    $fault: "client",
-    $metadata: { httpStatusCode: status },
-  });
-}
+const sdkError = (name: string, status: number, message = `${name} from the endpoint`) =>
+  fakeSdkError(name, status, message);
 
 const notImplemented = () =>
   sdkError(
@@ -32,26 +28,8 @@ const malformedXml = () =>
     "The XML you provided was not well-formed or did not validate against our published schema.",
   );
 
-type Handler = (input: Record<string, unknown>) => unknown;
-
-function fakeAws(handlers: Record<string, Handler>, endpoint = "https://s3.example.test") {
-  const calls: { operation: string; input: Record<string, unknown> }[] = [];
-  const client = {
-    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
-      const operation = command.constructor.name.replace(/Command$/, "");
-      calls.push({ operation, input: command.input });
-      const handler = handlers[operation];
-      if (!handler) throw new Error(`unexpected ${operation}`);
-      return handler(command.input);
-    },
-  };
-  const aws = {
-    region: "us-east-1",
-    endpoint: () => endpoint,
-    s3: async () => client,
-  } as unknown as Aws;
-  return { aws, calls, operations: () => calls.map((c) => c.operation) };
-}
+const fakeAws = (handlers: Record<string, Handler>, endpoint = "https://s3.example.test") =>
+  fake(handlers, { endpoint });
 
 const ok = () => ({});
 const missing = () => {
@@ -202,7 +180,7 @@ describe("bucket create on an endpoint without some settings", () => {
     });
     const outcome = await createBucket(aws, spec(), { dryRun: false });
     expect(outcome.error).toBeUndefined();
-    expect(operations()).not.toContain("DeleteBucket");
+    expect(operations).not.toContain("DeleteBucket");
     const status = Object.fromEntries(outcome.report.settings.map((s) => [s.setting, s.status]));
     expect(status).toMatchObject({
       bucket: "created",
@@ -333,7 +311,7 @@ describe("bucket create on an endpoint without some settings", () => {
     // --tls-policy without --public-read: the public statement must go.
     const outcome = await createBucket(aws, spec({ tlsPolicy: "apply" }), { dryRun: false });
     expect(outcome.error).toBeUndefined();
-    expect(calls.map((c) => c.operation)).toContain("DeleteBucketPolicy");
+    expect(calls.map((c) => c.command)).toContain("DeleteBucketPolicy");
     expect(outcome.report.settings.find((s) => s.setting === "policy")).toMatchObject({
       status: "updated",
       value: null,
@@ -428,8 +406,8 @@ describe("bucket create on an endpoint without some settings", () => {
       "Setting the public access block (PutPublicAccessBlock) failed: The endpoint does not support it (PutPublicAccessBlock answered MalformedXML",
     );
     expect(outcome.error?.message).toContain("that this run created was deleted again");
-    expect(operations()).toContain("DeleteBucket");
-    expect(operations()).not.toContain("PutBucketEncryption");
+    expect(operations).toContain("DeleteBucket");
+    expect(operations).not.toContain("PutBucketEncryption");
   });
 
   it("--strict: an unsupported setting the probes reveal stops the run before anything is created", async () => {
@@ -446,7 +424,7 @@ describe("bucket create on an endpoint without some settings", () => {
     );
     expect(outcome).toMatchObject({ exitCode: ExitCode.conflict, code: "NotSupportedByEndpoint" });
     expect((outcome as Error).message).toContain("nothing was changed");
-    expect(operations()).not.toContain("CreateBucket");
+    expect(operations).not.toContain("CreateBucket");
   });
 
   it("a dry run names what the probes reveal and says nothing else was checked", async () => {
@@ -459,7 +437,7 @@ describe("bucket create on an endpoint without some settings", () => {
       },
     );
     const outcome = await createBucket(aws, spec(), { dryRun: true });
-    expect(operations().every((op) => op === "HeadBucket" || op.startsWith("Get"))).toBe(true);
+    expect(operations.every((op) => op === "HeadBucket" || op.startsWith("Get"))).toBe(true);
     expect(outcome.report.settings.find((s) => s.setting === "publicAccessBlock")?.status).toBe(
       "unsupported",
     );

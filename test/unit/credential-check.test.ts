@@ -1,34 +1,17 @@
 // Proving credentials where there is no STS GetCallerIdentity. The answers are those MinIO
 // and versitygw give (the e2e suite runs against both); the fakes cover the branches.
 import { describe, expect, it } from "vitest";
-import type { Aws } from "../../src/aws/clients.js";
 import { stsUnavailableAnswer } from "../../src/aws/errors.js";
 import { checkCredentials } from "../../src/core/credential-check.js";
 import { ExitCode } from "../../src/core/errors.js";
+import { fakeAws as fake, sdkError as fakeSdkError, type Handler } from "../support/fake-aws.js";
 
-function sdkError(name: string, status: number, message = `${name} message`) {
-  return Object.assign(new Error(message), {
-    name,
-    $fault: "client",
-    $metadata: { httpStatusCode: status },
-  });
-}
-
-type Handler = () => unknown;
+const sdkError = (name: string, status: number, message = `${name} message`) =>
+  fakeSdkError(name, status, message);
 
 function fakeAws(handlers: Record<string, Handler>) {
-  const calls: string[] = [];
-  const client = {
-    send: async (command: { constructor: { name: string } }) => {
-      const operation = command.constructor.name.replace(/Command$/, "");
-      calls.push(operation);
-      const handler = handlers[operation];
-      if (!handler) throw new Error(`unexpected ${operation}`);
-      return handler();
-    },
-  };
-  const aws = { sts: async () => client, s3: async () => client } as unknown as Aws;
-  return { aws, calls };
+  const { aws, operations } = fake(handlers);
+  return { aws, calls: operations };
 }
 
 const throws = (err: Error) => () => {

@@ -123,7 +123,7 @@ export default defineCommand<Options>({
         versioning: opts.versioning,
         corsOrigin: opts.corsOrigin,
         corsMethods: opts.corsMethods,
-        corsFile: opts.corsFile ? readInputFile(opts.corsFile, "--cors-file") : undefined,
+        corsFile: opts.corsFile ? readInputFile(opts.corsFile, "--cors-file", ctx.cwd) : undefined,
         expireDays: opts.expireDays,
         expirePrefix: opts.expirePrefix,
         transition: opts.transition,

@@ -1,10 +1,18 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 
-/** Reads a file named by a flag (`--cors-file F`); a missing or unreadable file is a usage error. */
-export function readInputFile(path: string, flag: string): { source: string; text: string } {
+/**
+ * Reads a file named by a flag (`--cors-file F`), a relative path from `cwd`; a missing or
+ * unreadable file is a usage error. Messages name the path as it was given.
+ */
+export function readInputFile(
+  path: string,
+  flag: string,
+  cwd: string,
+): { source: string; text: string } {
   try {
-    return { source: path, text: readFileSync(path, "utf8") };
+    return { source: path, text: readFileSync(resolve(cwd, path), "utf8") };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why =

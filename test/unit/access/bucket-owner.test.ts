@@ -4,7 +4,7 @@
 // bucket in another account, the caller's own policies must allow the request too.
 import { describe, expect, it } from "vitest";
 import { onlineDebug } from "../../../src/core/access/debug-online.js";
-import { fakeAws, type Handlers, sdkError } from "../iam/fake-aws.js";
+import { fakeAws, type Handlers, sdkError } from "../../support/fake-aws.js";
 
 const ACCOUNT = "123456789012";
 const USER = `arn:aws:iam::${ACCOUNT}:user/alice`;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { onlineDebug } from "../../../src/core/access/debug-online.js";
 import { simulatePrincipal } from "../../../src/core/access/simulate.js";
-import { fakeAws, type Handlers, sdkError } from "../iam/fake-aws.js";
+import { fakeAws, type Handlers, sdkError } from "../../support/fake-aws.js";
 
 const USER = "arn:aws:iam::123456789012:user/s3kit/alice";
 const request = (action: string, resource: string) => ({

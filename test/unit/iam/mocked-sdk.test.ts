@@ -10,7 +10,7 @@ import {
   ensureManagedPolicy,
   sameDocument,
 } from "../../../src/core/iam/policies.js";
-import { failing, fakeAws, sdkError } from "./fake-aws.js";
+import { failing, fakeAws, sdkError } from "../../support/fake-aws.js";
 
 const throttled = () => sdkError("Throttling", 400, "Rate exceeded");
 const fast = { baseDelayMs: 1, maxDelayMs: 2 };

@@ -10,6 +10,7 @@ import {
   presignTarget,
 } from "../../../src/core/presign/options.js";
 import { openPresignSession, sessionExpiryWarning } from "../../../src/core/presign/session.js";
+import { fakeAws } from "../../support/fake-aws.js";
 
 describe("flag parsing for the presign commands", () => {
   it("reads --metadata pairs; values may hold '=' or be empty", () => {
@@ -113,36 +114,34 @@ describe("flag parsing for the presign commands", () => {
 });
 
 describe("a presign session from the run's AWS settings", () => {
-  function fakeAws(overrides: {
+  function presignAws(overrides: {
     endpoint?: string;
     forcePathStyle?: boolean;
     expiration?: Date;
     region?: string;
   }): Aws {
-    return {
-      region: overrides.region ?? "eu-west-1",
-      settings: {
-        endpoints: {
-          s3: overrides.endpoint
-            ? { value: overrides.endpoint, source: "--endpoint-url" }
-            : undefined,
-        },
+    return fakeAws(
+      {},
+      {
+        region: overrides.region ?? "eu-west-1",
+        ...(overrides.endpoint ? { endpoint: overrides.endpoint } : {}),
         forcePathStyle: overrides.forcePathStyle ?? false,
+        credentials: {
+          accessKeyId: "AKIDEXAMPLE",
+          secretAccessKey: "secret",
+          ...(overrides.expiration
+            ? { sessionToken: "token", expiration: overrides.expiration }
+            : {}),
+          source: "environment",
+        },
       },
-      credentials: async () => ({
-        accessKeyId: "AKIDEXAMPLE",
-        secretAccessKey: "secret",
-        sessionToken: overrides.expiration ? "token" : undefined,
-        expiration: overrides.expiration,
-        source: "environment",
-      }),
-    } as unknown as Aws;
+    ).aws;
   }
 
   it("signs for the endpoint and path style in the settings, at one instant", async () => {
     const signingDate = new Date("2026-01-02T03:04:05Z");
     const session = await openPresignSession(
-      fakeAws({ endpoint: "https://s3.example.com", forcePathStyle: true }),
+      presignAws({ endpoint: "https://s3.example.com", forcePathStyle: true }),
       signingDate,
     );
     const first = await session.presigner.get("my-bucket", "a");
@@ -158,7 +157,7 @@ describe("a presign session from the run's AWS settings", () => {
   it("warns when temporary credentials end before the URL", async () => {
     const now = new Date("2026-01-02T03:00:00Z");
     const session = await openPresignSession(
-      fakeAws({ expiration: new Date("2026-01-02T03:30:00Z") }),
+      presignAws({ expiration: new Date("2026-01-02T03:30:00Z") }),
       now,
     );
     const { url, expiresAt } = await session.presigner.get("my-bucket", "k", { expiresIn: 7200 });

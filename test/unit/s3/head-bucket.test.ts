@@ -11,36 +11,24 @@ import {
   requireBucket,
 } from "../../../src/core/s3/head-bucket.js";
 import { isOwnBucket, listBuckets } from "../../../src/core/s3/list-buckets.js";
+import { fakeAws, type Handler, type Handlers, throwing } from "../../support/fake-aws.js";
 
-type Answer = () => unknown;
+type Answer = Handler;
 
-function fakeS3(answers: Record<string, Answer | Answer[]>): S3Client & { calls: string[] } {
-  const calls: string[] = [];
+/** The S3 client of a fake connection (`.aws`), with its calls as `Operation {input}` lines. */
+function fakeS3(answers: Handlers, region = "eu-west-1") {
+  const fake = fakeAws(answers, { region });
   return {
-    calls,
-    send: async (command: { constructor: { name: string }; input: unknown }) => {
-      const name = command.constructor.name.replace(/Command$/, "");
-      calls.push(`${name} ${JSON.stringify(command.input)}`);
-      const answer = answers[name];
-      const next = Array.isArray(answer) ? answer.shift() : answer;
-      if (!next) throw new Error(`unexpected ${name}`);
-      return next();
+    send: fake.client.send,
+    aws: fake.aws,
+    get calls() {
+      return fake.calls.map((c) => `${c.command} ${JSON.stringify(c.input)}`);
     },
-  } as unknown as S3Client & { calls: string[] };
+  } as unknown as S3Client & { aws: Aws; calls: string[] };
 }
 
-const fakeAws = (s3: S3Client, region = "eu-west-1") =>
-  ({ region, s3: async () => s3 }) as unknown as Aws;
-
-function answer(name: string, status: number | undefined, extra: Record<string, unknown> = {}) {
-  return () => {
-    throw Object.assign(new Error(`${name} message`), {
-      name,
-      $metadata: status === undefined ? {} : { httpStatusCode: status },
-      ...extra,
-    });
-  };
-}
+const answer = (name: string, status: number | undefined, extra: Record<string, unknown> = {}) =>
+  throwing(name, status, `${name} message`, extra);
 
 const redirect = (region: string) =>
   answer("PermanentRedirect", 301, { $response: { headers: { "x-amz-bucket-region": region } } });
@@ -93,9 +81,9 @@ describe("requireBucket", () => {
       HeadBucket: () => ({}),
       GetBucketLocation: () => ({ LocationConstraint: "EU" }),
     });
-    expect(await requireBucket(fakeAws(s3), "b-1")).toBe("eu-west-1");
-    const usEast = fakeS3({ HeadBucket: () => ({}), GetBucketLocation: () => ({}) });
-    expect(await requireBucket(fakeAws(usEast, "us-east-1"), "b-1")).toBe("us-east-1");
+    expect(await requireBucket(s3.aws, "b-1")).toBe("eu-west-1");
+    const usEast = fakeS3({ HeadBucket: () => ({}), GetBucketLocation: () => ({}) }, "us-east-1");
+    expect(await requireBucket(usEast.aws, "b-1")).toBe("us-east-1");
   });
 
   it.each([
@@ -110,7 +98,7 @@ describe("requireBucket", () => {
       { code: "WrongRegion", message: expect.stringContaining("another region") },
     ],
   ])("refuses %#", async (head, expected) => {
-    await expect(requireBucket(fakeAws(fakeS3({ HeadBucket: head })), "b-1")).rejects.toMatchObject(
+    await expect(requireBucket(fakeS3({ HeadBucket: head }).aws, "b-1")).rejects.toMatchObject(
       expected,
     );
   });
@@ -119,18 +107,18 @@ describe("requireBucket", () => {
 describe("checkBucket (a grant's bucket)", () => {
   it("reports what it found, and a missing bucket is exit 3 with a hint to create it", async () => {
     const found = fakeS3({ HeadBucket: () => ({ BucketRegion: "eu-west-1" }) });
-    expect(await checkBucket(fakeAws(found), "b-1")).toEqual({
+    expect(await checkBucket(found.aws, "b-1")).toEqual({
       bucket: "b-1",
       status: "exists",
       region: "eu-west-1",
     });
     const forbidden = fakeS3({ HeadBucket: answer("Forbidden", 403) });
-    expect(await checkBucket(fakeAws(forbidden), "b-1")).toEqual({
+    expect(await checkBucket(forbidden.aws, "b-1")).toEqual({
       bucket: "b-1",
       status: "forbidden",
     });
     const missing = fakeS3({ HeadBucket: answer("NotFound", 404) });
-    await expect(checkBucket(fakeAws(missing), "b-1")).rejects.toMatchObject({
+    await expect(checkBucket(missing.aws, "b-1")).rejects.toMatchObject({
       code: "NoSuchBucket",
       exitCode: 3,
       hint: expect.stringContaining("s3kit bucket create b-1"),

@@ -39,7 +39,7 @@ export default defineCommand<Options>({
     const rules = parseCorsFlags({
       origin: opts.origin,
       methods: opts.methods,
-      file: opts.file ? readInputFile(opts.file, "--file") : undefined,
+      file: opts.file ? readInputFile(opts.file, "--file", ctx.cwd) : undefined,
     });
     const result = await setCors(await ctx.aws(), name, rules);
     ctx.out.result(result, (r) => describeCors(r.cors).join("\n"));

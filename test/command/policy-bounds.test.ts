@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../support/cli.js";
+import { runInProcess } from "../support/run-program.js";
 
 const dir = mkdtempSync(join(tmpdir(), "s3kit-policy-bounds-"));
 
@@ -39,9 +39,7 @@ describe("a policy of 16,000 statements", () => {
   // Before: 188 s for lint, as long for debug (every value's line was counted from the start).
   it("is linted and debugged in linear time", async () => {
     let started = performance.now();
-    const lint = await runCli(["policy", "lint", huge, "--bucket", "app-uploads", "--json"], {
-      timeoutMs: 60_000,
-    });
+    const lint = await runInProcess(["policy", "lint", huge, "--bucket", "app-uploads", "--json"]);
     const lintMs = performance.now() - started;
     expect(lint.code, lint.stderr).toBe(0);
     const report = JSON.parse(lint.stdout);
@@ -49,22 +47,19 @@ describe("a policy of 16,000 statements", () => {
       "policy-too-large",
     ]);
     started = performance.now();
-    const debug = await runCli(
-      [
-        "policy",
-        "debug",
-        "--policy-file",
-        huge,
-        "--bucket",
-        "app-uploads",
-        "--key",
-        "p15999/a.txt",
-        "--action",
-        "s3:GetObject",
-        "--json",
-      ],
-      { timeoutMs: 60_000 },
-    );
+    const debug = await runInProcess([
+      "policy",
+      "debug",
+      "--policy-file",
+      huge,
+      "--bucket",
+      "app-uploads",
+      "--key",
+      "p15999/a.txt",
+      "--action",
+      "s3:GetObject",
+      "--json",
+    ]);
     const debugMs = performance.now() - started;
     expect(debug.code, debug.stderr).toBe(0);
     expect(JSON.parse(debug.stdout).results[0]).toMatchObject({ decision: "allowed" });
@@ -118,12 +113,15 @@ describe("JSON nested 5,000 deep", () => {
         : input === "valid"
           ? valid
           : undefined;
-    const plain = await runCli(args, stdin !== undefined ? { input: stdin } : {});
+    const plain = await runInProcess(args, stdin !== undefined ? { input: stdin } : {});
     expect(plain.code, plain.stderr).toBe(2);
     expect(plain.stderr).toContain("nested too deeply");
     expect(plain.stderr).not.toMatch(/call stack|bug in s3kit/i);
     expect(plain.stdout).toBe("");
-    const json = await runCli([...args, "--json"], stdin !== undefined ? { input: stdin } : {});
+    const json = await runInProcess(
+      [...args, "--json"],
+      stdin !== undefined ? { input: stdin } : {},
+    );
     expect(json.code).toBe(2);
     expect(json.stdout).toBe("");
     const error = JSON.parse(json.stderr).error;
@@ -138,7 +136,7 @@ describe("AWS's policy size limits", () => {
   it("warns when an identity policy is over the inline (2,048) or managed (6,144) limit, not counting whitespace", async () => {
     // 20 statements: 2,378 characters without whitespace, 4,050 with the indentation.
     const medium = file("medium.json", sized(20));
-    const { code, stdout } = await runCli(["policy", "lint", medium, "--json"]);
+    const { code, stdout } = await runInProcess(["policy", "lint", medium, "--json"]);
     expect(code).toBe(0);
     const findings = JSON.parse(stdout).files[0].findings;
     expect(findings).toEqual([
@@ -151,15 +149,15 @@ describe("AWS's policy size limits", () => {
       }),
     ]);
     const big = file("big.json", sized(60));
-    const over = await runCli(["policy", "lint", big, "--strict"]);
+    const over = await runInProcess(["policy", "lint", big, "--strict"]);
     expect(over.code).toBe(6);
     expect(over.stdout).toMatch(/a managed policy \(6,144\)/);
     // Whitespace does not count: 17 statements are 2,024 characters without it, 3,447 with.
     const small = file("small.json", sized(17));
-    const clean = await runCli(["policy", "lint", small, "--strict"]);
+    const clean = await runInProcess(["policy", "lint", small, "--strict"]);
     expect(clean.code, clean.stdout).toBe(0);
     // policy debug evaluates it, and says on stderr that IAM would not take it.
-    const debug = await runCli([
+    const debug = await runInProcess([
       "policy",
       "debug",
       "--policy-file",
@@ -188,7 +186,7 @@ describe("AWS's policy size limits", () => {
       "bucket-policy.json",
       JSON.stringify({ Version: "2012-10-17", Statement: statementsWithPrincipal }),
     );
-    const { code, stdout } = await runCli(["policy", "lint", bucketPolicy]);
+    const { code, stdout } = await runInProcess(["policy", "lint", bucketPolicy]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/bucket policy.*20 KB/);
   });

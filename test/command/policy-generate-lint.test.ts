@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ACCESS_LEVELS, s3ActionsOf } from "../../src/core/policy/access-levels.js";
 import { ACCESS_LEVEL_NAMES } from "../../src/core/policy/templates.js";
-import { runCli } from "../support/cli.js";
+import { runInProcess } from "../support/run-program.js";
 
 const dir = mkdtempSync(join(tmpdir(), "s3kit-policy-lint-"));
 const KMS = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -31,7 +31,7 @@ describe("policy generate", () => {
   it.each(ACCESS_LEVEL_NAMES)(
     "prints the %s policy with exactly the level's actions",
     async (level) => {
-      const { code, stdout, stderr } = await runCli([
+      const { code, stdout, stderr } = await runInProcess([
         "policy",
         "generate",
         "--bucket",
@@ -49,7 +49,7 @@ describe("policy generate", () => {
   );
 
   it("limits objects and listing to the prefixes", async () => {
-    const { code, stdout, stderr } = await runCli([
+    const { code, stdout, stderr } = await runInProcess([
       "policy",
       "generate",
       "--bucket",
@@ -75,7 +75,7 @@ describe("policy generate", () => {
   });
 
   it("gives each user a folder with --per-user-prefix and adds KMS with --kms-key", async () => {
-    const { code, stdout } = await runCli([
+    const { code, stdout } = await runInProcess([
       "policy",
       "generate",
       "--bucket",
@@ -108,14 +108,14 @@ describe("policy generate", () => {
 
   it("prints the same document with --json", async () => {
     const args = ["policy", "generate", "--bucket", "app-uploads", "--access", "read-write"];
-    const plain = await runCli(args);
-    const json = await runCli([...args, "--json"]);
+    const plain = await runInProcess(args);
+    const json = await runInProcess([...args, "--json"]);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(plain.stdout));
   });
 
   it("documents every level's actions in --help, from the same data", async () => {
-    const { code, stdout } = await runCli(["policy", "generate", "--help"]);
+    const { code, stdout } = await runInProcess(["policy", "generate", "--help"]);
     expect(code).toBe(0);
     const flat = stdout.replace(/\s+/g, " ");
     for (const level of ACCESS_LEVEL_NAMES) {
@@ -142,7 +142,7 @@ describe("policy generate", () => {
       "--out",
       out,
     ];
-    const first = await runCli(args);
+    const first = await runInProcess(args);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toBe("");
     expect(first.stderr).toContain("Wrote the read policy");
@@ -150,13 +150,13 @@ describe("policy generate", () => {
     expect(JSON.parse(readFileSync(out, "utf8")).Version).toBe("2012-10-17");
 
     writeFileSync(out, "keep me");
-    const second = await runCli([...args.slice(0, 5), "upload", ...args.slice(6)]);
+    const second = await runInProcess([...args.slice(0, 5), "upload", ...args.slice(6)]);
     expect(second.code).toBe(5);
     expect(second.stderr).toContain("already exists");
     expect(second.stderr).toContain("--force");
     expect(readFileSync(out, "utf8")).toBe("keep me");
 
-    const forced = await runCli([...args, "--force", "--json"]);
+    const forced = await runInProcess([...args, "--force", "--json"]);
     expect(forced.code).toBe(0);
     expect(JSON.parse(forced.stdout)).toMatchObject({ out, policy: { Version: "2012-10-17" } });
     expect(JSON.parse(readFileSync(out, "utf8")).Statement.length).toBeGreaterThan(0);
@@ -185,20 +185,20 @@ describe("policy generate", () => {
     for (const [flag, value] of Object.entries(base)) {
       if (!extra.includes(flag)) args.push(flag, value);
     }
-    const { code, stdout, stderr } = await runCli([...args, ...extra]);
+    const { code, stdout, stderr } = await runInProcess([...args, ...extra]);
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain(message);
   });
 
   it("exits 2 without --access", async () => {
-    const { code, stderr } = await runCli(["policy", "generate", "--bucket", "app-uploads"]);
+    const { code, stderr } = await runInProcess(["policy", "generate", "--bucket", "app-uploads"]);
     expect(code).toBe(2);
     expect(stderr).toContain("--access");
   });
 });
 
-describe("generated policies pass policy lint with no findings (through the binary)", () => {
+describe("generated policies pass policy lint with no findings (generate, then lint from standard input)", () => {
   const variants: [string, string[]][] = [
     ["whole bucket", []],
     ["prefixes", ["--prefix", "uploads/", "reports/"]],
@@ -209,7 +209,7 @@ describe("generated policies pass policy lint with no findings (through the bina
     variants.map(([name, extra]) => [level, name, extra] as const),
   );
   it.each(cases)("%s, %s", async (level, _name, extra) => {
-    const generated = await runCli([
+    const generated = await runInProcess([
       "policy",
       "generate",
       "--bucket",
@@ -219,7 +219,7 @@ describe("generated policies pass policy lint with no findings (through the bina
       ...extra,
     ]);
     expect(generated.code).toBe(0);
-    const lint = await runCli(
+    const lint = await runInProcess(
       ["policy", "lint", "--bucket", "app-uploads", "--strict", "--json", "-"],
       { input: generated.stdout },
     );
@@ -251,7 +251,7 @@ describe("policy lint", () => {
   );
 
   it("catches s3:PutObject on the bucket ARN only, with location, rule and fix (exit 6)", async () => {
-    const { code, stdout, stderr } = await runCli(["policy", "lint", putOnBucketOnly]);
+    const { code, stdout, stderr } = await runInProcess(["policy", "lint", putOnBucketOnly]);
     expect(code).toBe(6);
     expect(stdout).toContain(`${putOnBucketOnly}:8:19: error: Statement[0].Resource:`);
     expect(stdout).toContain("s3:PutObject acts on objects");
@@ -261,7 +261,7 @@ describe("policy lint", () => {
   });
 
   it("gives the findings as data with --json", async () => {
-    const { code, stdout } = await runCli(["policy", "lint", "--json", putOnBucketOnly]);
+    const { code, stdout } = await runInProcess(["policy", "lint", "--json", putOnBucketOnly]);
     expect(code).toBe(6);
     expect(JSON.parse(stdout)).toEqual({
       files: [
@@ -293,7 +293,14 @@ describe("policy lint", () => {
   });
 
   it("warns about s3:* and Resource * where a bucket is known; --strict makes warnings fail", async () => {
-    const plain = await runCli(["policy", "lint", "--json", "--bucket", "app-uploads", broad]);
+    const plain = await runInProcess([
+      "policy",
+      "lint",
+      "--json",
+      "--bucket",
+      "app-uploads",
+      broad,
+    ]);
     expect(plain.code).toBe(0);
     const report = JSON.parse(plain.stdout);
     expect(report.warnings).toBe(2);
@@ -305,7 +312,14 @@ describe("policy lint", () => {
       (f: { rule: string }) => f.rule === "broad-resource",
     );
     expect(resource.fix).toContain("arn:aws:s3:::app-uploads/*");
-    const strict = await runCli(["policy", "lint", "--strict", "--bucket", "app-uploads", broad]);
+    const strict = await runInProcess([
+      "policy",
+      "lint",
+      "--strict",
+      "--bucket",
+      "app-uploads",
+      broad,
+    ]);
     expect(strict.code).toBe(6);
     expect(strict.stdout).toContain("warning:");
   });
@@ -317,7 +331,13 @@ describe("policy lint", () => {
         { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::prod-app-uploads/*" },
       ],
     });
-    const { code, stdout } = await runCli(["policy", "lint", "--bucket", "dev-app-uploads", other]);
+    const { code, stdout } = await runInProcess([
+      "policy",
+      "lint",
+      "--bucket",
+      "dev-app-uploads",
+      other,
+    ]);
     expect(code).toBe(0);
     expect(stdout).toContain('names bucket "prod-app-uploads", not "dev-app-uploads"');
     expect(stdout).toContain("[bucket-mismatch]");
@@ -330,14 +350,14 @@ describe("policy lint", () => {
         { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b1/*" },
       ],
     });
-    const auto = await runCli(["policy", "lint", "--json", bucketPolicy]);
+    const auto = await runInProcess(["policy", "lint", "--json", bucketPolicy]);
     expect(auto.code).toBe(6);
     const report = JSON.parse(auto.stdout);
     expect(report.files[0].kind).toBe("resource");
     expect(report.files[0].findings.map((f: { rule: string }) => f.rule)).toEqual([
       "public-principal",
     ]);
-    const asIdentity = await runCli([
+    const asIdentity = await runInProcess([
       "policy",
       "lint",
       "--json",
@@ -361,7 +381,7 @@ describe("policy lint", () => {
         { Sid: "A", Effect: "Allow", NotAction: "s3:DeleteObject", Resource: "arn:aws:s3:::b1/*" },
       ],
     });
-    const { code, stdout } = await runCli(["policy", "lint", "--json", messy]);
+    const { code, stdout } = await runInProcess(["policy", "lint", "--json", messy]);
     expect(code).toBe(6);
     const findings = JSON.parse(stdout).files[0].findings as { rule: string; fix: string }[];
     expect(findings.map((f) => f.rule).sort()).toEqual([
@@ -378,14 +398,14 @@ describe("policy lint", () => {
       "broken.json",
       '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow",, }\n  ]\n}\n',
     );
-    const { code, stdout } = await runCli(["policy", "lint", broken]);
+    const { code, stdout } = await runInProcess(["policy", "lint", broken]);
     expect(code).toBe(6);
     expect(stdout).toContain(`${broken}:4:24: error:`);
     expect(stdout).toContain("[invalid-json]");
   });
 
   it("reads standard input for -", async () => {
-    const { code, stdout, stderr } = await runCli(["policy", "lint", "-"], {
+    const { code, stdout, stderr } = await runInProcess(["policy", "lint", "-"], {
       input: readFileSync(putOnBucketOnly, "utf8"),
     });
     expect(code).toBe(6);
@@ -398,11 +418,11 @@ describe("policy lint", () => {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b1/*" }],
     });
-    const one = await runCli(["policy", "lint", clean]);
+    const one = await runInProcess(["policy", "lint", clean]);
     expect(one.code).toBe(0);
     expect(one.stdout).toBe("");
     expect(one.stderr).toContain(`No findings in ${clean}.`);
-    const two = await runCli(["policy", "lint", "--json", clean, putOnBucketOnly]);
+    const two = await runInProcess(["policy", "lint", "--json", clean, putOnBucketOnly]);
     expect(two.code).toBe(6);
     expect(JSON.parse(two.stdout).files.map((f: { file: string }) => f.file)).toEqual([
       clean,
@@ -411,10 +431,10 @@ describe("policy lint", () => {
   });
 
   it("exits 3 for a file that does not exist, 2 for a bad --kind", async () => {
-    const missing = await runCli(["policy", "lint", join(dir, "nope.json")]);
+    const missing = await runInProcess(["policy", "lint", join(dir, "nope.json")]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain("does not exist");
-    const kind = await runCli(["policy", "lint", "--kind", "bucket", putOnBucketOnly]);
+    const kind = await runInProcess(["policy", "lint", "--kind", "bucket", putOnBucketOnly]);
     expect(kind.code).toBe(2);
     expect(kind.stderr).toContain("identity, resource");
   });

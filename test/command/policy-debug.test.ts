@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../support/cli.js";
-import { runTracingLoads } from "../support/loaded-sources.js";
+import { runInProcess } from "../support/run-program.js";
 
 const dir = mkdtempSync(join(tmpdir(), "s3kit-policy-debug-"));
 
@@ -75,7 +74,7 @@ interface JsonResult {
 }
 
 async function debugJson(args: string[]) {
-  const r = await runCli(["policy", "debug", "--json", ...args]);
+  const r = await runInProcess(["policy", "debug", "--json", ...args]);
   return { ...r, report: r.stdout ? JSON.parse(r.stdout) : undefined };
 }
 
@@ -87,7 +86,7 @@ function result(report: { results: JsonResult[] }, action: string): JsonResult {
 
 describe("policy debug (offline): the classic mistakes", () => {
   it("s3:PutObject granted on arn:aws:s3:::bucket only: missing /*", async () => {
-    const { code, stdout, stderr } = await runCli([
+    const { code, stdout, stderr } = await runInProcess([
       "policy",
       "debug",
       "--policy-file",
@@ -152,7 +151,7 @@ describe("policy debug (offline): the classic mistakes", () => {
         },
       ],
     });
-    const human = await runCli([
+    const human = await runInProcess([
       "policy",
       "debug",
       "--policy-file",
@@ -211,14 +210,14 @@ describe("policy debug (offline): the classic mistakes", () => {
       "--key",
       "a.txt",
     ];
-    const plain = await runCli([...args, "--context", "aws:SecureTransport=false"]);
+    const plain = await runInProcess([...args, "--context", "aws:SecureTransport=false"]);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toContain("✗ s3:GetObject explicit-deny");
     expect(plain.stdout).toContain('denied by statement "DenyInsecureTransport" of bucket policy');
     expect(plain.stdout).toContain(
       "Fix: Send the request over HTTPS: the Deny applies only to requests without TLS.",
     );
-    const tls = await runCli(args);
+    const tls = await runInProcess(args);
     expect(tls.stdout).toContain("✓ s3:GetObject allowed");
   });
 
@@ -285,10 +284,10 @@ describe("policy debug (offline): the classic mistakes", () => {
 describe("policy debug --expect", () => {
   const base = ["policy", "debug", "--policy-file", readWrite, "--bucket", "app-uploads"];
   it("exits 0 when every decision is as expected", async () => {
-    const allow = await runCli([...base, "--expect", "allow"]);
+    const allow = await runInProcess([...base, "--expect", "allow"]);
     expect(allow.code).toBe(0);
     expect(allow.stderr).toContain("As expected: every action is allowed.");
-    const deny = await runCli([
+    const deny = await runInProcess([
       "policy",
       "debug",
       "--policy-file",
@@ -305,7 +304,7 @@ describe("policy debug --expect", () => {
   });
 
   it("exits 6 on a mismatch, after printing the results", async () => {
-    const allow = await runCli([
+    const allow = await runInProcess([
       "policy",
       "debug",
       "--policy-file",
@@ -571,14 +570,14 @@ describe("policy debug: bad input", () => {
     ],
   ];
   it.each(cases)("%s", async (_name, args, exit, message) => {
-    const { code, stdout, stderr } = await runCli(["policy", "debug", ...args]);
+    const { code, stdout, stderr } = await runInProcess(["policy", "debug", ...args]);
     expect(code, stderr).toBe(exit);
     expect(stdout).toBe("");
     expect(stderr).toContain(message);
   });
 
   it("says where the JSON is broken, as JSON with --json", async () => {
-    const { code, stderr } = await runCli([
+    const { code, stderr } = await runInProcess([
       "policy",
       "debug",
       "--json",
@@ -604,46 +603,8 @@ describe("policy debug: bad input", () => {
         },
       ],
     });
-    const { code, stderr } = await runCli(["policy", "debug", "--policy-file", two]);
+    const { code, stderr } = await runInProcess(["policy", "debug", "--policy-file", two]);
     expect(code).toBe(2);
     expect(stderr).toContain("The policies name 2 buckets (b1, b2): say which one with --bucket.");
-  });
-});
-
-describe("policy debug needs no AWS", () => {
-  it("works with no credentials and no network, and loads no SDK code", async () => {
-    const { code, stdout, stderr, sources } = await runTracingLoads(
-      [
-        "policy",
-        "debug",
-        "--policy-file",
-        readWrite,
-        "--bucket",
-        "app-uploads",
-        "--expect",
-        "allow",
-      ],
-      {
-        env: {
-          // Every way to reach AWS points nowhere: a call would fail, not hang.
-          AWS_ENDPOINT_URL: "http://127.0.0.1:9",
-          AWS_REGION: "eu-west-1",
-          HTTPS_PROXY: "http://127.0.0.1:9",
-          HTTP_PROXY: "http://127.0.0.1:9",
-          AWS_CONFIG_FILE: join(dir, "no-config"),
-          AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"),
-        },
-      },
-    );
-    expect(code, stderr).toBe(0);
-    expect(stdout).toContain("✓ s3:PutObject allowed");
-    expect(sources).toContain("src/commands/policy/debug.ts");
-    expect(
-      sources.filter(
-        (s) => s.includes("@aws-sdk/") || s.includes("@smithy/") || s.includes("src/aws/clients"),
-      ),
-    ).toEqual([]);
-    // The common actions need no service metadata: the metadata package is not loaded.
-    expect(sources.filter((s) => s.includes("iam-data"))).toEqual([]);
   });
 });

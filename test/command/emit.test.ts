@@ -4,11 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ensureCfnLint } from "../../scripts/servers.mjs";
-import { runCli } from "../support/cli.js";
+import { runInProcess } from "../support/run-program.js";
 
 // No credentials and an endpoint nobody listens on: any API call would fail the command.
 const offline = { env: { AWS_ENDPOINT_URL: "http://127.0.0.1:1" } };
 const dir = mkdtempSync(join(tmpdir(), "s3kit-emit-"));
+
+// cfn-lint is a Python program: its start, not s3kit, sets the pace of these tests.
+const CFN_LINT_TIMEOUT = 30_000;
 
 function cfnLint(template: string): string {
   const file = join(dir, `t-${Math.random().toString(36).slice(2)}.json`);
@@ -27,7 +30,7 @@ function terraformFmt(hcl: string): string {
   });
 }
 
-describe("bucket create --emit", () => {
+describe("bucket create --emit", { timeout: CFN_LINT_TIMEOUT }, () => {
   const args = [
     "bucket",
     "create",
@@ -46,7 +49,10 @@ describe("bucket create --emit", () => {
   ];
 
   it("prints a CloudFormation template with every setting, without any API call", async () => {
-    const { code, stdout, stderr } = await runCli([...args, "--emit", "cloudformation"], offline);
+    const { code, stdout, stderr } = await runInProcess(
+      [...args, "--emit", "cloudformation"],
+      offline,
+    );
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const template = JSON.parse(stdout);
@@ -69,7 +75,7 @@ describe("bucket create --emit", () => {
   });
 
   it("prints Terraform with aws_s3_bucket_* resources", async () => {
-    const { code, stdout } = await runCli([...args, "--emit", "terraform"], offline);
+    const { code, stdout } = await runInProcess([...args, "--emit", "terraform"], offline);
     expect(code).toBe(0);
     for (const type of [
       "aws_s3_bucket",
@@ -88,19 +94,19 @@ describe("bucket create --emit", () => {
   });
 
   it("still rejects bad input with exit 2", async () => {
-    const { code, stderr } = await runCli(
+    const { code, stderr } = await runInProcess(
       ["bucket", "create", "Bad_Name", "--emit", "terraform"],
       offline,
     );
     expect(code).toBe(2);
     expect(stderr).toContain("Invalid bucket name");
-    expect((await runCli([...args, "--emit", "yaml"], offline)).code).toBe(2);
+    expect((await runInProcess([...args, "--emit", "yaml"], offline)).code).toBe(2);
   });
 });
 
-describe("iam add-dev --emit", () => {
+describe("iam add-dev --emit", { timeout: CFN_LINT_TIMEOUT }, () => {
   it("prints the policy, group, user and key as CloudFormation", async () => {
-    const { code, stdout } = await runCli(
+    const { code, stdout } = await runInProcess(
       [
         "iam",
         "add-dev",
@@ -139,7 +145,7 @@ describe("iam add-dev --emit", () => {
   });
 
   it("prints Terraform; --no-key and --attach user change it accordingly", async () => {
-    const { code, stdout } = await runCli(
+    const { code, stdout } = await runInProcess(
       [
         "iam",
         "add-dev",

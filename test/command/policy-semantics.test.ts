@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${…} in plain strings.
 // policy debug and policy fix follow AWS's documented semantics where a Deny depends on it,
-// through the built binary: unset policy variables in negated operators deny, a typo in a
+// run as commands: unset policy variables in negated operators deny, a typo in a
 // condition operator is an invalid policy (not a Deny that silently never applies), dates
 // without a zone mean the same on every host, the bucket's account is taken into account,
 // and an explicit deny says what in the request it matched.
@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../support/cli.js";
+import { runInProcess } from "../support/run-program.js";
 
 const dir = mkdtempSync(join(tmpdir(), "s3kit-policy-semantics-"));
 const BUCKET = "team-reports";
@@ -36,7 +36,7 @@ describe("a Deny with StringNotEquals against an unset principal tag (AWS's own 
     Condition: { StringNotEquals: { "s3:ExistingObjectTag/Team": "${aws:PrincipalTag/Team}" } },
   });
   const debug = (...context: string[]) =>
-    runCli([
+    runInProcess([
       "policy",
       "debug",
       "--policy-file",
@@ -94,7 +94,7 @@ describe("an unknown condition operator makes the policy invalid", () => {
   ])(
     "policy %s with %s: exit 2 naming the statement and the operator",
     async (verb, op, path, where) => {
-      const { code, stdout, stderr } = await runCli([
+      const { code, stdout, stderr } = await runInProcess([
         "policy",
         verb,
         "--policy-file",
@@ -123,7 +123,7 @@ describe("dates without a zone", () => {
   });
   it.each(["UTC", "America/Los_Angeles", "Asia/Tokyo"])("mean UTC with TZ=%s", async (tz) => {
     const at = async (time: string) => {
-      const { stdout } = await runCli(
+      const { stdout } = await runInProcess(
         [
           "policy",
           "debug",
@@ -181,7 +181,12 @@ describe("the bucket in another account (--bucket-account)", () => {
   ];
 
   it("needs the caller's own policies too: the cross-account diagnosis", async () => {
-    const { code, stdout } = await runCli([...args, "--bucket-account", "111122223333", "--json"]);
+    const { code, stdout } = await runInProcess([
+      ...args,
+      "--bucket-account",
+      "111122223333",
+      "--json",
+    ]);
     expect(code).toBe(0);
     const [result] = JSON.parse(stdout).results;
     expect(result).toMatchObject({
@@ -194,14 +199,14 @@ describe("the bucket in another account (--bucket-account)", () => {
   });
 
   it("without it, says the bucket was taken to be in the caller's account", async () => {
-    const { code, stdout, stderr } = await runCli(args);
+    const { code, stdout, stderr } = await runInProcess(args);
     expect(code).toBe(0);
     expect(stdout).toMatch(/✓ s3:GetObject allowed/);
     expect(stderr).toContain("--bucket-account");
   });
 
   it("a bad account id is exit 2", async () => {
-    const { code, stderr } = await runCli([...args, "--bucket-account", "12345"]);
+    const { code, stderr } = await runInProcess([...args, "--bucket-account", "12345"]);
     expect(code).toBe(2);
     expect(stderr).toContain("12 digits");
   });
@@ -217,7 +222,7 @@ describe("an explicit deny says what in the request it matched", () => {
   });
 
   it("names the action, resource and condition values that matched", async () => {
-    const { stdout } = await runCli([
+    const { stdout } = await runInProcess([
       "policy",
       "debug",
       "--policy-file",

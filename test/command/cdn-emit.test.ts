@@ -7,7 +7,7 @@ import { ensureCfnLint } from "../../scripts/servers.mjs";
 import { toCloudFormation } from "../../src/core/iac/cloudformation.js";
 import { iacBucket, iacCdn } from "../../src/core/iac/from-specs.js";
 import { toTerraform } from "../../src/core/iac/terraform.js";
-import { runCli } from "../support/cli.js";
+import { runInProcess } from "../support/run-program.js";
 
 // No credentials and an endpoint nobody listens on: any API call would fail the command.
 const offline = { env: { AWS_ENDPOINT_URL: "http://127.0.0.1:1" } };
@@ -16,6 +16,9 @@ const DISTRIBUTION_ARN_SUB =
   // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own substitution
   "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}";
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+
+// cfn-lint is a Python program: its start, not s3kit, sets the pace of these tests.
+const CFN_LINT_TIMEOUT = 30_000;
 
 function cfnLint(template: string): string {
   const file = join(dir, `t-${Math.random().toString(36).slice(2)}.json`);
@@ -50,9 +53,12 @@ const args = [
   "100",
 ];
 
-describe("cdn create --emit", () => {
+describe("cdn create --emit", { timeout: CFN_LINT_TIMEOUT }, () => {
   it("prints CloudFormation that cfn-lint accepts, without any API call", async () => {
-    const { code, stdout, stderr } = await runCli([...args, "--emit", "cloudformation"], offline);
+    const { code, stdout, stderr } = await runInProcess(
+      [...args, "--emit", "cloudformation"],
+      offline,
+    );
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const t = JSON.parse(stdout);
@@ -97,7 +103,7 @@ describe("cdn create --emit", () => {
   });
 
   it("prints Terraform formatted as terraform fmt wants", async () => {
-    const { code, stdout } = await runCli([...args, "--emit", "terraform"], offline);
+    const { code, stdout } = await runInProcess([...args, "--emit", "terraform"], offline);
     expect(code).toBe(0);
     for (const type of [
       "aws_cloudfront_origin_access_control",
@@ -131,7 +137,7 @@ describe("cdn create --emit", () => {
   });
 
   it("still rejects bad input with exit 2", async () => {
-    const bad = await runCli(
+    const bad = await runInProcess(
       ["cdn", "create", "emit-shop-assets", "--domain", "cdn.example.com", "--emit", "terraform"],
       offline,
     );

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../support/cli.js";
+import { runInProcess } from "../support/run-program.js";
 
 // Bad input must be rejected before any API call: the endpoint here is a closed port,
 // so a request would fail with exit 1 ("Could not reach"), never with exit 2.
@@ -16,7 +16,7 @@ const offline = {
 };
 
 async function usage(args: string[]) {
-  const result = await runCli(["bucket", ...args], offline);
+  const result = await runInProcess(["bucket", ...args], offline);
   expect(result.code, result.stderr).toBe(2);
   expect(result.stdout).toBe("");
   expect(result.stderr).not.toContain("Could not reach");
@@ -127,6 +127,21 @@ describe("bucket create options are checked before any call", () => {
     expect(stderr).toContain(`${file}: rule 1: "PATCH" is not a CORS method S3 supports.`);
   });
 
+  // s3kit resolves a relative path against the directory it was started in, not the one
+  // the process happens to be in.
+  it("a CORS file named relative to the working directory, for create and cors set", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "s3kit-cwd-"));
+    writeFileSync(join(cwd, "cors.json"), '{"CORSRules": [}');
+    for (const args of [
+      ["bucket", "create", "my-app", "--cors-file", "cors.json"],
+      ["bucket", "cors", "set", "my-app", "--file", "cors.json"],
+    ]) {
+      const { code, stderr } = await runInProcess(args, { ...offline, cwd });
+      expect(code).toBe(2);
+      expect(stderr).toContain("cors.json:1:16: invalid JSON");
+    }
+  });
+
   it("a CORS file that does not exist", async () => {
     expect(await usage(["create", "my-app", "--cors-file", "/nonexistent/cors.json"])).toContain(
       "Cannot read --cors-file /nonexistent/cors.json: no such file.",
@@ -193,5 +208,32 @@ describe("bucket create options are checked before any call", () => {
     expect(await usage(["cors", "set", "my-app", "--origin", "app.example.com"])).toContain(
       'CORS origin "app.example.com" has no scheme (did you mean https://app.example.com?)',
     );
+  });
+});
+
+describe("bucket create --generate-name", () => {
+  it("rejects NAME together with --generate-name, and a missing --env", async () => {
+    const both = await runInProcess(
+      [
+        "bucket",
+        "create",
+        "--tls-policy",
+        "my-name",
+        "--generate-name",
+        "--env",
+        "dev",
+        "--project",
+        "x",
+      ],
+      offline,
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("NAME and --generate-name exclude each other.");
+    const missing = await runInProcess(
+      ["bucket", "create", "--tls-policy", "--generate-name", "--project", "x"],
+      offline,
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--generate-name needs --env.");
   });
 });
