@@ -97,3 +97,44 @@ describe("policy debug needs no AWS", () => {
     expect(sources.filter((s) => s.includes("iam-data"))).toEqual([]);
   });
 });
+
+// The host's time zone reaches only a real process (TZ is read by the process, not per run).
+describe("dates without a zone mean UTC, whatever the process's TZ", () => {
+  const until = file("until.json", {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "UntilNoon",
+        Effect: "Allow",
+        Action: "s3:GetObject",
+        Resource: "arn:aws:s3:::team-reports/*",
+        Condition: { DateLessThan: { "aws:CurrentTime": "2024-06-01T12:00:00" } },
+      },
+    ],
+  });
+  it.each(["UTC", "America/Los_Angeles", "Asia/Tokyo"])("mean UTC with TZ=%s", async (tz) => {
+    const at = async (time: string) => {
+      const { stdout } = await runCli(
+        [
+          "policy",
+          "debug",
+          "--policy-file",
+          until,
+          "--bucket",
+          "team-reports",
+          "--key",
+          "q1.csv",
+          "--action",
+          "s3:GetObject",
+          "--context",
+          `aws:CurrentTime=${time}`,
+          "--json",
+        ],
+        { env: { TZ: tz } },
+      );
+      return JSON.parse(stdout).results[0].decision;
+    };
+    expect(await at("2024-06-01T11:30:00Z")).toBe("allowed");
+    expect(await at("2024-06-01T12:30:00Z")).toBe("implicit-deny");
+  });
+});

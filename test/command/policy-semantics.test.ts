@@ -113,41 +113,6 @@ describe("an unknown condition operator makes the policy invalid", () => {
   );
 });
 
-describe("dates without a zone", () => {
-  const until = file("until.json", {
-    Sid: "UntilNoon",
-    Effect: "Allow",
-    Action: "s3:GetObject",
-    Resource: `arn:aws:s3:::${BUCKET}/*`,
-    Condition: { DateLessThan: { "aws:CurrentTime": "2024-06-01T12:00:00" } },
-  });
-  it.each(["UTC", "America/Los_Angeles", "Asia/Tokyo"])("mean UTC with TZ=%s", async (tz) => {
-    const at = async (time: string) => {
-      const { stdout } = await runInProcess(
-        [
-          "policy",
-          "debug",
-          "--policy-file",
-          until,
-          "--bucket",
-          BUCKET,
-          "--key",
-          "q1.csv",
-          "--action",
-          "s3:GetObject",
-          "--context",
-          `aws:CurrentTime=${time}`,
-          "--json",
-        ],
-        { env: { TZ: tz } },
-      );
-      return JSON.parse(stdout).results[0].decision;
-    };
-    expect(await at("2024-06-01T11:30:00Z")).toBe("allowed");
-    expect(await at("2024-06-01T12:30:00Z")).toBe("implicit-deny");
-  });
-});
-
 describe("the bucket in another account (--bucket-account)", () => {
   const PARTNER = "arn:aws:iam::444455556666:user/partner";
   const bucketPolicy = file("bucket-policy.json", {
