@@ -14,7 +14,7 @@ export function renderNotes(paragraphs: readonly string[], width: number): strin
     const isItem = paragraph.startsWith("- ");
     const lines = paragraph.startsWith("  ")
       ? paragraph.split("\n").map((line) => indent + line.slice(2))
-      : wrapWords(paragraph, width - indent.length, isItem ? "  " : "").map((l) => indent + l);
+      : wrapText(paragraph, width - indent.length, isItem ? "  " : "").map((l) => indent + l);
     if (blocks.length > 0 && !(isItem && previousWasItem)) blocks.push("");
     blocks.push(...lines);
     previousWasItem = isItem;
@@ -22,8 +22,11 @@ export function renderNotes(paragraphs: readonly string[], width: number): strin
   return `\nNotes:\n${blocks.join("\n")}`;
 }
 
-/** Words of `text` in lines of at most `width` (a longer word stands alone). */
-function wrapWords(text: string, width: number, hang: string): string[] {
+/**
+ * Words of `text` in lines of at most `width` (a longer word stands alone); lines after the
+ * first start with `hang`.
+ */
+export function wrapText(text: string, width: number, hang: string): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/).filter(Boolean)) {
