@@ -261,7 +261,7 @@ export async function runProgram(options: RunOptions): Promise<number> {
     .helpOption("-h, --help", "show help")
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => streams.stdout.write(toTerminal(s)),
+      writeOut: (s) => writeHelp(streams.stdout, toTerminal(s)),
       writeErr: (s) => streams.stderr.write(toTerminal(s)),
       outputError: (s) => {
         commanderMessage = s;
@@ -395,6 +395,16 @@ function configureCommand(cmd: Command, mod: CommandModule<never>): void {
       return renderNotes(notes, width);
     });
   }
+}
+
+/** Help written into a pipe whose reader has left (`--help | head`) is not an error. */
+function writeHelp(stdout: IOStreams["stdout"], text: string): void {
+  if (!stdout.listeners("error").includes(ignoreEpipe)) stdout.on("error", ignoreEpipe);
+  stdout.write(text);
+}
+
+function ignoreEpipe(err: NodeJS.ErrnoException): void {
+  if (err.code !== "EPIPE") throw err;
 }
 
 function helpWidth(isTTY: boolean, columns: number): number {
