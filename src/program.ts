@@ -270,7 +270,8 @@ export async function runProgram(options: RunOptions): Promise<number> {
       getOutHelpWidth: () => helpWidth(streams.stdoutIsTTY, streams.columns),
       getErrHelpWidth: () => helpWidth(streams.stderrIsTTY, streams.columns),
     })
-    .configureHelp({ showGlobalOptions: true })
+    // Long option names (presign get) still leave their descriptions 30 columns to wrap in.
+    .configureHelp({ showGlobalOptions: true, minWidthToWrap: 30 })
     .showSuggestionAfterError(true);
   addGlobalOptions(program);
   program.addHelpText("after", rootHelpFooter);
