@@ -12,6 +12,7 @@ import { type GlobalFlags, globalOptions } from "./commands/options/common.js";
 import { declareOptions } from "./commands/options/spec.js";
 import type { CompletionTree, OptionSpec } from "./core/completion.js";
 import { ExitCode, S3kitError, UsageError } from "./core/errors.js";
+import { renderNotes } from "./io/help-notes.js";
 import { Output } from "./io/output.js";
 import type { IOStreams } from "./io/streams.js";
 import { toTerminal } from "./io/terminal-text.js";
@@ -260,13 +261,17 @@ export async function runProgram(options: RunOptions): Promise<number> {
     .helpOption("-h, --help", "show help")
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => streams.stdout.write(toTerminal(s)),
+      writeOut: (s) => writeHelp(streams.stdout, toTerminal(s)),
       writeErr: (s) => streams.stderr.write(toTerminal(s)),
       outputError: (s) => {
         commanderMessage = s;
       },
+      // Help reads best at 80 columns, and reads the same in docs/commands.md.
+      getOutHelpWidth: () => helpWidth(streams.stdoutIsTTY, streams.columns),
+      getErrHelpWidth: () => helpWidth(streams.stderrIsTTY, streams.columns),
     })
-    .configureHelp({ showGlobalOptions: true })
+    // Long option names (presign get) still leave their descriptions 30 columns to wrap in.
+    .configureHelp({ showGlobalOptions: true, minWidthToWrap: 30 })
     .showSuggestionAfterError(true);
   addGlobalOptions(program);
   program.addHelpText("after", rootHelpFooter);
@@ -305,8 +310,8 @@ Examples:
   $ s3kit presign put s3://my-app-uploads/uploads/a.png --content-type image/png
   $ s3kit --endpoint-url http://127.0.0.1:9000 whoami --json
 
-Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 access denied or no credentials,
-5 conflict, 6 check failed, 130 interrupted.`;
+Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 access denied or no
+credentials, 5 conflict, 6 check failed, 130 interrupted.`;
 
 /** The catalog entry the arguments name, so that only its module is loaded. */
 function findTarget(argv: readonly string[]): CatalogEntry | undefined {
@@ -383,6 +388,28 @@ function configureCommand(cmd: Command, mod: CommandModule<never>): void {
   if (mod.examples.length > 0) {
     cmd.addHelpText("after", `\nExamples:\n${mod.examples.map((e) => `  $ ${e}`).join("\n")}`);
   }
+  const notes = mod.notes;
+  if (notes && notes.length > 0) {
+    cmd.addHelpText("after", ({ command, error }) => {
+      const output = command.configureOutput();
+      const width = (error ? output.getErrHelpWidth : output.getOutHelpWidth)?.() ?? 80;
+      return renderNotes(notes, width);
+    });
+  }
+}
+
+/** Help written into a pipe whose reader has left (`--help | head`) is not an error. */
+function writeHelp(stdout: IOStreams["stdout"], text: string): void {
+  if (!stdout.listeners("error").includes(ignoreEpipe)) stdout.on("error", ignoreEpipe);
+  stdout.write(text);
+}
+
+function ignoreEpipe(err: NodeJS.ErrnoException): void {
+  if (err.code !== "EPIPE") throw err;
+}
+
+function helpWidth(isTTY: boolean, columns: number): number {
+  return isTTY ? Math.min(80, columns) : 80;
 }
 
 /** Loads every command module to describe all commands and options (for shell completion). */

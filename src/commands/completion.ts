@@ -13,7 +13,7 @@ export default defineCommand({
   configure(cmd) {
     cmd
       .description(
-        "Print a completion script for commands, subcommands, flags and s3:// locations (bucket names and keys are looked up with the current credentials, with a 2-second limit).",
+        "Print a completion script for commands, subcommands, flags, flag values with fixed choices, and s3:// locations: bucket names and the keys and folders under a prefix, looked up with the current credentials with a 2-second limit (nothing is offered when they do not work).",
       )
       .addArgument(new Argument("<shell>", "the shell to complete for").choices(shells));
   },

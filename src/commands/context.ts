@@ -61,6 +61,11 @@ export interface Context {
  */
 export interface CommandModule<Opts = Record<string, unknown>> {
   examples: readonly string[];
+  /**
+   * Shown after the examples in `--help` (and so in docs/commands.md): paragraphs without
+   * line breaks, wrapped at the help's width; "- " starts a list item (see io/help-notes).
+   */
+  notes?: readonly string[];
   configure(cmd: Command): void;
   run(ctx: Context, args: readonly unknown[], opts: Opts): Promise<number | undefined>;
 }

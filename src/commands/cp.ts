@@ -56,6 +56,15 @@ export default defineCommand<Options>({
     "pg_dump app | gzip | s3kit cp - s3://my-app-backup/db/app.sql.gz",
     "s3kit cp s3://my-app-backup/db/app.sql.gz - | gunzip | psql app",
   ],
+  notes: [
+    "A destination ending in / (or an existing folder) is a folder, and the file keeps its name; s3://B/name names the object itself. With --recursive, s3://B/photos is the prefix photos/.",
+    "Filters apply in order and the last one that matches decides; if the first is an --include, only what the includes name is copied. A pattern without / matches a file or folder name at any depth (*.log, node_modules); one with / matches the path below the source (img/*.png, docs/**). * and ? stay within a folder name, ** crosses folders, {a,b} and [a-z] work. Keys that would escape the target folder (..) are skipped with a warning.",
+    "Downloads go to a hidden .NAME.s3kit-XXXX.part file in the target folder, are checked, then renamed. The size is always checked, and so is the object's full checksum when it has one (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256) or the MD5 of a single-part ETag; a mismatch exits 1 and leaves no file. Each part and range is retried on its own, and a broken download resumes from the last byte written.",
+    "Uploads carry a CRC32 unless --checksum says otherwise; S3 checks it before it stores each part, and multipart uploads ask for a full-object CRC (SHA checksums of multipart objects cover the parts only). --checksum none is for servers that reject checksum headers. Copies between buckets use CopyObject (UploadPartCopy above 5 GiB) and keep the source's headers unless you give new ones. Stdin goes up in parts while it is read; the part size doubles every 1,000 parts, so a stream can reach 5 TiB.",
+    "Keys are strings, file names are not: p/a/b, p/a//b and p/x/../a/b are one file, p/d and p/d/ too, and p/e cannot be a file while p/e/f needs it to be a folder (on macOS and Windows README and readme are one file). A recursive download finds every such collision before it writes anything. Empty folder markers (photos/) are left out.",
+    'JSON: {kind, source, destination, dryRun, files, bytes, seconds, failed, transfers: [{source, destination, bytes, etag, parts}], failures, skipped}; downloads add verified (e.g. ["size", "crc64nvme"]) to each transfer.',
+    "Exit codes: 1 a failure (with --recursive, the other files go on), 2 bad input (nothing transferred), 3 the source does not exist, 4 access denied, 5 keys that would land on one file (listed in the error's details with --json; nothing transferred), 130 interrupted.",
+  ],
   configure(cmd) {
     // --include and --exclude share one list so that their order on the command line counts.
     const filters: FilterRule[] = [];
@@ -66,11 +75,7 @@ export default defineCommand<Options>({
     const list = (value: string, previous: string[] = []) => [...previous, value];
     cmd
       .description(
-        "Copy files to S3, objects from S3, or objects between buckets (server-side).\n" +
-          "SRC and DST are local paths, s3://BUCKET/KEY locations, or - for stdin/stdout. Files of\n" +
-          "--multipart-threshold or more go in concurrent parts; downloads land in a temporary\n" +
-          "file that is checked (size, MD5 or checksum) and renamed. Ctrl-C aborts open multipart\n" +
-          "uploads and removes partial files.",
+        "Copy files to S3, objects from S3, or objects between buckets (server-side). SRC and DST are local paths, s3://BUCKET/KEY locations, or - for stdin/stdout. Files of --multipart-threshold or more go in concurrent parts; downloads land in a temporary file that is checked (size, MD5 or checksum) and renamed. Ctrl-C aborts open multipart uploads and removes partial files.",
       )
       .argument("<source>", "local path, s3://BUCKET/KEY, or - for stdin")
       .argument(
@@ -94,7 +99,7 @@ export default defineCommand<Options>({
       )
       .option(
         "--part-size <size>",
-        `part size, 5MiB to 5GiB (default 8MiB for uploads, grown to stay under 10,000 parts;\n16MiB ranges for downloads; ${SIZE_UNITS_HELP})`,
+        `part size, 5MiB to 5GiB (default 8MiB for uploads, grown to stay under 10,000 parts; 16MiB ranges for downloads; ${SIZE_UNITS_HELP})`,
       )
       .option("--concurrency <n>", "requests in flight at once, 1 to 64 (default 16)")
       .option("--content-type <type>", "Content-Type (default: from the file name)")
@@ -108,12 +113,12 @@ export default defineCommand<Options>({
       .option("--kms-key <id>", "KMS key id or ARN for SSE-KMS (implies --sse aws:kms)")
       .option(
         "--checksum <algorithm>",
-        "checksum S3 checks and stores with an upload: crc32 (default), crc32c, crc64nvme,\nsha256, sha1, or none",
+        "checksum S3 checks and stores with an upload: crc32 (default), crc32c, crc64nvme, sha256, sha1, or none",
       )
       .addOption(
         new Option(
           "--on-collision <what>",
-          "with --recursive downloads, when keys map to one file (a/b and a//b, or a and a/b):\nerror (the default: list them, write nothing, exit 5) or skip (download the others)",
+          "with --recursive downloads, when keys map to one file (a/b and a//b, or a and a/b): error (the default: list them, write nothing, exit 5) or skip (download the others)",
         ).choices(ON_COLLISION),
       )
       .option("--dry-run", "list what would be copied; transfer nothing");

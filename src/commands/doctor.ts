@@ -37,9 +37,14 @@ export default defineCommand<OptionsOf<typeof options>>({
     "s3kit doctor --env-file .env                                   # a developer's keys, bucket and prefix",
     "s3kit doctor --bucket my-app-uploads --prefix uploads/ --access read-write",
   ],
+  notes: [
+    "An access denied answer to the credential check still proves the keys: the endpoint checked the signature first. Settings the bucket's endpoint does not support (MinIO's public access block, versitygw's encryption) are warnings that say so, not failures.",
+    "For a developer's key, each prefix gets a one-key listing, a one-byte read of an object found there, and an upload started and aborted (authorized as s3:PutObject; nothing is left behind). The bucket's settings are skipped (reading them needs admin rights), and a HeadBucket refused to a prefix-limited key still proves the bucket exists. Each hint says what to ask an admin: with STS the exact `s3kit policy debug --user U --bucket B --action A --key K`, without (MinIO) the masked key to find in `s3kit iam list-devs`. A key that was rotated away exits 4 with a hint to ask for the current one.",
+    "Without --access, a denied action is a warning (a read key may not upload) and a key that can do none of the three fails; with --access LEVEL, a denied action the level includes fails (exit 6), one it does not include is expected.",
+  ],
   configure(cmd) {
     cmd.description(
-      "Check that s3kit can work here: the endpoint answers, the credentials are valid (and not\nthe root user's), the clock is in sync; with --bucket, that the bucket exists in this\nregion, can be listed, and how its public-access block and encryption are set.\nThe credentials are proven with a signed request the endpoint supports (STS, or S3\nListBuckets, or ListObjectsV2 on --bucket where there is no STS).\nFor a developer's key (--prefix, or --env-file: the keys, bucket and prefix that\ns3kit wrote) it checks what the key is meant to do instead: list, read and upload\nunder the prefix (a probe upload that is aborted: nothing is left behind), and\nsays what to ask an admin.\nExits 4 if the endpoint rejects the credentials, 6 if another check fails.",
+      "Check that s3kit can work here: the endpoint answers, the credentials are valid (and not the root user's), the clock is in sync; with --bucket, that the bucket exists in this region, can be listed, and how its public-access block and encryption are set. The credentials are proven with a signed request the endpoint supports (STS, or S3 ListBuckets, or ListObjectsV2 on --bucket where there is no STS).\n\nFor a developer's key (--prefix, or --env-file: the keys, bucket and prefix that s3kit wrote) it checks what the key is meant to do instead: list, read and upload under the prefix (a probe upload that is aborted: nothing is left behind), and says what to ask an admin.\n\nExits 4 if the endpoint rejects the credentials, 6 if another check fails.",
     );
     declareOptions(cmd, options);
   },

@@ -12,9 +12,7 @@ export default defineCommand({
   configure(cmd) {
     cmd
       .description(
-        "Check whether an object exists: exit 0 if it does, 3 if it (or the bucket) does not.\n" +
-          'Prints nothing, except {"exists": true|false} with --json. Other failures (access\n' +
-          "denied, network) exit with their own codes.",
+        'Check whether an object exists: exit 0 if it does, 3 if it (or its bucket) does not. Prints nothing, except {"exists": true|false} with --json. Other failures keep their codes: 4 access denied, 1 the network, 2 a malformed location.',
       )
       .argument("<location>", "s3://BUCKET/KEY");
   },

@@ -20,12 +20,15 @@ export default defineCommand<Options>({
     "s3kit ls s3://my-app-uploads/images/ --recursive --human",
     "s3kit ls s3://my-app-uploads/ --recursive --json | jq -r 'select(.size > 1048576) | .key'",
   ],
+  notes: [
+    "Without --recursive, keys are grouped at the next / and names are shown relative to the prefix, like `aws s3 ls`; with it, every key is listed in full. Every page is followed and printed as it arrives. A missing bucket exits 3.",
+    'JSON lines: {"type":"object", key, size, lastModified, etag, storageClass}, {"type":"prefix", prefix}, and for buckets {"type":"bucket", name, creationDate}.',
+    "Keys are exact, whatever they hold: listings ask S3 for URL-encoded keys, as the AWS CLI does, since XML cannot carry every character (a carriage return would come back as a line feed).",
+  ],
   configure(cmd) {
     cmd
       .description(
-        "Without a location, list your buckets. With s3://BUCKET[/PREFIX], list what is under it:\n" +
-          "objects and, unless --recursive, the next level of prefixes (PRE lines), like folders.\n" +
-          "Long listings stream page by page; --json prints one JSON object per line.",
+        "Without a location, list your buckets. With s3://BUCKET[/PREFIX], list what is under it: objects and, unless --recursive, the next level of prefixes (PRE lines), like folders. Long listings stream page by page; --json prints one JSON object per line.",
       )
       .argument("[location]", "s3://BUCKET or s3://BUCKET/PREFIX")
       .option("-r, --recursive", "list every object under the prefix, not only the next level")

@@ -58,6 +58,9 @@ export default defineCommand<Options>({
     "s3kit mv s3://my-app-uploads/tmp/report.pdf ./report.pdf",
     "s3kit mv ./outbox s3://my-app-uploads/outbox/ --recursive --dry-run",
   ],
+  notes: [
+    "Locations, flags and filters are cp's. \"Not changed meanwhile\" means a file's size and time, an object's ETag. A copy that cannot be shown complete has copied: true in --json. Moving objects onto themselves, or onto objects the same move has yet to move, is refused before anything happens.",
+  ],
   configure(cmd) {
     const filters: FilterRule[] = [];
     const collect = (type: FilterRule["type"]) => (pattern: string) => {
@@ -67,14 +70,7 @@ export default defineCommand<Options>({
     const list = (value: string, previous: string[] = []) => [...previous, value];
     cmd
       .description(
-        "Move files to S3, objects from S3, or objects between buckets: copy (as cp\n" +
-          "does), check the copy, then delete the source. A copy is checked by size and\n" +
-          "by content where S3 gives the means (the checksum an upload carried, the MD5\n" +
-          "or checksum a download was verified against, equal ETags or checksums of two\n" +
-          "objects), and the source must not have changed meanwhile; a copy that cannot\n" +
-          "be shown complete keeps its source (exit 1). Ctrl-C, or any failure, never\n" +
-          "deletes the source of a copy that was not checked. Folders a recursive move\n" +
-          "empties are removed.",
+        "Move files to S3, objects from S3, or objects between buckets: copy (as cp does), check the copy, then delete the source. A copy is checked by size and by content where S3 gives the means (the checksum an upload carried, the MD5 or checksum a download was verified against, equal ETags or checksums of two objects), and the source must not have changed meanwhile; a copy that cannot be shown complete keeps its source (exit 1). Ctrl-C, or any failure, never deletes the source of a copy that was not checked. Folders a recursive move empties are removed.",
       )
       .argument("<source>", "local path or s3://BUCKET/KEY")
       .argument("<destination>", "local path or s3://BUCKET/KEY (a trailing / means a folder)")
@@ -106,12 +102,12 @@ export default defineCommand<Options>({
       .option("--kms-key <id>", "KMS key id or ARN for SSE-KMS (implies --sse aws:kms)")
       .option(
         "--checksum <algorithm>",
-        "checksum S3 checks and stores with an upload: crc32 (default), crc32c, crc64nvme,\nsha256, sha1, or none",
+        "checksum S3 checks and stores with an upload: crc32 (default), crc32c, crc64nvme, sha256, sha1, or none",
       )
       .addOption(
         new Option(
           "--on-collision <what>",
-          "with --recursive downloads, when keys map to one file: error (the default: list\nthem, move nothing, exit 5) or skip (move the others)",
+          "with --recursive downloads, when keys map to one file: error (the default: list them, move nothing, exit 5) or skip (move the others)",
         ).choices(ON_COLLISION),
       )
       .option("--dry-run", "list what would be moved; change nothing");

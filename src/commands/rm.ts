@@ -24,13 +24,14 @@ export default defineCommand<Options>({
     "s3kit rm s3://my-app-uploads/tmp/ --recursive --dry-run",
     "s3kit rm s3://my-app-uploads/tmp/ --recursive --yes",
   ],
+  notes: [
+    "With --recursive the location is a prefix: tmp means tmp/, never tmpfile. A single object that does not exist exits 3 (S3 itself would report success for a typo). Keys XML cannot carry are deleted one by one.",
+    'JSON: {location, dryRun, deleted, failed} (with --dry-run, "keys" lists them). Keys S3 refuses are listed in failed and the exit code is 1 (4 if all were access denied).',
+  ],
   configure(cmd) {
     cmd
       .description(
-        "Delete an object, or with --recursive everything under a prefix (batched DeleteObjects,\n" +
-          "1,000 keys a call, several calls at once). A recursive delete says how many objects go\n" +
-          "and asks first; pass --yes to skip the question (required without a terminal).\n" +
-          "A missing object exits 3. In a versioned bucket this adds delete markers.",
+        "Delete an object, or with --recursive everything under a prefix (batched DeleteObjects, 1,000 keys a call, several calls at once while the listing goes on). A recursive delete says how many objects go and asks first; pass --yes to skip the question (required without a terminal). In a versioned bucket this adds delete markers.",
       )
       .argument("<location>", "s3://BUCKET/KEY, or s3://BUCKET/PREFIX/ with --recursive")
       .option("-r, --recursive", "delete every object under the prefix")

@@ -9,11 +9,13 @@ export default defineCommand({
     "s3kit stat s3://my-app-uploads/images/logo.png",
     "s3kit stat s3://my-app-uploads/images/logo.png --json | jq .metadata",
   ],
+  notes: [
+    "JSON: {location, bucket, key, size, contentType, etag, lastModified, storageClass, encryption: {algorithm, kmsKeyId, bucketKeyEnabled}, metadata, cacheControl, contentEncoding, contentDisposition, versionId, checksums, checksumType, parts}.",
+  ],
   configure(cmd) {
     cmd
       .description(
-        "Show an object's metadata (HeadObject): size, content type, ETag, last modified,\n" +
-          "storage class, encryption, checksums and user metadata. Exit 3 if it does not exist.",
+        "Show an object's metadata (HeadObject): size, content type, ETag, last modified, storage class, encryption, checksums and user metadata. A missing object or bucket exits 3 and says which.",
       )
       .argument("<location>", "s3://BUCKET/KEY");
   },

@@ -51,6 +51,11 @@ export default defineCommand<Options>({
     "s3kit sync s3://my-app-uploads/ s3://my-app-backup/uploads/ --storage-class STANDARD_IA",
     "s3kit sync ./site s3://my-app-site/ --exclude '*' --include '*.html' --cache-control 'no-cache'",
   ],
+  notes: [
+    "sync compares content, not headers: after a change of --cache-control, files whose content is unchanged keep the old header; rewrite them once with `s3kit cp --recursive --cache-control …`. A key S3 would refuse, or a file name that is not UTF-8, is reported and left out (exit 1). Both listings are read as sorted streams and merged, so memory does not grow with the number of unchanged files.",
+    "JSON: {kind, source, destination, dryRun, compare, files, bytes, unchanged, deleted, seconds, failed, transfers (each with reason), deletions, deletionsHeldBack, failures, deleteFailures, skipped}.",
+    "Exit codes: 1 a transfer or deletion failed, or part of the source could not be synced (listed), 2 bad input, 3 the source does not exist, 4 access denied, 5 a refusal (an empty source, --max-delete, keys that collide), 130 interrupted (nothing is deleted after Ctrl-C).",
+  ],
   configure(cmd) {
     // --include and --exclude share one list so that their order on the command line counts.
     const filters: FilterRule[] = [];
@@ -128,7 +133,7 @@ export default defineCommand<Options>({
       .addOption(
         new Option(
           "--on-collision <what>",
-          "downloads, when keys map to one file: error (the default: list them, change\nnothing, exit 5) or skip (leave those keys and their files alone)",
+          "downloads, when keys map to one file: error (the default: list them, change nothing, exit 5) or skip (leave those keys and their files alone)",
         ).choices(ON_COLLISION),
       )
       .option("--content-type <type>", "Content-Type (default: from each file's name)")
@@ -142,7 +147,7 @@ export default defineCommand<Options>({
       .option("--kms-key <id>", "KMS key id or ARN for SSE-KMS (implies --sse aws:kms)")
       .option(
         "--checksum-algorithm <algorithm>",
-        "checksum uploads carry (as cp's --checksum): crc32 (default), crc32c,\ncrc64nvme, sha256, sha1, or none",
+        "checksum uploads carry (as cp's --checksum): crc32 (default), crc32c, crc64nvme, sha256, sha1, or none",
       )
       .option(
         "--multipart-threshold <size>",

@@ -15,10 +15,15 @@ export default defineCommand<Options>({
     "s3kit --endpoint-url http://127.0.0.1:9000 whoami",
     "s3kit whoami --env-file .env   # the keys s3kit wrote for an app",
   ],
+  notes: [
+    "Without STS the keys are proven with S3 ListBuckets: a key the endpoint refuses that request to is still shown valid, since the endpoint checked its signature first. A wrong secret or an unknown key exits 4 either way.",
+    "With --env-file, the file's region and endpoint go over the environment's. A file with two keys s3kit cannot tell apart exits 2 naming them. Node itself reads an --env-file argument anywhere on the command line: for a file that does not exist, Node stops before s3kit runs (exit 9) instead of s3kit's exit 3.",
+    "JSON: {account, arn, userId, isRoot, identityAvailable, identityUnavailableReason, accessKeyId, verifiedBy, actionDenied, profile, region, regionSource, endpoints, endpointSource, credentialSource, credentialsExpireAt}; without STS, account, arn, userId and isRoot are null. --env-file adds envFile: {path, format, bucket, prefix, variables} (which variable held what; never the secret).",
+  ],
   configure(cmd) {
     cmd
       .description(
-        "Show who s3kit acts as (account, ARN, user id), the region and endpoint it talks to,\nthe access key and where the credentials came from. On an endpoint without STS\n(MinIO, versitygw, R2) the identity is not available: s3kit proves the keys with a\nsigned S3 request instead and says so.\n--env-file F checks the keys in a file s3kit wrote (any format, style or variable\nnames, those of .s3kit.json too) with the file's region and endpoint, as the app\nwill use them.",
+        "Show who s3kit acts as (account, ARN, user id), the region and endpoint it talks to, the access key and where the credentials came from. On an endpoint without STS (MinIO, versitygw, R2) the identity is not available: s3kit proves the keys with a signed S3 request instead and says so.\n\n--env-file F checks the keys in a file s3kit wrote (any format, style or variable names, those of .s3kit.json too) with the file's region and endpoint, as the app will use them.",
       )
       .option(
         "--env-file <file>",

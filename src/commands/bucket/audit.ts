@@ -15,6 +15,11 @@ export default defineCommand<Options>({
     "s3kit bucket audit my-app-uploads --fail-on high",
     "s3kit bucket audit my-app-uploads --json | jq '.findings[].id'",
   ],
+  notes: [
+    '  Findings (id, severity, when):\n  public-access-block-off        high    no public access block, or all four off\n  public-access-block-partial    medium  some of the four settings off\n  policy-allows-everyone         high    an Allow for Principal "*" (medium with\n                                         conditions)\n  no-default-encryption          medium  no default encryption\n  acls-enabled                   medium  ownership is not BucketOwnerEnforced\n  no-tls-only-policy             medium  no Deny of aws:SecureTransport false\n  cors-any-origin-write          medium  CORS lets origin * PUT, POST or DELETE\n  old-tls-allowed                low     no Deny on s3:TlsVersion below 1.2\n  no-abort-incomplete-multipart  low     no rule aborts incomplete uploads\n  versioning-off                 low     versioning never enabled, or suspended',
+    "A bucket policy that lets CloudFront read only for named distributions (as `cdn create` sets it up) passes as served-through-cloudfront. Settings the endpoint does not support are not findings: they are listed after them as n/a, and a plain-HTTP endpoint turns the two TLS checks into one such entry.",
+    "JSON: {bucket, region, findings: [{id, severity, title, detail, fix}], passed: [{id, title, detail}], counts: {high, medium, low}, skipped, notSupported, failOn, failed}. Without --fail-on the exit code is 0 whatever the findings.",
+  ],
   configure(cmd) {
     cmd
       .description(

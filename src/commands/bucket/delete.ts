@@ -21,6 +21,10 @@ export default defineCommand<Options>({
     "s3kit bucket delete my-old-bucket",
     "s3kit bucket delete my-old-bucket --force --yes",
   ],
+  notes: [
+    "Without a terminal it refuses unless --yes (exit 2). --force lists every version and delete marker and deletes them with DeleteObjects while the listing goes on, aborts every open multipart upload, then deletes the bucket; a progress bar shows on a terminal. Exit 3 if the bucket does not exist.",
+    "JSON: {bucket, region, deleted, versioned, objectsDeleted, deleteMarkersDeleted, uploadsAborted, seconds}.",
+  ],
   configure(cmd) {
     cmd
       .description(

@@ -10,6 +10,10 @@ export default defineCommand({
     "s3kit bucket info my-app-uploads",
     "s3kit bucket info my-app-uploads --json | jq .encryption",
   ],
+  notes: [
+    "JSON: {bucket, region, publicAccessBlock, ownership, encryption: {algorithm, kmsKeyId, bucketKeyEnabled}, versioning, policy, lifecycle, cors, tags, logging, unreadable, unsupported}. An absent setting is null; one that could not be read (access denied) is listed in unreadable. Policy, lifecycle and CORS rules are S3's own documents.",
+    "Exit 3 if the bucket does not exist, 5 if it is in another region.",
+  ],
   configure(cmd) {
     cmd
       .description(

@@ -4,6 +4,7 @@ import { defineCommand } from "../context.js";
 
 export default defineCommand({
   examples: ["s3kit bucket list", "s3kit bucket list --json | jq -r '.buckets[].name'"],
+  notes: ["JSON: {buckets: [{name, region, creationDate}]} (region null when it cannot be read)."],
   configure(cmd) {
     cmd.description("List the account's buckets with their region and creation date.");
   },

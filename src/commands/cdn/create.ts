@@ -26,6 +26,12 @@ export default defineCommand<Options>({
     "s3kit cdn create my-app-assets --dry-run",
     "s3kit cdn create my-app-assets --emit terraform > cdn.tf",
   ],
+  notes: [
+    "The bucket policy statement is S3kitCloudFrontRead: s3:GetObject for cloudfront.amazonaws.com with AWS:SourceArn set to the distribution, so no other distribution and no anonymous caller can read. s3kit finds its distribution again by its tags (managed-by=s3kit, s3kit:bucket=BUCKET) and its origin access control by name (s3kit-BUCKET). A re-run updates only what differs (origin, origin access control, viewer protocol, cache policy, compression, methods, enabled; domains, certificate and price class when given) and keeps everything else (other origins and behaviours, logging, WAF, comment). A new distribution gets price class All unless asked; an existing one keeps its class.",
+    "Exit 3 for a bucket that does not exist; exit 2 before any change for a certificate outside us-east-1 or one whose names (a wildcard covers one label) do not cover every --domain; exit 3 for a certificate ACM does not know, 5 for one not yet issued. Where ACM cannot be asked, a warning says the check was skipped.",
+    "If a step fails, what this run created is disabled and removed; if CloudFront has not deployed the disabled distribution within 15 minutes, the error says to finish with `cdn delete`. Warnings: Block Public Access not fully on, a statement that still makes objects public, SSE-KMS (the key policy must let CloudFront decrypt), other distributions on the bucket.",
+    "--emit writes the origin access control, the distribution and a bucket policy. A bucket policy resource replaces the bucket's whole policy, so it carries the TLS-only statements of `bucket create` beside the CloudFront one: add any other statements the bucket has before applying it.",
+  ],
   configure(cmd) {
     cmd
       .description(

@@ -23,6 +23,9 @@ export default defineCommand<Options>({
     "s3kit cdn delete my-app-assets",
     "s3kit cdn delete my-app-assets --yes --no-wait   # disable now, run again later to finish",
   ],
+  notes: [
+    "The S3kitCloudFrontRead statement is removed (the whole policy when nothing else is left). Run it again to finish after --no-wait, a timeout or Ctrl-C. Exit 3 when s3kit set up nothing for the bucket.",
+  ],
   configure(cmd) {
     cmd
       .description(

@@ -5,6 +5,9 @@ import { defineCommand } from "../context.js";
 
 export default defineCommand<Record<string, never>>({
   examples: ["s3kit cdn info my-app-assets", "s3kit cdn info my-app-assets --json"],
+  notes: [
+    'A distribution without an origin access control shows "none: requests reach the bucket unsigned". Each one\'s URL and AWS_S3_CUSTOM_DOMAIN are shown; whether the policy lets it read is checked for an object under its prefix.',
+  ],
   configure(cmd) {
     cmd
       .description(

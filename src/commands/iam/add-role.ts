@@ -39,10 +39,13 @@ export default defineCommand<OptionsOf<typeof options>>({
     "s3kit iam add-role thumbnailer --bucket media --access read-write --prefix thumbs/ --trust lambda",
     "s3kit iam add-role auditors --bucket logs --access read --trust account:210987654321",
   ],
+  notes: [
+    "The trust policy is updated when --trust changes. With account:ID it prints a profile for the people who assume the role (role_arn, and source_profile from --source-profile). `iam list-devs` lists these roles, and `policy debug --role NAME` evaluates them.",
+  ],
   configure(cmd) {
     cmd
       .description(
-        "Create (or converge) a role for a workload with the same least-privilege policy as\n`iam add-dev`, trusted by EC2, ECS tasks, Lambda, or another account. No long-lived keys:\nthe workload assumes the role. For ec2 an instance profile is created too.",
+        "Create (or converge) a role for a workload with the same least-privilege policy as `iam add-dev`, trusted by EC2, ECS tasks, Lambda, or another account. No long-lived keys: the workload assumes the role. For ec2 an instance profile is created too.",
       )
       .argument("<name>", "IAM role name (letters, digits and + = , . @ _ -)");
     declareOptions(cmd, options);

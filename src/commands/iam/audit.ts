@@ -30,10 +30,14 @@ export default defineCommand<Options>({
     "s3kit iam audit --max-key-age 60 --fail-on high       # in CI: exit 6 on high findings",
     "s3kit iam audit --s3kit-only --fail-on key-too-old,inactive-key --json",
   ],
+  notes: [
+    "All users of the account (--s3kit-only: those under /s3kit/). key-never-used is low in the key's first week. wildcard-access is an Allow of * or s3:* on * without conditions, in the user's own, inline or group policies.",
+    "JSON: {users, keys, maxKeyAgeDays, maxUnusedDays, findings: [{id, severity, user, key, message, fix}], ok}.",
+  ],
   configure(cmd) {
     cmd
       .description(
-        `Audit the account's IAM users: access keys older than --max-key-age days (high), active keys\nnever used or unused for --max-unused days (medium), inactive keys left behind (low), and\nusers allowed * or s3:* on * (high). With --fail-on, exits 6 when a finding matches.\nFindings: ${AUDIT_FINDINGS.join(", ")}.`,
+        `Audit the account's IAM users: access keys older than --max-key-age days (high), active keys never used or unused for --max-unused days (medium), inactive keys left behind (low), and users allowed * or s3:* on * (high). With --fail-on, exits 6 when a finding matches. Findings: ${AUDIT_FINDINGS.join(", ")}.`,
       )
       .option(
         "--max-key-age <days>",

@@ -27,9 +27,14 @@ function lastUsed(key: KeyInfo): string {
 
 export default defineCommand<OptionsOf<typeof options>>({
   examples: ["s3kit iam list-devs", "s3kit iam list-devs --bucket my-app-uploads --json"],
+  notes: [
+    "Users taken over with `add-dev --adopt` are listed too (they keep their path; the managed-by tag tells). On MinIO, users are recognised by their s3kit- policies and groups, and LAST USED is n/a (MinIO records no last use).",
+    "The listing follows IAM's pagination (GetAccountAuthorizationDetails, whose pages carry the tags; without that permission, ListUsers and a tag call per user), with --concurrency calls at once and backoff when IAM throttles.",
+    "JSON: {devs: [{kind, name, arn, createDate, bucket, access, prefix, grants: [{bucket, access, policyName}], keys: [{id, status, createDate, ageDays, lastUsed, lastUsedService, unusedDays}]}]}.",
+  ],
   configure(cmd) {
     cmd.description(
-      "List the IAM users and roles s3kit manages (path /s3kit/): bucket, access level, prefix,\nand each access key (masked) with its status, age and last use.",
+      "List the IAM users and roles s3kit manages (path /s3kit/): bucket, access level, prefix, and each access key (masked) with its status, age and last use.",
     );
     declareOptions(cmd, options);
   },

@@ -15,7 +15,7 @@ export default defineCommand<Options>({
   configure(cmd) {
     cmd
       .description(
-        "Offboard a developer completely: delete their access keys (first, so they stop working),\nconsole password, MFA devices, inline policies; detach managed policies, remove them from\ngroups, and delete the user. Asks first (--yes to skip). Groups and managed policies\nshared with others stay.",
+        "Offboard a developer completely: delete their access keys (first, so they stop working), console password, MFA devices, signing certificates, SSH keys, service-specific credentials and inline policies; detach managed policies, remove them from groups, and delete the user. Asks first (--yes to skip). Groups and managed policies shared with others stay. A missing user exits 3, or 0 with --if-exists.",
       )
       .argument("<name>", "IAM user name")
       .option("--if-exists", "exit 0 when the user does not exist");

@@ -33,10 +33,15 @@ export default defineCommand<OptionsOf<typeof options>>({
     "s3kit iam rotate-key ci --delete-old --format json --yes",
     "s3kit iam rotate-key bob --out config/credentials.csv   # the file's own format and names",
   ],
+  notes: [
+    "Names come from --env, --env-style or .s3kit.json, as for add-dev. In the --out file, the secret replaced is the one the project names secret-access-key, else one named like the key's variable, else the file's only secret; other lines stay. A file with several secrets none of which is clearly the key's exits 5 before any key is made (name it in .s3kit.json). Anyone else's credentials need --force.",
+    "Nothing is deactivated or deleted until the new secret is on disk (a temporary file in the same folder, flushed and renamed, mode 0600). If the write fails, the new key is deleted again and the old one stays active (should that deletion fail, the new secret is printed once on stdout). Ctrl-C before the new key is saved deletes it again (exit 130). If retiring the old key fails, the error says both keys work and prints the command that finishes the job.",
+    "When the user has two keys, an inactive one is deleted to make room (after confirmation); two active keys exit 5. On MinIO the key is a service account of the user, so rotation works as on AWS.",
+  ],
   configure(cmd) {
     cmd
       .description(
-        "Create a new access key for a user, hand it over like `iam add-dev` does (printed\nonce, or merged into --out), then make the old key inactive (--delete-old deletes\nit, --keep-old leaves it active so apps can move over first). A --out file that\nholds the old key is updated in place, whatever its format and variable names:\nevery variable (or profile, or CSV row) holding the old key ID or its secret gets\nthe new one.",
+        "Create a new access key for a user, hand it over like `iam add-dev` does (printed once, or merged into --out), then make the old key inactive (--delete-old deletes it, --keep-old leaves it active so apps can move over first). A --out file that holds the old key is updated in place, whatever its format and variable names: every variable (or profile, or CSV row) holding the old key ID or its secret gets the new one.",
       )
       .argument("<name>", "IAM user name");
     declareOptions(cmd, options);

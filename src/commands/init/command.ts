@@ -79,6 +79,12 @@ export default defineCommand<Options>({
     "s3kit init --bucket my-app-uploads --dev alice:read-write --dry-run",
     "s3kit init --bucket my-app-uploads --dev alice:read-write --emit terraform > s3.tf",
   ],
+  notes: [
+    "Without a terminal, init runs from flags: it needs --bucket (or --generate-name --env E --project P) and applies only with --yes; otherwise it exits 2 and says which flags are needed. Ctrl-C at a question exits 130 and changes nothing.",
+    "Each --dev NAME:LEVEL[:PREFIX] gets its credentials in OUT-DIR/.env.NAME (mode 0600). The wizard asks for the variable names (a style, and names of the app's own when it reads some); with a .s3kit.json it uses that file's names and does not ask. The equivalent commands it prints carry the same --env-style and --env flags.",
+    "Each step shows ✓ or ✗. If one fails, the run stops, lists what was done, and exits with the failing step's code; running the same init again picks up from there (the bucket converges, an existing developer keeps their key and .env file).",
+    "JSON: {bucket, region, steps: [{title, detail}], developers: [{name, file, accessKeyId}], commands}.",
+  ],
   configure(cmd) {
     cmd.description(
       "Set up storage for an app in one go: a bucket with safe defaults (and CORS, versioning, expiry or public-read if asked), least-privilege access for each developer, and their credentials in .env files. On a terminal it asks; otherwise it runs from flags. It shows the plan, asks to confirm, and ends with the equivalent commands for a CI script. Running it again converges.",

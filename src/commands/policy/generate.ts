@@ -12,6 +12,7 @@ import {
 } from "../../core/policy/generate.js";
 import { ACCESS_LEVEL_NAMES } from "../../core/policy/templates.js";
 import { assertValidBucketName } from "../../core/s3/bucket-names.js";
+import { wrapText } from "../../io/help-notes.js";
 import { defineCommand } from "../context.js";
 import { outputFile } from "../options/common.js";
 import { grantOptions } from "../options/grant.js";
@@ -43,7 +44,7 @@ const options = {
 type Options = OptionsOf<typeof options>;
 
 /** A labelled list of actions, wrapped to the help width. */
-function wrap(label: string, actions: readonly string[], indent: number, width = 96): string[] {
+function wrap(label: string, actions: readonly string[], indent: number, width = 80): string[] {
   const head = `${" ".repeat(indent)}${label.padEnd(9)} `;
   const pad = " ".repeat(head.length);
   const lines: string[] = [];
@@ -65,7 +66,11 @@ function levelsHelp(): string {
   const out = ["", "Access levels (--access) and the actions each grants:"];
   for (const name of ACCESS_LEVEL_NAMES) {
     const l = ACCESS_LEVELS[name];
-    out.push(`  ${name}: ${l.summary}`);
+    out.push(
+      ...wrapText(`${name}: ${l.summary}`, 78, " ".repeat(name.length + 2)).map(
+        (line) => `  ${line}`,
+      ),
+    );
     if (l.listActions.length > 0) out.push(...wrap("list", l.listActions, 4));
     if (l.bucketActions.length > 0) out.push(...wrap("bucket", l.bucketActions, 4));
     if (l.objectActions.length > 0) out.push(...wrap("objects", l.objectActions, 4));
@@ -73,9 +78,9 @@ function levelsHelp(): string {
   }
   out.push(
     "",
-    "list actions act on the bucket ARN; with --prefix they are limited by an s3:prefix",
-    "condition. objects actions act on arn:aws:s3:::BUCKET/* (or BUCKET/PREFIX*). kms actions",
-    "are added only with --kms-key, on that key.",
+    "list actions act on the bucket ARN; with --prefix they are limited by an",
+    "s3:prefix condition. objects actions act on arn:aws:s3:::BUCKET/* (or",
+    "BUCKET/PREFIX*). kms actions are added only with --kms-key, on that key.",
   );
   return out.join("\n");
 }
@@ -87,10 +92,15 @@ export default defineCommand<Options>({
     "s3kit policy generate --bucket my-app-uploads --access read --per-user-prefix",
     "s3kit policy generate --bucket my-app-uploads --access read-write --kms-key arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab --out policy.json",
   ],
+  notes: [
+    "A --prefix is literal: write uploads/ for a folder; a leading / or a wildcard is an error. Clients must send the prefix when they list (the s3:prefix condition). --sid-prefix changes the S3kit prefix of the statement ids.",
+    "Every generated policy passes `s3kit policy lint` with no findings. Bad input exits 2: an unknown level (the valid ones are listed), an invalid bucket name, a bad prefix, --prefix with --per-user-prefix. --out on an existing file without --force exits 5.",
+    "JSON: the policy itself; with --out F, {out, policy} (out is the absolute path).",
+  ],
   configure(cmd) {
     cmd
       .description(
-        "Print a least-privilege IAM policy (JSON) for one bucket and access level.\nPipe it into `s3kit policy lint -`, or attach it with `aws iam put-user-policy`.",
+        "Print a least-privilege IAM policy (JSON) for one bucket and access level. Pipe it into `s3kit policy lint -`, or attach it with `aws iam put-user-policy`.",
       )
       .addHelpText("after", levelsHelp());
     declareOptions(cmd, options);

@@ -44,10 +44,15 @@ export default defineCommand<Options>({
     "s3kit policy generate --bucket my-app-uploads --access read | s3kit policy lint -",
     "s3kit policy lint --strict --json policies/*.json",
   ],
+  notes: [
+    'Also: not a policy, an invalid Effect, a missing Action or Resource, actions without a service prefix, unknown actions (with "did you mean"), another bucket than --bucket, Principal in an identity policy, a bucket policy statement without Principal, invalid Sids, unknown condition operators, condition keys the action does not support, malformed ARNs.',
+    "A policy larger than AWS accepts is a warning (IAM counts characters without white space): 6,144 for a managed policy, 2,048 for all inline policies of a user, 5,120 of a group, 10,240 of a role; S3 takes a bucket policy of up to 20 KB. JSON nested more than 64 levels deep exits 2 in every policy command.",
+    "JSON: {files: [{file, kind, kindGiven, findings: [{rule, severity, path, line, column, message, fix}]}], errors, warnings}.",
+  ],
   configure(cmd) {
     cmd
       .description(
-        'Check IAM policy files offline: invalid JSON (line and column), unknown\nactions, object actions on the bucket ARN only (missing /*) and the reverse,\nResource "*" and s3:*, NotAction/NotResource with Allow, missing or old\nVersion, Principal "*" without a condition in a bucket policy, duplicate Sids.\nEach finding has a rule id, a severity, where it is (Statement[1].Resource[0],\nline:column) and the fix. Exits 6 when there is an error (with --strict also\non warnings), 3 when a file is missing.',
+        'Check IAM policy files offline: invalid JSON (line and column), unknown actions, object actions on the bucket ARN only (missing /*) and the reverse, Resource "*" and s3:*, NotAction/NotResource with Allow, missing or old Version, Principal "*" without a condition in a bucket policy, duplicate Sids. Each finding has a rule id, a severity, where it is (Statement[1].Resource[0], line:column) and the fix. Exits 6 when there is an error (with --strict also on warnings), 3 when a file is missing.',
       )
       .argument("<file...>", "policy files (JSON); - reads standard input");
     declareOptions(cmd, options);

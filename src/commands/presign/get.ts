@@ -4,7 +4,7 @@ import { openPresignSession, sessionExpiryWarning } from "../../core/presign/ses
 import type { GetPresignOptions, PresignedRequest } from "../../core/presign/types.js";
 import { parseS3Location } from "../../core/s3/location.js";
 import { defineCommand } from "../context.js";
-import { presignOptions } from "../options/presign.js";
+import { presignNotes, presignOptions } from "../options/presign.js";
 import { declareOptions, type OptionsOf, value } from "../options/spec.js";
 import { signStdinBatch } from "./stdin-batch.js";
 
@@ -49,6 +49,7 @@ export default defineCommand<OptionsOf<typeof options>>({
     "s3kit presign get s3://my-app-uploads/q3.pdf --curl q3.pdf | sh",
     "s3kit presign get --stdin --bucket my-app-uploads < keys.txt > urls.txt",
   ],
+  notes: [...presignNotes],
   configure(cmd) {
     cmd
       .description(

@@ -43,6 +43,10 @@ export default defineCommand<Options>({
     "s3kit presign post s3://my-app-uploads/inbox/ --max-size 10MB --html > upload.html",
     "s3kit presign post s3://my-app-uploads/reports/q3.pdf --content-type application/pdf --expires 15m",
   ],
+  notes: [
+    "JSON: {url, fields, expiresAt, conditions}: POST the fields, in order, as multipart/form-data, with the file as the last field; conditions is the decoded policy. With --content-type-prefix the form sends a Content-Type field too (the file's type). S3 answers 204 on success, 403 with a reason (Policy Condition failed, SignatureDoesNotMatch, Request has expired) or 400 EntityTooLarge.",
+    "The bucket needs a CORS rule that allows POST from the page's origin. --content-type-prefix does not go with --content-type. Exit codes: 2 bad input, 4 no credentials.",
+  ],
   configure(cmd) {
     cmd
       .description(

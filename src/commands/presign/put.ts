@@ -10,7 +10,7 @@ import { openPresignSession, sessionExpiryWarning } from "../../core/presign/ses
 import type { PresignedRequest, PutPresignOptions } from "../../core/presign/types.js";
 import { parseS3Location } from "../../core/s3/location.js";
 import { defineCommand } from "../context.js";
-import { presignOptions } from "../options/presign.js";
+import { presignNotes, presignOptions } from "../options/presign.js";
 import { choice, declareOptions, list, type OptionsOf, value } from "../options/spec.js";
 import { signStdinBatch } from "./stdin-batch.js";
 
@@ -51,6 +51,10 @@ export default defineCommand<OptionsOf<typeof options>>({
     "s3kit presign put s3://my-app-uploads/report.pdf --curl report.pdf | sh",
     "s3kit presign put s3://my-app-uploads/data.csv --content-length 1048576 --metadata owner=alice --sse AES256",
     "s3kit presign put --stdin --bucket my-app-uploads --expires 15m < keys.txt",
+  ],
+  notes: [
+    ...presignNotes,
+    "s3kit's URLs carry no checksum parameter: the AWS SDK's defaults add a CRC32 of the empty body to upload URLs, which makes every real upload fail. From a browser: fetch(url, {method: \"PUT\", headers, body: file}) with the url and headers of --json; the bucket needs a CORS rule for the page's origin (`s3kit bucket cors set`).",
   ],
   configure(cmd) {
     cmd

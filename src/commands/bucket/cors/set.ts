@@ -17,6 +17,9 @@ export default defineCommand<Options>({
     "s3kit bucket cors set my-app-uploads --origin https://app.example.com --methods GET,PUT",
     "s3kit bucket cors set my-app-uploads --file cors.json",
   ],
+  notes: [
+    "An origin is written as the browser sends it, scheme://host[:port]: https://app.example.com, http://localhost:3000. One without a scheme or with a path is refused (exit 2) with the fix. With --json, changed says whether anything was written and previous holds the rules it replaced.",
+  ],
   configure(cmd) {
     cmd
       .description(
