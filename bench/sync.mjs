@@ -8,7 +8,8 @@
 // one listing (`s3kit ls --recursive` of the same prefix); peak RSS under 300 MiB.
 //
 // The peers: the AWS CLI v2 (AWS_CLI, else the first `aws` on PATH that is version 2),
-// MinIO's client (MC, else `mc` on PATH if it is MinIO's), rclone (RCLONE, else on PATH).
+// MinIO's client (MC, else the pinned build in .tools/bin), rclone (RCLONE, else the pinned
+// build in .tools/bin): the versions the transfer benchmark compares, installed the same way.
 // A peer that is not there is left out and said so.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -25,7 +26,15 @@ import {
 } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { localCredentials, localEnv, root, startVersitygw } from "../scripts/servers.mjs";
+import {
+  ensureMc,
+  ensureRclone,
+  goModuleVersion,
+  localCredentials,
+  localEnv,
+  root,
+  startVersitygw,
+} from "../scripts/servers.mjs";
 import { median } from "./lib.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -138,7 +147,7 @@ function findTools() {
       mirror: (dir, p) => [...cli, dir, `s3://${bucket}/${p}`, "--delete", "--only-show-errors"],
     });
   } else missing.push("the AWS CLI v2 (set AWS_CLI)");
-  const mc = findExecutable("MC", "mc", (v) => /minio|RELEASE\./i.test(v), ["--version"]);
+  const mc = pinnedOrGiven("MC", ensureMc, ["--version"]);
   if (mc) {
     const host = new URL(endpoint);
     const env = {
@@ -163,8 +172,8 @@ function findTools() {
         `bench/${bucket}/${p}`,
       ],
     });
-  } else missing.push("MinIO's mc (set MC)");
-  const rclone = findExecutable("RCLONE", "rclone", (v) => /^rclone/.test(v), ["version"]);
+  } else missing.push("MinIO's mc (set MC, or install Go)");
+  const rclone = pinnedOrGiven("RCLONE", ensureRclone, ["version"]);
   if (rclone) {
     const config = join(work, "rclone.conf");
     writeFileSync(config, "");
@@ -188,9 +197,33 @@ function findTools() {
       first: (dir, p) => [rclone.path, "sync", dir, `bench:${bucket}/${p}`],
       mirror: (dir, p) => [rclone.path, "sync", dir, `bench:${bucket}/${p}`],
     });
-  } else missing.push("rclone (set RCLONE)");
+  } else missing.push("rclone (set RCLONE, or install Go)");
   tools.missing = missing;
   return tools;
+}
+
+/**
+ * The peer named by `variable`, else the pinned build the transfer benchmark uses (installed
+ * into .tools/bin with go install when missing), so both benchmarks compare the same versions.
+ */
+function pinnedOrGiven(variable, ensure, versionArgs) {
+  let path = process.env[variable];
+  if (!path) {
+    try {
+      path = ensure();
+    } catch {
+      return undefined;
+    }
+  }
+  const r = spawnSync(path, versionArgs, { encoding: "utf8", env: base });
+  if (r.status !== 0) return undefined;
+  const version = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim();
+  return {
+    path,
+    version: goModuleVersion(path)
+      ? `${version.split("\n")[0]} (${goModuleVersion(path)})`
+      : version,
+  };
 }
 
 /** The executable named by `variable`, else the first `name` on PATH that `accept`s its version. */
