@@ -33,3 +33,9 @@ export const outputFile = {
   out: value("--out", "file", "write the result into this file"),
   force: flag("--force", "with --out: replace an existing file"),
 };
+
+/** --dry-run: each command says what it shows instead of doing it. */
+export const dryRun = flag(
+  "--dry-run",
+  "print the plan (API calls and differences) and change nothing",
+);
