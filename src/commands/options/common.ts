@@ -39,3 +39,10 @@ export const dryRun = flag(
   "--dry-run",
   "print the plan (API calls and differences) and change nothing",
 );
+
+/** --env-file FILE: a file s3kit wrote; each command says what it takes from it. */
+export const envFile = value(
+  "--env-file",
+  "file",
+  "use the keys, region and endpoint of this file (any file s3kit wrote)",
+);
