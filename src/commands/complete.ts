@@ -1,23 +1,21 @@
 import { adjustForColonBreaks, completionFor, splitCommandLine } from "../core/completion.js";
 import { defineCommand } from "./context.js";
+import { declareOptions, flag, type OptionsOf, value } from "./options/spec.js";
 
-interface Options {
-  line: string;
-  shell?: string;
-  colonBreaks?: boolean;
-}
+const options = {
+  line: value("--line", "text", "the command line up to the cursor").required(),
+  shell: value("--shell", "name", "the shell asking"),
+  colonBreaks: flag("--colon-breaks", "the shell splits words at colons (bash)"),
+};
 
 /** Called by the completion scripts on every Tab: prints one candidate per line. */
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: ['s3kit __complete --line "s3kit bucket cr"'],
   configure(cmd) {
-    cmd
-      .description(
-        "Print completion candidates for a command line (used by `s3kit completion` scripts).",
-      )
-      .requiredOption("--line <text>", "the command line up to the cursor")
-      .option("--shell <name>", "the shell asking")
-      .option("--colon-breaks", "the shell splits words at colons (bash)");
+    cmd.description(
+      "Print completion candidates for a command line (used by `s3kit completion` scripts).",
+    );
+    declareOptions(cmd, options);
   },
   async run(ctx, _args, opts) {
     const words = splitCommandLine(opts.line).slice(1);

@@ -1,44 +1,35 @@
 import { isAbsolute, relative } from "node:path";
-import { Option } from "commander";
 import { awsCliCommand } from "../core/aws-cli-command.js";
 import { ExitCode, UsageError } from "../core/errors.js";
 import { folderPrefix } from "../core/objects/endpoints.js";
-import type { FilterRule } from "../core/objects/glob.js";
 import {
   type CopyPlan,
   collectItems,
   createSession,
-  ON_COLLISION,
-  type OnCollision,
   prepareCopy,
   runTransfers,
   type TransferItem,
   type TransferKind,
   type TransferSummary,
 } from "../core/objects/transfer.js";
-import { formatBytes, SIZE_UNITS_HELP } from "../core/s3/size.js";
+import { formatBytes } from "../core/s3/size.js";
 import { formatSeconds, startProgress } from "../io/progress.js";
 import { startSpinner } from "../io/spinner.js";
 import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
+import { dryRun } from "./options/common.js";
+import { declareOptions, type OptionsOf } from "./options/spec.js";
+import {
+  filterRules,
+  objectSettings,
+  transferOptions,
+  transferTuning,
+} from "./options/transfer.js";
 
-interface Options {
-  recursive?: boolean;
-  include?: FilterRule[];
-  exclude?: FilterRule[];
-  multipartThreshold?: string;
-  partSize?: string;
-  concurrency?: string;
-  contentType?: string;
-  metadata?: string[];
-  cacheControl?: string;
-  storageClass?: string;
-  sse?: string;
-  kmsKey?: string;
-  checksum?: string;
-  onCollision?: OnCollision;
-  dryRun?: boolean;
-}
+const options = {
+  ...transferOptions,
+  dryRun: dryRun.describe("list what would be copied; transfer nothing"),
+};
 
 const verbs: Record<TransferKind, { done: string; doing: string; dry: string }> = {
   upload: { done: "Uploaded", doing: "Uploading", dry: "upload" },
@@ -46,7 +37,7 @@ const verbs: Record<TransferKind, { done: string; doing: string; dry: string }> 
   copy: { done: "Copied", doing: "Copying", dry: "copy" },
 };
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit cp ./report.pdf s3://my-app-uploads/reports/",
     "s3kit cp s3://my-app-uploads/reports/report.pdf .",
@@ -66,13 +57,6 @@ export default defineCommand<Options>({
     "Exit codes: 1 a failure (with --recursive, the other files go on), 2 bad input (nothing transferred), 3 the source does not exist, 4 access denied, 5 keys that would land on one file (listed in the error's details with --json; nothing transferred), 130 interrupted.",
   ],
   configure(cmd) {
-    // --include and --exclude share one list so that their order on the command line counts.
-    const filters: FilterRule[] = [];
-    const collect = (type: FilterRule["type"]) => (pattern: string) => {
-      filters.push({ type, pattern });
-      return filters;
-    };
-    const list = (value: string, previous: string[] = []) => [...previous, value];
     cmd
       .description(
         "Copy files to S3, objects from S3, or objects between buckets (server-side). SRC and DST are local paths, s3://BUCKET/KEY locations, or - for stdin/stdout. Files of --multipart-threshold or more go in concurrent parts; downloads land in a temporary file that is checked (size, MD5 or checksum) and renamed. Ctrl-C aborts open multipart uploads and removes partial files.",
@@ -81,47 +65,8 @@ export default defineCommand<Options>({
       .argument(
         "<destination>",
         "local path, s3://BUCKET/KEY (a trailing / means a folder), or - for stdout",
-      )
-      .option("-r, --recursive", "copy a folder or everything under a prefix")
-      .option(
-        "--include <glob>",
-        "with --recursive: copy what matches (repeatable; the last matching rule wins)",
-        collect("include"),
-      )
-      .option(
-        "--exclude <glob>",
-        "with --recursive: skip what matches (repeatable)",
-        collect("exclude"),
-      )
-      .option(
-        "--multipart-threshold <size>",
-        `go multipart from this size (default 8MiB; ${SIZE_UNITS_HELP})`,
-      )
-      .option(
-        "--part-size <size>",
-        `part size, 5MiB to 5GiB (default 8MiB for uploads, grown to stay under 10,000 parts; 16MiB ranges for downloads; ${SIZE_UNITS_HELP})`,
-      )
-      .option("--concurrency <n>", "requests in flight at once, 1 to 64 (default 16)")
-      .option("--content-type <type>", "Content-Type (default: from the file name)")
-      .option("--metadata <key=value>", "user metadata (repeatable)", list)
-      .option("--cache-control <value>", 'Cache-Control, e.g. "public, max-age=31536000"')
-      .option(
-        "--storage-class <class>",
-        "STANDARD, STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR, …",
-      )
-      .option("--sse <mode>", "server-side encryption: AES256, aws:kms or aws:kms:dsse")
-      .option("--kms-key <id>", "KMS key id or ARN for SSE-KMS (implies --sse aws:kms)")
-      .option(
-        "--checksum <algorithm>",
-        "checksum S3 checks and stores with an upload: crc32 (default), crc32c, crc64nvme, sha256, sha1, or none",
-      )
-      .addOption(
-        new Option(
-          "--on-collision <what>",
-          "with --recursive downloads, when keys map to one file (a/b and a//b, or a and a/b): error (the default: list them, write nothing, exit 5) or skip (download the others)",
-        ).choices(ON_COLLISION),
-      )
-      .option("--dry-run", "list what would be copied; transfer nothing");
+      );
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const [source, destination] = args as [string, string];
@@ -130,22 +75,10 @@ export default defineCommand<Options>({
         source,
         destination,
         recursive: opts.recursive === true,
-        filters: opts.include ?? opts.exclude ?? [],
+        filters: filterRules(opts),
         onCollision: opts.onCollision,
-        tuning: {
-          multipartThreshold: opts.multipartThreshold,
-          partSize: opts.partSize,
-          concurrency: opts.concurrency,
-        },
-        settings: {
-          contentType: opts.contentType,
-          metadata: opts.metadata,
-          cacheControl: opts.cacheControl,
-          storageClass: opts.storageClass,
-          sse: opts.sse,
-          kmsKey: opts.kmsKey,
-          checksum: opts.checksum,
-        },
+        tuning: transferTuning(opts),
+        settings: objectSettings(opts),
       },
       ctx.cwd,
     );

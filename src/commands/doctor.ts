@@ -7,7 +7,7 @@ import { assertExistingBucketName } from "../core/s3/bucket-names.js";
 import { assertValidKey } from "../core/s3/keys.js";
 import { symbols } from "../io/style.js";
 import { defineCommand } from "./context.js";
-import { bucket } from "./options/common.js";
+import { bucket, envFile } from "./options/common.js";
 import { declareOptions, type OptionsOf, repeatable, value } from "./options/spec.js";
 
 const options = {
@@ -22,9 +22,7 @@ const options = {
     "level",
     `what the key is meant to do (${ACCESS_LEVEL_NAMES.join(", ")}): a denied action it includes fails, one it does not include is expected`,
   ),
-  envFile: value(
-    "--env-file",
-    "file",
+  envFile: envFile.describe(
     "use the keys, region, endpoint, bucket and prefix of this file (any file s3kit wrote)",
   ),
 };

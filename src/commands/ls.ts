@@ -4,16 +4,17 @@ import { parseS3Location } from "../core/s3/location.js";
 import { formatBytes } from "../core/s3/size.js";
 import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
+import { declareOptions, flag, type OptionsOf } from "./options/spec.js";
 
-interface Options {
-  recursive?: boolean;
-  human?: boolean;
-}
+const options = {
+  recursive: flag("-r, --recursive", "list every object under the prefix, not only the next level"),
+  human: flag("-H, --human", "sizes in KiB, MiB, GiB"),
+};
 
 const DATE_WIDTH = 19;
 const SIZE_WIDTH = 10;
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit ls",
     "s3kit ls s3://my-app-uploads/",
@@ -30,9 +31,8 @@ export default defineCommand<Options>({
       .description(
         "Without a location, list your buckets. With s3://BUCKET[/PREFIX], list what is under it: objects and, unless --recursive, the next level of prefixes (PRE lines), like folders. Long listings stream page by page; --json prints one JSON object per line.",
       )
-      .argument("[location]", "s3://BUCKET or s3://BUCKET/PREFIX")
-      .option("-r, --recursive", "list every object under the prefix, not only the next level")
-      .option("-H, --human", "sizes in KiB, MiB, GiB");
+      .argument("[location]", "s3://BUCKET or s3://BUCKET/PREFIX");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const [text] = args as [string | undefined];

@@ -1,40 +1,35 @@
-import { Option } from "commander";
 import { awsCliCommand } from "../core/aws-cli-command.js";
 import { ExitCode } from "../core/errors.js";
 import { folderPrefix } from "../core/objects/endpoints.js";
-import type { FilterRule } from "../core/objects/glob.js";
-import {
-  createSession,
-  ON_COLLISION,
-  type OnCollision,
-  type Skipped,
-  type TransferKind,
-} from "../core/objects/transfer.js";
-import { formatBytes, SIZE_UNITS_HELP } from "../core/s3/size.js";
+import { createSession, type Skipped, type TransferKind } from "../core/objects/transfer.js";
+import { formatBytes } from "../core/s3/size.js";
 import { type MoveResult, prepareMove, runMove } from "../core/sync/move.js";
 import { formatSeconds, startProgress } from "../io/progress.js";
 import { startSpinner } from "../io/spinner.js";
 import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
+import { dryRun } from "./options/common.js";
+import { declareOptions, type OptionsOf } from "./options/spec.js";
+import {
+  filterRules,
+  objectSettings,
+  transferOptions,
+  transferTuning,
+} from "./options/transfer.js";
 import { locationShower, plural } from "./render/locations.js";
 
-interface Options {
-  recursive?: boolean;
-  include?: FilterRule[];
-  exclude?: FilterRule[];
-  multipartThreshold?: string;
-  partSize?: string;
-  concurrency?: string;
-  contentType?: string;
-  metadata?: string[];
-  cacheControl?: string;
-  storageClass?: string;
-  sse?: string;
-  kmsKey?: string;
-  checksum?: string;
-  onCollision?: OnCollision;
-  dryRun?: boolean;
-}
+const options = {
+  ...transferOptions,
+  recursive: transferOptions.recursive.describe("move a folder or everything under a prefix"),
+  include: transferOptions.include.describe(
+    "with --recursive: move what matches (repeatable; the last matching rule wins)",
+  ),
+  exclude: transferOptions.exclude.describe("with --recursive: leave what matches (repeatable)"),
+  onCollision: transferOptions.onCollision.describe(
+    "with --recursive downloads, when keys map to one file: error (the default: list them, move nothing, exit 5) or skip (move the others)",
+  ),
+  dryRun: dryRun.describe("list what would be moved; change nothing"),
+};
 
 /** The --json document of a move. */
 export interface MoveSummary {
@@ -51,7 +46,7 @@ export interface MoveSummary {
   skipped: Skipped[];
 }
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit mv ./export.csv s3://my-app-uploads/exports/",
     "s3kit mv s3://my-app-uploads/incoming/ s3://my-app-archive/2024/ --recursive",
@@ -62,55 +57,13 @@ export default defineCommand<Options>({
     "Locations, flags and filters are cp's. \"Not changed meanwhile\" means a file's size and time, an object's ETag. A copy that cannot be shown complete has copied: true in --json. Moving objects onto themselves, or onto objects the same move has yet to move, is refused before anything happens.",
   ],
   configure(cmd) {
-    const filters: FilterRule[] = [];
-    const collect = (type: FilterRule["type"]) => (pattern: string) => {
-      filters.push({ type, pattern });
-      return filters;
-    };
-    const list = (value: string, previous: string[] = []) => [...previous, value];
     cmd
       .description(
         "Move files to S3, objects from S3, or objects between buckets: copy (as cp does), check the copy, then delete the source. A copy is checked by size and by content where S3 gives the means (the checksum an upload carried, the MD5 or checksum a download was verified against, equal ETags or checksums of two objects), and the source must not have changed meanwhile; a copy that cannot be shown complete keeps its source (exit 1). Ctrl-C, or any failure, never deletes the source of a copy that was not checked. Folders a recursive move empties are removed.",
       )
       .argument("<source>", "local path or s3://BUCKET/KEY")
-      .argument("<destination>", "local path or s3://BUCKET/KEY (a trailing / means a folder)")
-      .option("-r, --recursive", "move a folder or everything under a prefix")
-      .option(
-        "--include <glob>",
-        "with --recursive: move what matches (repeatable; the last matching rule wins)",
-        collect("include"),
-      )
-      .option(
-        "--exclude <glob>",
-        "with --recursive: leave what matches (repeatable)",
-        collect("exclude"),
-      )
-      .option(
-        "--multipart-threshold <size>",
-        `go multipart from this size (default 8MiB; ${SIZE_UNITS_HELP})`,
-      )
-      .option("--part-size <size>", `part size, 5MiB to 5GiB (default 8MiB; ${SIZE_UNITS_HELP})`)
-      .option("--concurrency <n>", "requests in flight at once, 1 to 64 (default 16)")
-      .option("--content-type <type>", "Content-Type (default: from the file name)")
-      .option("--metadata <key=value>", "user metadata (repeatable)", list)
-      .option("--cache-control <value>", 'Cache-Control, e.g. "public, max-age=31536000"')
-      .option(
-        "--storage-class <class>",
-        "STANDARD, STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR, …",
-      )
-      .option("--sse <mode>", "server-side encryption: AES256, aws:kms or aws:kms:dsse")
-      .option("--kms-key <id>", "KMS key id or ARN for SSE-KMS (implies --sse aws:kms)")
-      .option(
-        "--checksum <algorithm>",
-        "checksum S3 checks and stores with an upload: crc32 (default), crc32c, crc64nvme, sha256, sha1, or none",
-      )
-      .addOption(
-        new Option(
-          "--on-collision <what>",
-          "with --recursive downloads, when keys map to one file: error (the default: list them, move nothing, exit 5) or skip (move the others)",
-        ).choices(ON_COLLISION),
-      )
-      .option("--dry-run", "list what would be moved; change nothing");
+      .argument("<destination>", "local path or s3://BUCKET/KEY (a trailing / means a folder)");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const [sourceText, destinationText] = args as [string, string];
@@ -120,22 +73,10 @@ export default defineCommand<Options>({
       source: sourceText,
       destination: destinationText,
       recursive: opts.recursive === true,
-      filters: opts.include ?? opts.exclude ?? [],
+      filters: filterRules(opts),
       onCollision: opts.onCollision,
-      tuning: {
-        multipartThreshold: opts.multipartThreshold,
-        partSize: opts.partSize,
-        concurrency: opts.concurrency,
-      },
-      settings: {
-        contentType: opts.contentType,
-        metadata: opts.metadata,
-        cacheControl: opts.cacheControl,
-        storageClass: opts.storageClass,
-        sse: opts.sse,
-        kmsKey: opts.kmsKey,
-        checksum: opts.checksum,
-      },
+      tuning: transferTuning(opts),
+      settings: objectSettings(opts),
     };
     const listing = opts.recursive
       ? await startSpinner(out, `Listing ${oneLine(sourceText)}…`)

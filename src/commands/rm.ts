@@ -12,13 +12,15 @@ import { confirm } from "../io/prompt.js";
 import { startSpinner } from "../io/spinner.js";
 import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
+import { dryRun } from "./options/common.js";
+import { declareOptions, flag, type OptionsOf } from "./options/spec.js";
 
-interface Options {
-  recursive?: boolean;
-  dryRun?: boolean;
-}
+const options = {
+  recursive: flag("-r, --recursive", "delete every object under the prefix"),
+  dryRun: dryRun.describe("list what would be deleted; delete nothing"),
+};
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit rm s3://my-app-uploads/tmp/upload.bin",
     "s3kit rm s3://my-app-uploads/tmp/ --recursive --dry-run",
@@ -33,9 +35,8 @@ export default defineCommand<Options>({
       .description(
         "Delete an object, or with --recursive everything under a prefix (batched DeleteObjects, 1,000 keys a call, several calls at once while the listing goes on). A recursive delete says how many objects go and asks first; pass --yes to skip the question (required without a terminal). In a versioned bucket this adds delete markers.",
       )
-      .argument("<location>", "s3://BUCKET/KEY, or s3://BUCKET/PREFIX/ with --recursive")
-      .option("-r, --recursive", "delete every object under the prefix")
-      .option("--dry-run", "list what would be deleted; delete nothing");
+      .argument("<location>", "s3://BUCKET/KEY, or s3://BUCKET/PREFIX/ with --recursive");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const text = args[0] as string;

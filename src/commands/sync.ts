@@ -1,9 +1,7 @@
-import { Option } from "commander";
 import { awsCliCommand } from "../core/aws-cli-command.js";
 import { ExitCode } from "../core/errors.js";
-import type { FilterRule } from "../core/objects/glob.js";
-import { createSession, ON_COLLISION, type OnCollision } from "../core/objects/transfer.js";
-import { formatBytes, SIZE_UNITS_HELP } from "../core/s3/size.js";
+import { createSession } from "../core/objects/transfer.js";
+import { formatBytes } from "../core/s3/size.js";
 import type { Direction } from "../core/sync/compare.js";
 import { describeSide, prepareSync } from "../core/sync/prepare.js";
 import { runSync, type SyncOutcome } from "../core/sync/run.js";
@@ -11,31 +9,60 @@ import { summarize, syncExitCode } from "../core/sync/summary.js";
 import { formatSeconds, startProgress } from "../io/progress.js";
 import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
+import { dryRun } from "./options/common.js";
+import { declareOptions, flag, type OptionsOf, toggle, value } from "./options/spec.js";
+import {
+  filterRules,
+  objectSettings,
+  transferOptions,
+  transferTuning,
+} from "./options/transfer.js";
 import { locationShower, plural } from "./render/locations.js";
 
-interface Options {
-  delete?: boolean;
-  dryRun?: boolean;
-  allowEmptySource?: boolean;
-  maxDelete?: string;
-  checksum?: boolean;
-  sizeOnly?: boolean;
-  exactTimestamps?: boolean;
-  include?: FilterRule[];
-  exclude?: FilterRule[];
-  followSymlinks?: boolean;
-  onCollision?: OnCollision;
-  multipartThreshold?: string;
-  partSize?: string;
-  concurrency?: string;
-  contentType?: string;
-  metadata?: string[];
-  cacheControl?: string;
-  storageClass?: string;
-  sse?: string;
-  kmsKey?: string;
-  checksumAlgorithm?: string;
-}
+const options = {
+  delete: flag("--delete", "delete what is in the destination but not in the source"),
+  dryRun: dryRun.describe("print the plan (transfers and deletions, with sizes); change nothing"),
+  allowEmptySource: flag(
+    "--allow-empty-source",
+    "with --delete: allow an empty source to empty the destination",
+  ),
+  maxDelete: value("--max-delete", "n", "with --delete: refuse to delete more than N (exit 5)"),
+  checksum: flag("--checksum", "compare content instead of size and time (recommended for CI)"),
+  sizeOnly: flag("--size-only", "compare sizes only"),
+  exactTimestamps: flag(
+    "--exact-timestamps",
+    "downloads: transfer same-sized files whose times differ at all",
+  ),
+  include: transferOptions.include.describe(
+    "sync what matches (repeatable; the last matching rule wins; as cp)",
+  ),
+  exclude: transferOptions.exclude.describe("leave out what matches (repeatable; as cp)"),
+  followSymlinks: toggle(
+    "--follow-symlinks",
+    "follow symbolic links (the default)",
+    "leave symbolic links out (and their counterparts alone)",
+  ),
+  onCollision: transferOptions.onCollision.describe(
+    "downloads, when keys map to one file: error (the default: list them, change nothing, exit 5) or skip (leave those keys and their files alone)",
+  ),
+  contentType: transferOptions.contentType.describe(
+    "Content-Type (default: from each file's name)",
+  ),
+  cacheControl: transferOptions.cacheControl,
+  metadata: transferOptions.metadata,
+  storageClass: transferOptions.storageClass,
+  sse: transferOptions.sse,
+  kmsKey: transferOptions.kmsKey,
+  // --checksum chooses how files are compared, so the upload checksum has a longer name.
+  checksumAlgorithm: value(
+    "--checksum-algorithm",
+    "algorithm",
+    "checksum uploads carry (as cp's --checksum): crc32 (default), crc32c, crc64nvme, sha256, sha1, or none",
+  ),
+  multipartThreshold: transferOptions.multipartThreshold,
+  partSize: transferOptions.partSize,
+  concurrency: transferOptions.concurrency,
+};
 
 const verbs: Record<Direction, { done: string; doing: string; plain: string }> = {
   upload: { done: "uploaded", doing: "Uploading", plain: "upload" },
@@ -43,7 +70,7 @@ const verbs: Record<Direction, { done: string; doing: string; plain: string }> =
   copy: { done: "copied", doing: "Copying", plain: "copy" },
 };
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit sync ./dist s3://my-app-site/ --delete --checksum --dry-run",
     "s3kit sync ./dist s3://my-app-site/ --delete --checksum --max-delete 500",
@@ -57,13 +84,6 @@ export default defineCommand<Options>({
     "Exit codes: 1 a transfer or deletion failed, or part of the source could not be synced (listed), 2 bad input, 3 the source does not exist, 4 access denied, 5 a refusal (an empty source, --max-delete, keys that collide), 130 interrupted (nothing is deleted after Ctrl-C).",
   ],
   configure(cmd) {
-    // --include and --exclude share one list so that their order on the command line counts.
-    const filters: FilterRule[] = [];
-    const collect = (type: FilterRule["type"]) => (pattern: string) => {
-      filters.push({ type, pattern });
-      return filters;
-    };
-    const list = (value: string, previous: string[] = []) => [...previous, value];
     cmd
       .description(
         [
@@ -108,53 +128,8 @@ export default defineCommand<Options>({
         ].join("\n"),
       )
       .argument("<source>", "local folder or s3://BUCKET/PREFIX")
-      .argument("<destination>", "local folder (created if missing) or s3://BUCKET/PREFIX")
-      .option("--delete", "delete what is in the destination but not in the source")
-      .option("--dry-run", "print the plan (transfers and deletions, with sizes); change nothing")
-      .option(
-        "--allow-empty-source",
-        "with --delete: allow an empty source to empty the destination",
-      )
-      .option("--max-delete <n>", "with --delete: refuse to delete more than N (exit 5)")
-      .option("--checksum", "compare content instead of size and time (recommended for CI)")
-      .option("--size-only", "compare sizes only")
-      .option(
-        "--exact-timestamps",
-        "downloads: transfer same-sized files whose times differ at all",
-      )
-      .option(
-        "--include <glob>",
-        "sync what matches (repeatable; the last matching rule wins; as cp)",
-        collect("include"),
-      )
-      .option("--exclude <glob>", "leave out what matches (repeatable; as cp)", collect("exclude"))
-      .option("--follow-symlinks", "follow symbolic links (the default)")
-      .option("--no-follow-symlinks", "leave symbolic links out (and their counterparts alone)")
-      .addOption(
-        new Option(
-          "--on-collision <what>",
-          "downloads, when keys map to one file: error (the default: list them, change nothing, exit 5) or skip (leave those keys and their files alone)",
-        ).choices(ON_COLLISION),
-      )
-      .option("--content-type <type>", "Content-Type (default: from each file's name)")
-      .option("--cache-control <value>", 'Cache-Control, e.g. "public, max-age=31536000"')
-      .option("--metadata <key=value>", "user metadata (repeatable)", list)
-      .option(
-        "--storage-class <class>",
-        "STANDARD, STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR, …",
-      )
-      .option("--sse <mode>", "server-side encryption: AES256, aws:kms or aws:kms:dsse")
-      .option("--kms-key <id>", "KMS key id or ARN for SSE-KMS (implies --sse aws:kms)")
-      .option(
-        "--checksum-algorithm <algorithm>",
-        "checksum uploads carry (as cp's --checksum): crc32 (default), crc32c, crc64nvme, sha256, sha1, or none",
-      )
-      .option(
-        "--multipart-threshold <size>",
-        `go multipart from this size (default 8MiB; ${SIZE_UNITS_HELP})`,
-      )
-      .option("--part-size <size>", `part size, 5MiB to 5GiB (default 8MiB; ${SIZE_UNITS_HELP})`)
-      .option("--concurrency <n>", "requests in flight at once, 1 to 64 (default 16)");
+      .argument("<destination>", "local folder (created if missing) or s3://BUCKET/PREFIX");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const [sourceText, destinationText] = args as [string, string];
@@ -168,23 +143,11 @@ export default defineCommand<Options>({
         deleteExtra: opts.delete === true,
         allowEmptySource: opts.allowEmptySource,
         maxDelete: opts.maxDelete,
-        filters: opts.include ?? opts.exclude ?? [],
+        filters: filterRules(opts),
         followSymlinks: opts.followSymlinks !== false,
         onCollision: opts.onCollision,
-        tuning: {
-          multipartThreshold: opts.multipartThreshold,
-          partSize: opts.partSize,
-          concurrency: opts.concurrency,
-        },
-        settings: {
-          contentType: opts.contentType,
-          metadata: opts.metadata,
-          cacheControl: opts.cacheControl,
-          storageClass: opts.storageClass,
-          sse: opts.sse,
-          kmsKey: opts.kmsKey,
-          checksum: opts.checksumAlgorithm,
-        },
+        tuning: transferTuning(opts),
+        settings: objectSettings({ ...opts, checksum: opts.checksumAlgorithm }),
       },
       ctx.cwd,
     );

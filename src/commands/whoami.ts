@@ -3,12 +3,16 @@ import type { HandoverFile } from "../core/handover/read.js";
 import { getIdentity, type Identity } from "../core/identity.js";
 import { renderFields } from "../io/table.js";
 import { defineCommand } from "./context.js";
+import { envFile } from "./options/common.js";
+import { declareOptions, type OptionsOf } from "./options/spec.js";
 
-interface Options {
-  envFile?: string;
-}
+const options = {
+  envFile: envFile.describe(
+    "use the keys, region and endpoint of this file (a .env, JSON, CSV or credentials file; --profile picks the profile of a credentials file)",
+  ),
+};
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit whoami",
     "s3kit whoami --profile dev --json",
@@ -21,14 +25,10 @@ export default defineCommand<Options>({
     "JSON: {account, arn, userId, isRoot, identityAvailable, identityUnavailableReason, accessKeyId, verifiedBy, actionDenied, profile, region, regionSource, endpoints, endpointSource, credentialSource, credentialsExpireAt}; without STS, account, arn, userId and isRoot are null. --env-file adds envFile: {path, format, bucket, prefix, variables} (which variable held what; never the secret).",
   ],
   configure(cmd) {
-    cmd
-      .description(
-        "Show who s3kit acts as (account, ARN, user id), the region and endpoint it talks to, the access key and where the credentials came from. On an endpoint without STS (MinIO, versitygw, R2) the identity is not available: s3kit proves the keys with a signed S3 request instead and says so.\n\n--env-file F checks the keys in a file s3kit wrote (any format, style or variable names, those of .s3kit.json too) with the file's region and endpoint, as the app will use them.",
-      )
-      .option(
-        "--env-file <file>",
-        "use the keys, region and endpoint of this file (a .env, JSON, CSV or credentials file; --profile picks the profile of a credentials file)",
-      );
+    cmd.description(
+      "Show who s3kit acts as (account, ARN, user id), the region and endpoint it talks to, the access key and where the credentials came from. On an endpoint without STS (MinIO, versitygw, R2) the identity is not available: s3kit proves the keys with a signed S3 request instead and says so.\n\n--env-file F checks the keys in a file s3kit wrote (any format, style or variable names, those of .s3kit.json too) with the file's region and endpoint, as the app will use them.",
+    );
+    declareOptions(cmd, options);
   },
   async run(ctx, _args, opts) {
     const opened = opts.envFile

@@ -13,7 +13,9 @@ import {
   list,
   negatable,
   type OptionsOf,
+  parsed,
   repeatable,
+  toggle,
   value,
 } from "../../src/commands/options/spec.js";
 
@@ -108,6 +110,40 @@ describe("option specs", () => {
     const a = declareOptions(new Command("a"), specs);
     const b = declareOptions(new Command("b"), specs);
     expect(a.options[0]).not.toBe(b.options[0]);
+  });
+
+  it("declare a toggle as --name and --no-name, undefined unless one is given", () => {
+    const toggles = { tls: toggle("--tls", "use TLS", "never use TLS") };
+    const cmd = declareOptions(new Command("t"), toggles);
+    expect(cmd.options.map((o) => [o.flags, o.description])).toEqual([
+      ["--tls", "use TLS"],
+      ["--no-tls", "never use TLS"],
+    ]);
+    const run = (argv: string[]) => {
+      const c = declareOptions(new Command("t"), {
+        tls: toggles.tls.describe("TLS"),
+      }).exitOverride();
+      c.parse(argv, { from: "user" });
+      return c.opts().tls as boolean | undefined;
+    };
+    expect([run([]), run(["--tls"]), run(["--no-tls"]), run(["--no-tls", "--tls"])]).toEqual([
+      undefined,
+      true,
+      false,
+      true,
+    ]);
+  });
+
+  it("parse each occurrence of a parsed option with the result so far", () => {
+    const sums = { add: parsed("--add", "n", "add N", (v, sum: number = 0) => sum + Number(v)) };
+    const run = (argv: string[]): OptionsOf<typeof sums> => {
+      const c = declareOptions(new Command("t"), sums).exitOverride();
+      c.parse(argv, { from: "user" });
+      return c.opts() as OptionsOf<typeof sums>;
+    };
+    expect(run(["--add", "2", "--add", "3"])).toEqual({ add: 5 });
+    expect(run([])).toEqual({});
+    expect(declareOptions(new Command("t"), sums).options[0]?.defaultValue).toBeUndefined();
   });
 
   it("refuse a key that is not the option's value name", () => {

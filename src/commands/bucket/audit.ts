@@ -4,12 +4,13 @@ import { auditBucketByName } from "../../core/buckets/info.js";
 import { CheckFailedError, UsageError } from "../../core/errors.js";
 import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { defineCommand } from "../context.js";
+import { declareOptions, type OptionsOf, value } from "../options/spec.js";
 
-interface Options {
-  failOn?: string;
-}
+const options = {
+  failOn: value("--fail-on", "level", "exit 6 if a finding at or above high, medium or low exists"),
+};
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit bucket audit my-app-uploads",
     "s3kit bucket audit my-app-uploads --fail-on high",
@@ -30,8 +31,8 @@ export default defineCommand<Options>({
           "LEVEL exists (for CI). Settings the endpoint does not support are listed apart " +
           "(n/a), with what that means for safety; they are not findings.",
       )
-      .argument("<name>", "bucket name")
-      .option("--fail-on <level>", "exit 6 if a finding at or above high, medium or low exists");
+      .argument("<name>", "bucket name");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const name = args[0] as string;

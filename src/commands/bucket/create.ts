@@ -5,8 +5,10 @@ import { parseCreateFlags, TRANSITION_CLASSES } from "../../core/buckets/spec.js
 import { iacBucket, renderStack } from "../../core/iac/from-specs.js";
 import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { defineCommand } from "../context.js";
+import { bucketSettings } from "../options/bucket-settings.js";
+import { dryRun } from "../options/common.js";
 import { emit } from "../options/emit.js";
-import type { OptionsOf } from "../options/spec.js";
+import { declareOptions, list, type OptionsOf, toggle, value } from "../options/spec.js";
 import {
   renderCreatePlan,
   renderCreateReport,
@@ -14,30 +16,51 @@ import {
   renderNotSupported,
 } from "../render/bucket-create.js";
 
-interface Options extends OptionsOf<{ emit: typeof emit }> {
-  generateName?: boolean;
-  env?: string;
-  project?: string;
-  kmsKey?: string;
-  versioning?: boolean;
-  corsOrigin?: string[];
-  corsMethods?: string[];
-  corsFile?: string;
-  expireDays?: string;
-  expirePrefix?: string;
-  transition?: string[];
-  noncurrentExpireDays?: string;
-  tag?: string[];
-  accessLogBucket?: string;
-  accessLogPrefix?: string;
-  publicRead?: boolean;
-  publicPrefix?: string;
-  tlsPolicy?: boolean;
-  dryRun?: boolean;
-  strict?: boolean;
-}
+const options = {
+  generateName: bucketSettings.generateName,
+  env: value("--env", "env", "environment part of a generated name, e.g. dev"),
+  project: bucketSettings.project,
+  kmsKey: value("--kms-key", "arn", "default encryption SSE-KMS with this key and a bucket key"),
+  versioning: bucketSettings.versioning,
+  corsOrigin: bucketSettings.corsOrigin,
+  corsMethods: list("--cors-methods", "method", "CORS methods instead of GET, PUT, POST, HEAD"),
+  corsFile: value("--cors-file", "file", 'CORS rules from a JSON file ({"CORSRules": [...]})'),
+  expireDays: bucketSettings.expireDays,
+  expirePrefix: bucketSettings.expirePrefix,
+  transition: list(
+    "--transition",
+    "class:days",
+    `move objects to colder storage: ${TRANSITION_CLASSES.join(", ")} (e.g. STANDARD_IA:30)`,
+  ),
+  noncurrentExpireDays: value(
+    "--noncurrent-expire-days",
+    "n",
+    "delete old versions N days after they became noncurrent (with --versioning)",
+  ),
+  tag: list("--tag", "key=value", "add or update bucket tags"),
+  accessLogBucket: value(
+    "--access-log-bucket",
+    "bucket",
+    "write server access logs into this bucket",
+  ),
+  accessLogPrefix: value(
+    "--access-log-prefix",
+    "prefix",
+    "key prefix for the access logs (default: NAME/)",
+  ),
+  publicRead: bucketSettings.publicRead,
+  publicPrefix: bucketSettings.publicPrefix,
+  tlsPolicy: toggle(
+    "--tls-policy",
+    "apply the TLS-only bucket policy even on a plain-HTTP endpoint (applied by default otherwise)",
+    "remove s3kit's TLS-only statements from the bucket policy",
+  ),
+  dryRun,
+  strict: bucketSettings.strict,
+  emit,
+};
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit bucket create my-app-uploads",
     "s3kit bucket create my-app-uploads --region eu-west-1 --cors-origin https://app.example.com http://localhost:3000",
@@ -72,50 +95,8 @@ export default defineCommand<Options>({
           "error. If a step fails on a bucket this run provably created, the bucket is deleted " +
           "again while it is still empty.",
       )
-      .argument("[name]", "bucket name (3-63 lowercase letters, digits, dots and hyphens)")
-      .option(
-        "--generate-name",
-        "make a unique name ENV-PROJECT-xxxxxx (needs --env and --project)",
-      )
-      .option("--env <env>", "environment part of a generated name, e.g. dev")
-      .option("--project <project>", "project part of a generated name, e.g. shop")
-      .option("--kms-key <arn>", "default encryption SSE-KMS with this key and a bucket key")
-      .option("--versioning", "enable versioning")
-      .option(
-        "--cors-origin <url...>",
-        "allow these browser origins (methods GET, PUT, POST, HEAD; headers *; exposes ETag; max-age 3600)",
-      )
-      .option("--cors-methods <method...>", "CORS methods instead of GET, PUT, POST, HEAD")
-      .option("--cors-file <file>", 'CORS rules from a JSON file ({"CORSRules": [...]})')
-      .option("--expire-days <n>", "delete objects N days after they were written")
-      .option("--expire-prefix <prefix>", "expire only objects under this prefix")
-      .option(
-        "--transition <class:days...>",
-        `move objects to colder storage: ${TRANSITION_CLASSES.join(", ")} (e.g. STANDARD_IA:30)`,
-      )
-      .option(
-        "--noncurrent-expire-days <n>",
-        "delete old versions N days after they became noncurrent (with --versioning)",
-      )
-      .option("--tag <key=value...>", "add or update bucket tags")
-      .option("--access-log-bucket <bucket>", "write server access logs into this bucket")
-      .option("--access-log-prefix <prefix>", "key prefix for the access logs (default: NAME/)")
-      .option(
-        "--public-read",
-        "make objects publicly readable with a bucket policy (needs --yes; ACL blocks stay on)",
-      )
-      .option("--public-prefix <prefix>", "make only objects under this prefix public")
-      .option(
-        "--tls-policy",
-        "apply the TLS-only bucket policy even on a plain-HTTP endpoint (applied by default otherwise)",
-      )
-      .option("--no-tls-policy", "remove s3kit's TLS-only statements from the bucket policy")
-      .option("--dry-run", "print the plan (API calls and differences) and change nothing")
-      .option(
-        "--strict",
-        "a setting the endpoint does not support is an error (exit 5; a bucket this run created is rolled back)",
-      )
-      .addOption(emit.option());
+      .argument("[name]", "bucket name (3-63 lowercase letters, digits, dots and hyphens)");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const name = args[0] as string | undefined;

@@ -10,13 +10,18 @@ import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { startItemProgress } from "../../io/item-progress.js";
 import { confirm } from "../../io/prompt.js";
 import { defineCommand } from "../context.js";
+import { declareOptions, flag, type OptionsOf, value } from "../options/spec.js";
 
-interface Options {
-  force?: boolean;
-  concurrency?: string;
-}
+const options = {
+  force: flag("--force", "delete everything in the bucket first"),
+  concurrency: value(
+    "--concurrency",
+    "n",
+    `delete batches in flight (default ${DEFAULT_DELETE_CONCURRENCY})`,
+  ),
+};
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit bucket delete my-old-bucket",
     "s3kit bucket delete my-old-bucket --force --yes",
@@ -33,12 +38,8 @@ export default defineCommand<Options>({
           "version and delete marker (in batches of 1000, several at a time) and aborts every " +
           "open multipart upload first. Exits 5 for a non-empty bucket without --force.",
       )
-      .argument("<name>", "bucket name")
-      .option("--force", "delete everything in the bucket first")
-      .option(
-        "--concurrency <n>",
-        `delete batches in flight (default ${DEFAULT_DELETE_CONCURRENCY})`,
-      );
+      .argument("<name>", "bucket name");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const name = args[0] as string;

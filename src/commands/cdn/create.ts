@@ -2,23 +2,37 @@ import { createCdn } from "../../core/cdn/create.js";
 import { parseCdnFlags } from "../../core/cdn/spec.js";
 import { iacCdn, renderStack } from "../../core/iac/from-specs.js";
 import { defineCommand } from "../context.js";
+import { dryRun } from "../options/common.js";
 import { emit } from "../options/emit.js";
-import type { OptionsOf } from "../options/spec.js";
+import { declareOptions, list, type OptionsOf, value } from "../options/spec.js";
 import { renderCdnPlan, renderCdnReport } from "../render/cdn.js";
 
-interface Options extends OptionsOf<{ emit: typeof emit }> {
-  prefix?: string;
-  domain?: string[];
-  certificateArn?: string;
-  priceClass?: string;
-  dryRun?: boolean;
-}
+const options = {
+  prefix: value("--prefix", "prefix", "serve only the objects under this prefix (e.g. images/)"),
+  domain: list(
+    "--domain",
+    "domain",
+    "serve on your own domain(s), e.g. cdn.example.com (needs --certificate-arn)",
+  ),
+  certificateArn: value(
+    "--certificate-arn",
+    "arn",
+    "ACM certificate in us-east-1 that covers every --domain",
+  ),
+  priceClass: value(
+    "--price-class",
+    "class",
+    "edge locations: 100 (North America, Europe, Israel; cheapest), 200, or All (a new distribution's default)",
+  ),
+  dryRun,
+  emit,
+};
 
 /** A rollback waits this long for CloudFront to deploy the disabled distribution it must delete. */
 const ROLLBACK_TIMEOUT_MS = 15 * 60_000;
 const POLL_MS = 15_000;
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit cdn create my-app-assets",
     "s3kit cdn create my-app-assets --prefix images/ --price-class 100",
@@ -44,19 +58,8 @@ export default defineCommand<Options>({
           "and AWS_S3_CUSTOM_DOMAIN for the app. Re-running converges; if a step fails, what " +
           "this run created is removed again.",
       )
-      .argument("<bucket>", "the bucket to serve")
-      .option("--prefix <prefix>", "serve only the objects under this prefix (e.g. images/)")
-      .option(
-        "--domain <domain...>",
-        "serve on your own domain(s), e.g. cdn.example.com (needs --certificate-arn)",
-      )
-      .option("--certificate-arn <arn>", "ACM certificate in us-east-1 that covers every --domain")
-      .option(
-        "--price-class <class>",
-        "edge locations: 100 (North America, Europe, Israel; cheapest), 200, or All (a new distribution's default)",
-      )
-      .option("--dry-run", "print the plan (API calls and differences) and change nothing")
-      .addOption(emit.option());
+      .argument("<bucket>", "the bucket to serve");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const bucket = args[0] as string;

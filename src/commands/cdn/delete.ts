@@ -10,15 +10,16 @@ import { assertValidBucketName } from "../../core/s3/bucket-names.js";
 import { confirm } from "../../io/prompt.js";
 import { startSpinner } from "../../io/spinner.js";
 import { defineCommand } from "../context.js";
+import { declareOptions, negatable, type OptionsOf, value } from "../options/spec.js";
 
-interface Options {
-  wait?: boolean;
-  timeout?: string;
-}
+const options = {
+  wait: negatable("--no-wait", "do not wait for CloudFront to deploy the disabled distribution"),
+  timeout: value("--timeout", "duration", "how long to wait for CloudFront (default 30m)"),
+};
 
 const POLL_MS = 15_000;
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit cdn delete my-app-assets",
     "s3kit cdn delete my-app-assets --yes --no-wait   # disable now, run again later to finish",
@@ -36,9 +37,8 @@ export default defineCommand<Options>({
           "--no-wait it stops after disabling; run it again later to finish. Distributions " +
           "s3kit did not make are left alone.",
       )
-      .argument("<bucket>", "the bucket the distribution serves")
-      .option("--no-wait", "do not wait for CloudFront to deploy the disabled distribution")
-      .option("--timeout <duration>", "how long to wait for CloudFront (default 30m)");
+      .argument("<bucket>", "the bucket the distribution serves");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const bucket = args[0] as string;

@@ -13,18 +13,28 @@ import {
 } from "../../core/iam/audit.js";
 import { requireAwsIam } from "../../core/iam/backend.js";
 import { defineCommand } from "../context.js";
+import { iamConcurrency } from "../options/iam.js";
+import { declareOptions, flag, type OptionsOf, repeatable, value } from "../options/spec.js";
 
-interface Options {
-  maxKeyAge: string;
-  maxUnused: string;
-  failOn: string[];
-  s3kitOnly?: boolean;
-  concurrency: string;
-}
+const options = {
+  maxKeyAge: value("--max-key-age", "days", "oldest acceptable key age in days").default(
+    String(DEFAULT_MAX_KEY_AGE_DAYS),
+  ),
+  maxUnused: value(
+    "--max-unused",
+    "days",
+    "longest acceptable time since a key was used, in days",
+  ).default(String(DEFAULT_MAX_UNUSED_DAYS)),
+  failOn: repeatable(
+    "--fail-on",
+    "what",
+    `exit 6 on findings of this severity or worse (${SEVERITIES.join(", ")}) or with these ids (repeatable, comma-separated)`,
+  ),
+  s3kitOnly: flag("--s3kit-only", "only the users s3kit manages (path /s3kit/)"),
+  concurrency: iamConcurrency,
+};
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit iam audit",
     "s3kit iam audit --max-key-age 60 --fail-on high       # in CI: exit 6 on high findings",
@@ -35,28 +45,10 @@ export default defineCommand<Options>({
     "JSON: {users, keys, maxKeyAgeDays, maxUnusedDays, findings: [{id, severity, user, key, message, fix}], ok}.",
   ],
   configure(cmd) {
-    cmd
-      .description(
-        `Audit the account's IAM users: access keys older than --max-key-age days (high), active keys never used or unused for --max-unused days (medium), inactive keys left behind (low), and users allowed * or s3:* on * (high). With --fail-on, exits 6 when a finding matches. Findings: ${AUDIT_FINDINGS.join(", ")}.`,
-      )
-      .option(
-        "--max-key-age <days>",
-        "oldest acceptable key age in days",
-        String(DEFAULT_MAX_KEY_AGE_DAYS),
-      )
-      .option(
-        "--max-unused <days>",
-        "longest acceptable time since a key was used, in days",
-        String(DEFAULT_MAX_UNUSED_DAYS),
-      )
-      .option(
-        "--fail-on <what>",
-        `exit 6 on findings of this severity or worse (${SEVERITIES.join(", ")}) or with these ids (repeatable, comma-separated)`,
-        collect,
-        [],
-      )
-      .option("--s3kit-only", "only the users s3kit manages (path /s3kit/)")
-      .option("--concurrency <n>", "IAM calls in flight at once", String(DEFAULT_POOL_CONCURRENCY));
+    cmd.description(
+      `Audit the account's IAM users: access keys older than --max-key-age days (high), active keys never used or unused for --max-unused days (medium), inactive keys left behind (low), and users allowed * or s3:* on * (high). With --fail-on, exits 6 when a finding matches. Findings: ${AUDIT_FINDINGS.join(", ")}.`,
+    );
+    declareOptions(cmd, options);
   },
   async run(ctx, _args, opts) {
     const maxKeyAgeDays = parseDays("--max-key-age", opts.maxKeyAge);

@@ -4,13 +4,12 @@ import type { DevEntry, KeyInfo } from "../../core/iam/list.js";
 import { renderTable } from "../../io/table.js";
 import { defineCommand } from "../context.js";
 import { bucket } from "../options/common.js";
-import { declareOptions, type OptionsOf, value } from "../options/spec.js";
+import { iamConcurrency } from "../options/iam.js";
+import { declareOptions, type OptionsOf } from "../options/spec.js";
 
 const options = {
   bucket: bucket.describe("only those with access to this bucket"),
-  concurrency: value("--concurrency", "n", "IAM calls in flight at once").default(
-    String(DEFAULT_POOL_CONCURRENCY),
-  ),
+  concurrency: iamConcurrency,
 };
 
 interface Row {

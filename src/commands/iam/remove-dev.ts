@@ -2,12 +2,13 @@ import { removeDeveloper } from "../../core/iam/backend.js";
 import { assertValidIamName } from "../../core/iam/names.js";
 import { confirm } from "../../io/prompt.js";
 import { defineCommand } from "../context.js";
+import { declareOptions, flag, type OptionsOf } from "../options/spec.js";
 
-interface Options {
-  ifExists?: boolean;
-}
+const options = {
+  ifExists: flag("--if-exists", "exit 0 when the user does not exist"),
+};
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit iam remove-dev alice",
     "s3kit iam remove-dev alice --yes --if-exists   # in a script: no prompt, no error if gone",
@@ -17,8 +18,8 @@ export default defineCommand<Options>({
       .description(
         "Offboard a developer completely: delete their access keys (first, so they stop working), console password, MFA devices, signing certificates, SSH keys, service-specific credentials and inline policies; detach managed policies, remove them from groups, and delete the user. Asks first (--yes to skip). Groups and managed policies shared with others stay. A missing user exits 3, or 0 with --if-exists.",
       )
-      .argument("<name>", "IAM user name")
-      .option("--if-exists", "exit 0 when the user does not exist");
+      .argument("<name>", "IAM user name");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const userName = String(args[0]);

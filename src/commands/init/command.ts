@@ -17,10 +17,11 @@ import { type InitAnswers, type InitPlan, parseDevFlag, planInit } from "../../c
 import { confirm, terminalAsker } from "../../io/prompt.js";
 import { startSpinner } from "../../io/spinner.js";
 import { type Context, defineCommand } from "../context.js";
-import { bucket } from "../options/common.js";
+import { bucketSettings } from "../options/bucket-settings.js";
+import { bucket, dryRun } from "../options/common.js";
 import { credentialOptions } from "../options/credentials.js";
 import { emit } from "../options/emit.js";
-import { declareOptions, flag, list, type OptionsOf, repeatable, value } from "../options/spec.js";
+import { declareOptions, type OptionsOf, repeatable, value } from "../options/spec.js";
 import {
   renderCreatePlan,
   renderInterruptCleanup,
@@ -31,8 +32,7 @@ import { askInitQuestions } from "./wizard.js";
 
 const options = {
   bucket: bucket.describe("the bucket's name"),
-  generateName: flag(
-    "--generate-name",
+  generateName: bucketSettings.generateName.describe(
     "generate the name ENV-PROJECT-random (with --env and --project)",
   ),
   /** The environment for --generate-name, and NAME=FIELD variables (told apart by the "="). */
@@ -41,25 +41,22 @@ const options = {
     "env|name=field",
     `environment for --generate-name (dev, staging, prod…); NAME=FIELD: a variable of your own in the .env files (repeatable; fields ${FIELDS.join(", ")}, or value:TEXT), remembered in ${PROJECT_FILE}`,
   ),
-  project: value("--project", "project", "project for --generate-name"),
-  publicRead: flag("--public-read", "make objects publicly readable (needs --yes)"),
-  publicPrefix: value("--public-prefix", "prefix", "make only objects under this prefix public"),
-  corsOrigin: list(
-    "--cors-origin",
-    "url",
+  project: bucketSettings.project.describe("project for --generate-name"),
+  publicRead: bucketSettings.publicRead.describe("make objects publicly readable (needs --yes)"),
+  publicPrefix: bucketSettings.publicPrefix,
+  corsOrigin: bucketSettings.corsOrigin.describe(
     "frontend origins allowed to use the bucket from a browser",
   ),
-  versioning: flag("--versioning", "keep old versions of overwritten objects"),
-  expireDays: value("--expire-days", "n", "delete objects after N days"),
-  expirePrefix: value("--expire-prefix", "prefix", "only expire objects under this prefix"),
+  versioning: bucketSettings.versioning.describe("keep old versions of overwritten objects"),
+  expireDays: bucketSettings.expireDays.describe("delete objects after N days"),
+  expirePrefix: bucketSettings.expirePrefix.describe("only expire objects under this prefix"),
   dev: repeatable("--dev", "name:level[:prefix]", "a developer to onboard (repeatable)"),
   envStyle: credentialOptions.envStyle.describe(
     `variable names in the .env files: ${ENV_STYLES.join(", ")} (default: ${PROJECT_FILE}'s, or aws)`,
   ),
   outDir: value("--out-dir", "dir", "where the developers' .env.NAME files go").default("."),
-  dryRun: flag("--dry-run", "print the plan and change nothing"),
-  strict: flag(
-    "--strict",
+  dryRun: dryRun.describe("print the plan and change nothing"),
+  strict: bucketSettings.strict.describe(
     "a bucket setting the endpoint does not support is an error (exit 5), not a warning",
   ),
   emit,

@@ -33,3 +33,16 @@ export const outputFile = {
   out: value("--out", "file", "write the result into this file"),
   force: flag("--force", "with --out: replace an existing file"),
 };
+
+/** --dry-run: each command says what it shows instead of doing it. */
+export const dryRun = flag(
+  "--dry-run",
+  "print the plan (API calls and differences) and change nothing",
+);
+
+/** --env-file FILE: a file s3kit wrote; each command says what it takes from it. */
+export const envFile = value(
+  "--env-file",
+  "file",
+  "use the keys, region and endpoint of this file (any file s3kit wrote)",
+);

@@ -1,9 +1,10 @@
 // The options `presign get` and `presign put` share: how long the URL works, a ready curl
-// command, and --stdin batches (with --bucket, of keys).
+// command, and --stdin batches (with --bucket, of keys); and what `presign put` and
+// `presign post` let an upload do, which the signature fixes.
 
 import { DEFAULT_EXPIRES } from "../../core/presign/options.js";
 import { bucket } from "./common.js";
-import { flag, value } from "./spec.js";
+import { choice, flag, list, value } from "./spec.js";
 
 export const presignOptions = {
   expires: value(
@@ -14,6 +15,21 @@ export const presignOptions = {
   curl: value("--curl", "file", "print a curl command for FILE"),
   stdin: flag("--stdin", "sign one location per input line"),
   bucket: bucket.describe("with --stdin: every input line is a key in this bucket"),
+};
+
+/** What a presigned upload must send; descriptions are put's, post says them its own way. */
+export const uploadConditions = {
+  contentType: value("--content-type", "type", "signed: the upload must send this Content-Type"),
+  metadata: list(
+    "--metadata",
+    "key=value",
+    "signed: user metadata the upload must send (x-amz-meta-KEY headers)",
+  ),
+  sse: choice("--sse", "algorithm", "signed: server-side encryption the upload must ask for", [
+    "AES256",
+    "aws:kms",
+  ]),
+  sseKmsKeyId: value("--sse-kms-key-id", "key", "with --sse aws:kms: the KMS key to encrypt with"),
 };
 
 /** What `presign get` and `put` say after their examples. */

@@ -14,6 +14,8 @@ export class OptionSpec<T> {
     readonly flags: string,
     readonly description: string,
     private readonly setup: (option: Option) => void = () => {},
+    /** A toggle's `--no-` twin: its description. */
+    private readonly negation?: string,
   ) {}
 
   /** `--name`: true when given. */
@@ -24,6 +26,18 @@ export class OptionSpec<T> {
   /** `--no-name`: true unless given. */
   static negatable(flags: `--no-${string}`, description: string): OptionSpec<boolean> {
     return new OptionSpec(flags, description);
+  }
+
+  /**
+   * `--name` and `--no-name`: true or false as the last one given says, undefined when
+   * neither is (so the command can tell "not asked" from either answer).
+   */
+  static toggle(
+    flags: `--${string}`,
+    description: string,
+    negatedDescription: string,
+  ): OptionSpec<boolean | undefined> {
+    return new OptionSpec(flags, description, undefined, negatedDescription);
   }
 
   /** `--name <value>`. */
@@ -52,6 +66,21 @@ export class OptionSpec<T> {
     });
   }
 
+  /**
+   * `--name <value>`, each occurrence turned into T by `parse`, which gets the result so far
+   * (undefined the first time; commander's argParser). Undefined when not given.
+   */
+  static parsed<T>(
+    flags: `-${string}`,
+    value: string,
+    description: string,
+    parse: (value: string, previous: T | undefined) => T,
+  ): OptionSpec<T | undefined> {
+    return new OptionSpec(`${flags} <${value}>`, description, (o) => {
+      o.argParser(parse);
+    });
+  }
+
   /** `--name <value>` limited to `choices`. */
   static choice<const C extends readonly string[]>(
     flags: `-${string}`,
@@ -66,7 +95,7 @@ export class OptionSpec<T> {
 
   /** The same option with the description this command gives it. */
   describe(description: string): OptionSpec<T> {
-    return new OptionSpec(this.flags, description, this.setup);
+    return new OptionSpec(this.flags, description, this.setup, this.negation);
   }
 
   /** Must be given (commander says so, exit 2). */
@@ -79,18 +108,25 @@ export class OptionSpec<T> {
     return this.extended((o) => o.default(value));
   }
 
-  /** The commander Option, new for each command that declares it. */
-  option(): Option {
+  /** The commander Options (two for a toggle), new for each command that declares them. */
+  options(): Option[] {
     const option = new Option(this.flags, this.description);
     this.setup(option);
-    return option;
+    if (this.negation === undefined) return [option];
+    // Declared after the positive one, so commander sets no default for it.
+    return [option, new Option(`--no-${option.long?.slice(2)}`, this.negation)];
   }
 
   private extended<U>(more: (option: Option) => void): OptionSpec<U> {
-    return new OptionSpec<U>(this.flags, this.description, (o) => {
-      this.setup(o);
-      more(o);
-    });
+    return new OptionSpec<U>(
+      this.flags,
+      this.description,
+      (o) => {
+        this.setup(o);
+        more(o);
+      },
+      this.negation,
+    );
   }
 }
 
@@ -100,6 +136,8 @@ export const value = OptionSpec.value;
 export const list = OptionSpec.list;
 export const repeatable = OptionSpec.repeatable;
 export const choice = OptionSpec.choice;
+export const toggle = OptionSpec.toggle;
+export const parsed = OptionSpec.parsed;
 
 // biome-ignore lint/suspicious/noExplicitAny: any value type; each spec keeps its own.
 export type OptionSpecs = Record<string, OptionSpec<any>>;
@@ -113,13 +151,14 @@ export type OptionsOf<S extends OptionSpecs> = { [K in keyof S]: S[K]["valueType
  */
 export function declareOptions(cmd: Command, specs: OptionSpecs): Command {
   for (const [key, spec] of Object.entries(specs)) {
-    const option = spec.option();
-    if (option.attributeName() !== key) {
-      throw new Error(
-        `Option ${spec.flags} is declared as "${key}", not "${option.attributeName()}".`,
-      );
+    for (const option of spec.options()) {
+      if (option.attributeName() !== key) {
+        throw new Error(
+          `Option ${option.flags} is declared as "${key}", not "${option.attributeName()}".`,
+        );
+      }
+      cmd.addOption(option);
     }
-    cmd.addOption(option);
   }
   return cmd;
 }

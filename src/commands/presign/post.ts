@@ -1,13 +1,7 @@
-import { Option } from "commander";
 import { UsageError } from "../../core/errors.js";
-import {
-  parseDuration,
-  renderUploadForm,
-  type ServerSideEncryption,
-} from "../../core/presign/index.js";
+import { parseDuration, renderUploadForm } from "../../core/presign/index.js";
 import {
   checkPostOptions,
-  DEFAULT_EXPIRES,
   locationFromVariadic,
   parseMaxSize,
   parseMetadata,
@@ -23,18 +17,36 @@ import { parseS3Location } from "../../core/s3/location.js";
 import { formatSize, parseSize, SIZE_UNITS_HELP } from "../../core/s3/size.js";
 import { renderFields } from "../../io/table.js";
 import { defineCommand } from "../context.js";
+import { presignOptions, uploadConditions } from "../options/presign.js";
+import { declareOptions, flag, type OptionsOf, value } from "../options/spec.js";
 
-interface Options {
-  expires: string;
-  maxSize?: string;
-  minSize?: string;
-  contentType?: string;
-  contentTypePrefix?: string;
-  metadata?: string[];
-  sse?: ServerSideEncryption;
-  sseKmsKeyId?: string;
-  html?: boolean;
-}
+const options = {
+  expires: presignOptions.expires.describe(
+    "how long the form works: 900, 15m, 1h, 7d (at most 7d)",
+  ),
+  maxSize: value(
+    "--max-size",
+    "size",
+    `largest file accepted, e.g. 10MB (at most 5GiB; ${SIZE_UNITS_HELP})`,
+  ),
+  minSize: value("--min-size", "size", `smallest file accepted (default 0; ${SIZE_UNITS_HELP})`),
+  contentType: uploadConditions.contentType.describe(
+    "the file must be uploaded with exactly this Content-Type",
+  ),
+  contentTypePrefix: value(
+    "--content-type-prefix",
+    "prefix",
+    "the file's Content-Type must start with this, e.g. image/",
+  ),
+  metadata: uploadConditions.metadata.describe(
+    "user metadata stored with the file (fixed by the policy)",
+  ),
+  sse: uploadConditions.sse.describe("server-side encryption for the file"),
+  sseKmsKeyId: uploadConditions.sseKmsKeyId,
+  html: flag("--html", "print a minimal working HTML upload form instead"),
+};
+
+type Options = OptionsOf<typeof options>;
 
 export default defineCommand<Options>({
   examples: [
@@ -61,34 +73,8 @@ export default defineCommand<Options>({
           "(exact or by prefix), key prefix. The file must be the last form field.",
         ].join("\n"),
       )
-      .argument("[location]", "where uploads go: s3://bucket/prefix/ or s3://bucket/exact-key")
-      .option(
-        "--expires <duration>",
-        "how long the form works: 900, 15m, 1h, 7d (at most 7d)",
-        DEFAULT_EXPIRES,
-      )
-      .option(
-        "--max-size <size>",
-        `largest file accepted, e.g. 10MB (at most 5GiB; ${SIZE_UNITS_HELP})`,
-      )
-      .option("--min-size <size>", `smallest file accepted (default 0; ${SIZE_UNITS_HELP})`)
-      .option("--content-type <type>", "the file must be uploaded with exactly this Content-Type")
-      .option(
-        "--content-type-prefix <prefix>",
-        "the file's Content-Type must start with this, e.g. image/",
-      )
-      .option(
-        "--metadata <key=value...>",
-        "user metadata stored with the file (fixed by the policy)",
-      )
-      .addOption(
-        new Option("--sse <algorithm>", "server-side encryption for the file").choices([
-          "AES256",
-          "aws:kms",
-        ]),
-      )
-      .option("--sse-kms-key-id <key>", "with --sse aws:kms: the KMS key to encrypt with")
-      .option("--html", "print a minimal working HTML upload form instead");
+      .argument("[location]", "where uploads go: s3://bucket/prefix/ or s3://bucket/exact-key");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const { location: given, values } = locationFromVariadic(

@@ -10,28 +10,21 @@ import { openPresignSession, sessionExpiryWarning } from "../../core/presign/ses
 import type { PresignedRequest, PutPresignOptions } from "../../core/presign/types.js";
 import { parseS3Location } from "../../core/s3/location.js";
 import { defineCommand } from "../context.js";
-import { presignNotes, presignOptions } from "../options/presign.js";
-import { choice, declareOptions, list, type OptionsOf, value } from "../options/spec.js";
+import { presignNotes, presignOptions, uploadConditions } from "../options/presign.js";
+import { declareOptions, type OptionsOf, value } from "../options/spec.js";
 import { signStdinBatch } from "./stdin-batch.js";
 
 const options = {
   expires: presignOptions.expires,
-  contentType: value("--content-type", "type", "signed: the upload must send this Content-Type"),
+  contentType: uploadConditions.contentType,
   contentLength: value(
     "--content-length",
     "bytes",
     "signed: the upload must be exactly this many bytes",
   ),
-  metadata: list(
-    "--metadata",
-    "key=value",
-    "signed: user metadata the upload must send (x-amz-meta-KEY headers)",
-  ),
-  sse: choice("--sse", "algorithm", "signed: server-side encryption the upload must ask for", [
-    "AES256",
-    "aws:kms",
-  ]),
-  sseKmsKeyId: value("--sse-kms-key-id", "key", "with --sse aws:kms: the KMS key to encrypt with"),
+  metadata: uploadConditions.metadata,
+  sse: uploadConditions.sse,
+  sseKmsKeyId: uploadConditions.sseKmsKeyId,
   checksumSha256: value(
     "--checksum-sha256",
     "base64",

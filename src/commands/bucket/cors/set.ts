@@ -4,14 +4,19 @@ import { readInputFile } from "../../../core/buckets/json-input.js";
 import { parseCorsFlags } from "../../../core/buckets/spec.js";
 import { assertValidBucketName } from "../../../core/s3/bucket-names.js";
 import { defineCommand } from "../../context.js";
+import { declareOptions, list, type OptionsOf, value } from "../../options/spec.js";
 
-interface Options {
-  origin?: string[];
-  methods?: string[];
-  file?: string;
-}
+const options = {
+  origin: list("--origin", "url", "browser origins, e.g. https://app.example.com"),
+  methods: list(
+    "--methods",
+    "method",
+    "GET, PUT, POST, DELETE, HEAD (default GET, PUT, POST, HEAD)",
+  ),
+  file: value("--file", "file", "CORS rules from a JSON file"),
+};
 
-export default defineCommand<Options>({
+export default defineCommand<OptionsOf<typeof options>>({
   examples: [
     "s3kit bucket cors set my-app-uploads --origin https://app.example.com http://localhost:3000",
     "s3kit bucket cors set my-app-uploads --origin https://app.example.com --methods GET,PUT",
@@ -28,13 +33,8 @@ export default defineCommand<Options>({
           'JSON file ({"CORSRules": [...]}, as `aws s3api put-bucket-cors` takes). Unchanged ' +
           "rules are not written again.",
       )
-      .argument("<name>", "bucket name")
-      .option("--origin <url...>", "browser origins, e.g. https://app.example.com")
-      .option(
-        "--methods <method...>",
-        "GET, PUT, POST, DELETE, HEAD (default GET, PUT, POST, HEAD)",
-      )
-      .option("--file <file>", "CORS rules from a JSON file");
+      .argument("<name>", "bucket name");
+    declareOptions(cmd, options);
   },
   async run(ctx, args, opts) {
     const name = args[0] as string;
