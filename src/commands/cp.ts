@@ -229,6 +229,7 @@ export default defineCommand<Options>({
         session,
         stdin: ctx.out.streams.stdin,
         stdout: ctx.out.streams.stdout,
+        keepResults: ctx.out.json || !plan.recursive,
         observer: {
           bytes: (delta) => progress.bytes(delta),
           fileDone: () => progress.fileDone(),
