@@ -162,6 +162,7 @@ export default defineCommand<OptionsOf<typeof options>>({
         session,
         stdin: ctx.out.streams.stdin,
         stdout: ctx.out.streams.stdout,
+        keepResults: ctx.out.json || !plan.recursive,
         observer: {
           bytes: (delta) => progress.bytes(delta),
           fileDone: () => progress.fileDone(),

@@ -499,6 +499,11 @@ export interface RunOptions {
   stdout?: Writable;
   /** Objects up to this size are copied with one CopyObject (5 GiB; lower only in tests). */
   maxSingleCopy?: number;
+  /**
+   * Keep each file's result for the summary (--json, or one file). Without it only the
+   * counts are kept: a run of 100,000 files holds no list of what it did.
+   */
+  keepResults?: boolean;
 }
 
 /** Downloaded bytes waiting for the disk, at most. */
@@ -539,8 +544,11 @@ export async function runTransfers(
     observer: options.observer,
     maxSingleCopy: options.maxSingleCopy,
   });
+  const keepResults = options.keepResults !== false;
   const transfers: ItemResult[] = [];
   const failures: ItemFailure[] = [];
+  let files = 0;
+  let bytes = 0;
   let next = 0;
   const worker = async () => {
     while (next < items.length && !options.signal.aborted) {
@@ -557,7 +565,9 @@ export async function runTransfers(
           ...(outcome.verified ? { verified: outcome.verified } : {}),
           ...(outcome.checksum ? { checksum: outcome.checksum } : {}),
         };
-        transfers.push(result);
+        files++;
+        bytes += result.bytes;
+        if (keepResults) transfers.push(result);
         options.observer.fileDone?.(result);
       } catch (err) {
         if (options.signal.aborted || items.length === 1) throw err;
@@ -594,8 +604,8 @@ export async function runTransfers(
     kind: plan.kind,
     source: plan.source.text,
     destination: plan.destination.text,
-    files: transfers.length,
-    bytes: transfers.reduce((sum, t) => sum + t.bytes, 0),
+    files,
+    bytes,
     seconds: (performance.now() - started) / 1000,
     failed: failures.length,
     transfers,
