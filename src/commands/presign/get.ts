@@ -1,11 +1,10 @@
-import { buildCurlCommand, hasDotSegments, parseDuration } from "../../core/presign/index.js";
-import { checkSignOptions, presignTarget } from "../../core/presign/options.js";
-import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
-import type { GetPresignOptions, PresignedRequest } from "../../core/presign/types.js";
-import { parseS3Location } from "../../core/s3/location.js";
+import { parseDuration } from "../../core/presign/index.js";
+import { presignTarget } from "../../core/presign/options.js";
+import type { GetPresignOptions } from "../../core/presign/types.js";
 import { defineCommand } from "../context.js";
 import { presignNotes, presignOptions } from "../options/presign.js";
 import { declareOptions, type OptionsOf, value } from "../options/spec.js";
+import { signOne } from "./sign-one.js";
 import { signStdinBatch } from "./stdin-batch.js";
 
 const options = {
@@ -87,22 +86,12 @@ export default defineCommand<OptionsOf<typeof options>>({
     };
 
     if (target.kind === "single") {
-      const { bucket, key } = parseS3Location(target.location, {
-        needKey: true,
-        accessPoints: true,
+      return signOne(ctx, {
+        method: "GET",
+        options,
+        location: target.location,
+        curl: opts.curl,
       });
-      checkSignOptions("GET", options);
-      const session = await openPresignSession(await ctx.aws());
-      const request = await session.presigner.get(bucket, key, options);
-      const warning = sessionExpiryWarning(session, request.expiresAt);
-      if (warning) ctx.out.warn(warning);
-      const curl = opts.curl === undefined ? undefined : buildCurlCommand(request, opts.curl);
-      if (curl === undefined && hasDotSegments(request.url)) ctx.out.warn(DOT_SEGMENTS);
-      ctx.out.result<PresignedRequest & { curl?: string }>(
-        curl === undefined ? request : { ...request, curl },
-        (r) => r.curl ?? r.url,
-      );
-      return undefined;
     }
 
     return signStdinBatch(ctx, {
@@ -113,6 +102,3 @@ export default defineCommand<OptionsOf<typeof options>>({
     });
   },
 });
-
-const DOT_SEGMENTS =
-  'the key has a "." or ".." segment, which browsers, fetch and curl remove from a URL before sending it (and S3 then refuses the signature): use a client that sends the path as it is, such as curl --path-as-is (--curl FILE prints the command).';

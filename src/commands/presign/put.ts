@@ -1,17 +1,15 @@
-import { buildCurlCommand, hasDotSegments, parseDuration } from "../../core/presign/index.js";
+import { parseDuration } from "../../core/presign/index.js";
 import {
-  checkSignOptions,
   locationFromVariadic,
   parseContentLength,
   parseMetadata,
   presignTarget,
 } from "../../core/presign/options.js";
-import { openPresignSession, sessionExpiryWarning } from "../../core/presign/session.js";
 import type { PresignedRequest, PutPresignOptions } from "../../core/presign/types.js";
-import { parseS3Location } from "../../core/s3/location.js";
 import { defineCommand } from "../context.js";
 import { presignNotes, presignOptions, uploadConditions } from "../options/presign.js";
 import { declareOptions, type OptionsOf, value } from "../options/spec.js";
+import { signOne } from "./sign-one.js";
 import { signStdinBatch } from "./stdin-batch.js";
 
 const options = {
@@ -90,23 +88,13 @@ export default defineCommand<OptionsOf<typeof options>>({
     };
 
     if (target.kind === "single") {
-      const { bucket, key } = parseS3Location(target.location, {
-        needKey: true,
-        accessPoints: true,
+      return signOne(ctx, {
+        method: "PUT",
+        options,
+        location: target.location,
+        curl: opts.curl,
+        afterUrl: (request) => announceHeaders(ctx.out.info.bind(ctx.out), request),
       });
-      checkSignOptions("PUT", options);
-      const session = await openPresignSession(await ctx.aws());
-      const request = await session.presigner.put(bucket, key, options);
-      const warning = sessionExpiryWarning(session, request.expiresAt);
-      if (warning) ctx.out.warn(warning);
-      const curl = opts.curl === undefined ? undefined : buildCurlCommand(request, opts.curl);
-      if (curl === undefined && hasDotSegments(request.url)) ctx.out.warn(DOT_SEGMENTS);
-      ctx.out.result<PresignedRequest & { curl?: string }>(
-        curl === undefined ? request : { ...request, curl },
-        (r) => r.curl ?? r.url,
-      );
-      if (!ctx.out.json && curl === undefined) announceHeaders(ctx.out.info.bind(ctx.out), request);
-      return undefined;
     }
 
     return signStdinBatch(ctx, {
@@ -133,6 +121,3 @@ function announceHeaders(info: (message: string) => void, request: PresignedRequ
 function displayName(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 }
-
-const DOT_SEGMENTS =
-  'the key has a "." or ".." segment, which browsers, fetch and curl remove from a URL before sending it (and S3 then refuses the signature): use a client that sends the path as it is, such as curl --path-as-is (--curl FILE prints the command).';
