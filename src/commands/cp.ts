@@ -18,6 +18,7 @@ import { startSpinner } from "../io/spinner.js";
 import { oneLine } from "../io/terminal-text.js";
 import { defineCommand } from "./context.js";
 import { dryRun } from "./options/common.js";
+
 import { declareOptions, type OptionsOf } from "./options/spec.js";
 import {
   filterRules,
@@ -25,6 +26,7 @@ import {
   transferOptions,
   transferTuning,
 } from "./options/transfer.js";
+import { cleanupDone, plural } from "./render/locations.js";
 
 const options = {
   ...transferOptions,
@@ -145,13 +147,7 @@ export default defineCommand<OptionsOf<typeof options>>({
       run: async () => {
         progress.stop();
         const report = await session.cleanup();
-        const undone = [
-          report.abortedUploads > 0
-            ? `aborted ${plural(report.abortedUploads, "multipart upload")}`
-            : "",
-          report.removedFiles > 0 ? `removed ${plural(report.removedFiles, "partial file")}` : "",
-        ].filter(Boolean);
-        ctx.out.warn(`interrupted${undone.length > 0 ? `; ${undone.join(" and ")}` : ""}.`);
+        ctx.out.warn(`interrupted${cleanupDone(report)}.`);
       },
       pending: () => session.pending((args) => awsCliCommand(aws, "s3", args)),
     });
@@ -215,10 +211,6 @@ export default defineCommand<OptionsOf<typeof options>>({
     return codes.size === 1 ? ([...codes][0] as number) : ExitCode.failure;
   },
 });
-
-function plural(n: number, noun: string): string {
-  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
-}
 
 function dryRunSummary(
   plan: CopyPlan,

@@ -16,7 +16,7 @@ import {
   transferOptions,
   transferTuning,
 } from "./options/transfer.js";
-import { locationShower, plural } from "./render/locations.js";
+import { cleanupDone, locationShower, plural } from "./render/locations.js";
 
 const options = {
   ...transferOptions,
@@ -160,14 +160,8 @@ export default defineCommand<OptionsOf<typeof options>>({
       run: async () => {
         progress.stop();
         const report = await session.cleanup();
-        const undone = [
-          report.abortedUploads > 0
-            ? `aborted ${plural(report.abortedUploads, "multipart upload")}`
-            : "",
-          report.removedFiles > 0 ? `removed ${plural(report.removedFiles, "partial file")}` : "",
-        ].filter(Boolean);
         out.warn(
-          `interrupted after moving ${plural(moved, "file")}${undone.length > 0 ? `; ${undone.join(" and ")}` : ""}. Every file not moved is still in the source.`,
+          `interrupted after moving ${plural(moved, "file")}${cleanupDone(report)}. Every file not moved is still in the source.`,
         );
       },
       pending: () => session.pending((a) => awsCliCommand(aws, "s3", a)),

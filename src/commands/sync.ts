@@ -17,7 +17,7 @@ import {
   transferOptions,
   transferTuning,
 } from "./options/transfer.js";
-import { locationShower, plural } from "./render/locations.js";
+import { cleanupDone, locationShower, plural } from "./render/locations.js";
 
 const options = {
   delete: flag("--delete", "delete what is in the destination but not in the source"),
@@ -167,15 +167,7 @@ export default defineCommand<OptionsOf<typeof options>>({
       run: async () => {
         progress?.stop();
         const report = await session.cleanup();
-        const undone = [
-          report.abortedUploads > 0
-            ? `aborted ${plural(report.abortedUploads, "multipart upload")}`
-            : "",
-          report.removedFiles > 0 ? `removed ${plural(report.removedFiles, "partial file")}` : "",
-        ].filter(Boolean);
-        out.warn(
-          `interrupted${undone.length > 0 ? `; ${undone.join(" and ")}` : ""}; nothing more was deleted.`,
-        );
+        out.warn(`interrupted${cleanupDone(report)}; nothing more was deleted.`);
       },
       pending: () => session.pending((a) => awsCliCommand(aws, "s3", a)),
     });

@@ -16,3 +16,12 @@ export function locationShower(cwd: string): (location: string) => string {
 export function plural(n: number, noun: string, nouns = `${noun}s`): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? noun : nouns}`;
 }
+
+/** What a transfer's Ctrl-C cleanup undid, as "; aborted 1 multipart upload and removed …". */
+export function cleanupDone(report: { abortedUploads: number; removedFiles: number }): string {
+  const undone = [
+    report.abortedUploads > 0 ? `aborted ${plural(report.abortedUploads, "multipart upload")}` : "",
+    report.removedFiles > 0 ? `removed ${plural(report.removedFiles, "partial file")}` : "",
+  ].filter(Boolean);
+  return undone.length > 0 ? `; ${undone.join(" and ")}` : "";
+}
