@@ -10,8 +10,9 @@ import {
   type PublicAccessBlockConfiguration,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../../aws/clients.js";
-import { errorCodeOf, httpStatusOf, mapAwsError, regionFromError } from "../../aws/errors.js";
+import { errorCodeOf, httpStatusOf, mapAwsError } from "../../aws/errors.js";
 import type { PolicyDocument } from "../policy/types.js";
+import { headBucket } from "../s3/head-bucket.js";
 import { assertNotTooDeep } from "./live-documents.js";
 
 /** Which account owns the bucket, and how s3kit knows. */
@@ -46,21 +47,12 @@ export async function bucketState(
   notes: string[],
 ): Promise<BucketState> {
   const s3 = await aws.s3();
-  const state: BucketState = { name: bucket, status: "exists" };
-  try {
-    const head = await s3.send(new HeadBucketCommand({ Bucket: bucket }));
-    if (head.BucketRegion) state.region = head.BucketRegion;
-    if (head.BucketRegion && head.BucketRegion !== aws.region) state.status = "other-region";
-  } catch (err) {
-    const status = httpStatusOf(err);
-    const other = regionFromError(err);
-    if (status === 404) state.status = "missing";
-    else if (status === 301 || (other && other !== aws.region)) {
-      state.status = "other-region";
-      if (other) state.region = other;
-    } else if (status === 403) state.status = "forbidden";
-    else throw mapAwsError(err, { bucket });
-  }
+  const presence = await headBucket(s3, bucket, aws.region);
+  const state: BucketState = {
+    name: bucket,
+    status: presence.status,
+    ...("region" in presence && presence.region ? { region: presence.region } : {}),
+  };
   if (state.status !== "exists") return state;
 
   const readable = async <T>(what: string, read: () => Promise<T>, absent: string[]) => {
