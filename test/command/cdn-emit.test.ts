@@ -1,41 +1,16 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ensureCfnLint } from "../../scripts/servers.mjs";
 import { toCloudFormation } from "../../src/core/iac/cloudformation.js";
 import { iacBucket, iacCdn } from "../../src/core/iac/from-specs.js";
 import { toTerraform } from "../../src/core/iac/terraform.js";
+import { CFN_LINT_TIMEOUT, cfnLint, terraformFmt } from "../support/iac-lint.js";
 import { runInProcess } from "../support/run-program.js";
 
 // No credentials and an endpoint nobody listens on: any API call would fail the command.
 const offline = { env: { AWS_ENDPOINT_URL: "http://127.0.0.1:1" } };
-const dir = mkdtempSync(join(tmpdir(), "s3kit-cdn-emit-"));
 const DISTRIBUTION_ARN_SUB =
   // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own substitution
   "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}";
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
-
-// cfn-lint is a Python program: its start, not s3kit, sets the pace of these tests.
-const CFN_LINT_TIMEOUT = 30_000;
-
-function cfnLint(template: string): string {
-  const file = join(dir, `t-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, template);
-  const r = spawnSync(ensureCfnLint(), [file], { encoding: "utf8" });
-  return `${r.stdout}${r.stderr}`;
-}
-
-function terraformFmt(hcl: string): string {
-  if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) return "";
-  const file = join(dir, `t-${Math.random().toString(36).slice(2)}.tf`);
-  writeFileSync(file, hcl);
-  return execFileSync("terraform", ["fmt", "-check", "-diff", file], {
-    encoding: "utf8",
-    env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
-  });
-}
 
 const args = [
   "cdn",

@@ -1,34 +1,9 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ensureCfnLint } from "../../scripts/servers.mjs";
+import { CFN_LINT_TIMEOUT, cfnLint, terraformFmt } from "../support/iac-lint.js";
 import { runInProcess } from "../support/run-program.js";
 
 // No credentials and an endpoint nobody listens on: any API call would fail the command.
 const offline = { env: { AWS_ENDPOINT_URL: "http://127.0.0.1:1" } };
-const dir = mkdtempSync(join(tmpdir(), "s3kit-emit-"));
-
-// cfn-lint is a Python program: its start, not s3kit, sets the pace of these tests.
-const CFN_LINT_TIMEOUT = 30_000;
-
-function cfnLint(template: string): string {
-  const file = join(dir, `t-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, template);
-  const r = spawnSync(ensureCfnLint(), [file], { encoding: "utf8" });
-  return `${r.stdout}${r.stderr}`;
-}
-
-function terraformFmt(hcl: string): string {
-  if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) return "";
-  const file = join(dir, `t-${Math.random().toString(36).slice(2)}.tf`);
-  writeFileSync(file, hcl);
-  return execFileSync("terraform", ["fmt", "-check", "-diff", file], {
-    encoding: "utf8",
-    env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
-  });
-}
 
 describe("bucket create --emit", { timeout: CFN_LINT_TIMEOUT }, () => {
   const args = [
