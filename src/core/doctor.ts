@@ -5,7 +5,13 @@ import {
   ListObjectsV2Command,
 } from "@aws-sdk/client-s3";
 import type { Aws } from "../aws/clients.js";
-import { describeAnswer, mapAwsError, regionFromError, unsupportedAnswer } from "../aws/errors.js";
+import {
+  describeAnswer,
+  httpStatusOf,
+  mapAwsError,
+  regionFromError,
+  unsupportedAnswer,
+} from "../aws/errors.js";
 import { probeEndpoint } from "../aws/probe.js";
 import { notSupported } from "./buckets/support.js";
 import { checkCredentials } from "./credential-check.js";
@@ -226,7 +232,7 @@ async function checkBucket(aws: Aws, bucket: string, checks: Check[]): Promise<v
     bucketRegion = head.BucketRegion;
     checks.push({ id: "bucket-exists", title: "Bucket exists", status: "pass", detail: bucket });
   } catch (err) {
-    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const status = httpStatusOf(err);
     const otherRegion = regionFromError(err);
     if (status === 301 || (otherRegion && otherRegion !== aws.region)) {
       checks.push({ id: "bucket-exists", title: "Bucket exists", status: "pass", detail: bucket });

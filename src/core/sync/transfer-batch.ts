@@ -5,7 +5,7 @@
  * the engine is put together.
  */
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { mapAwsError } from "../../aws/errors.js";
+import { isNotFound, mapAwsError } from "../../aws/errors.js";
 import type { LeanS3 } from "../../aws/lean-s3/client.js";
 import { InterruptedError, S3kitError } from "../errors.js";
 import type { ChecksumAlgorithm } from "../objects/checksums.js";
@@ -150,8 +150,7 @@ export async function describeObject(
     );
     return { ...objectInfoFromHead(head), lastModifiedMs: head.LastModified?.getTime() };
   } catch (err) {
-    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }
